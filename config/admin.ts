@@ -1,0 +1,10 @@
+import { secret } from '../src/secrets';
+
+export default ({ env }) => ({
+  auth: { secret: secret(env, 'ADMIN_JWT_SECRET') },
+  apiToken: { salt: secret(env, 'API_TOKEN_SALT') },
+  transfer: { token: { salt: secret(env, 'TRANSFER_TOKEN_SALT') } },
+  secrets: { encryptionKey: secret(env, 'ENCRYPTION_KEY') },
+  // No calls home: the product must work with no network but the package registries.
+  flags: { nps: false, promoteEE: false },
+});
