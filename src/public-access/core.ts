@@ -32,16 +32,27 @@ interface RequestState {
  * end-user account. Admin-panel and internal calls (no request, or an admin route) are not.
  */
 export const isPublicCaller = (state: RequestState | undefined): boolean =>
-  state?.route?.info?.type === 'content-api' && state.auth?.strategy?.name !== 'api-token';
+  state?.route?.info?.type === 'content-api' && !TOKEN_STRATEGIES.has(String(state.auth?.strategy?.name));
+
+/** Strapi's API-token auth strategies (renamed to content-api-token in 5.x). */
+const TOKEN_STRATEGIES = new Set(['api-token', 'content-api-token']);
 
 export const DRAFTS_FORBIDDEN =
   'Drafts are not public. Only published content can be read without an API token; remove status: DRAFT (GraphQL) or status=draft (REST).';
 
+export type PublicRead =
+  | { params: { status: 'published'; [key: string]: unknown } }
+  | { refusal: 'forbidden' | 'invalid'; message: string };
+
 /**
- * The status a public read must use: published, whatever was asked. Asking for drafts is refused.
- * Returns an error message instead of a status when the request must be refused.
+ * What a public read may ask: published content only (asking for drafts is refused, not
+ * silently answered), in one of the content locales (or '*' for all of them).
  */
-export function publicReadStatus(requested: unknown): { status: 'published' } | { error: string } {
-  if (requested === 'draft') return { error: DRAFTS_FORBIDDEN };
-  return { status: 'published' };
+export function publicRead(params: { status?: unknown; locale?: unknown }, locales: readonly string[]): PublicRead {
+  if (params.status === 'draft') return { refusal: 'forbidden', message: DRAFTS_FORBIDDEN };
+  const { locale } = params;
+  if (locale !== undefined && locale !== null && locale !== '*' && !locales.includes(String(locale))) {
+    return { refusal: 'invalid', message: `Unknown locale "${locale}". Available locales: ${locales.join(', ')}.` };
+  }
+  return { params: { ...params, status: 'published' } };
 }

@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { PUBLIC_UIDS, READ_ACTIONS, isPublicCaller, publicReadActions, publicReadStatus } from './core';
+import { CONTENT_LOCALES } from '../locales';
+import { PUBLIC_UIDS, READ_ACTIONS, isPublicCaller, publicRead, publicReadActions } from './core';
 
 const PERMISSION = 'plugin::users-permissions.permission';
 const ROLE = 'plugin::users-permissions.role';
@@ -30,15 +31,19 @@ export async function grantPublicRead(strapi: Core.Strapi): Promise<void> {
 /**
  * Strapi's content API lets any caller allowed to `find` ask for drafts (`status`), and the
  * document service itself defaults to drafts. For public callers every read is forced to
- * published content, and an explicit request for drafts is refused with a 403.
+ * published content, an explicit request for drafts is refused with a 403, and an unknown
+ * locale with a 400 (Strapi would answer an empty list).
  */
 export function registerDraftGuard(strapi: Core.Strapi): void {
   const guarded = new Set(PUBLIC_UIDS);
+  const locales = CONTENT_LOCALES.map((locale) => locale.code);
   strapi.documents.use(async (context, next) => {
     if (READ_ACTIONS.has(context.action) && guarded.has(context.uid) && isPublicCaller(strapi.requestContext.get()?.state)) {
-      const decision = publicReadStatus((context.params as { status?: string }).status);
-      if ('error' in decision) throw new errors.ForbiddenError(decision.error);
-      context.params = { ...context.params, status: decision.status } as typeof context.params;
+      const decision = publicRead(context.params as Record<string, unknown>, locales);
+      if ('refusal' in decision) {
+        throw decision.refusal === 'forbidden' ? new errors.ForbiddenError(decision.message) : new errors.ValidationError(decision.message);
+      }
+      context.params = decision.params as typeof context.params;
     }
     return next();
   });

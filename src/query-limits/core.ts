@@ -1,0 +1,44 @@
+/**
+ * Pagination a partner may ask for. Strapi quietly clamps or reinterprets bad values (a negative
+ * limit, `limit: -1` meaning "everything", page 0); we answer them with a clear 400 instead.
+ */
+export interface Pagination {
+  page?: number;
+  pageSize?: number;
+  start?: number;
+  limit?: number;
+}
+
+const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
+
+export function paginationProblem(pagination: Pagination | null | undefined, maxLimit: number): string | null {
+  if (!pagination) return null;
+  const { page, pageSize, start, limit } = pagination;
+  const paged = page !== undefined || pageSize !== undefined;
+  const offset = start !== undefined || limit !== undefined;
+  if (paged && offset) return 'pagination: use either page/pageSize or start/limit, not both.';
+  const checks: [string, unknown, number, number][] = [
+    ['page', page, 1, Number.MAX_SAFE_INTEGER],
+    ['pageSize', pageSize, 1, maxLimit],
+    ['start', start, 0, Number.MAX_SAFE_INTEGER],
+    ['limit', limit, 1, maxLimit],
+  ];
+  for (const [name, value, min, max] of checks) {
+    if (value === undefined || value === null) continue;
+    if (!isInt(value) || value < min || value > max) {
+      const range = max === Number.MAX_SAFE_INTEGER ? `an integer of at least ${min}` : `an integer from ${min} to ${max}`;
+      return `pagination.${name} must be ${range} (got ${JSON.stringify(value)}).`;
+    }
+  }
+  return null;
+}
+
+/** REST query strings carry numbers as text: "2" becomes 2, anything else stays as sent. */
+export function paginationFromQuery(query: unknown): Pagination | null {
+  if (!query || typeof query !== 'object') return null;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(query)) {
+    out[key] = typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
+  }
+  return out as Pagination;
+}

@@ -1,0 +1,32 @@
+import { startKnowledgeBase, KnowledgeBase } from './helpers/strapi';
+let kb: KnowledgeBase;
+beforeAll(async () => { kb = await startKnowledgeBase(); });
+afterAll(async () => { await kb.stop(); });
+test('explore', async () => {
+  const show = (label: string, r: any) => console.log(label, r.status, JSON.stringify(r.body).slice(0, 600));
+  show('list', await kb.graphql(`{ goodPractices(locale: "en") { documentId title slug themes { name } project { title } outcomes { value qualifier } } }`));
+  show('drafts', await kb.graphql(`{ goodPractices(status: DRAFT) { title } }`));
+  show('badlocale', await kb.graphql(`{ goodPractices(locale: "xx") { title } }`));
+  show('badpag', await kb.graphql(`{ goodPractices(pagination: { limit: -5 }) { title } }`));
+  show('badpag2', await kb.graphql(`{ goodPractices(pagination: { page: 0, pageSize: 1000 }) { title } }`));
+  show('mutation', await kb.graphql(`mutation { createTheme(data: { name: "x", slug: "x" }) { documentId } }`));
+  show('malformed', await kb.http().post('/graphql').set('content-type', 'application/json').send('{"query": '));
+  show('rest', await kb.http().get('/api/good-practices?locale=en&populate=themes'));
+  show('restdraft', await kb.http().get('/api/good-practices?status=draft'));
+  show('restbadlocale', await kb.http().get('/api/good-practices?locale=xx'));
+  show('people', await kb.graphql(`{ people { fullName } }`));
+  show('event', await kb.graphql(`{ events(locale: "it") { title startDate venue { name address city } agenda { time title kind speakers { fullName } thematicTable { title } } thematicTables { title } } }`));
+  show('register', await kb.http().post('/api/auth/local/register').send({ username: 'a', email: 'a@b.it', password: 'abcdefgh1' }));
+});
+test('explore2', async () => {
+  const show = (label: string, r: any) => console.log(label, r.status, JSON.stringify(r.body).slice(0, 400));
+  show('restpage0', await kb.http().get('/api/good-practices?pagination[page]=0'));
+  show('restpagesize', await kb.http().get('/api/good-practices?pagination[pageSize]=1000'));
+  show('restlimit', await kb.http().get('/api/good-practices?pagination[limit]=-1'));
+  show('nested', await kb.graphql(`{ themes { name goodPractices(pagination: { limit: 500 }) { title } } }`));
+  show('vars', await kb.graphql(`query($p: PaginationArg) { themes(pagination: $p) { name } }`, { p: { pageSize: 0 } }));
+  const token = await kb.apiToken();
+  show('token drafts', await kb.graphql(`{ goodPractices(status: DRAFT) { title } }`, {}, { authorization: `Bearer ${token}` }));
+  show('token rest drafts', await kb.http().get('/api/good-practices?status=draft').set('authorization', `Bearer ${token}`));
+  show('person private', await kb.http().get('/api/people'));
+});

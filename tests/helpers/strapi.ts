@@ -1,0 +1,52 @@
+import path from 'path';
+import request from 'supertest';
+import { createStrapi, type Core } from '@strapi/strapi';
+import { createTestDatabase } from './database';
+
+const appDir = path.resolve(__dirname, '../..');
+
+export interface KnowledgeBase {
+  strapi: Core.Strapi;
+  http: () => ReturnType<typeof request>;
+  /** POSTs a GraphQL operation anonymously (or with the given headers) and returns the response. */
+  graphql: (query: string, variables?: Record<string, unknown>, headers?: Record<string, string>) => Promise<request.Response>;
+  /** A full-access API token, as an editor's integration would hold. */
+  apiToken: () => Promise<string>;
+  stop: () => Promise<void>;
+}
+
+/** Boots a real Strapi (compiled once by global-setup) on its own throw-away database. */
+export async function startKnowledgeBase({ seed = true }: { seed?: boolean } = {}): Promise<KnowledgeBase> {
+  const database = await createTestDatabase();
+  Object.assign(process.env, database.env, {
+    SEED_ON_EMPTY: String(seed),
+    STRAPI_TELEMETRY_DISABLED: 'true',
+    NODE_ENV: 'test',
+  });
+  const strapi = createStrapi({ appDir, distDir: path.join(appDir, 'dist') });
+  strapi.log.level = process.env.TEST_LOG_LEVEL || 'error';
+  await strapi.load();
+  strapi.server.mount();
+
+  const http = () => request(strapi.server.httpServer);
+  let token: string | undefined;
+  return {
+    strapi,
+    http,
+    graphql: (query, variables, headers = {}) =>
+      http().post('/graphql').set(headers).send({ query, variables }),
+    async apiToken() {
+      if (!token) {
+        const created = await strapi
+          .service('admin::api-token')
+          .create({ name: `test-${Date.now()}`, type: 'full-access', lifespan: null, description: 'tests' });
+        token = created.accessKey as string;
+      }
+      return token;
+    },
+    async stop() {
+      await strapi.destroy();
+      await database.drop();
+    },
+  };
+}
