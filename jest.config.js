@@ -3,7 +3,7 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/tests'],
   testMatch: ['**/*.test.ts'],
-  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, tsconfig: { esModuleInterop: true } }] },
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: { esModuleInterop: true, isolatedModules: true } }] },
   globalSetup: '<rootDir>/tests/helpers/global-setup.js',
   testTimeout: 120000,
   maxWorkers: process.env.JEST_WORKERS || 2,

@@ -50,3 +50,16 @@ export async function startKnowledgeBase({ seed = true }: { seed?: boolean } = {
     },
   };
 }
+
+/** A super admin who logs into the admin panel over HTTP; returns the admin JWT. */
+export async function adminSession(kb: KnowledgeBase): Promise<string> {
+  const email = 'editor@example.org';
+  const password = 'Editor-Passw0rd!';
+  const superAdmin = await kb.strapi.service('admin::role').getSuperAdmin();
+  if (!(await kb.strapi.db.query('admin::user').findOne({ where: { email } }))) {
+    await kb.strapi.service('admin::user').create({ email, firstname: 'Test', lastname: 'Editor', password, isActive: true, roles: [superAdmin.id] });
+  }
+  const res = await kb.http().post('/admin/login').send({ email, password });
+  if (res.status !== 200) throw new Error(`admin login failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.data.token as string;
+}
