@@ -104,5 +104,5 @@ export function orderSeedFiles(files: SeedFile[]): SeedFile[] {
     if (i < 0) throw new Error(`Seed file for unknown type "${file.type}".`);
     return i;
   };
-  return [...files].sort((a, b) => rank(a) - rank(b));
+  return files.map((file) => ({ file, rank: rank(file) })).sort((a, b) => a.rank - b.rank).map(({ file }) => file);
 }

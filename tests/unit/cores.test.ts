@@ -1,0 +1,97 @@
+/** Pure cores: no Strapi, no database. */
+import { dateRangeErrors, touchedRangeFields } from '../../src/validation/core';
+import { httpStatusForErrors } from '../../src/graphql-errors/core';
+import { paginationFromQuery, paginationProblem } from '../../src/query-limits/core';
+import { isPublicCaller, publicRead, publicReadActions, PUBLIC_UIDS } from '../../src/public-access/core';
+import { MissingSecretError, secret, secretList } from '../../src/secrets';
+
+describe('date ranges', () => {
+  const attributes = { startDate: {}, endDate: {}, periodStart: {}, periodEnd: {} };
+  test('an end before its start is reported, per range', () => {
+    expect(dateRangeErrors({ startDate: '2022-09-26', endDate: '2022-09-25' }, attributes)).toEqual([
+      { path: 'endDate', message: 'endDate (2022-09-25) must not be before startDate (2022-09-26).' },
+    ]);
+    expect(dateRangeErrors({ periodStart: '2021-01-02', periodEnd: '2021-01-01' }, attributes)[0].path).toBe('periodEnd');
+  });
+  test('same day, open ranges and datetimes within a day are fine', () => {
+    expect(dateRangeErrors({ startDate: '2022-09-26', endDate: '2022-09-26' }, attributes)).toEqual([]);
+    expect(dateRangeErrors({ startDate: '2022-09-26', endDate: null }, attributes)).toEqual([]);
+    expect(dateRangeErrors({ startDate: '2022-09-26T07:00:00Z', endDate: '2022-09-26T15:00:00Z' }, attributes)).toEqual([]);
+    expect(dateRangeErrors({ startDate: '2022-09-26T15:00:00Z', endDate: '2022-09-26T07:00:00Z' }, attributes)).toHaveLength(1);
+  });
+  test('types without a range are not checked', () => {
+    expect(dateRangeErrors({ startDate: '2022-09-26', endDate: '2020-01-01' }, { startDate: {} })).toEqual([]);
+  });
+  test('only writes that touch a range field need a check', () => {
+    expect(touchedRangeFields({ title: 'x' })).toEqual([]);
+    expect(touchedRangeFields({ endDate: '2022-01-01' })).toEqual(['endDate']);
+    expect(touchedRangeFields(undefined)).toEqual([]);
+  });
+});
+
+describe('HTTP status of GraphQL refusals', () => {
+  test('follows the error codes, the strictest winning', () => {
+    expect(httpStatusForErrors([{ extensions: { code: 'FORBIDDEN' } }])).toBe(403);
+    expect(httpStatusForErrors([{ extensions: { code: 'BAD_USER_INPUT' } }, { extensions: { code: 'FORBIDDEN' } }])).toBe(403);
+    expect(httpStatusForErrors([{ extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }])).toBe(400);
+    expect(httpStatusForErrors([{ extensions: { code: 'INTERNAL_SERVER_ERROR' } }])).toBeNull();
+    expect(httpStatusForErrors(undefined)).toBeNull();
+  });
+});
+
+describe('pagination', () => {
+  test('accepts what partners normally send', () => {
+    expect(paginationProblem(undefined, 100)).toBeNull();
+    expect(paginationProblem({ page: 1, pageSize: 100 }, 100)).toBeNull();
+    expect(paginationProblem({ start: 0, limit: 25 }, 100)).toBeNull();
+  });
+  test('refuses out-of-range, non-integer and mixed values with the field named', () => {
+    expect(paginationProblem({ limit: -1 }, 100)).toBe('pagination.limit must be an integer from 1 to 100 (got -1).');
+    expect(paginationProblem({ pageSize: 101 }, 100)).toMatch(/pageSize/);
+    expect(paginationProblem({ page: 1.5 }, 100)).toMatch(/page must be an integer of at least 1/);
+    expect(paginationProblem({ start: -3 }, 100)).toMatch(/start/);
+    expect(paginationProblem({ page: 1, start: 0 }, 100)).toMatch(/either/);
+    expect(paginationProblem({ limit: 'ten' } as any, 100)).toMatch(/got "ten"/);
+  });
+  test('reads REST query strings as numbers when they are integers', () => {
+    expect(paginationFromQuery({ page: '2', pageSize: '10' })).toEqual({ page: 2, pageSize: 10 });
+    expect(paginationFromQuery({ limit: '1e3' })).toEqual({ limit: '1e3' });
+    expect(paginationFromQuery('x')).toBeNull();
+  });
+});
+
+describe('public access', () => {
+  test('the public role reads, and only reads, the ten public types', () => {
+    expect(PUBLIC_UIDS).toHaveLength(10);
+    expect(publicReadActions()).toHaveLength(20);
+    expect(publicReadActions().every((a) => /\.(find|findOne)$/.test(a))).toBe(true);
+  });
+  test('public callers are content-API callers without an API token', () => {
+    const api = (name?: string) => ({ route: { info: { type: 'content-api' } }, auth: { strategy: { name } } });
+    expect(isPublicCaller(api('users-permissions'))).toBe(true);
+    expect(isPublicCaller(api(undefined))).toBe(true);
+    expect(isPublicCaller(api('content-api-token'))).toBe(false);
+    expect(isPublicCaller(api('api-token'))).toBe(false);
+    expect(isPublicCaller({ route: { info: { type: 'admin' } } })).toBe(false);
+    expect(isPublicCaller(undefined)).toBe(false);
+  });
+  test('public reads are forced to published content; drafts and unknown locales are refused', () => {
+    expect(publicRead({}, ['it', 'en'])).toEqual({ params: { status: 'published' } });
+    expect(publicRead({ status: 'published', locale: 'en' }, ['it', 'en'])).toEqual({ params: { status: 'published', locale: 'en' } });
+    expect(publicRead({ locale: '*' }, ['it', 'en'])).toEqual({ params: { status: 'published', locale: '*' } });
+    expect(publicRead({ status: 'draft' }, ['it', 'en'])).toMatchObject({ refusal: 'forbidden' });
+    expect(publicRead({ locale: 'fr' }, ['it', 'en'])).toEqual({ refusal: 'invalid', message: 'Unknown locale "fr". Available locales: it, en.' });
+  });
+});
+
+describe('secrets', () => {
+  const env = (values: Record<string, string>) => Object.assign((name: string) => values[name], { array: (name: string) => values[name]?.split(',') });
+  test('a missing or blank secret stops the start and names the variable', () => {
+    expect(() => secret(env({}), 'APP_KEYS')).toThrow(MissingSecretError);
+    expect(() => secret(env({ JWT_SECRET: '  ' }), 'JWT_SECRET')).toThrow(/Missing secret JWT_SECRET/);
+  });
+  test('present secrets pass through', () => {
+    expect(secret(env({ JWT_SECRET: 'abc' }), 'JWT_SECRET')).toBe('abc');
+    expect(secretList(env({ APP_KEYS: 'a,b' }), 'APP_KEYS')).toEqual(['a', 'b']);
+  });
+});
