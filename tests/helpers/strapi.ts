@@ -16,12 +16,13 @@ export interface KnowledgeBase {
 }
 
 /** Boots a real Strapi (compiled once by global-setup) on its own throw-away database. */
-export async function startKnowledgeBase({ seed = true }: { seed?: boolean } = {}): Promise<KnowledgeBase> {
+export async function startKnowledgeBase({ seed = true, env = {} }: { seed?: boolean; env?: Record<string, string> } = {}): Promise<KnowledgeBase> {
   const database = await createTestDatabase();
   Object.assign(process.env, database.env, {
     SEED_ON_EMPTY: String(seed),
     STRAPI_TELEMETRY_DISABLED: 'true',
     NODE_ENV: 'test',
+    ...env,
   });
   const strapi = createStrapi({ appDir, distDir: path.join(appDir, 'dist') });
   strapi.log.level = process.env.TEST_LOG_LEVEL || 'error';
@@ -47,6 +48,7 @@ export async function startKnowledgeBase({ seed = true }: { seed?: boolean } = {
     async stop() {
       await strapi.destroy();
       await database.drop();
+      for (const name of Object.keys(env)) delete process.env[name];
     },
   };
 }
