@@ -7,4 +7,6 @@ export default ({ env }) => ({
   secrets: { encryptionKey: secret(env, 'ENCRYPTION_KEY') },
   // No calls home: the product must work with no network but the package registries.
   flags: { nps: false, promoteEE: false },
+  // API-only nodes (behind a load balancer, or in tests) may leave the admin panel to other nodes.
+  serveAdminPanel: env.bool('SERVE_ADMIN_PANEL', true),
 });

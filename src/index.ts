@@ -1,25 +1,38 @@
 import type { Core } from '@strapi/strapi';
 import { registerConsentGate } from './consent';
 import { registerGraphqlIdeAssets } from './graphql-ide';
+import { registerDatabaseOutageHandling, registerGracefulShutdown, registerReadiness } from './health';
 import { ensureContentLocales } from './locales';
 import { grantPublicRead, registerDraftGuard } from './public-access';
 import { PUBLIC_TYPES } from './public-access/core';
 import { isKnowledgeBaseEmpty, seedKnowledgeBase } from './seed';
+import { acquireStartupLock } from './startup-lock';
 import { registerDateRangeValidation } from './validation';
 
+let releaseStartupLock: () => Promise<void> = async () => undefined;
+
 export default {
-  register({ strapi }: { strapi: Core.Strapi }) {
+  async register({ strapi }: { strapi: Core.Strapi }) {
+    // Held until the end of bootstrap, so that schema sync and seed never run on two nodes at once.
+    releaseStartupLock = await acquireStartupLock(strapi);
     registerDraftGuard(strapi);
     registerConsentGate(strapi);
     registerDateRangeValidation(strapi);
   },
 
   async bootstrap({ strapi }: { strapi: Core.Strapi }) {
-    registerGraphqlIdeAssets(strapi);
-    await ensureContentLocales(strapi);
-    await grantPublicRead(strapi);
-    if (process.env.SEED_ON_EMPTY !== 'false' && (await isKnowledgeBaseEmpty(strapi, PUBLIC_TYPES))) {
-      await seedKnowledgeBase(strapi);
+    try {
+      registerDatabaseOutageHandling(strapi);
+      registerReadiness(strapi);
+      registerGracefulShutdown(strapi);
+      registerGraphqlIdeAssets(strapi);
+      await ensureContentLocales(strapi);
+      await grantPublicRead(strapi);
+      if (process.env.SEED_ON_EMPTY !== 'false' && (await isKnowledgeBaseEmpty(strapi, PUBLIC_TYPES))) {
+        await seedKnowledgeBase(strapi);
+      }
+    } finally {
+      await releaseStartupLock();
     }
   },
 };

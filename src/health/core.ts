@@ -1,0 +1,38 @@
+/** Readiness: can this node serve requests now? Pure decision, fed by the adapter's probes. */
+export type Readiness = { ready: true } | { ready: false; reason: string };
+
+export function readiness({ shuttingDown, databaseError }: { shuttingDown: boolean; databaseError: string | null }): Readiness {
+  if (shuttingDown) return { ready: false, reason: 'shutting down' };
+  if (databaseError) return { ready: false, reason: `database unreachable: ${databaseError}` };
+  return { ready: true };
+}
+
+/** Rejects after `ms` so that a probe never hangs on a dead database. */
+export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([
+    promise.finally(() => clearTimeout(timer)),
+    new Promise<T>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
+    }),
+  ]);
+}
+
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND',
+  // PostgreSQL: admin/crash shutdown, cannot connect now, connection exceptions.
+  '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006',
+]);
+
+/** True for errors that mean "the database cannot be reached right now", as opposed to bad queries. */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  for (let e: any = error, depth = 0; e && depth < 5; e = e.cause ?? e.originalError, depth += 1) {
+    if (UNAVAILABLE_CODES.has(String(e.code))) return true;
+    if (e.name === 'KnexTimeoutError') return true;
+    if (/Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|the database system is (starting up|shutting down)/i.test(String(e.message))) return true;
+  }
+  return false;
+}
+
+export const UNAVAILABLE_MESSAGE = 'Service temporarily unavailable: the database cannot be reached. Please retry shortly.';
+export const RETRY_AFTER_SECONDS = 5;
