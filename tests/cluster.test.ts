@@ -1,0 +1,87 @@
+/**
+ * Several Strapi nodes on one PostgreSQL behave as one service: they can start at the same time
+ * on an empty database, and what an editor publishes through one node is what an anonymous
+ * reader gets from another, straight away. (PostgreSQL only: SQLite is a single-node engine.)
+ */
+import { createTestDatabase, testEngine, type TestDatabase } from './helpers/database';
+import { startNode, type StrapiNode } from './helpers/nodes';
+
+const onPostgres = testEngine() === 'postgres' ? describe : describe.skip;
+
+onPostgres('two nodes on one PostgreSQL', () => {
+  let database: TestDatabase;
+  let a: StrapiNode;
+  let b: StrapiNode;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    // Started together on an empty database: both want to create the schema and load the seed.
+    [a, b] = await Promise.all([startNode(database.env), startNode(database.env)]);
+  }, 240000);
+  afterAll(async () => {
+    await Promise.all([a?.stop(), b?.stop()]);
+    await database?.drop();
+  });
+
+  const gql = async (node: StrapiNode, query: string, variables?: unknown) => {
+    const res = await fetch(`${node.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+    expect(res.status).toBe(200);
+    return (await res.json()).data;
+  };
+
+  test('both start, one after the other, and the seed is loaded exactly once', async () => {
+    const { Client } = await import('pg');
+    const client = new Client({ connectionString: database.env.DATABASE_URL });
+    await client.connect();
+    try {
+      const rows = await client.query(`SELECT locale, (published_at IS NOT NULL) AS published, count(*)::int AS n FROM good_practices GROUP BY 1, 2 ORDER BY 1, 2`);
+      expect(rows.rows).toEqual([
+        { locale: 'en', published: false, n: 4 },
+        { locale: 'en', published: true, n: 4 },
+        { locale: 'it', published: false, n: 4 },
+        { locale: 'it', published: true, n: 4 },
+      ]);
+    } finally {
+      await client.end();
+    }
+    for (const node of [a, b]) expect((await gql(node, '{ thematicTables { slug } }')).thematicTables).toHaveLength(4);
+    expect(a.output() + b.output()).toMatch(/waiting for another node to finish starting|\[seed\] done/);
+  });
+
+  test('an edit published through node A is what an anonymous reader gets from node B at once', async () => {
+    // An editor registers on node A and makes an API token there, as in the admin panel.
+    const register = await fetch(`${a.url}/admin/register-admin`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ firstname: 'Ada', email: 'ada@example.org', password: 'Cluster-Passw0rd' }),
+    });
+    expect(register.status).toBe(200);
+    const jwt = (await register.json()).data.token;
+    const tokenRes = await fetch(`${a.url}/admin/api-tokens`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${jwt}` },
+      body: JSON.stringify({ name: 'cluster-test', type: 'full-access', lifespan: null }),
+    });
+    expect(tokenRes.status).toBe(201);
+    const token = (await tokenRes.json()).data.accessKey;
+
+    const query = `{ themes(locale: "en", filters: { slug: { eq: "abitare-i-territori" } }) { documentId name } }`;
+    const [before] = (await gql(b, query)).themes;
+    expect(before.name).toBe('Living in the territories');
+
+    for (const name of ['Living in the territories (edited on A)', 'Living in the territories (edited again)']) {
+      const put = await fetch(`${a.url}/api/themes/${before.documentId}?locale=en`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ data: { name } }),
+      });
+      expect(put.status).toBe(200);
+      expect((await gql(b, query)).themes).toEqual([{ documentId: before.documentId, name }]);
+    }
+  });
+
+  test('a node can stop while the other keeps serving', async () => {
+    expect(await a.stop()).toBe(0);
+    expect((await gql(b, '{ projects { acronym } }')).projects).toEqual([{ acronym: 'Com.In.4.0' }]);
+  });
+});
