@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { registerConsentGate } from './consent';
 import { registerGraphqlIdeAssets } from './graphql-ide';
-import { registerDatabaseOutageHandling, registerGracefulShutdown, registerReadiness } from './health';
+import { registerDatabaseOutageHandling, registerGracefulShutdown, registerReadiness, surviveDatabaseOutages } from './health';
 import { ensureContentLocales } from './locales';
 import { grantPublicRead, registerDraftGuard } from './public-access';
 import { PUBLIC_TYPES } from './public-access/core';
@@ -23,6 +23,7 @@ export default {
   async bootstrap({ strapi }: { strapi: Core.Strapi }) {
     try {
       registerDatabaseOutageHandling(strapi);
+      surviveDatabaseOutages(strapi);
       registerReadiness(strapi);
       registerGracefulShutdown(strapi);
       registerGraphqlIdeAssets(strapi);

@@ -1,3 +1,4 @@
+import { noteDatabaseUnavailable } from '../health';
 import { isDatabaseUnavailable, RETRY_AFTER_SECONDS, UNAVAILABLE_MESSAGE } from '../health/core';
 import { httpStatusForErrors } from './core';
 
@@ -16,6 +17,7 @@ export const httpStatusPlugin = {
       async willSendResponse({ response }: { response: any }) {
         if (response.body?.kind !== 'single') return;
         if (databaseUnavailable) {
+          noteDatabaseUnavailable();
           response.http.status = 503;
           response.http.headers.set('retry-after', String(RETRY_AFTER_SECONDS));
           response.body.singleResult = { data: null, errors: [{ message: UNAVAILABLE_MESSAGE, extensions: { code: 'SERVICE_UNAVAILABLE' } }] };

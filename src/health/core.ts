@@ -36,3 +36,38 @@ export function isDatabaseUnavailable(error: unknown): boolean {
 
 export const UNAVAILABLE_MESSAGE = 'Service temporarily unavailable: the database cannot be reached. Please retry shortly.';
 export const RETRY_AFTER_SECONDS = 5;
+
+/**
+ * Once a request has found the database unreachable, later requests are answered 503 at once
+ * instead of queueing for a connection that cannot come; one probe per interval checks whether
+ * the database is back. Pure: the caller passes the clock.
+ */
+export class OutageBreaker {
+  private downSince: number | null = null;
+  private lastProbe = 0;
+
+  constructor(private readonly probeIntervalMs = 1000) {}
+
+  get isOpen(): boolean {
+    return this.downSince !== null;
+  }
+
+  /** 'pass': go on as usual; 'probe': check the database first; 'refuse': answer 503 now. */
+  decide(now: number): 'pass' | 'probe' | 'refuse' {
+    if (this.downSince === null) return 'pass';
+    if (now - this.lastProbe >= this.probeIntervalMs) {
+      this.lastProbe = now;
+      return 'probe';
+    }
+    return 'refuse';
+  }
+
+  recordFailure(now: number): void {
+    if (this.downSince === null) this.downSince = now;
+    this.lastProbe = now;
+  }
+
+  recordSuccess(): void {
+    this.downSince = null;
+  }
+}

@@ -1,7 +1,36 @@
 import type { Core } from '@strapi/strapi';
-import { RETRY_AFTER_SECONDS, UNAVAILABLE_MESSAGE, isDatabaseUnavailable, readiness, withTimeout } from './core';
+import { OutageBreaker, RETRY_AFTER_SECONDS, UNAVAILABLE_MESSAGE, isDatabaseUnavailable, readiness, withTimeout } from './core';
 
 const state = { shuttingDown: false };
+const breaker = new OutageBreaker();
+const NOT_BEHIND_BREAKER = new Set(['/_health', '/_ready']);
+
+/** Any part of the node that meets an unreachable database reports it here. */
+export const noteDatabaseUnavailable = () => breaker.recordFailure(Date.now());
+
+/** null when the database answers within 1.5 s, else why not. */
+async function databaseProbe(strapi: Core.Strapi): Promise<string | null> {
+  try {
+    await withTimeout(strapi.db.connection.raw('select 1'), 1500, 'database probe');
+    return null;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+/** Why loading the public role's permissions failed just now, or null if that 401 was genuine. */
+async function publicRoleLookupFailure(strapi: Core.Strapi): Promise<string | null> {
+  try {
+    const granted = await withTimeout(
+      strapi.db.query('plugin::users-permissions.permission').count({ where: { role: { type: 'public' } } }),
+      1500,
+      'public role lookup'
+    );
+    return granted > 0 ? 'public role lookup failed while the database was unreachable' : null;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
 
 /** Readiness for load balancers: 503 while the database is unreachable or the node is stopping. */
 export function registerReadiness(strapi: Core.Strapi): void {
@@ -11,14 +40,7 @@ export function registerReadiness(strapi: Core.Strapi): void {
       path: '/_ready',
       config: { auth: false },
       handler: async (ctx) => {
-        let databaseError: string | null = null;
-        if (!state.shuttingDown) {
-          try {
-            await withTimeout(strapi.db.connection.raw('select 1'), 2000, 'database probe');
-          } catch (error) {
-            databaseError = (error as Error).message;
-          }
-        }
+        const databaseError = state.shuttingDown ? null : await databaseProbe(strapi);
         const result = readiness({ shuttingDown: state.shuttingDown, databaseError });
         ctx.set('Cache-Control', 'no-store');
         ctx.status = result.ready ? 200 : 503;
@@ -34,19 +56,63 @@ export function registerReadiness(strapi: Core.Strapi): void {
  * the connection pool reconnects by itself once the database is back.
  */
 export function registerDatabaseOutageHandling(strapi: Core.Strapi): void {
+  const graphqlEndpoint = strapi.config.get('plugin::graphql.endpoint', '/graphql');
+  // `failure`: this request met the outage itself (false when the breaker answered for it).
+  const unavailable = (ctx: any, why: string, failure = true) => {
+    if (failure) {
+      noteDatabaseUnavailable();
+      strapi.log.warn(`[health] database unavailable during ${ctx.method} ${ctx.path}: ${why}`);
+    }
+    ctx.status = 503;
+    ctx.set('Retry-After', String(RETRY_AFTER_SECONDS));
+    // Each API answers in its own error shape.
+    ctx.body =
+      ctx.path === graphqlEndpoint
+        ? { data: null, errors: [{ message: UNAVAILABLE_MESSAGE, extensions: { code: 'SERVICE_UNAVAILABLE' } }] }
+        : { data: null, error: { status: 503, name: 'ServiceUnavailableError', message: UNAVAILABLE_MESSAGE } };
+  };
   strapi.server.use(async (ctx, next) => {
+    if (!NOT_BEHIND_BREAKER.has(ctx.path)) {
+      const decision = breaker.decide(Date.now());
+      if (decision === 'refuse') return unavailable(ctx, 'still unreachable (recent probe)', false);
+      if (decision === 'probe') {
+        const probe = await databaseProbe(strapi);
+        if (probe) return unavailable(ctx, `probe: ${probe}`);
+        breaker.recordSuccess();
+        strapi.log.info('[health] database reachable again');
+      }
+    }
     try {
       await next();
+      // users-permissions turns any failure while loading the public role into a 401. An
+      // anonymous 401 while the public role does hold permissions can only be such a failure
+      // (the database was, or still is, unreachable): the honest answer is a 503.
+      if (ctx.status === 401 && !ctx.get('authorization')) {
+        const why = await publicRoleLookupFailure(strapi);
+        if (why) unavailable(ctx, why);
+      }
     } catch (error) {
       if (!isDatabaseUnavailable(error)) throw error;
-      strapi.log.warn(`[health] database unavailable during ${ctx.method} ${ctx.path}: ${(error as Error).message}`);
-      ctx.status = 503;
-      ctx.set('Retry-After', String(RETRY_AFTER_SECONDS));
-      ctx.body = { data: null, error: { status: 503, name: 'ServiceUnavailableError', message: UNAVAILABLE_MESSAGE } };
+      unavailable(ctx, (error as Error).message);
     } finally {
       // A response finished while stopping closes its keep-alive connection, so the drain ends with it.
       if (state.shuttingDown) ctx.set('Connection', 'close');
     }
+  });
+}
+
+/**
+ * During a database outage Strapi leaves some query promises without a handler (seen: the
+ * relation loads behind a GraphQL list). Node would end the process on such an unhandled
+ * rejection; the node must instead live on and recover when the database is back. Only
+ * database-unavailable rejections are survived: anything else still stops the process as before.
+ */
+export function surviveDatabaseOutages(strapi: Core.Strapi): void {
+  if (process.env.JEST_WORKER_ID !== undefined) return; // the test runner owns its process
+  process.on('unhandledRejection', (reason) => {
+    if (!isDatabaseUnavailable(reason)) throw reason;
+    noteDatabaseUnavailable();
+    strapi.log.warn(`[health] database unavailable (unhandled query): ${(reason as Error)?.message ?? reason}`);
   });
 }
 

@@ -16,6 +16,8 @@ export async function acquireStartupLock(strapi: Core.Strapi): Promise<() => Pro
   if (client !== 'postgres') return async () => undefined;
 
   const session = new Client(connection);
+  // A pg client without an 'error' listener takes the process down when the server goes away.
+  session.on('error', (error) => strapi.log.warn(`[startup] lock session: ${error.message}`));
   await session.connect();
   const waiting = setTimeout(() => strapi.log.info('[startup] waiting for another node to finish starting…'), 2000);
   try {

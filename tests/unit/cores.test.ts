@@ -95,3 +95,35 @@ describe('secrets', () => {
     expect(secretList(env({ APP_KEYS: 'a,b' }), 'APP_KEYS')).toEqual(['a', 'b']);
   });
 });
+
+describe('database outage breaker', () => {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const { OutageBreaker, isDatabaseUnavailable } = require('../../src/health/core');
+  test('passes while the database is fine, refuses after a failure, probes once per interval', () => {
+    const breaker = new OutageBreaker(1000);
+    expect(breaker.decide(0)).toBe('pass');
+    breaker.recordFailure(100);
+    expect(breaker.decide(500)).toBe('refuse');
+    expect(breaker.decide(1099)).toBe('refuse');
+    expect(breaker.decide(1100)).toBe('probe');
+    expect(breaker.decide(1200)).toBe('refuse');
+    expect(breaker.decide(2100)).toBe('probe');
+    breaker.recordSuccess();
+    expect(breaker.decide(2101)).toBe('pass');
+  });
+  test('refusals alone never postpone the next probe', () => {
+    const breaker = new OutageBreaker(1000);
+    breaker.recordFailure(0);
+    for (let t = 10; t < 1000; t += 10) expect(breaker.decide(t)).toBe('refuse');
+    expect(breaker.decide(1000)).toBe('probe');
+  });
+  test('tells an unreachable database from a bad query', () => {
+    expect(isDatabaseUnavailable(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }))).toBe(true);
+    expect(isDatabaseUnavailable(Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }))).toBe(true);
+    expect(isDatabaseUnavailable({ name: 'KnexTimeoutError', message: 'Knex: Timeout acquiring a connection' })).toBe(true);
+    expect(isDatabaseUnavailable({ originalError: { code: 'ECONNRESET' } })).toBe(true);
+    expect(isDatabaseUnavailable(Object.assign(new Error('duplicate key value'), { code: '23505' }))).toBe(false);
+    expect(isDatabaseUnavailable(new Error('Forbidden'))).toBe(false);
+    expect(isDatabaseUnavailable(undefined)).toBe(false);
+  });
+});
