@@ -42,6 +42,8 @@ export default ({ env }) => {
   }
 
   return {
+    // Our migrations (database/migrations) are TypeScript, compiled with the app.
+    settings: { useTypescriptMigrations: true },
     connection: {
       client,
       ...connections[client],

@@ -3,8 +3,12 @@
  * on an empty database, and what an editor publishes through one node is what an anonymous
  * reader gets from another, straight away. (PostgreSQL only: SQLite is a single-node engine.)
  */
+import { execFileSync } from 'child_process';
+import fs from 'fs';
+import os from 'os';
+import path from 'path';
 import { createTestDatabase, testEngine, type TestDatabase } from './helpers/database';
-import { startNode, type StrapiNode } from './helpers/nodes';
+import { freePort, startNode, type StrapiNode } from './helpers/nodes';
 
 const onPostgres = testEngine() === 'postgres' ? describe : describe.skip;
 
@@ -80,8 +84,27 @@ onPostgres('two nodes on one PostgreSQL', () => {
     }
   });
 
-  test('a node can stop while the other keeps serving', async () => {
-    expect(await a.stop()).toBe(0);
-    expect((await gql(b, '{ projects { acronym } }')).projects).toEqual([{ acronym: 'Com.In.4.0' }]);
+  test('the nginx example of docs/deployment.md spreads requests and survives a stopping node', async () => {
+    const port = await freePort();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-nginx-'));
+    const example = fs.readFileSync(path.resolve(__dirname, '../docs/nginx.conf'), 'utf8');
+    const [portA, portB] = [a, b].map((node) => new URL(node.url).port);
+    const conf = example
+      .replace('127.0.0.1:1337', `127.0.0.1:${portA}`)
+      .replace('127.0.0.1:1338', `127.0.0.1:${portB}`)
+      .replace('listen 8080;', `listen 127.0.0.1:${port};`)
+      .replace(/\/tmp\/kb-nginx/g, path.join(dir, 'nginx'));
+    fs.writeFileSync(path.join(dir, 'nginx.conf'), `error_log ${path.join(dir, 'error.log')};\n${conf}`);
+    execFileSync('nginx', ['-c', path.join(dir, 'nginx.conf')]);
+    const through = { url: `http://127.0.0.1:${port}` } as StrapiNode;
+    try {
+      for (let i = 0; i < 4; i += 1) expect((await gql(through, '{ projects { acronym } }')).projects).toEqual([{ acronym: 'Com.In.4.0' }]);
+      expect(await a.stop()).toBe(0);
+      // Node A is gone: every request still succeeds through node B.
+      for (let i = 0; i < 4; i += 1) expect((await gql(through, '{ projects { acronym } }')).projects).toEqual([{ acronym: 'Com.In.4.0' }]);
+    } finally {
+      execFileSync('nginx', ['-c', path.join(dir, 'nginx.conf'), '-s', 'stop']);
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,7 +1,7 @@
 import path from 'path';
 import request from 'supertest';
 import { createStrapi, type Core } from '@strapi/strapi';
-import { createTestDatabase } from './database';
+import { createTestDatabase, type TestDatabase } from './database';
 
 const appDir = path.resolve(__dirname, '../..');
 
@@ -16,8 +16,17 @@ export interface KnowledgeBase {
 }
 
 /** Boots a real Strapi (compiled once by global-setup) on its own throw-away database. */
-export async function startKnowledgeBase({ seed = true, env = {} }: { seed?: boolean; env?: Record<string, string> } = {}): Promise<KnowledgeBase> {
-  const database = await createTestDatabase();
+export async function startKnowledgeBase({
+  seed = true,
+  env = {},
+  database: given,
+}: {
+  seed?: boolean;
+  env?: Record<string, string>;
+  /** An existing test database, kept when the instance stops (to restart on the same data). */
+  database?: TestDatabase;
+} = {}): Promise<KnowledgeBase> {
+  const database = given ?? (await createTestDatabase());
   Object.assign(process.env, database.env, {
     SEED_ON_EMPTY: String(seed),
     STRAPI_TELEMETRY_DISABLED: 'true',
@@ -46,8 +55,13 @@ export async function startKnowledgeBase({ seed = true, env = {} }: { seed?: boo
       return token;
     },
     async stop() {
+      // Let queries that Strapi starts in the background (after boot) finish before the pool closes.
+      const pool = (strapi.db.connection.client as any).pool;
+      for (let i = 0; i < 50 && pool && pool.numPendingAcquires() + pool.numUsed() > 0; i += 1) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
       await strapi.destroy();
-      await database.drop();
+      if (!given) await database.drop();
       for (const name of Object.keys(env)) delete process.env[name];
     },
   };
