@@ -8,7 +8,7 @@ import fs from 'fs';
 import os from 'os';
 import path from 'path';
 import { createTestDatabase, testEngine, type TestDatabase } from './helpers/database';
-import { freePort, startNode, type StrapiNode } from './helpers/nodes';
+import { editorToken, freePort, startNode, type StrapiNode } from './helpers/nodes';
 
 const onPostgres = testEngine() === 'postgres' ? describe : describe.skip;
 
@@ -54,20 +54,7 @@ onPostgres('two nodes on one PostgreSQL', () => {
 
   test('an edit published through node A is what an anonymous reader gets from node B at once', async () => {
     // An editor registers on node A and makes an API token there, as in the admin panel.
-    const register = await fetch(`${a.url}/admin/register-admin`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ firstname: 'Ada', email: 'ada@example.org', password: 'Cluster-Passw0rd' }),
-    });
-    expect(register.status).toBe(200);
-    const jwt = (await register.json()).data.token;
-    const tokenRes = await fetch(`${a.url}/admin/api-tokens`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${jwt}` },
-      body: JSON.stringify({ name: 'cluster-test', type: 'full-access', lifespan: null }),
-    });
-    expect(tokenRes.status).toBe(201);
-    const token = (await tokenRes.json()).data.accessKey;
+    const token = await editorToken(a);
 
     const query = `{ themes(locale: "en", filters: { slug: { eq: "abitare-i-territori" } }) { documentId name } }`;
     const [before] = (await gql(b, query)).themes;
