@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+// `npm run schema:update`: writes the live public GraphQL schema to schema.graphql. Run it when
+// a change to the schema is intended, and commit the file with the change.
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const { compileStrapi, createStrapi } = require('@strapi/strapi');
+const { INTROSPECTION_QUERY, contractFromIntrospection } = require('./lib/schema-contract');
+require('./ensure-env').ensureEnv();
+
+async function main() {
+  const appDir = path.resolve(__dirname, '..');
+  const dbFile = path.join(os.tmpdir(), `kb-schema-${process.pid}.db`);
+  Object.assign(process.env, { DATABASE_CLIENT: 'sqlite', DATABASE_FILENAME: dbFile, SEED_ON_EMPTY: 'false', STRAPI_TELEMETRY_DISABLED: 'true' });
+  console.log('[schema] compiling and starting Strapi on a scratch database…');
+  const app = createStrapi(await compileStrapi({ appDir }));
+  app.log.level = 'warn';
+  await app.load();
+  try {
+    app.server.mount();
+    await new Promise((resolve) => app.server.httpServer.listen(0, '127.0.0.1', resolve));
+    const { port } = app.server.httpServer.address();
+    const res = await fetch(`http://127.0.0.1:${port}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: INTROSPECTION_QUERY }),
+    });
+    const { data } = await res.json();
+    fs.writeFileSync(path.join(appDir, 'schema.graphql'), contractFromIntrospection(data));
+    console.log('[schema] wrote schema.graphql');
+  } finally {
+    await app.destroy();
+    fs.rmSync(dbFile, { force: true });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error(`[schema] failed: ${error.message}`);
+    process.exit(1);
+  }
+);
