@@ -1,9 +1,11 @@
 import { secret } from '../src/secrets';
 import { httpStatusPlugin } from '../src/graphql-errors';
-import { paginationLimitPlugin } from '../src/query-limits';
+import { queryLimitsPlugin } from '../src/query-limits';
+import { QUERY_LIMIT_DEFAULTS as LIMITS } from '../src/query-limits/core';
 import { graphqlLandingPage } from '../src/graphql-ide';
 
 const MAX_LIMIT = 100;
+const DEFAULT_LIMIT = 25;
 
 export default ({ env }) => ({
   'users-permissions': {
@@ -13,7 +15,7 @@ export default ({ env }) => ({
     config: {
       endpoint: '/graphql',
       shadowCRUD: true,
-      defaultLimit: 25,
+      defaultLimit: DEFAULT_LIMIT,
       maxLimit: MAX_LIMIT,
       // Deep enough for a partner page (event -> agenda -> speakers -> affiliations -> organization -> territory).
       depthLimit: 10,
@@ -21,8 +23,27 @@ export default ({ env }) => ({
       // (on by default in development, GRAPHQL_IDE=true turns it on in production).
       landingPage: graphqlLandingPage(env.bool('GRAPHQL_IDE', env('NODE_ENV') !== 'production'), '/graphql'),
       apolloServer: {
+        // The public schema is partner documentation: introspection stays on unless switched off.
         introspection: env.bool('GRAPHQL_INTROSPECTION', true),
-        plugins: [httpStatusPlugin, paginationLimitPlugin(MAX_LIMIT)],
+        // "Did you mean …?" hints map the schema for a prober; off in production.
+        hideSchemaDetailsFromClientErrors: !env.bool('GRAPHQL_SUGGESTIONS', env('NODE_ENV') !== 'production'),
+        // One operation per request: a JSON array of operations is refused (Apollo's default, stated).
+        allowBatchedHttpRequests: false,
+        // Bounds the parser's work on huge documents before anything else looks at them.
+        parseOptions: { maxTokens: env.int('GRAPHQL_MAX_TOKENS', LIMITS.maxTokens) },
+        // Request body limit of the GraphQL route.
+        bodyParserConfig: { jsonLimit: env('GRAPHQL_MAX_BODY', '64kb'), formLimit: '64kb', textLimit: '64kb' },
+        plugins: [
+          httpStatusPlugin,
+          queryLimitsPlugin({
+            maxLimit: MAX_LIMIT,
+            defaultLimit: DEFAULT_LIMIT,
+            maxCost: env.int('GRAPHQL_MAX_COST', LIMITS.maxCost),
+            maxAliases: env.int('GRAPHQL_MAX_ALIASES', LIMITS.maxAliases),
+            maxDirectives: env.int('GRAPHQL_MAX_DIRECTIVES', LIMITS.maxDirectives),
+            timeoutMs: env.int('GRAPHQL_TIMEOUT_MS', LIMITS.timeoutMs),
+          }),
+        ],
       },
     },
   },

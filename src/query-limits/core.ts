@@ -1,4 +1,17 @@
 /**
+ * Default limits of the public GraphQL API (each can be changed by an environment variable, see
+ * config/plugins.ts). The cost budget is calibrated on the partner queries of the README: the
+ * heaviest uses at most half of it (a test checks this).
+ */
+export const QUERY_LIMIT_DEFAULTS = {
+  maxCost: 200_000,
+  maxAliases: 30,
+  maxDirectives: 20,
+  maxTokens: 5000,
+  timeoutMs: 10_000,
+};
+
+/**
  * Pagination a partner may ask for. Strapi quietly clamps or reinterprets bad values (a negative
  * limit, `limit: -1` meaning "everything", page 0); we answer them with a clear 400 instead.
  */

@@ -1,38 +1,59 @@
-import { GraphQLError, TypeInfo, getNamedType, isObjectType, visit, visitWithTypeInfo, type DocumentNode, type GraphQLSchema } from 'graphql';
-import { getArgumentValues } from 'graphql/execution/values';
 import { paginationProblem } from './core';
+import { analyzeOperation, refusal } from './analysis';
 
-const badInput = (message: string) =>
-  new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
-
-/** Every `pagination` argument of an operation, at any depth, with variables applied. */
-function paginationArguments(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown>) {
-  const found: unknown[] = [];
-  const typeInfo = new TypeInfo(schema);
-  visit(
-    document,
-    visitWithTypeInfo(typeInfo, {
-      Field(node) {
-        const field = typeInfo.getFieldDef();
-        if (!field || !field.args.some((arg) => arg.name === 'pagination')) return;
-        const parent = typeInfo.getParentType();
-        if (!parent || !isObjectType(getNamedType(parent))) return;
-        found.push(getArgumentValues(field, node, variables).pagination);
-      },
-    })
-  );
-  return found;
+export interface QueryLimits {
+  maxLimit: number;
+  defaultLimit: number;
+  maxCost: number;
+  maxAliases: number;
+  maxDirectives: number;
+  /** ms an operation may run before the rest of it is refused. */
+  timeoutMs: number;
 }
 
-/** Apollo Server plugin refusing bad pagination anywhere in a query before it runs. */
-export const paginationLimitPlugin = (maxLimit: number) => ({
+/** Items assumed for a repeatable component (or another list) that states no page size. */
+const SHORT_LIST_SIZE = 10;
+
+/**
+ * Apollo Server plugin refusing, before anything runs, operations a public API must not run:
+ * bad pagination anywhere in the query, too expensive (cost model in ./analysis), too many
+ * aliases or directives; and stopping an operation that runs past the time limit.
+ */
+export const queryLimitsPlugin = (limits: QueryLimits) => ({
   async requestDidStart() {
+    let deadline = Infinity;
     return {
-      async didResolveOperation({ schema, document, request }: any) {
-        for (const pagination of paginationArguments(schema, document, request.variables ?? {})) {
-          const problem = paginationProblem(pagination as any, maxLimit);
-          if (problem) throw badInput(problem);
+      async didResolveOperation({ schema, document, operation, request }: any) {
+        const analysis = analyzeOperation(schema, document, operation, request.variables ?? {}, {
+          defaultPageSize: limits.defaultLimit,
+          shortListSize: SHORT_LIST_SIZE,
+        });
+        for (const pagination of analysis.paginations) {
+          const problem = paginationProblem(pagination, limits.maxLimit);
+          if (problem) throw refusal(problem);
         }
+        if (analysis.cost > limits.maxCost) {
+          throw refusal(
+            `Query too expensive: its cost is ${analysis.cost}, the limit is ${limits.maxCost}. Ask for fewer nested lists or smaller page sizes (pagination: { pageSize }).`,
+            'QUERY_TOO_EXPENSIVE'
+          );
+        }
+        if (analysis.aliases > limits.maxAliases) {
+          throw refusal(`Too many aliases: ${analysis.aliases}, the limit is ${limits.maxAliases}.`, 'TOO_MANY_ALIASES');
+        }
+        if (analysis.directives > limits.maxDirectives) {
+          throw refusal(`Too many directives: ${analysis.directives}, the limit is ${limits.maxDirectives}.`, 'TOO_MANY_DIRECTIVES');
+        }
+      },
+      async executionDidStart() {
+        deadline = Date.now() + limits.timeoutMs;
+        return {
+          willResolveField() {
+            if (Date.now() > deadline) {
+              throw refusal(`Query took longer than the ${limits.timeoutMs} ms limit and was stopped. Ask for less at once.`, 'QUERY_TIMEOUT', 408);
+            }
+          },
+        };
       },
     };
   },

@@ -1,0 +1,102 @@
+/**
+ * Static analysis of a GraphQL operation before it runs (pure: graphql-js only): its cost, its
+ * aliases and directives, and every pagination it asks for.
+ *
+ * Cost model: every field costs 1; a list field multiplies the cost of what it selects by the
+ * number of items it may return: its page size when it asks for one, else Strapi's default (25)
+ * for relations, and a smaller estimate for repeatable components (an agenda, affiliations),
+ * which are short editorial lists, and for any other list. Introspection
+ * fields are free: they are bounded by the schema itself.
+ */
+import {
+  GraphQLError,
+  getNamedType,
+  getNullableType,
+  isInterfaceType,
+  isListType,
+  isObjectType,
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type GraphQLNamedType,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql';
+import { getArgumentValues } from 'graphql/execution/values';
+import type { Pagination } from './core';
+
+export interface OperationAnalysis {
+  cost: number;
+  aliases: number;
+  directives: number;
+  paginations: Pagination[];
+}
+
+export interface CostOptions {
+  defaultPageSize: number;
+  /** Items assumed for a repeatable component or another list that states no page size. */
+  shortListSize: number;
+}
+
+/** Strapi names the GraphQL types of components Component<Category><Name>. */
+const isComponentType = (type: GraphQLNamedType) => type.name.startsWith('Component');
+
+const listSize = (pagination: Pagination | undefined, options: CostOptions, paginated: boolean, item: GraphQLNamedType) => {
+  const asked = pagination?.pageSize ?? pagination?.limit;
+  if (typeof asked === 'number' && asked > 0) return asked;
+  return paginated && !isComponentType(item) ? options.defaultPageSize : options.shortListSize;
+};
+
+export function analyzeOperation(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown>,
+  options: CostOptions
+): OperationAnalysis {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions) {
+    if (definition.kind === 'FragmentDefinition') fragments.set(definition.name.value, definition);
+  }
+  const result: OperationAnalysis = { cost: 0, aliases: 0, directives: 0, paginations: [] };
+
+  const walk = (selectionSet: SelectionSetNode, parent: GraphQLNamedType | null | undefined): number => {
+    let cost = 0;
+    for (const selection of selectionSet.selections) {
+      result.directives += selection.directives?.length ?? 0;
+      if (selection.kind === 'InlineFragment') {
+        const type = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : parent;
+        cost += walk(selection.selectionSet, type);
+      } else if (selection.kind === 'FragmentSpread') {
+        const fragment = fragments.get(selection.name.value);
+        if (fragment) {
+          result.directives += fragment.directives?.length ?? 0;
+          cost += walk(fragment.selectionSet, schema.getType(fragment.typeCondition.name.value));
+        }
+      } else {
+        if (selection.alias) result.aliases += 1;
+        const name = selection.name.value;
+        if (name.startsWith('__')) continue;
+        if (!parent || !(isObjectType(parent) || isInterfaceType(parent))) continue;
+        const field = parent.getFields()[name];
+        if (!field) continue;
+        const args = getArgumentValues(field, selection, variables) as { pagination?: Pagination };
+        const paginated = field.args.some((arg) => arg.name === 'pagination');
+        if (paginated && args.pagination && Object.keys(args.pagination).length) result.paginations.push(args.pagination);
+        const item = getNamedType(field.type);
+        const children = selection.selectionSet ? walk(selection.selectionSet, item) : 0;
+        const multiplier = isListType(getNullableType(field.type)) ? listSize(args.pagination, options, paginated, item) : 1;
+        cost += 1 + multiplier * children;
+      }
+    }
+    return cost;
+  };
+
+  result.directives += operation.directives?.length ?? 0;
+  const root = operation.operation === 'mutation' ? schema.getMutationType() : operation.operation === 'subscription' ? schema.getSubscriptionType() : schema.getQueryType();
+  result.cost = walk(operation.selectionSet, root);
+  return result;
+}
+
+export const refusal = (message: string, code = 'BAD_USER_INPUT', status = 400) =>
+  new GraphQLError(message, { extensions: { code, http: { status } } });

@@ -1,0 +1,107 @@
+/**
+ * Limits that protect the public API: each refusal is a clear GraphQL error with a 4xx, and the
+ * server answers the next normal request as usual.
+ */
+import { startKnowledgeBase, type KnowledgeBase } from './helpers/strapi';
+
+const NORMAL = `{ projects { acronym } }`;
+const expectStillServing = async (kb: KnowledgeBase) => {
+  const res = await kb.graphql(NORMAL);
+  expect(res.status).toBe(200);
+  expect(res.body.data.projects).toEqual([{ acronym: 'Com.In.4.0' }]);
+};
+const expectRefused = async (kb: KnowledgeBase, res: { status: number; body: any; text: string }, status: number, message: RegExp) => {
+  expect(res.status).toBe(status);
+  const text = res.body?.errors?.[0]?.message ?? res.body?.error?.message ?? res.text;
+  expect(text).toMatch(message);
+  expect(res.text).not.toMatch(/node_modules|at [A-Za-z.]+ \(/);
+  await expectStillServing(kb);
+};
+
+describe('with the default limits', () => {
+  let kb: KnowledgeBase;
+  beforeAll(async () => {
+    kb = await startKnowledgeBase();
+  });
+  afterAll(async () => {
+    await kb.stop();
+  });
+
+  test('depth', async () => {
+    const deep = `{ territories { children { children { children { children { children { children { children { children { children { children { name } } } } } } } } } } } }`;
+    await expectRefused(kb, await kb.graphql(deep), 400, /exceeds maximum operation depth of 10/);
+  });
+
+  test('page size', async () => {
+    await expectRefused(kb, await kb.graphql(`{ themes(pagination: { pageSize: 101 }) { name } }`), 400, /pagination.pageSize must be an integer from 1 to 100/);
+  });
+
+  test('query cost', async () => {
+    const expensive = `{ goodPractices(pagination: { pageSize: 100 }) { themes(pagination: { pageSize: 100 }) { goodPractices(pagination: { pageSize: 100 }) { title } } } }`;
+    const res = await kb.graphql(expensive);
+    await expectRefused(kb, res, 400, /Query too expensive: its cost is \d+, the limit is 200000/);
+    expect(res.body.errors[0].extensions.code).toBe('QUERY_TOO_EXPENSIVE');
+  });
+
+  test('aliases', async () => {
+    const many = `{ ${Array.from({ length: 31 }, (_, i) => `a${i}: projects { acronym }`).join(' ')} }`;
+    await expectRefused(kb, await kb.graphql(many), 400, /Too many aliases: 31, the limit is 30/);
+  });
+
+  test('directives', async () => {
+    const many = `{ projects { ${'acronym @skip(if: false) '.repeat(21)} } }`;
+    await expectRefused(kb, await kb.graphql(many), 400, /Too many directives: 21, the limit is 20/);
+  });
+
+  test('tokens', async () => {
+    const huge = `{ projects { ${'acronym '.repeat(6000)} } }`;
+    await expectRefused(kb, await kb.graphql(huge), 400, /Document contains more th\w+ 5000 tokens/);
+  });
+
+  test('request body size', async () => {
+    const res = await kb.http().post('/graphql').send({ query: NORMAL, variables: { padding: 'x'.repeat(100 * 1024) } });
+    await expectRefused(kb, res, 413, /too large/i);
+  });
+
+  test('batched operations', async () => {
+    const res = await kb.http().post('/graphql').send([{ query: NORMAL }, { query: NORMAL }]);
+    await expectRefused(kb, res, 400, /batch/i);
+  });
+
+  test('field suggestions help developers outside production', async () => {
+    const res = await kb.graphql(`{ projects { acronim } }`);
+    expect(res.status).toBe(400);
+    expect(res.body.errors[0].message).toMatch(/Did you mean "acronym"/);
+  });
+});
+
+describe('with production settings', () => {
+  let kb: KnowledgeBase;
+  beforeAll(async () => {
+    kb = await startKnowledgeBase({ env: { GRAPHQL_INTROSPECTION: 'false', GRAPHQL_SUGGESTIONS: 'false', GRAPHQL_TIMEOUT_MS: '100' } });
+  });
+  afterAll(async () => {
+    await kb.stop();
+  });
+
+  test('no field suggestions', async () => {
+    const res = await kb.graphql(`{ projects { acronim } }`);
+    expect(res.status).toBe(400);
+    expect(res.body.errors[0].message).toMatch(/Cannot query field "acronim"/);
+    expect(res.body.errors[0].message).not.toMatch(/Did you mean/);
+    await expectStillServing(kb);
+  });
+
+  test('introspection can be switched off', async () => {
+    await expectRefused(kb, await kb.graphql(`{ __schema { types { name } } }`), 400, /introspection/i);
+  });
+
+  test('execution time limit', async () => {
+    // Allowed by every static limit, but hundreds of relation loads: longer than 100 ms.
+    const one = 'goodPractices(pagination: { pageSize: 4 }) { themes(pagination: { pageSize: 3 }) { thematicTables(pagination: { pageSize: 2 }) { event { title } } } }';
+    const slow = `{ ${Array.from({ length: 30 }, (_, i) => `a${i}: ${one}`).join(' ')} }`;
+    const res = await kb.graphql(slow);
+    await expectRefused(kb, res, 408, /longer than the 100 ms limit/);
+    expect(res.body.errors[0].extensions.code).toBe('QUERY_TIMEOUT');
+  });
+});

@@ -1,0 +1,45 @@
+/** The cost model of src/query-limits/analysis, on the committed public schema (pure, no server). */
+import fs from 'fs';
+import path from 'path';
+import { buildSchema, parse, type OperationDefinitionNode } from 'graphql';
+import { analyzeOperation } from '../../src/query-limits/analysis';
+import { QUERY_LIMIT_DEFAULTS } from '../../src/query-limits/core';
+
+const root = path.resolve(__dirname, '../..');
+const schema = buildSchema(fs.readFileSync(path.join(root, 'schema.graphql'), 'utf8'));
+const options = { defaultPageSize: 25, shortListSize: 10 };
+const analyze = (query: string, variables: Record<string, unknown> = {}) => {
+  const document = parse(query);
+  const operation = document.definitions.find((d) => d.kind === 'OperationDefinition') as OperationDefinitionNode;
+  return analyzeOperation(schema, document, operation, variables, options);
+};
+
+test('the heaviest partner query of the README uses at most half the cost budget', () => {
+  const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+  const costs = [...readme.matchAll(/```graphql\n([\s\S]*?)```/g)].map(([, q]) => analyze(q, { slug: 'x', locale: 'en' }).cost);
+  expect(costs).toHaveLength(5);
+  expect(Math.max(...costs)).toBeLessThanOrEqual(QUERY_LIMIT_DEFAULTS.maxCost / 2);
+});
+
+test('a list multiplies what it selects by its page size (25 when none is asked)', () => {
+  expect(analyze('{ projects { acronym } }').cost).toBe(1 + 25 * 1);
+  expect(analyze('{ projects(pagination: { pageSize: 2 }) { acronym title } }').cost).toBe(1 + 2 * 2);
+  expect(analyze('query($p: PaginationArg) { projects(pagination: $p) { acronym } }', { p: { limit: 4 } }).cost).toBe(1 + 4);
+  expect(analyze('{ goodPractices(pagination: { pageSize: 10 }) { themes(pagination: { pageSize: 5 }) { name } } }').cost).toBe(1 + 10 * (1 + 5 * 1));
+  // A repeatable component is a short editorial list: 10 items unless a page size is asked.
+  expect(analyze('{ events(pagination: { pageSize: 1 }) { agenda { title } } }').cost).toBe(1 + 1 * (1 + 10 * 1));
+  expect(analyze('{ events(pagination: { pageSize: 1 }) { agenda(pagination: { pageSize: 40 }) { title } } }').cost).toBe(1 + 1 * (1 + 40 * 1));
+});
+
+test('fragments are costed where they are spread; introspection is free', () => {
+  const withFragment = analyze('{ projects(pagination: { pageSize: 3 }) { ...P } } fragment P on Project { acronym title }');
+  expect(withFragment.cost).toBe(1 + 3 * 2);
+  expect(analyze('{ __schema { types { name fields { name } } } }').cost).toBe(0);
+});
+
+test('aliases, directives and paginations are counted, through fragments too', () => {
+  const a = analyze('{ a: projects(pagination: { page: 2 }) { ...F } b: themes { name @skip(if: false) } } fragment F on Project { x: acronym @include(if: true) }');
+  expect(a.aliases).toBe(3);
+  expect(a.directives).toBe(2);
+  expect(a.paginations).toEqual([{ page: 2 }]);
+});
