@@ -65,6 +65,12 @@ describe('GraphQL', () => {
   });
 });
 
+test('responses do not advertise the server software', async () => {
+  for (const res of [await kb.http().get('/api/themes'), await kb.graphql('{ themes { name } }'), await kb.http().get('/_health')]) {
+    expect(res.headers['x-powered-by']).toBeUndefined();
+  }
+});
+
 describe('REST', () => {
   test.each([
     ['unknown locale', { locale: 'xx' }, /Unknown locale "xx". Available locales: it, en./],
