@@ -155,5 +155,3 @@ export function registerGracefulShutdown(strapi: Core.Strapi, { drainMs = Number
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
 }
-
-export { isDatabaseUnavailable };

@@ -4,6 +4,7 @@ import { httpStatusForErrors } from '../../src/graphql-errors/core';
 import { paginationFromQuery, paginationProblem } from '../../src/query-limits/core';
 import { isPublicCaller, publicRead, publicReadActions, PUBLIC_UIDS } from '../../src/public-access/core';
 import { MissingSecretError, secret, secretList } from '../../src/secrets';
+import { OutageBreaker, isDatabaseUnavailable } from '../../src/health/core';
 
 describe('date ranges', () => {
   const attributes = { startDate: {}, endDate: {}, periodStart: {}, periodEnd: {} };
@@ -96,10 +97,7 @@ describe('secrets', () => {
   });
 });
 
-describe('database outage breaker', () => {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const { OutageBreaker, isDatabaseUnavailable } = require('../../src/health/core');
-  test('passes while the database is fine, refuses after a failure, probes once per interval', () => {
+describe('database outage breaker', () => {  test('passes while the database is fine, refuses after a failure, probes once per interval', () => {
     const breaker = new OutageBreaker(1000);
     expect(breaker.decide(0)).toBe('pass');
     breaker.recordFailure(100);
