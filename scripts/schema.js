@@ -4,18 +4,13 @@
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { compileStrapi, createStrapi } = require('@strapi/strapi');
+const { appDir, loadApp } = require('./lib/app');
 const { INTROSPECTION_QUERY, contractFromIntrospection } = require('./lib/schema-contract');
-require('./ensure-env').ensureEnv();
 
 async function main() {
-  const appDir = path.resolve(__dirname, '..');
   const dbFile = path.join(os.tmpdir(), `kb-schema-${process.pid}.db`);
-  Object.assign(process.env, { DATABASE_CLIENT: 'sqlite', DATABASE_FILENAME: dbFile, SEED_ON_EMPTY: 'false', STRAPI_TELEMETRY_DISABLED: 'true' });
   console.log('[schema] compiling and starting Strapi on a scratch database…');
-  const app = createStrapi(await compileStrapi({ appDir }));
-  app.log.level = 'warn';
-  await app.load();
+  const app = await loadApp({ DATABASE_CLIENT: 'sqlite', DATABASE_FILENAME: dbFile, SEED_ON_EMPTY: 'false' });
   try {
     app.server.mount();
     await new Promise((resolve) => app.server.httpServer.listen(0, '127.0.0.1', resolve));

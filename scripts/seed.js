@@ -2,17 +2,12 @@
 // `npm run seed`: loads the project's knowledge from data/seed/ into the configured database.
 // Idempotent: records already present (matched by slug) are left as editors left them.
 const path = require('path');
-const { compileStrapi, createStrapi } = require('@strapi/strapi');
-require('./ensure-env').ensureEnv();
+const { loadApp } = require('./lib/app');
 
 async function main() {
-  process.env.SEED_ON_EMPTY = 'false'; // seed here, with progress, rather than in bootstrap
-  process.env.STRAPI_TELEMETRY_DISABLED = 'true';
-  const appDir = path.resolve(__dirname, '..');
   console.log('[seed] compiling and starting Strapi…');
-  const app = createStrapi(await compileStrapi({ appDir }));
-  app.log.level = 'warn';
-  await app.load();
+  // Seed here, with progress, rather than in bootstrap.
+  const app = await loadApp({ SEED_ON_EMPTY: 'false' });
   try {
     const { seedKnowledgeBase } = require(path.join(app.dirs.dist.src, 'seed'));
     await seedKnowledgeBase(app, { log: (line) => console.log(line) });

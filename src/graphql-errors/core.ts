@@ -14,8 +14,6 @@ const STATUS_BY_CODE: Record<string, number> = {
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
   STRAPI_NOT_FOUND_ERROR: 404,
-  STRAPI_PAYLOAD_TOO_LARGE_ERROR: 413,
-  STRAPI_RATE_LIMIT_ERROR: 429,
 };
 
 /** The status for a response carrying these errors, or null to leave Apollo's choice. */

@@ -1,5 +1,5 @@
 import { noteDatabaseUnavailable } from '../health';
-import { isDatabaseUnavailable, RETRY_AFTER_SECONDS, UNAVAILABLE_MESSAGE } from '../health/core';
+import { graphqlUnavailableBody, isDatabaseUnavailable, RETRY_AFTER_SECONDS } from '../health/core';
 import { httpStatusForErrors } from './core';
 
 /**
@@ -20,7 +20,7 @@ export const httpStatusPlugin = {
           noteDatabaseUnavailable();
           response.http.status = 503;
           response.http.headers.set('retry-after', String(RETRY_AFTER_SECONDS));
-          response.body.singleResult = { data: null, errors: [{ message: UNAVAILABLE_MESSAGE, extensions: { code: 'SERVICE_UNAVAILABLE' } }] };
+          response.body.singleResult = graphqlUnavailableBody();
           return;
         }
         const status = httpStatusForErrors(response.body.singleResult?.errors);

@@ -35,6 +35,9 @@ export function isDatabaseUnavailable(error: unknown): boolean {
 }
 
 export const UNAVAILABLE_MESSAGE = 'Service temporarily unavailable: the database cannot be reached. Please retry shortly.';
+
+/** The GraphQL answer during an outage (REST uses Strapi's error shape with the same message). */
+export const graphqlUnavailableBody = () => ({ data: null, errors: [{ message: UNAVAILABLE_MESSAGE, extensions: { code: 'SERVICE_UNAVAILABLE' } }] });
 export const RETRY_AFTER_SECONDS = 5;
 
 /**

@@ -1,7 +1,10 @@
 import type { Core } from '@strapi/strapi';
-import { OutageBreaker, RETRY_AFTER_SECONDS, UNAVAILABLE_MESSAGE, isDatabaseUnavailable, readiness, withTimeout } from './core';
+import { graphqlUnavailableBody, OutageBreaker, RETRY_AFTER_SECONDS, UNAVAILABLE_MESSAGE, isDatabaseUnavailable, readiness, withTimeout } from './core';
 
 const state = { shuttingDown: false };
+
+/** Inside the test runner's own processes, signals and crashes belong to jest, not to us. */
+const insideTestRunner = () => process.env.JEST_WORKER_ID !== undefined;
 const breaker = new OutageBreaker();
 const NOT_BEHIND_BREAKER = new Set(['/_health', '/_ready']);
 
@@ -68,21 +71,21 @@ export function registerDatabaseOutageHandling(strapi: Core.Strapi): void {
     // Each API answers in its own error shape.
     ctx.body =
       ctx.path === graphqlEndpoint
-        ? { data: null, errors: [{ message: UNAVAILABLE_MESSAGE, extensions: { code: 'SERVICE_UNAVAILABLE' } }] }
+        ? graphqlUnavailableBody()
         : { data: null, error: { status: 503, name: 'ServiceUnavailableError', message: UNAVAILABLE_MESSAGE } };
   };
   strapi.server.use(async (ctx, next) => {
-    if (!NOT_BEHIND_BREAKER.has(ctx.path)) {
-      const decision = breaker.decide(Date.now());
-      if (decision === 'refuse') return unavailable(ctx, 'still unreachable (recent probe)', false);
-      if (decision === 'probe') {
-        const probe = await databaseProbe(strapi);
-        if (probe) return unavailable(ctx, `probe: ${probe}`);
-        breaker.recordSuccess();
-        strapi.log.info('[health] database reachable again');
-      }
-    }
     try {
+      if (!NOT_BEHIND_BREAKER.has(ctx.path)) {
+        const decision = breaker.decide(Date.now());
+        if (decision === 'refuse') return unavailable(ctx, 'still unreachable (recent probe)', false);
+        if (decision === 'probe') {
+          const probe = await databaseProbe(strapi);
+          if (probe) return unavailable(ctx, `probe: ${probe}`);
+          breaker.recordSuccess();
+          strapi.log.info('[health] database reachable again');
+        }
+      }
       await next();
       // users-permissions turns any failure while loading the public role into a 401. An
       // anonymous 401 while the public role does hold permissions can only be such a failure
@@ -108,7 +111,7 @@ export function registerDatabaseOutageHandling(strapi: Core.Strapi): void {
  * database-unavailable rejections are survived: anything else still stops the process as before.
  */
 export function surviveDatabaseOutages(strapi: Core.Strapi): void {
-  if (process.env.JEST_WORKER_ID !== undefined) return; // the test runner owns its process
+  if (insideTestRunner()) return;
   process.on('unhandledRejection', (reason) => {
     if (!isDatabaseUnavailable(reason)) throw reason;
     noteDatabaseUnavailable();
@@ -124,7 +127,7 @@ export function surviveDatabaseOutages(strapi: Core.Strapi): void {
  * process) and inside the test runner's processes (their signals belong to jest).
  */
 export function registerGracefulShutdown(strapi: Core.Strapi, { drainMs = Number(process.env.SHUTDOWN_DRAIN_MS || 25000) } = {}): void {
-  if (strapi.config.get('autoReload') || process.env.JEST_WORKER_ID !== undefined) return;
+  if (strapi.config.get('autoReload') || insideTestRunner()) return;
   for (const signal of ['SIGTERM', 'SIGINT'] as const) process.removeAllListeners(signal);
   let stopping: Promise<void> | null = null;
   const stop = (signal: string) => {

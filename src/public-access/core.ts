@@ -22,6 +22,9 @@ export const publicReadActions = (): string[] =>
 
 export const READ_ACTIONS = new Set(['findMany', 'findFirst', 'findOne', 'count']);
 
+/** Strapi's API-token auth strategies (renamed to content-api-token in 5.x). */
+const TOKEN_STRATEGIES = new Set(['api-token', 'content-api-token']);
+
 interface RequestState {
   route?: { info?: { type?: string } };
   auth?: { strategy?: { name?: string } };
@@ -34,8 +37,6 @@ interface RequestState {
 export const isPublicCaller = (state: RequestState | undefined): boolean =>
   state?.route?.info?.type === 'content-api' && !TOKEN_STRATEGIES.has(String(state.auth?.strategy?.name));
 
-/** Strapi's API-token auth strategies (renamed to content-api-token in 5.x). */
-const TOKEN_STRATEGIES = new Set(['api-token', 'content-api-token']);
 
 export const DRAFTS_FORBIDDEN =
   'Drafts are not public. Only published content can be read without an API token; remove status: DRAFT (GraphQL) or status=draft (REST).';
