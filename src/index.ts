@@ -1,12 +1,16 @@
 import type { Core } from '@strapi/strapi';
+import { registerAggregates } from './aggregates';
 import { registerConsentGate } from './consent';
 import { registerGraphqlIdeAssets } from './graphql-ide';
 import { registerDatabaseOutageHandling, registerGracefulShutdown, registerReadiness, surviveDatabaseOutages } from './health';
 import { ensureContentLocales } from './locales';
 import { grantPublicRead, registerDraftGuard } from './public-access';
 import { PUBLIC_TYPES } from './public-access/core';
+import { ensureSearchIndex, registerSearchIndexing } from './search';
+import { registerSearchQuery } from './search/graphql';
 import { isKnowledgeBaseEmpty, seedKnowledgeBase } from './seed';
 import { acquireStartupLock } from './startup-lock';
+import { registerTerritoryFilter } from './territory-filter';
 import { registerDateRangeValidation } from './validation';
 
 let releaseStartupLock: () => Promise<void> = async () => undefined;
@@ -18,6 +22,10 @@ export default {
     registerDraftGuard(strapi);
     registerConsentGate(strapi);
     registerDateRangeValidation(strapi);
+    registerTerritoryFilter(strapi);
+    registerAggregates(strapi);
+    registerSearchIndexing(strapi);
+    registerSearchQuery(strapi);
   },
 
   async bootstrap({ strapi }: { strapi: Core.Strapi }) {
@@ -32,6 +40,7 @@ export default {
       if (process.env.SEED_ON_EMPTY !== 'false' && (await isKnowledgeBaseEmpty(strapi, PUBLIC_TYPES))) {
         await seedKnowledgeBase(strapi);
       }
+      await ensureSearchIndex(strapi);
     } finally {
       await releaseStartupLock();
     }

@@ -1,0 +1,63 @@
+/**
+ * Text analysis shared by the index and the queries, so both engines see the same terms:
+ * words are lower-cased, accents folded (perché = perche), Italian and English stop words
+ * dropped and the rest reduced to their Snowball stem (formativi -> format). Pure.
+ */
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const snowball = require('snowball-stemmers');
+
+export type SearchLocale = 'it' | 'en';
+
+const STEMMERS: Record<SearchLocale, { stem: (word: string) => string }> = {
+  it: snowball.newStemmer('italian'),
+  en: snowball.newStemmer('english'),
+};
+
+// Short, high-frequency words only: anything that carries meaning in this domain stays searchable.
+const STOP_WORDS: Record<SearchLocale, Set<string>> = {
+  it: new Set(
+    ('a ad ai al alla alle allo agli anche che chi ci come con cui da dai dal dalla dalle dagli degli dei del della delle dello di e ed gli ha hanno ho i il in la le lo loro ma ne negli nei nel nella nelle nello non o per piu se si sia sono su sua sue sui sul sulla sulle suo suoi tra fra un una uno essere stato questo questa questi queste quello quella').split(' ')
+  ),
+  en: new Set(
+    ('a an and are as at be by for from has have in into is it its of on or that the their this to was were which who will with').split(' ')
+  ),
+};
+
+export interface Token {
+  /** The word as it appears in the text. */
+  word: string;
+  start: number;
+  end: number;
+  /** Lower-case, accent-free form. */
+  folded: string;
+  /** The stem used for matching; empty for stop words. */
+  term: string;
+}
+
+export const fold = (text: string): string => text.normalize('NFD').replace(/\p{M}+/gu, '').toLowerCase();
+
+const WORD = /[\p{L}\p{N}]+/gu;
+
+/** Every word of the text with its position and its term (empty for stop words). */
+export function tokenize(text: string, locale: SearchLocale): Token[] {
+  const tokens: Token[] = [];
+  for (const match of text.matchAll(WORD)) {
+    const folded = fold(match[0]);
+    const term = STOP_WORDS[locale].has(folded) ? '' : stem(folded, locale);
+    tokens.push({ word: match[0], start: match.index!, end: match.index! + match[0].length, folded, term });
+  }
+  return tokens;
+}
+
+/** The stem of one folded word; numbers and very short words are kept as they are. */
+export function stem(folded: string, locale: SearchLocale): string {
+  if (folded.length <= 2 || /^\p{N}+$/u.test(folded)) return folded;
+  return STEMMERS[locale].stem(folded);
+}
+
+/** The searchable terms of a text, space-separated: what the engines index. */
+export const terms = (text: string, locale: SearchLocale): string =>
+  tokenize(text, locale)
+    .map((token) => token.term)
+    .filter(Boolean)
+    .join(' ');

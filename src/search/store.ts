@@ -1,0 +1,125 @@
+/**
+ * The search index tables (created by the 2026.11.26T01 migration), read and written with knex.
+ * Writes are the same on both engines (SQLite triggers and PostgreSQL's generated column keep
+ * the full-text structures in step); only matching and ranking differ per engine.
+ */
+import type { Knex } from 'knex';
+import { fts5Expression, tsqueryText, type QueryTerm, type SearchEntry, type SearchFilters, type SearchPage, type SearchTypeName } from './core';
+
+export interface StoredHit {
+  type: SearchTypeName;
+  documentId: string;
+  slug: string;
+  title: string;
+  texts: [string, string][];
+  startDate: string | null;
+  endDate: string | null;
+  rank: number;
+  titleHit: boolean;
+}
+
+export interface SearchQuery {
+  plan: QueryTerm[];
+  locale: string;
+  filters: SearchFilters;
+  page: SearchPage;
+}
+
+const isSqlite = (knex: Knex) => ['sqlite', 'sqlite3', 'better-sqlite3'].includes(String(knex.client.config.client));
+
+/** Removes every entry of these documents (all locales). */
+export async function removeEntries(knex: Knex, type: SearchTypeName, documentIds: string[]): Promise<void> {
+  if (!documentIds.length) return;
+  const ids = knex('search_entries').select('id').where('type', type).whereIn('document_id', documentIds);
+  await knex('search_facets').whereIn('entry_id', ids).delete();
+  await knex('search_entries').where('type', type).whereIn('document_id', documentIds).delete();
+}
+
+/** Writes entries (replacing none: remove a document's entries first). */
+export async function insertEntries(knex: Knex, entries: SearchEntry[]): Promise<void> {
+  for (let i = 0; i < entries.length; i += 200) {
+    const batch = entries.slice(i, i + 200);
+    const rows: { id: number }[] = await knex('search_entries')
+      .insert(
+        batch.map((entry) => ({
+          type: entry.type,
+          document_id: entry.documentId,
+          locale: entry.locale,
+          slug: entry.slug,
+          title: entry.title,
+          texts: JSON.stringify(entry.texts),
+          title_terms: entry.titleTerms,
+          body_terms: entry.bodyTerms,
+          related_terms: entry.relatedTerms,
+          start_date: entry.startDate,
+          end_date: entry.endDate,
+        }))
+      )
+      .returning('id');
+    const facets = batch.flatMap((entry, index) => entry.facets.map((facet) => ({ entry_id: rows[index].id, ...facet })));
+    for (let j = 0; j < facets.length; j += 300) await knex('search_facets').insert(facets.slice(j, j + 300));
+  }
+}
+
+export async function clearEntries(knex: Knex): Promise<void> {
+  await knex('search_facets').delete();
+  await knex('search_entries').delete();
+}
+
+export const countEntries = async (knex: Knex): Promise<number> =>
+  Number((await knex('search_entries').count({ n: '*' }).first())?.n ?? 0);
+
+/** Documents whose entries name this related record (a theme, a territory...) as a facet. */
+export async function documentsWithFacet(knex: Knex, value: string): Promise<{ type: SearchTypeName; documentId: string }[]> {
+  const rows = await knex('search_entries as e')
+    .distinct('e.type', 'e.document_id')
+    .join('search_facets as f', 'f.entry_id', 'e.id')
+    .where('f.value', value);
+  return rows.map((row: any) => ({ type: row.type, documentId: row.document_id }));
+}
+
+/** Matching entries, title hits first, then by relevance; and how many match in all. */
+export async function findEntries(knex: Knex, query: SearchQuery): Promise<{ total: number; hits: StoredHit[] }> {
+  const sqlite = isSqlite(knex);
+  const base = sqlite
+    ? knex('search_fts').join('search_entries as e', 'e.id', 'search_fts.rowid').whereRaw('search_fts MATCH ?', [fts5Expression(query.plan)])
+    : knex('search_entries as e').whereRaw(`e.tsv @@ to_tsquery('simple', ?)`, [tsqueryText(query.plan)]);
+  base.where('e.locale', query.locale);
+  const { types, facets, from, to } = query.filters;
+  if (types.length) base.whereIn('e.type', types);
+  for (const [kind, values] of Object.entries(facets)) {
+    if (values) base.whereIn('e.id', knex('search_facets').select('entry_id').where('kind', kind).whereIn('value', values));
+  }
+  if (from || to) base.whereNotNull('e.start_date');
+  if (to) base.where('e.start_date', '<=', to);
+  if (from) base.whereRaw('coalesce(e.end_date, e.start_date) >= ?', [from]);
+
+  const total = Number((await base.clone().count({ n: '*' }).first())?.n ?? 0);
+  if (!total || query.page.limit === 0) return { total, hits: [] };
+
+  const [rank, titleHit] = sqlite
+    ? [
+        knex.raw('-bm25(search_fts, 10.0, 3.0, 1.0)'),
+        knex.raw('e.id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?)', [fts5Expression(query.plan, 'title_terms')]),
+      ]
+    : [knex.raw(`ts_rank(e.tsv, to_tsquery('simple', ?))`, [tsqueryText(query.plan)]), knex.raw(`e.tsv @@ to_tsquery('simple', ?)`, [tsqueryText(query.plan, 'A')])];
+  const rows = await base
+    .select('e.type', 'e.document_id', 'e.slug', 'e.title', 'e.texts', 'e.start_date', 'e.end_date', knex.raw('? as rank', [rank]), knex.raw('? as title_hit', [titleHit]))
+    .orderBy([{ column: 'title_hit', order: 'desc' }, { column: 'rank', order: 'desc' }, { column: 'e.type' }, { column: 'e.slug' }])
+    .offset(query.page.offset)
+    .limit(query.page.limit);
+  return {
+    total,
+    hits: rows.map((row: any) => ({
+      type: row.type,
+      documentId: row.document_id,
+      slug: row.slug,
+      title: row.title,
+      texts: JSON.parse(row.texts),
+      startDate: row.start_date,
+      endDate: row.end_date,
+      rank: Number(row.rank),
+      titleHit: Boolean(Number(row.title_hit) || row.title_hit === true),
+    })),
+  };
+}

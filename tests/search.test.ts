@@ -1,0 +1,186 @@
+/**
+ * Full-text search as a partner site uses it: anonymous GraphQL, Italian and English, ranked,
+ * filtered, with snippets, following every editorial change at once and never showing drafts.
+ */
+import { startKnowledgeBase, type KnowledgeBase } from './helpers/strapi';
+
+let kb: KnowledgeBase;
+beforeAll(async () => {
+  kb = await startKnowledgeBase();
+});
+afterAll(async () => {
+  await kb.stop();
+});
+
+const SEARCH = `query Search($query: String!, $locale: I18NLocaleCode, $types: [SearchType!], $filters: SearchFiltersInput, $pagination: PaginationArg) {
+  search(query: $query, locale: $locale, types: $types, filters: $filters, pagination: $pagination) {
+    total offset limit items { type documentId slug title locale snippet score startDate endDate } } }`;
+
+const search = async (variables: Record<string, unknown>) => {
+  const res = await kb.graphql(SEARCH, variables);
+  expect(res.body.errors).toBeUndefined();
+  expect(res.status).toBe(200);
+  return res.body.data.search as { total: number; items: { type: string; slug: string; title: string; snippet: string; score: number; documentId: string }[] };
+};
+const slugs = async (variables: Record<string, unknown>) => (await search(variables)).items.map((item) => item.slug);
+
+const refusal = async (variables: Record<string, unknown>) => {
+  const res = await kb.graphql(SEARCH, variables);
+  expect(res.status).toBe(400);
+  expect(res.body.data ?? null).toBeNull();
+  return res.body.errors[0].message as string;
+};
+
+const practices = () => kb.strapi.documents('api::good-practice.good-practice');
+const practice = (slug: string, title: string, extra: Record<string, unknown> = {}) => ({
+  slug,
+  title,
+  summary: 'Una pratica scritta dal test.',
+  implementationStatus: 'ongoing',
+  source: { title: 'Test' },
+  ...extra,
+});
+
+describe('what partners find', () => {
+  test('"minori" finds the table on unaccompanied minors and young adults, title match first, terms marked', async () => {
+    const result = await search({ query: 'minori', locale: 'it' });
+    expect(result.items[0]).toMatchObject({ type: 'THEMATIC_TABLE', slug: 'minori-stranieri-e-neomaggiorenni', locale: 'it' });
+    expect(result.items[0].score).toBeGreaterThanOrEqual(1);
+    expect(result.items[0].snippet).toMatch(/<mark>minori<\/mark>/i);
+    expect(result.total).toBe(result.items.length);
+  });
+
+  test('"housing" finds "Living in the territories" (abitare i territori) in English', async () => {
+    expect(await slugs({ query: 'housing', locale: 'en' })).toContain('abitare-i-territori');
+    // ...and Italian inflections of abitare do so in Italian.
+    expect(await slugs({ query: 'abitazioni', locale: 'it' })).toContain('abitare-i-territori');
+  });
+
+  test('stemming, the thesaurus and accent folding', async () => {
+    // formativi and formativo share a stem; formazione reaches them through the thesaurus.
+    for (const query of ['formativo', 'formazione']) {
+      expect(await slugs({ query, locale: 'it', types: ['GOOD_PRACTICE'] })).toContain('ciclo-di-incontri-formativi-per-operatori-pubblici');
+    }
+    expect(await slugs({ query: 'trainings', locale: 'en' })).toContain('ciclo-di-incontri-formativi-per-operatori-pubblici');
+    // "attivita" (no accent) finds "attività".
+    const hit = (await search({ query: 'attivita coinvolte', locale: 'it' })).items.find((item) => item.slug === 'ciclo-di-incontri-formativi-per-operatori-pubblici');
+    expect(hit?.snippet).toMatch(/<mark>coinvolte<\/mark> nelle <mark>attività<\/mark>/);
+    // Every word must match.
+    expect(await slugs({ query: 'minori zanzibar', locale: 'it' })).toEqual([]);
+  });
+
+  test('search-as-you-type: the last word matches as a prefix', async () => {
+    expect(await slugs({ query: 'neomagg', locale: 'it' })).toContain('minori-stranieri-e-neomaggiorenni');
+  });
+
+  test('type, theme and date filters, and pagination', async () => {
+    const tables = await search({ query: 'migranti', locale: 'it', types: ['THEMATIC_TABLE'] });
+    expect(tables.items.length).toBeGreaterThan(0);
+    expect(tables.items.every((item) => item.type === 'THEMATIC_TABLE')).toBe(true);
+
+    const themed = await slugs({ query: 'formazione', locale: 'it', filters: { themes: ['governance-dei-servizi'] } });
+    expect(themed).toContain('ciclo-di-incontri-formativi-per-operatori-pubblici');
+    expect(themed).not.toContain('formazione-e-competenze-dei-migranti');
+
+    // The Final Workshop is dated 26 September 2022 (the year is inferred, see its source note).
+    expect(await slugs({ query: 'workshop', locale: 'it', types: ['EVENT'], filters: { from: '2022-09-01', to: '2022-09-30' } })).toEqual(['final-workshop-potenza']);
+    expect(await slugs({ query: 'workshop', locale: 'it', types: ['EVENT'], filters: { from: '2023-01-01' } })).toEqual([]);
+
+    const all = await search({ query: 'migranti', locale: 'it' });
+    const first = await search({ query: 'migranti', locale: 'it', pagination: { page: 1, pageSize: 2 } });
+    const second = await search({ query: 'migranti', locale: 'it', pagination: { page: 2, pageSize: 2 } });
+    expect(all.total).toBeGreaterThan(3);
+    expect(first.total).toBe(all.total);
+    expect([...first.items, ...second.items].map((i) => i.slug)).toEqual(all.items.slice(0, 4).map((i) => i.slug));
+  });
+});
+
+describe('the index follows every editorial change at once, and drafts never surface', () => {
+  test('draft, publish, edit, draft-only edit, unpublish, delete', async () => {
+    const draft = await practices().create({ locale: 'it', data: practice('pratica-zanzibar', 'Sportello zanzibar per i nuovi arrivati') as any });
+    expect(await slugs({ query: 'zanzibar', locale: 'it' })).toEqual([]);
+
+    await practices().publish({ documentId: draft.documentId, locale: 'it' });
+    expect(await slugs({ query: 'zanzibar', locale: 'it' })).toEqual(['pratica-zanzibar']);
+    expect(await slugs({ query: 'zanzibar', locale: 'en' })).toEqual([]);
+
+    // An edit saved as draft does not reach the public index; publishing it does.
+    await practices().update({ documentId: draft.documentId, locale: 'it', data: { title: 'Sportello tanganica per i nuovi arrivati' } as any });
+    expect(await slugs({ query: 'tanganica', locale: 'it' })).toEqual([]);
+    expect(await slugs({ query: 'zanzibar', locale: 'it' })).toEqual(['pratica-zanzibar']);
+    await practices().publish({ documentId: draft.documentId, locale: 'it' });
+    expect(await slugs({ query: 'tanganica', locale: 'it' })).toEqual(['pratica-zanzibar']);
+    expect(await slugs({ query: 'zanzibar', locale: 'it' })).toEqual([]);
+
+    await practices().unpublish({ documentId: draft.documentId, locale: 'it' });
+    expect(await slugs({ query: 'tanganica', locale: 'it' })).toEqual([]);
+    await practices().publish({ documentId: draft.documentId, locale: 'it' });
+    expect(await slugs({ query: 'tanganica', locale: 'it' })).toEqual(['pratica-zanzibar']);
+
+    await practices().delete({ documentId: draft.documentId, locale: '*' } as any);
+    expect(await slugs({ query: 'tanganica', locale: 'it' })).toEqual([]);
+  });
+
+  test('an edit through the API (GraphQL with a token) is searchable in the next request', async () => {
+    const token = await kb.apiToken();
+    const created = await kb.graphql(
+      `mutation($data: GoodPracticeInput!) { createGoodPractice(data: $data, locale: "en", status: PUBLISHED) { documentId } }`,
+      { data: practice('practice-kilimanjaro', 'Kilimanjaro desk for newcomers', { summary: 'A desk written by the test.' }) },
+      { authorization: `Bearer ${token}` }
+    );
+    expect(created.body.errors).toBeUndefined();
+    expect(await slugs({ query: 'kilimanjaro', locale: 'en' })).toEqual(['practice-kilimanjaro']);
+  });
+
+  test('territory filter includes what lies inside; renaming a theme updates the records that carry it', async () => {
+    const [potenza] = await kb.strapi.documents('api::territory.territory').findMany({ filters: { slug: 'potenza' }, locale: 'it', status: 'published' } as any);
+    const [theme] = await kb.strapi.documents('api::theme.theme').findMany({ filters: { slug: 'integrazione-sociale' }, locale: 'it', status: 'published' } as any);
+    const doc = await practices().create({
+      locale: 'it',
+      data: practice('pratica-potentina', 'Sportello potentino di orientamento', { territories: [potenza.documentId], themes: [theme.documentId] }) as any,
+    });
+    await practices().publish({ documentId: doc.documentId, locale: 'it' });
+
+    expect(await slugs({ query: 'sportello', locale: 'it', filters: { territories: ['basilicata'] } })).toEqual(['pratica-potentina']);
+    expect(await slugs({ query: 'sportello', locale: 'it', filters: { territories: ['potenza'] } })).toEqual(['pratica-potentina']);
+    // Practices of the whole region are not all in Potenza.
+    expect(await slugs({ query: 'governance', locale: 'it', filters: { territories: ['potenza'] }, types: ['GOOD_PRACTICE'] })).toEqual([]);
+    expect((await slugs({ query: 'governance', locale: 'it', filters: { territories: ['basilicata'] }, types: ['GOOD_PRACTICE'] })).length).toBeGreaterThan(0);
+
+    // Theme names are searchable on the records they describe, and follow the theme.
+    expect(await slugs({ query: 'convivenza', locale: 'it' })).toEqual([]);
+    await kb.strapi.documents('api::theme.theme').update({ documentId: theme.documentId, locale: 'it', data: { name: 'Integrazione sociale e convivenza' } as any });
+    await kb.strapi.documents('api::theme.theme').publish({ documentId: theme.documentId, locale: 'it' });
+    expect(await slugs({ query: 'convivenza', locale: 'it', types: ['GOOD_PRACTICE'] })).toEqual(
+      expect.arrayContaining(['pratica-potentina', 'rete-di-governance-pubblico-privata'])
+    );
+  });
+
+  test('anonymous callers cannot reach drafts through search arguments', async () => {
+    const res = await kb.graphql(`{ search(query: "minori", status: DRAFT) { total } }`);
+    expect(res.status).toBe(400);
+  });
+});
+
+describe('bad input gets a clear 400', () => {
+  test.each([
+    [{ query: '   ' }, /no searchable words/],
+    [{ query: 'il la di' }, /no searchable words/],
+    [{ query: 'x'.repeat(201) }, /too long/],
+    [{ query: 'a b c d e f g h i j k l m'.replace(/ /g, 'x ') }, /too many words/],
+    [{ query: 'minori', locale: 'fr' }, /Unknown locale "fr"/],
+    [{ query: 'minori', filters: { territories: ['atlantide'] } }, /Unknown territory: atlantide/],
+    [{ query: 'minori', filters: { themes: ['astrologia'] } }, /Unknown theme: astrologia/],
+    [{ query: 'minori', filters: { from: '2023-01-01', to: '2022-01-01' } }, /after/],
+    [{ query: 'minori', pagination: { pageSize: 500 } }, /pageSize/],
+    [{ query: 'minori', types: ['PERSON'] }, /SearchType/],
+  ])('%j', async (variables, message) => {
+    expect(await refusal(variables)).toMatch(message);
+  });
+
+  test('query syntax of the engines is just text', async () => {
+    for (const query of ['"minori', 'minori*', '(minori))', "minori' --", '{minori}:', 'minori & | !', 'minori:*A', 'minori\\']) {
+      expect((await search({ query, locale: 'it' })).items.map((item) => item.slug)).toContain('minori-stranieri-e-neomaggiorenni');
+    }
+  });
+});
