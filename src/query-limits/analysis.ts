@@ -5,7 +5,8 @@
  * Cost model: every field costs 1; a list field multiplies the cost of what it selects by the
  * number of items it may return: its page size when it asks for one, else Strapi's default (25)
  * for relations, and a smaller estimate for repeatable components (an agenda, affiliations),
- * which are short editorial lists, and for any other list. Introspection
+ * which are short editorial lists, and for any other list. A list inside a paginated object
+ * (`search { items }`, `..._connection { nodes }`) takes that object's page size. Introspection
  * fields are free: they are bounded by the schema itself.
  */
 import {
@@ -60,18 +61,20 @@ export function analyzeOperation(
   }
   const result: OperationAnalysis = { cost: 0, aliases: 0, directives: 0, paginations: [] };
 
-  const walk = (selectionSet: SelectionSetNode, parent: GraphQLNamedType | null | undefined): number => {
+  // `inherited`: the page asked by an enclosing object field, for the list inside it
+  // (search { items }, goodPractices_connection { nodes }).
+  const walk = (selectionSet: SelectionSetNode, parent: GraphQLNamedType | null | undefined, inherited?: Pagination): number => {
     let cost = 0;
     for (const selection of selectionSet.selections) {
       result.directives += selection.directives?.length ?? 0;
       if (selection.kind === 'InlineFragment') {
         const type = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : parent;
-        cost += walk(selection.selectionSet, type);
+        cost += walk(selection.selectionSet, type, inherited);
       } else if (selection.kind === 'FragmentSpread') {
         const fragment = fragments.get(selection.name.value);
         if (fragment) {
           result.directives += fragment.directives?.length ?? 0;
-          cost += walk(fragment.selectionSet, schema.getType(fragment.typeCondition.name.value));
+          cost += walk(fragment.selectionSet, schema.getType(fragment.typeCondition.name.value), inherited);
         }
       } else {
         if (selection.alias) result.aliases += 1;
@@ -84,8 +87,10 @@ export function analyzeOperation(
         const paginated = field.args.some((arg) => arg.name === 'pagination');
         if (paginated && args.pagination && Object.keys(args.pagination).length) result.paginations.push(args.pagination);
         const item = getNamedType(field.type);
-        const children = selection.selectionSet ? walk(selection.selectionSet, item) : 0;
-        const multiplier = isListType(getNullableType(field.type)) ? listSize(args.pagination, options, paginated, item) : 1;
+        const isList = isListType(getNullableType(field.type));
+        const pagination = paginated ? args.pagination : inherited;
+        const children = selection.selectionSet ? walk(selection.selectionSet, item, isList ? undefined : pagination) : 0;
+        const multiplier = isList ? listSize(pagination, options, paginated || pagination !== undefined, item) : 1;
         cost += 1 + multiplier * children;
       }
     }

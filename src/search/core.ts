@@ -238,7 +238,7 @@ export function snippet(texts: [string, string][], plan: QueryTerm[], locale: Se
   const window = tokens.slice(at, at + words);
   if (!window.length) return '';
   let html = at > 0 ? '… ' : '';
-  let cursor = window[0].start;
+  let cursor = at > 0 ? window[0].start : 0;
   for (const token of window) {
     html += escapeHtml(text.slice(cursor, token.start));
     html += token.term && matches(token.term, plan) ? `<mark>${escapeHtml(token.word)}</mark>` : escapeHtml(token.word);

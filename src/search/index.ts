@@ -113,13 +113,15 @@ export async function rebuildSearchIndex(
     let entries = 0;
     for (const type of SEARCH_TYPE_NAMES) {
       const total = await strapi.documents(searchTypeUid(type) as any).count({ status: 'published', locale: '*' } as any);
+      let done = 0;
       for (let start = 0; ; start += batch) {
         const page = await publishedEntries(strapi, type, null, { start, limit: batch });
         if (!page.length) break;
         await insertEntries(trx as any, page);
-        entries += page.length;
-        log(`[search] ${type}: ${Math.min(start + batch, total)}/${total} documents`);
+        done += page.length;
+        log(`[search] ${type}: ${done}/${total} entries (documents × locales)`);
       }
+      entries += done;
     }
     const seconds = (Date.now() - started) / 1000;
     log(`[search] index rebuilt: ${entries} entries in ${seconds.toFixed(1)} s`);

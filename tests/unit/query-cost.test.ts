@@ -31,6 +31,11 @@ test('a list multiplies what it selects by its page size (25 when none is asked)
   expect(analyze('{ events(pagination: { pageSize: 1 }) { agenda(pagination: { pageSize: 40 }) { title } } }').cost).toBe(1 + 1 * (1 + 40 * 1));
 });
 
+test('a list inside a paginated object takes its page size', () => {
+  expect(analyze('{ goodPractices_connection(pagination: { pageSize: 40 }) { nodes { title } } }').cost).toBe(1 + (1 + 40 * 1));
+  expect(analyze('{ goodPractices_connection { nodes { title } } }').cost).toBe(1 + (1 + 25 * 1));
+});
+
 test('fragments are costed where they are spread; introspection is free', () => {
   const withFragment = analyze('{ projects(pagination: { pageSize: 3 }) { ...P } } fragment P on Project { acronym title }');
   expect(withFragment.cost).toBe(1 + 3 * 2);

@@ -1,0 +1,117 @@
+/** The pure core of src/search: analysis, query plans, engine expressions, snippets, filters. */
+import fs from 'fs';
+import path from 'path';
+import { terms, tokenize } from '../../src/search/analysis';
+import { SearchInputError, entryFor, fts5Expression, planQuery, score, searchPage, snippet, territoriesWithin, tsqueryText, type Thesaurus } from '../../src/search/core';
+
+const thesaurus: Thesaurus = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../data/search/thesaurus.json'), 'utf8'));
+
+test('terms are folded, stop words dropped, words stemmed per language', () => {
+  expect(terms('Perché gli Operatori pubblici e le attività formative', 'it')).toBe('perc oper pubblic attiv format');
+  expect(terms('The training of public operators', 'en')).toBe('train public oper');
+  expect(tokenize("dell'inclusione", 'it').map((t) => t.word)).toEqual(['dell', 'inclusione']);
+});
+
+test('a query plan: every word, its thesaurus alternatives, the last word as a prefix', () => {
+  expect(planQuery('minori stranieri', 'it', thesaurus)).toEqual([
+    { alternatives: ['minor'], prefix: false },
+    { alternatives: ['stranier', 'migrant', 'immigr', 'migrator'], prefix: true },
+  ]);
+  expect(planQuery('housing', 'en', thesaurus)[0].alternatives).toEqual(['hous', 'accommod', 'dwell', 'live']);
+  expect(() => planQuery('il e la', 'it', thesaurus)).toThrow(SearchInputError);
+  expect(() => planQuery('', 'it', thesaurus)).toThrow(/no searchable words/);
+});
+
+test('engine expressions quote every term; user syntax never reaches the engine', () => {
+  const plan = planQuery('"minori" OR tavoli*', 'it', thesaurus);
+  expect(fts5Expression(plan)).toBe('("minor") AND ("or") AND ("tavol"*)');
+  expect(fts5Expression(plan, 'title_terms')).toBe('{title_terms} : (("minor") AND ("or") AND ("tavol"*))');
+  expect(tsqueryText(plan)).toBe("('minor') & ('or') & ('tavol':*)");
+  expect(tsqueryText(plan, 'A')).toBe("('minor':A) & ('or':A) & ('tavol':*A)");
+});
+
+test('snippets: the best passage, escaped, with matches marked', () => {
+  const plan = planQuery('operatori', 'it', thesaurus);
+  const html = snippet(
+    [
+      ['summary', 'Un testo senza la parola.'],
+      ['results', '<b>50</b> operatori pubblici & altri operatori.'],
+    ],
+    plan,
+    'it'
+  );
+  expect(html).toBe('&lt;b&gt;50&lt;/b&gt; <mark>operatori</mark> pubblici &amp; altri <mark>operatori</mark>.');
+  const long = Array.from({ length: 60 }, (_, i) => `parola${i}`).join(' ') + ' operatori finali';
+  expect(snippet([['summary', long]], plan, 'it', 8)).toMatch(/^… parola5\d .* <mark>operatori<\/mark> finali$/);
+  // No match in the texts (the title matched): the opening of the first text.
+  expect(snippet([['summary', 'Primo testo.']], plan, 'it')).toBe('Primo testo.');
+});
+
+test('territories include what lies inside them', () => {
+  const nodes = [
+    { documentId: 'B', slug: 'basilicata', parent: null },
+    { documentId: 'P', slug: 'potenza', parent: 'B' },
+    { documentId: 'M', slug: 'matera', parent: 'B' },
+    { documentId: 'V', slug: 'venosa', parent: 'P' },
+    { documentId: 'C', slug: 'campania', parent: null },
+  ];
+  expect(territoriesWithin(nodes, ['basilicata']).sort()).toEqual(['B', 'M', 'P', 'V']);
+  expect(territoriesWithin(nodes, ['potenza']).sort()).toEqual(['P', 'V']);
+  expect(() => territoriesWithin(nodes, ['atlantide'])).toThrow(/Unknown territory: atlantide/);
+});
+
+test('scores put title matches first and read alike on both engines', () => {
+  expect(score(true, 0)).toBe(1);
+  expect(score(false, 1000)).toBeLessThan(1);
+  expect(score(false, 2)).toBeGreaterThan(score(false, 1));
+});
+
+test('pages from either form of PaginationArg', () => {
+  expect(searchPage()).toEqual({ offset: 0, limit: 10 });
+  expect(searchPage({ page: 3, pageSize: 20 })).toEqual({ offset: 40, limit: 20 });
+  expect(searchPage({ start: 5, limit: 7 })).toEqual({ offset: 5, limit: 7 });
+});
+
+test('an index entry: title, texts, related names, facets and dates of a good practice', () => {
+  const attributes: any = {
+    themes: { type: 'relation', target: 'api::theme.theme' },
+    territories: { type: 'relation', target: 'api::territory.territory' },
+    project: { type: 'relation', target: 'api::project.project' },
+    leadOrganization: { type: 'relation', target: 'api::organization.organization' },
+    partnerOrganizations: { type: 'relation', target: 'api::organization.organization' },
+  };
+  const entry = entryFor(
+    'good-practice',
+    {
+      documentId: 'd1',
+      locale: 'it',
+      slug: 'p',
+      title: 'Rete di governance',
+      summary: 'Una rete pubblico/privata.',
+      implementationStatus: 'ongoing',
+      startDate: '2021-01-01',
+      targetGroups: [{ group: 'public_operators' }],
+      themes: [{ documentId: 't1', name: 'Governance dei servizi' }],
+      territories: [{ documentId: 'b', name: 'Basilicata' }],
+      project: { documentId: 'pr', acronym: 'Com.In.4.0', title: 'Competenze per l’integrazione' },
+      leadOrganization: null,
+      partnerOrganizations: [],
+      curationStatus: 'validated',
+      reviewerNote: 'privato',
+    },
+    attributes
+  );
+  expect(entry).toMatchObject({ type: 'good-practice', title: 'Rete di governance', startDate: '2021-01-01', endDate: '2021-01-01' });
+  expect(entry.texts).toEqual([['summary', 'Una rete pubblico/privata.']]);
+  expect(entry.relatedTerms).toContain('basilic');
+  expect(JSON.stringify(entry)).not.toMatch(/privato|validated/);
+  expect(entry.facets).toEqual(
+    expect.arrayContaining([
+      { kind: 'theme', value: 't1' },
+      { kind: 'territory', value: 'b' },
+      { kind: 'project', value: 'pr' },
+      { kind: 'target-group', value: 'public_operators' },
+      { kind: 'status', value: 'ongoing' },
+    ])
+  );
+});
