@@ -1,19 +1,24 @@
 #!/usr/bin/env node
-// `npm run bench`: the partner list query on each engine, side by side, in one run on the same
-// synthetic data. Each engine gets a fresh database, a production node (compiled dist/), the
-// seed plus N synthetic good practices written through the API, then autocannon scenarios.
-// Prints a table and writes bench/results/<date>-<engines>.json. Never part of `npm test`.
+// `npm run bench`: suites side by side on each engine, in one run on the same data.
+// - list: the partner list query; a fresh database, a production node (compiled dist/), the seed
+//   plus N synthetic good practices written through the API, then autocannon scenarios.
+// - search: full-text search at 10,000 and 100,000 practices (bench/search.js).
+// `-- --suites=list --engines=sqlite --sizes=10000` narrows a run. Prints tables and writes
+// bench/results/<date>-<engines>.json. Never part of `npm test`.
 const fs = require('fs');
 const path = require('path');
 const autocannon = require('autocannon');
 const { compileStrapi } = require('@strapi/strapi');
 const { createDatabase } = require('../scripts/lib/databases');
 const { startNode, editorToken } = require('../scripts/lib/nodes');
+const { benchSearch, printSearch } = require('./search');
 
 const args = Object.fromEntries(
   process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=')).map(([k, v]) => [k, v ?? 'true'])
 );
 const engines = (args.engines || 'sqlite,postgres').split(',');
+const suites = (args.suites || 'list,search').split(',');
+const sizes = (args.sizes || '10000,100000').split(',').map(Number);
 const practices = Number(args.practices || 200);
 const duration = Number(args.duration || 10);
 const connections = Number(args.connections || 10);
@@ -89,12 +94,7 @@ async function benchEngine(engine) {
   }
 }
 
-async function main() {
-  log('compiling the app');
-  await compileStrapi({ appDir: path.resolve(__dirname, '..') });
-  const results = {};
-  for (const engine of engines) results[engine] = await benchEngine(engine);
-
+function printList(results) {
   const baseline = results[engines[0]]['rest list (25, same populate)'].requestsPerSecond;
   console.log(`\nscenario                         engine    req/s    p50 ms  p99 ms  errors  ratio to ${engines[0]} REST`);
   for (const engine of engines) {
@@ -104,8 +104,25 @@ async function main() {
       );
     }
   }
+}
+
+async function main() {
+  log('compiling the app');
+  await compileStrapi({ appDir: path.resolve(__dirname, '..') });
+  const results = {};
+  if (suites.includes('list')) {
+    results.list = {};
+    for (const engine of engines) results.list[engine] = await benchEngine(engine);
+  }
+  if (suites.includes('search')) {
+    results.search = {};
+    for (const engine of engines) results.search[engine] = await benchSearch({ engine, sizes, duration, connections, log });
+  }
+  if (results.list) printList(results.list);
+  if (results.search) printSearch(results.search);
   const file = path.join(__dirname, 'results', `${new Date().toISOString().slice(0, 10)}-${engines.join('-')}.json`);
-  fs.writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), practices, duration, connections, results }, null, 2));
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), practices, sizes, duration, connections, results }, null, 2));
   log(`written ${path.relative(process.cwd(), file)}`);
 }
 
