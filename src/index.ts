@@ -3,6 +3,7 @@ import { registerAggregates } from './aggregates';
 import { registerConsentGate } from './consent';
 import { registerGraphqlIdeAssets } from './graphql-ide';
 import { registerDatabaseOutageHandling, registerGracefulShutdown, registerReadiness, surviveDatabaseOutages } from './health';
+import { registerJsonLdField } from './json-ld';
 import { ensureContentLocales } from './locales';
 import { grantPublicRead, registerDraftGuard } from './public-access';
 import { PUBLIC_TYPES } from './public-access/core';
@@ -24,6 +25,7 @@ export default {
     registerDateRangeValidation(strapi);
     registerTerritoryFilter(strapi);
     registerAggregates(strapi);
+    registerJsonLdField(strapi);
     registerSearchIndexing(strapi);
     registerSearchQuery(strapi);
   },
