@@ -29,7 +29,10 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   for (let e: any = error, depth = 0; e && depth < 5; e = e.cause ?? e.originalError, depth += 1) {
     if (UNAVAILABLE_CODES.has(String(e.code))) return true;
     if (e.name === 'KnexTimeoutError') return true;
-    if (/Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|the database system is (starting up|shutting down)/i.test(String(e.message))) return true;
+    if (/Connection terminated|Connection ended unexpectedly|timeout exceeded when trying to connect|Client has encountered a connection error|the database system is (starting up|shutting down)/i.test(String(e.message))) return true;
+    // Strapi runs even reads in a transaction; when the server kills its connection, knex
+    // reports the next query of that transaction this way, not with the connection error.
+    if (/^Transaction query already complete/.test(String(e.message))) return true;
   }
   return false;
 }

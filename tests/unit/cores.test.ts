@@ -120,6 +120,7 @@ describe('database outage breaker', () => {  test('passes while the database is 
     expect(isDatabaseUnavailable(Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }))).toBe(true);
     expect(isDatabaseUnavailable({ name: 'KnexTimeoutError', message: 'Knex: Timeout acquiring a connection' })).toBe(true);
     expect(isDatabaseUnavailable({ originalError: { code: 'ECONNRESET' } })).toBe(true);
+    expect(isDatabaseUnavailable(new Error('Transaction query already complete, run with DEBUG=knex:tx for more info'))).toBe(true);
     expect(isDatabaseUnavailable(Object.assign(new Error('duplicate key value'), { code: '23505' }))).toBe(false);
     expect(isDatabaseUnavailable(new Error('Forbidden'))).toBe(false);
     expect(isDatabaseUnavailable(undefined)).toBe(false);
