@@ -156,6 +156,17 @@ describe('the index follows every editorial change at once, and drafts never sur
     );
   });
 
+  test('a link made from the other side (a theme naming a practice) reaches the practice\'s entry', async () => {
+    const practiceDoc = await practices().create({ locale: 'it', data: practice('pratica-lavoro', 'Sportello lavoro per i nuovi arrivati') as any });
+    await practices().publish({ documentId: practiceDoc.documentId, locale: 'it' });
+    const themes = kb.strapi.documents('api::theme.theme');
+    const [theme] = await themes.findMany({ filters: { slug: 'inserimento-lavorativo' }, locale: 'it', status: 'draft', populate: ['goodPractices'] } as any);
+    expect(await slugs({ query: 'sportello lavoro', locale: 'it', filters: { themes: ['inserimento-lavorativo'] } })).toEqual([]);
+    await themes.update({ documentId: theme.documentId, locale: 'it', data: { goodPractices: { connect: [practiceDoc.documentId] } } as any });
+    await themes.publish({ documentId: theme.documentId, locale: 'it' });
+    expect(await slugs({ query: 'sportello lavoro', locale: 'it', filters: { themes: ['inserimento-lavorativo'] } })).toEqual(['pratica-lavoro']);
+  });
+
   test('anonymous callers cannot reach drafts through search arguments', async () => {
     const res = await kb.graphql(`{ search(query: "minori", status: DRAFT) { total } }`);
     expect(res.status).toBe(400);
