@@ -111,19 +111,14 @@ export type CountedKind = (typeof COUNTED_KINDS)[number];
 export type ThemeCount<T> = { theme: T; total: number } & Record<CountedKind, number>;
 
 /**
- * For every theme (those no record carries included), how many records of each kind carry it.
- * Themes are matched by documentId, which all locales of a theme share. Sorted by total, most
- * used first, then by slug.
+ * For every theme (those no record carries included), how many records of each kind carry it,
+ * given as counts per kind and theme documentId (which all locales of a theme share). Sorted by
+ * total, most used first, then by slug.
  */
-export function themeCounts<T extends Linked>(
-  themes: T[],
-  tagged: Record<CountedKind, { themes?: { documentId: string }[] | null }[]>
-): ThemeCount<T>[] {
+export function themeCounts<T extends Linked>(themes: T[], counted: Record<CountedKind, Record<string, number>>): ThemeCount<T>[] {
   return themes
     .map((theme) => {
-      const counts = Object.fromEntries(
-        COUNTED_KINDS.map((kind) => [kind, tagged[kind].filter((r) => r.themes?.some((t) => t.documentId === theme.documentId)).length])
-      ) as Record<CountedKind, number>;
+      const counts = Object.fromEntries(COUNTED_KINDS.map((kind) => [kind, counted[kind][theme.documentId] ?? 0])) as Record<CountedKind, number>;
       const total = COUNTED_KINDS.reduce((sum, kind) => sum + counts[kind], 0);
       return { theme, ...counts, total };
     })

@@ -67,16 +67,20 @@ export function registerAggregates(strapi: Core.Strapi): void {
     return outcomeFigures(loaded as any[], (args.groupBy ?? []).map((name) => DIMENSION_BY_NAME.get(name)!));
   }
 
+  // Counted in the database, one count per theme and kind: the records themselves are never loaded.
   async function resolveThemeCounts(_parent: unknown, args: { locale?: string | null }) {
     const locale = localeOf(args.locale);
     const published = { status: 'published', locale } as const;
-    const [themes, ...tagged] = await Promise.all([
-      documents(THEME).findMany(published as any),
-      ...COUNTED_KINDS.map((kind) =>
-        documents(COUNTED_UIDS[kind]).findMany({ ...published, fields: ['slug'], populate: { themes: { fields: ['slug'] } } } as any)
-      ),
-    ]);
-    return themeCounts(themes as any[], Object.fromEntries(COUNTED_KINDS.map((kind, i) => [kind, tagged[i]])) as any);
+    const themes = (await documents(THEME).findMany(published as any)) as any[];
+    const counted = Object.fromEntries(COUNTED_KINDS.map((kind) => [kind, {} as Record<string, number>])) as Record<CountedKind, Record<string, number>>;
+    // One after another: a dashboard query must not take the whole connection pool.
+    for (const kind of COUNTED_KINDS) {
+      for (const theme of themes) {
+        const filters = { themes: { documentId: theme.documentId } };
+        counted[kind][theme.documentId] = await documents(COUNTED_UIDS[kind]).count({ ...published, filters } as any);
+      }
+    }
+    return themeCounts(themes, counted);
   }
 
   strapi.plugin('graphql').service('extension').use(({ nexus }: { nexus: any }) => ({

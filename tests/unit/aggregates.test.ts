@@ -93,15 +93,14 @@ describe('qualifier of a sum', () => {
 
 describe('theme counts', () => {
   const theme = (slug: string) => ({ documentId: `th-${slug}`, slug });
-  const tagged = (...slugs: string[]) => ({ themes: slugs.map((s) => ({ documentId: `th-${s}` })) });
 
   test('every theme, with zero counts too, most used first then by slug', () => {
     const counts = themeCounts([theme('c'), theme('b'), theme('a'), theme('unused')], {
-      goodPractices: [tagged('a', 'b'), tagged('a')],
-      trainings: [],
-      thematicTables: [tagged('b')],
-      events: [tagged('c'), { themes: null }],
-      outcomes: [tagged('a', 'c')],
+      goodPractices: { 'th-a': 2, 'th-b': 1 },
+      trainings: {},
+      thematicTables: { 'th-b': 1 },
+      events: { 'th-c': 1 },
+      outcomes: { 'th-a': 1, 'th-c': 1 },
     });
     expect(counts.map((c) => [c.theme.slug, c.goodPractices, c.trainings, c.thematicTables, c.events, c.outcomes, c.total])).toEqual([
       ['a', 2, 0, 0, 0, 1, 3],
