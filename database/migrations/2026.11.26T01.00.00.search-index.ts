@@ -23,7 +23,9 @@ export async function up(knex: any): Promise<void> {
     table.string('start_date', 10);
     table.string('end_date', 10);
     table.unique(['type', 'document_id', 'locale']);
-    table.index(['locale', 'type']);
+    // Covers what matching, filtering and ranking read of every match, so that the wide
+    // columns (texts) are read only for the page shown.
+    table.index(['id', 'locale', 'type', 'slug', 'start_date', 'end_date'], 'search_entries_filter');
   });
   await knex.schema.createTable('search_facets', (table: any) => {
     table.integer('entry_id').notNullable().references('id').inTable('search_entries').onDelete('CASCADE');

@@ -42,8 +42,7 @@ const WORD = /[\p{L}\p{N}]+/gu;
 export function tokenize(text: string, locale: SearchLocale): Token[] {
   const tokens: Token[] = [];
   for (const match of text.matchAll(WORD)) {
-    const folded = fold(match[0]);
-    const term = STOP_WORDS[locale].has(folded) ? '' : stem(folded, locale);
+    const { folded, term } = analyse(match[0], locale);
     tokens.push({ word: match[0], start: match.index!, end: match.index! + match[0].length, folded, term });
   }
   return tokens;
@@ -53,6 +52,23 @@ export function tokenize(text: string, locale: SearchLocale): Token[] {
 export function stem(folded: string, locale: SearchLocale): string {
   if (folded.length <= 2 || /^\p{N}+$/u.test(folded)) return folded;
   return STEMMERS[locale].stem(folded);
+}
+
+// Analysis dominates indexing time and a knowledge base has a small vocabulary: remember each
+// word's analysis (bounded, so that odd input cannot grow it without end).
+const ANALYSED: Record<SearchLocale, Map<string, { folded: string; term: string }>> = { it: new Map(), en: new Map() };
+const ANALYSED_SIZE = 200_000;
+
+function analyse(word: string, locale: SearchLocale): { folded: string; term: string } {
+  const cache = ANALYSED[locale];
+  let analysed = cache.get(word);
+  if (!analysed) {
+    if (cache.size >= ANALYSED_SIZE) cache.clear();
+    const folded = fold(word);
+    analysed = { folded, term: STOP_WORDS[locale].has(folded) ? '' : stem(folded, locale) };
+    cache.set(word, analysed);
+  }
+  return analysed;
 }
 
 /** The searchable terms of a text, space-separated: what the engines index. */

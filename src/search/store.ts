@@ -94,32 +94,41 @@ export async function findEntries(knex: Knex, query: SearchQuery): Promise<{ tot
   if (to) base.where('e.start_date', '<=', to);
   if (from) base.whereRaw('coalesce(e.end_date, e.start_date) >= ?', [from]);
 
-  const total = Number((await base.clone().count({ n: '*' }).first())?.n ?? 0);
-  if (!total || query.page.limit === 0) return { total, hits: [] };
-
   const [rank, titleHit] = sqlite
     ? [
         knex.raw('-bm25(search_fts, 10.0, 3.0, 1.0)'),
         knex.raw('e.id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?)', [fts5Expression(query.plan, 'title_terms')]),
       ]
     : [knex.raw(`ts_rank(e.tsv, to_tsquery('simple', ?))`, [tsqueryText(query.plan)]), knex.raw(`e.tsv @@ to_tsquery('simple', ?)`, [tsqueryText(query.plan, 'A')])];
-  const rows = await base
-    .select('e.type', 'e.document_id', 'e.slug', 'e.title', 'e.texts', 'e.start_date', 'e.end_date', knex.raw('? as rank', [rank]), knex.raw('? as title_hit', [titleHit]))
+  // Count and rank on narrow columns only (a covering index on SQLite); the wide rows (texts
+  // for the snippets) are read afterwards, for the page alone.
+  const total = Number((await base.clone().count({ n: '*' }).first())?.n ?? 0);
+  if (!total || query.page.limit === 0) return { total, hits: [] };
+  const ranked: any[] = await base
+    .clone()
+    .select('e.id', knex.raw('? as rank', [rank]), knex.raw('? as title_hit', [titleHit]))
     .orderBy([{ column: 'title_hit', order: 'desc' }, { column: 'rank', order: 'desc' }, { column: 'e.type' }, { column: 'e.slug' }])
     .offset(query.page.offset)
     .limit(query.page.limit);
+  const rows = await knex('search_entries')
+    .select('id', 'type', 'document_id', 'slug', 'title', 'texts', 'start_date', 'end_date')
+    .whereIn('id', ranked.map((row) => row.id));
+  const byId = new Map(rows.map((row: any) => [Number(row.id), row]));
   return {
     total,
-    hits: rows.map((row: any) => ({
-      type: row.type,
-      documentId: row.document_id,
-      slug: row.slug,
-      title: row.title,
-      texts: JSON.parse(row.texts),
-      startDate: row.start_date,
-      endDate: row.end_date,
-      rank: Number(row.rank),
-      titleHit: Boolean(Number(row.title_hit) || row.title_hit === true),
-    })),
+    hits: ranked.map((hit) => {
+      const row: any = byId.get(Number(hit.id));
+      return {
+        type: row.type,
+        documentId: row.document_id,
+        slug: row.slug,
+        title: row.title,
+        texts: JSON.parse(row.texts),
+        startDate: row.start_date,
+        endDate: row.end_date,
+        rank: Number(hit.rank),
+        titleHit: Boolean(Number(hit.title_hit) || hit.title_hit === true),
+      };
+    }),
   };
 }
