@@ -1,3 +1,4 @@
+import { previewUrl } from '../src/preview';
 import { secret } from '../src/secrets';
 
 export default ({ env }) => ({
@@ -9,4 +10,6 @@ export default ({ env }) => ({
   flags: { nps: false, promoteEE: false },
   // API-only nodes (behind a load balancer, or in tests) may leave the admin panel to other nodes.
   serveAdminPanel: env.bool('SERVE_ADMIN_PANEL', true),
+  // "Open preview" in the edit view: the record as a partner site gets it (src/preview).
+  preview: { enabled: true, config: { handler: previewUrl } },
 });

@@ -1,15 +1,23 @@
 import type { Core } from '@strapi/strapi';
+import { applyFieldGuide } from './admin-fields';
+import { ensureEditorialRoles, registerPublishedDeletionGuard } from './admin-roles';
 import { registerAggregates } from './aggregates';
 import { registerConsentGate } from './consent';
+import { registerCurationGate } from './curation';
+import { registerEditConflictGuard } from './edit-conflicts';
+import { ensureFirstAdmin } from './first-admin';
 import { registerGraphqlIdeAssets } from './graphql-ide';
 import { registerDatabaseOutageHandling, registerGracefulShutdown, registerReadiness, surviveDatabaseOutages } from './health';
 import { registerJsonLdField } from './json-ld';
 import { ensureContentLocales } from './locales';
+import { registerDraftPreview } from './preview';
 import { grantPublicRead, registerDraftGuard } from './public-access';
 import { PUBLIC_TYPES } from './public-access/core';
+import { registerRequiredFieldsInAdmin } from './required-fields';
 import { ensureSearchIndex, registerSearchIndexing } from './search';
 import { registerSearchQuery } from './search/graphql';
 import { isKnowledgeBaseEmpty, seedKnowledgeBase } from './seed';
+import { registerSharedSlug } from './shared-slug';
 import { acquireStartupLock } from './startup-lock';
 import { registerTerritoryFilter } from './territory-filter';
 import { registerDateRangeValidation } from './validation';
@@ -23,6 +31,11 @@ export default {
     registerDraftGuard(strapi);
     registerConsentGate(strapi);
     registerDateRangeValidation(strapi);
+    registerEditConflictGuard(strapi);
+    registerSharedSlug(strapi);
+    registerRequiredFieldsInAdmin(strapi);
+    registerCurationGate(strapi);
+    registerPublishedDeletionGuard(strapi);
     registerTerritoryFilter(strapi);
     registerAggregates(strapi);
     registerJsonLdField(strapi);
@@ -37,8 +50,12 @@ export default {
       registerReadiness(strapi);
       registerGracefulShutdown(strapi);
       registerGraphqlIdeAssets(strapi);
+      registerDraftPreview(strapi);
       await ensureContentLocales(strapi);
       await grantPublicRead(strapi);
+      await ensureFirstAdmin(strapi);
+      await ensureEditorialRoles(strapi);
+      await applyFieldGuide(strapi);
       if (process.env.SEED_ON_EMPTY !== 'false' && (await isKnowledgeBaseEmpty(strapi, PUBLIC_TYPES))) {
         await seedKnowledgeBase(strapi);
       }

@@ -84,7 +84,7 @@ describe('drafts', () => {
       .post(`/content-manager/collection-types/${GP}`)
       .query({ locale: 'it' })
       .set('authorization', `Bearer ${jwt}`)
-      .send({ title: 'Bozza dal pannello', slug: 'bozza-dal-pannello', summary: 'Non ancora pubblicata.', implementationStatus: 'planned' });
+      .send({ title: 'Bozza dal pannello', slug: 'bozza-dal-pannello', summary: 'Non ancora pubblicata.', implementationStatus: 'planned', source: { title: 'Test' } });
     expect(res.status).toBe(201);
     await expectInvisible('bozza-dal-pannello', res.body.data.documentId);
   });

@@ -37,6 +37,7 @@ const practice = (slug: string, title: string, extra: Record<string, unknown> = 
   title,
   summary: 'Una pratica scritta dal test.',
   implementationStatus: 'ongoing',
+  curationStatus: 'validated',
   source: { title: 'Test' },
   ...extra,
 });

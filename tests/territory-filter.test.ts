@@ -32,7 +32,7 @@ beforeAll(async () => {
   const project = await documentIdOf('api::project.project', 'com-in-4-0');
   await publishBilingual(
     'api::good-practice.good-practice',
-    { slug: POTENZA_PRACTICE, summary: 'A practice of the province of Potenza only.', implementationStatus: 'planned', territories: [potenza], project },
+    { slug: POTENZA_PRACTICE, summary: 'A practice of the province of Potenza only.', implementationStatus: 'planned', curationStatus: 'validated', territories: [potenza], project },
     { it: 'Sportello migranti di Potenza', en: 'Potenza migrant desk' }
   );
   await publishBilingual(
