@@ -17,12 +17,7 @@ afterAll(async () => {
 const OUTCOME = 'api::outcome.outcome';
 const seed = (name: string) => JSON.parse(fs.readFileSync(path.join(__dirname, '../data/seed', `${name}.json`), 'utf8')).records as any[];
 
-const query = async (q: string, variables?: Record<string, unknown>) => {
-  const res = await kb.graphql(q, variables);
-  expect(res.body.errors).toBeUndefined();
-  expect(res.status).toBe(200);
-  return res.body.data;
-};
+const query = (q: string, variables?: Record<string, unknown>) => kb.data(q, variables);
 
 const figuresQuery = `query($locale: I18NLocaleCode, $groupBy: [OutcomeDimension!], $filters: OutcomeFiltersInput) {
   outcomeFigures(locale: $locale, groupBy: $groupBy, filters: $filters) {

@@ -45,12 +45,7 @@ afterAll(async () => {
   await kb.stop();
 });
 
-const query = async (q: string, variables?: Record<string, unknown>) => {
-  const res = await kb.graphql(q, variables);
-  expect(res.body.errors).toBeUndefined();
-  expect(res.status).toBe(200);
-  return res.body.data;
-};
+const query = (q: string, variables?: Record<string, unknown>) => kb.data(q, variables);
 const slugs = (items: { slug: string }[]) => items.map((i) => i.slug).sort();
 
 const practicesWithin = `query($within: String, $locale: I18NLocaleCode) {

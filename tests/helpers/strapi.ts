@@ -10,6 +10,8 @@ export interface KnowledgeBase {
   http: () => ReturnType<typeof request>;
   /** POSTs a GraphQL operation anonymously (or with the given headers) and returns the response. */
   graphql: (query: string, variables?: Record<string, unknown>, headers?: Record<string, string>) => Promise<request.Response>;
+  /** An anonymous GraphQL read that must succeed (200, no errors): its data. */
+  data: (query: string, variables?: Record<string, unknown>) => Promise<any>;
   /** A full-access API token, as an editor's integration would hold. */
   apiToken: () => Promise<string>;
   stop: () => Promise<void>;
@@ -45,6 +47,12 @@ export async function startKnowledgeBase({
     http,
     graphql: (query, variables, headers = {}) =>
       http().post('/graphql').set(headers).send({ query, variables }),
+    async data(query, variables) {
+      const res = await http().post('/graphql').send({ query, variables });
+      expect(res.body.errors).toBeUndefined();
+      expect(res.status).toBe(200);
+      return res.body.data;
+    },
     async apiToken() {
       if (!token) {
         const created = await strapi
