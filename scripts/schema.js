@@ -4,35 +4,27 @@
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { appDir, loadApp } = require('./lib/app');
+const { appDir, runScript, withApp } = require('./lib/app');
 const { INTROSPECTION_QUERY, contractFromIntrospection } = require('./lib/schema-contract');
 
-async function main() {
+runScript('schema', async () => {
   const dbFile = path.join(os.tmpdir(), `kb-schema-${process.pid}.db`);
   console.log('[schema] compiling and starting Strapi on a scratch database…');
-  const app = await loadApp({ DATABASE_CLIENT: 'sqlite', DATABASE_FILENAME: dbFile, SEED_ON_EMPTY: 'false' });
   try {
-    app.server.mount();
-    await new Promise((resolve) => app.server.httpServer.listen(0, '127.0.0.1', resolve));
-    const { port } = app.server.httpServer.address();
-    const res = await fetch(`http://127.0.0.1:${port}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: INTROSPECTION_QUERY }),
+    await withApp({ DATABASE_CLIENT: 'sqlite', DATABASE_FILENAME: dbFile, SEED_ON_EMPTY: 'false' }, async (app) => {
+      app.server.mount();
+      await new Promise((resolve) => app.server.httpServer.listen(0, '127.0.0.1', resolve));
+      const { port } = app.server.httpServer.address();
+      const res = await fetch(`http://127.0.0.1:${port}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: INTROSPECTION_QUERY }),
+      });
+      const { data } = await res.json();
+      fs.writeFileSync(path.join(appDir, 'schema.graphql'), contractFromIntrospection(data));
+      console.log('[schema] wrote schema.graphql');
     });
-    const { data } = await res.json();
-    fs.writeFileSync(path.join(appDir, 'schema.graphql'), contractFromIntrospection(data));
-    console.log('[schema] wrote schema.graphql');
   } finally {
-    await app.destroy();
     fs.rmSync(dbFile, { force: true });
   }
-}
-
-main().then(
-  () => process.exit(0),
-  (error) => {
-    console.error(`[schema] failed: ${error.message}`);
-    process.exit(1);
-  }
-);
+});

@@ -2,24 +2,12 @@
 // `npm run seed`: loads the project's knowledge from data/seed/ into the configured database.
 // Idempotent: records already present (matched by slug) are left as editors left them.
 const path = require('path');
-const { loadApp } = require('./lib/app');
+const { runScript, withApp } = require('./lib/app');
 
-async function main() {
+runScript('seed', async () => {
   console.log('[seed] compiling and starting Strapi…');
   // Seed here, with progress, rather than in bootstrap.
-  const app = await loadApp({ SEED_ON_EMPTY: 'false' });
-  try {
-    const { seedKnowledgeBase } = require(path.join(app.dirs.dist.src, 'seed'));
-    await seedKnowledgeBase(app, { log: (line) => console.log(line) });
-  } finally {
-    await app.destroy();
-  }
-}
-
-main().then(
-  () => process.exit(0),
-  (error) => {
-    console.error(`[seed] failed: ${error.message}`);
-    process.exit(1);
-  }
-);
+  await withApp({ SEED_ON_EMPTY: 'false' }, (app) =>
+    require(path.join(app.dirs.dist.src, 'seed')).seedKnowledgeBase(app, { log: (line) => console.log(line) })
+  );
+});

@@ -14,4 +14,25 @@ async function loadApp(env = {}) {
   return app;
 }
 
-module.exports = { appDir, loadApp };
+/** Loads the app, runs `work(app)` and always shuts the app down. */
+async function withApp(env, work) {
+  const app = await loadApp(env);
+  try {
+    return await work(app);
+  } finally {
+    await app.destroy();
+  }
+}
+
+/** Runs a command's main(): exit 0, or 1 with "[tag] failed: <message>" (no stack for users). */
+function runScript(tag, main) {
+  main().then(
+    () => process.exit(0),
+    (error) => {
+      console.error(`[${tag}] failed: ${error.message}`);
+      process.exit(1);
+    }
+  );
+}
+
+module.exports = { appDir, loadApp, withApp, runScript };
