@@ -5,6 +5,8 @@
  * a group. The unit is always part of the group, so "14 training meetings" and "50 public
  * operators" never add up. Theme counts: how many records of each kind carry each theme.
  */
+import { unknownLocale } from '../public-access/core';
+
 export const OUTCOME_DIMENSIONS = ['project', 'territory', 'indicatorType', 'indicatorCode'] as const;
 export type OutcomeDimension = (typeof OUTCOME_DIMENSIONS)[number];
 
@@ -133,5 +135,5 @@ export function figuresLocale(asked: unknown, locales: readonly string[]): { loc
   if (asked === undefined || asked === null) return { locale: locales[0] };
   if (typeof asked === 'string' && locales.includes(asked)) return { locale: asked };
   if (asked === '*') return { problem: `locale "*" is not accepted: figures are computed in one locale at a time (${locales.join(', ')}).` };
-  return { problem: `Unknown locale "${asked}": figures are computed in one locale at a time. Available locales: ${locales.join(', ')}.` };
+  return { problem: unknownLocale(asked, locales) };
 }

@@ -41,6 +41,10 @@ export const isPublicCaller = (state: RequestState | undefined): boolean =>
 export const DRAFTS_FORBIDDEN =
   'Drafts are not public. Only published content can be read without an API token; remove status: DRAFT (GraphQL) or status=draft (REST).';
 
+/** The one wording of an unknown-locale refusal, whichever query meets it. */
+export const unknownLocale = (locale: unknown, locales: readonly string[]): string =>
+  `Unknown locale "${locale}". Available locales: ${locales.join(', ')}.`;
+
 export type PublicRead =
   | { params: { status: 'published'; [key: string]: unknown } }
   | { refusal: 'forbidden' | 'invalid'; message: string };
@@ -53,7 +57,7 @@ export function publicRead(params: { status?: unknown; locale?: unknown }, local
   if (params.status === 'draft') return { refusal: 'forbidden', message: DRAFTS_FORBIDDEN };
   const { locale } = params;
   if (locale !== undefined && locale !== null && locale !== '*' && !locales.includes(String(locale))) {
-    return { refusal: 'invalid', message: `Unknown locale "${locale}". Available locales: ${locales.join(', ')}.` };
+    return { refusal: 'invalid', message: unknownLocale(locale, locales) };
   }
   return { params: { ...params, status: 'published' } };
 }

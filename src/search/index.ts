@@ -7,6 +7,7 @@ import path from 'path';
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import { CONTENT_LOCALES } from '../locales';
+import { unknownLocale } from '../public-access/core';
 import {
   RELATED_UIDS,
   SEARCH_TYPE_NAMES,
@@ -36,15 +37,16 @@ const attributesOf = (strapi: Core.Strapi, type: SearchTypeName) => strapi.conte
 
 async function publishedEntries(strapi: Core.Strapi, type: SearchTypeName, documentIds: string[] | null, page?: { start: number; limit: number }) {
   const entries = [];
+  const attributes = attributesOf(strapi, type);
   for (const locale of locales()) {
     const docs = await strapi.documents(searchTypeUid(type) as any).findMany({
       status: 'published',
       locale,
       ...(documentIds ? { filters: { documentId: { $in: documentIds } } } : {}),
       ...(page ? { start: page.start, limit: page.limit, sort: 'id' } : {}),
-      populate: populateFor(type, attributesOf(strapi, type)),
+      populate: populateFor(type, attributes),
     } as any);
-    entries.push(...docs.map((doc: any) => entryFor(type, doc, attributesOf(strapi, type))));
+    entries.push(...docs.map((doc: any) => entryFor(type, doc, attributes)));
   }
   return entries;
 }
@@ -173,7 +175,7 @@ async function slugsToIds(strapi: Core.Strapi, uid: string, locale: string, slug
 /** Published records matching the query, best first, with snippets. */
 export async function searchKnowledgeBase(strapi: Core.Strapi, args: SearchArgs) {
   const locale = (args.locale ?? locales()[0]) as SearchLocale;
-  if (!locales().includes(locale)) throw new SearchInputError(`Unknown locale "${locale}". Available locales: ${locales().join(', ')}.`);
+  if (!locales().includes(locale)) throw new SearchInputError(unknownLocale(locale, locales()));
   const plan = planQuery(args.query, locale, thesaurusOf(strapi));
   const { filters } = args;
   if (filters?.from && filters?.to && filters.from > filters.to) throw new SearchInputError('filters.from is after filters.to.');
