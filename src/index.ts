@@ -18,6 +18,7 @@ import { ensureSearchIndex, registerSearchIndexing } from './search';
 import { registerSearchQuery } from './search/graphql';
 import { isKnowledgeBaseEmpty, seedKnowledgeBase } from './seed';
 import { registerSharedSlug } from './shared-slug';
+import { closeSharedRedis, connectSharedRedis } from './shared-state';
 import { acquireStartupLock } from './startup-lock';
 import { registerTerritoryFilter } from './territory-filter';
 import { registerDateRangeValidation } from './validation';
@@ -28,6 +29,7 @@ export default {
   async register({ strapi }: { strapi: Core.Strapi }) {
     // Held until the end of bootstrap, so that schema sync and seed never run on two nodes at once.
     releaseStartupLock = await acquireStartupLock(strapi);
+    await connectSharedRedis(strapi);
     registerDraftGuard(strapi);
     registerConsentGate(strapi);
     registerDateRangeValidation(strapi);
@@ -63,5 +65,9 @@ export default {
     } finally {
       await releaseStartupLock();
     }
+  },
+
+  destroy() {
+    closeSharedRedis();
   },
 };
