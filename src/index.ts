@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { applyFieldGuide } from './admin-fields';
 import { ensureEditorialRoles, registerPublishedDeletionGuard } from './admin-roles';
 import { registerAggregates } from './aggregates';
+import { registerRelationBatching } from './batched-relations';
 import { registerConsentGate } from './consent';
 import { registerCurationGate } from './curation';
 import { registerEditConflictGuard } from './edit-conflicts';
@@ -38,6 +39,7 @@ export default {
     registerRequiredFieldsInAdmin(strapi);
     registerCurationGate(strapi);
     registerPublishedDeletionGuard(strapi);
+    registerRelationBatching(strapi);
     registerTerritoryFilter(strapi);
     registerAggregates(strapi);
     registerJsonLdField(strapi);
