@@ -6,6 +6,7 @@ export default [
   'strapi::query',
   'global::rest-pagination',
   'strapi::body',
+  'global::response-cache',
   'strapi::session',
   'strapi::favicon',
   'strapi::public',

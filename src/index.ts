@@ -15,6 +15,7 @@ import { registerDraftPreview } from './preview';
 import { grantPublicRead, registerDraftGuard } from './public-access';
 import { PUBLIC_TYPES } from './public-access/core';
 import { registerRequiredFieldsInAdmin } from './required-fields';
+import { registerResponseCache } from './response-cache';
 import { ensureSearchIndex, registerSearchIndexing } from './search';
 import { registerSearchQuery } from './search/graphql';
 import { isKnowledgeBaseEmpty, seedKnowledgeBase } from './seed';
@@ -31,6 +32,8 @@ export default {
     // Held until the end of bootstrap, so that schema sync and seed never run on two nodes at once.
     releaseStartupLock = await acquireStartupLock(strapi);
     await connectSharedRedis(strapi);
+    // First: its Document Service middleware wraps every other one.
+    registerResponseCache(strapi);
     registerDraftGuard(strapi);
     registerConsentGate(strapi);
     registerDateRangeValidation(strapi);
