@@ -15,7 +15,7 @@ import { registerDraftPreview } from './preview';
 import { grantPublicRead, registerDraftGuard } from './public-access';
 import { PUBLIC_TYPES } from './public-access/core';
 import { registerRequiredFieldsInAdmin } from './required-fields';
-import { registerResponseCache } from './response-cache';
+import { invalidateResponseCache, registerResponseCache } from './response-cache';
 import { ensureSearchIndex, registerSearchIndexing } from './search';
 import { registerSearchQuery } from './search/graphql';
 import { isKnowledgeBaseEmpty, seedKnowledgeBase } from './seed';
@@ -67,6 +67,8 @@ export default {
         await seedKnowledgeBase(strapi);
       }
       await ensureSearchIndex(strapi);
+      // A new version of the app may answer differently: answers kept in Redis by the previous one go.
+      await invalidateResponseCache(strapi);
     } finally {
       await releaseStartupLock();
     }
