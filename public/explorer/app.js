@@ -36,7 +36,8 @@ async function dress(route, signal) {
   for (const el of document.querySelectorAll('[data-word]')) el.textContent = w[el.dataset.word];
   for (const link of document.querySelectorAll('[data-lang]')) {
     link.href = href(link.dataset.lang, location.hash || '#/');
-    link.toggleAttribute('aria-current', link.dataset.lang === lang);
+    if (link.dataset.lang === lang) link.setAttribute('aria-current', 'true');
+    else link.removeAttribute('aria-current');
   }
   const state = route.view === 'search' ? route : formState();
   if (!options.has(lang)) options.set(lang, await api.loadOptions(lang, signal));
