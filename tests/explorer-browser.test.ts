@@ -300,6 +300,28 @@ describe('the explorer', () => {
     await shot(page, 'it-event-phone');
   });
 
+  test('addresses: odd ones are read safely, and search states write short ones', async () => {
+    const { page } = await open(`${base}/?lang=en`);
+    await h1(page, 'Explore the knowledge base').waitFor();
+    // The browser's own module, as the explorer uses it.
+    const read = await page.evaluate(`import('/explorer/route.js').then((r) => ({
+      search: r.parseHash('#/?q=%20rete%20&type=people&page=-3&theme=abitare-i-territori'),
+      record: r.parseHash('#/good-practices/rete%2Fdi'),
+      unknown: [r.parseHash('#/people/someone'), r.parseHash('#/good-practices')],
+      hash: r.searchHash({ q: 'rete di', type: 'events', theme: '', territory: 'potenza', group: '', page: 2 }),
+      home: r.searchHash({ q: '', page: 1 }),
+      langs: [r.pickLang('?lang=en', ['it-IT']), r.pickLang('?lang=fr', ['en-GB', 'it']), r.pickLang('', ['de-DE'])],
+    }))`);
+    expect(read).toEqual({
+      search: { view: 'search', q: 'rete', type: '', theme: 'abitare-i-territori', territory: '', group: '', page: 1 },
+      record: { view: 'record', type: 'good-practices', slug: 'rete/di' },
+      unknown: [{ view: 'not-found' }, { view: 'not-found' }],
+      hash: '#/?q=rete+di&type=events&territory=potenza&page=2',
+      home: '#/',
+      langs: ['en', 'en', 'it'],
+    });
+  });
+
   test('no serious or critical accessibility problems (axe-core), in both languages', async () => {
     const pages: [string, string][] = [
       ['?lang=it#/', 'Esplora la banca dati'],
