@@ -14,5 +14,6 @@ export default ({ env }) => [
   'strapi::body',
   'strapi::session',
   'strapi::favicon',
+  'global::explorer-home',
   'strapi::public',
 ];
