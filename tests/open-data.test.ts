@@ -66,7 +66,7 @@ beforeAll(async () => {
     status: 'published',
     data: { fullName: 'Persona Consenziente', slug: 'persona-consenziente', consentToPublish: true, email: 'riservato@example.org', source: { title: 'Test' } } as any,
   });
-});
+}, 300000);
 afterAll(async () => {
   await kb.stop();
 });

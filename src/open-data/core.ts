@@ -162,7 +162,7 @@ export interface DatasetFacts {
   count: number;
   /** Latest change of a published record (ISO date-time), null when there are none. */
   modified: string | null;
-  /** Earliest start and latest end of the records' own dates (ISO dates), when the type has dates. */
+  /** Earliest and latest of the records' own dates (ISO), when the type has dates. */
   start: string | null;
   end: string | null;
   /** SPDX ids of the licences its records carry. */

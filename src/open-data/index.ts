@@ -125,8 +125,17 @@ async function extreme(strapi: Core.Strapi, uid: string, field: string, directio
 
 async function datasetFacts(strapi: Core.Strapi, { type, uid, plural }: OpenDataType): Promise<DatasetFacts> {
   const attributes = attributesOf(strapi, uid);
-  const startField = ['startDate', 'periodStart'].find((name) => attributes[name]);
-  const endField = ['endDate', 'periodEnd'].find((name) => attributes[name]);
+  // The period the records cover runs from their earliest date to their latest one (an event
+  // with no end date still covers its start date).
+  const dateFields = ['startDate', 'periodStart', 'endDate', 'periodEnd'].filter((name) => attributes[name]);
+  const earliest: string[] = [];
+  const latest: string[] = [];
+  for (const field of dateFields) {
+    for (const [into, direction] of [[earliest, 'asc'], [latest, 'desc']] as const) {
+      const value = await extreme(strapi, uid, field, direction);
+      if (value) into.push(value);
+    }
+  }
   const { tableName } = strapi.db.metadata.get(uid as any);
   const licences = await strapi.db
     .connection(tableName)
@@ -137,8 +146,8 @@ async function datasetFacts(strapi: Core.Strapi, { type, uid, plural }: OpenData
     plural,
     count: await strapi.db.query(uid as any).count({ where: PUBLISHED }),
     modified: await extreme(strapi, uid, 'updatedAt', 'desc'),
-    start: startField ? await extreme(strapi, uid, startField, 'asc') : null,
-    end: endField ? await extreme(strapi, uid, endField, 'desc') : null,
+    start: earliest.sort()[0] ?? null,
+    end: latest.sort().pop() ?? null,
     licences: licences.map((row: Rec) => Object.values(row)[0]).filter(Boolean),
     themed: attributes.themes?.target === 'api::theme.theme',
   };

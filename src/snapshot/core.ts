@@ -187,10 +187,7 @@ export function rootPage(): string {
   const body = `<h1>${UI.it.home} / ${UI.en.home}</h1>
 <ul class="languages"><li><a href="it/index.html" lang="it">Italiano</a></li><li><a href="en/index.html" lang="en">English</a></li></ul>
 ${searchForm('all', 0)}`;
-  return layout({ locale: 'it', depth: 0, title: `${UI.it.home} / ${UI.en.home}`, body, search: true }).replace(
-    `<nav aria-label="${UI.it.home}">`,
-    `<nav aria-label="${UI.it.home}" lang="it">`
-  );
+  return layout({ locale: 'it', depth: 0, title: `${UI.it.home} / ${UI.en.home}`, body, search: true });
 }
 
 const LICENCE_TEXT: Record<Locale, (counts: [string, number][]) => string> = {

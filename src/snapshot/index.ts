@@ -74,6 +74,8 @@ export async function writeSnapshot(strapi: Core.Strapi, dir: string, { log = ()
 }
 
 async function writeSite(strapi: Core.Strapi, root: string, log: Log): Promise<Omit<SnapshotReport, 'seconds'>> {
+  const started = Date.now();
+  const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
   const types = openDataTypes(strapi);
   const pluralOf = new Map<string, string>(types.map((t) => [t.uid, t.plural]));
   const components = Object.fromEntries(Object.keys(strapi.components).map((name) => [name, modelOf(strapi, name)]));
@@ -177,14 +179,14 @@ async function writeSite(strapi: Core.Strapi, root: string, log: Log): Promise<O
     pages += types.length + 2;
   }
   writeFile('index.html', rootPage());
-  log(`[snapshot] ${pages} pages written; open data next`);
+  log(`[snapshot] ${pages + 1} pages written (${elapsed()}); open data next`);
 
   const openData = path.join(root, 'open-data');
   fs.mkdirSync(openData, { recursive: true });
   const files = [...openDataFiles(strapi, baseUrl).values()];
   for (const file of files) {
     await writeOpenDataFile(file, openData);
-    log(`[snapshot] open-data/${file.name}`);
+    log(`[snapshot] open-data/${file.name} (${elapsed()})`);
   }
   return { pages: pages + 1, files: files.length };
 }
