@@ -11,6 +11,7 @@ import { registerGraphqlIdeAssets } from './graphql-ide';
 import { registerDatabaseOutageHandling, registerGracefulShutdown, registerReadiness, surviveDatabaseOutages } from './health';
 import { registerJsonLdField } from './json-ld';
 import { ensureContentLocales } from './locales';
+import { registerOpenData } from './open-data';
 import { registerDraftPreview } from './preview';
 import { grantPublicRead, registerDraftGuard } from './public-access';
 import { PUBLIC_TYPES } from './public-access/core';
@@ -58,6 +59,7 @@ export default {
       registerGracefulShutdown(strapi);
       registerGraphqlIdeAssets(strapi);
       registerDraftPreview(strapi);
+      registerOpenData(strapi);
       await ensureContentLocales(strapi);
       await grantPublicRead(strapi);
       await ensureFirstAdmin(strapi);
