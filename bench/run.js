@@ -2,7 +2,7 @@
 // `npm run bench`: suites side by side on each engine, in one run on the same data.
 // - speed: the partner API on 2,000 synthetic practices, cached and uncached against stock Strapi
 //   REST and GraphQL, with SQL statements per request (bench/speed.js).
-// - search: full-text search at 10,000 and 100,000 practices (bench/search.js).
+// - search: full-text search at 10,000 practices, more with --sizes (bench/search.js).
 // `-- --suites=speed --engines=sqlite --practices=2000 --sizes=10000` narrows a run. Prints tables
 // and writes bench/results/<date>-<engine>.json. Never part of `npm test`.
 const fs = require('fs');
@@ -16,7 +16,7 @@ const args = Object.fromEntries(
 );
 const engines = (args.engines || 'sqlite,postgres').split(',');
 const suites = (args.suites || 'speed,search').split(',');
-const sizes = (args.sizes || '10000,100000').split(',').map(Number);
+const sizes = (args.sizes || '10000').split(',').map(Number);
 const practices = Number(args.practices || 2000);
 const duration = Number(args.duration || 10);
 const connections = Number(args.connections || 10);
