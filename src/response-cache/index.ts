@@ -169,10 +169,12 @@ export class ResponseCache {
   }
 }
 
-const caches = new WeakMap<Core.Strapi, ResponseCache>();
+// On the Strapi instance under a registered symbol: a script or test that loads this module
+// again (from src rather than dist) still finds the instance's cache.
+const CACHE = Symbol.for('comin40.response-cache');
 
 export function responseCache(strapi: Core.Strapi): ResponseCache {
-  const cache = caches.get(strapi);
+  const cache = (strapi as any)[CACHE] as ResponseCache | undefined;
   if (!cache) throw new Error('The response cache is registered in register() (src/index.ts) before the server starts.');
   return cache;
 }
@@ -188,7 +190,7 @@ export const invalidateResponseCache = (strapi: Core.Strapi): Promise<void> => r
  */
 export function registerResponseCache(strapi: Core.Strapi): void {
   const cache = new ResponseCache(strapi, String(strapi.config.get('plugin::graphql.endpoint', '/graphql')));
-  caches.set(strapi, cache);
+  (strapi as any)[CACHE] = cache;
 
   const models = [
     ...Object.keys(strapi.contentTypes).filter((uid) => uid.startsWith('api::')),
