@@ -1,10 +1,9 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 
-const PERSON = 'api::person.person';
+import { CONSENT_REQUIRED } from './core';
 
-export const CONSENT_REQUIRED =
-  'This person cannot be published: "consent to publish" is not set. Record their consent first; without it a person stays a private draft.';
+const PERSON = 'api::person.person';
 
 /**
  * Consent is the gate to publication: a person without `consentToPublish` is never published,
