@@ -144,6 +144,11 @@ export function scalar(type: string, value: unknown): unknown {
       return iso(value);
     case 'date':
       return value instanceof Date ? value.toISOString().slice(0, 10) : String(value);
+    case 'time': {
+      // SQLite gives back 09:00:00.000, PostgreSQL 09:00:00: one spelling, Strapi's.
+      const match = /^(\d{2}):(\d{2})(?::(\d{2}))?(?:\.(\d{1,3}))?/.exec(String(value));
+      return match ? `${match[1]}:${match[2]}:${match[3] ?? '00'}.${(match[4] ?? '').padEnd(3, '0')}` : String(value);
+    }
     case 'integer':
     case 'float':
     case 'decimal':
