@@ -307,6 +307,17 @@ describe(`import into a fresh instance (${engine})`, () => {
     await expectSameArchive(first, fourth);
   });
 
+  test('an export that fails leaves no file behind', async () => {
+    const [{ name, bytes }] = uploads;
+    fs.rmSync(path.join(uploadsDir, name));
+    try {
+      await expect(archive().exportArchive(kb.strapi, path.join(work, 'failed.tar.gz'), quiet)).rejects.toThrow(/is missing from the uploads folder/);
+      expect(fs.readdirSync(work).filter((entry) => entry.startsWith('failed.tar.gz'))).toEqual([]);
+    } finally {
+      fs.writeFileSync(path.join(uploadsDir, name), bytes);
+    }
+  });
+
   describe('a bad archive gets a clear error and writes nothing', () => {
     const refused = async (file: string, message: RegExp | string) => {
       const before = await rowCounts(kb);
@@ -407,3 +418,23 @@ test(`across engines: ${engine} archive into a fresh ${otherEngine} instance exp
     await database.drop();
   }
 }, 240000);
+
+test('the commands: npm run kb:import -- <file> --dry-run reports per type; a failing kb:export says why', async () => {
+  const database = await createDatabase(engine);
+  try {
+    const npm = (...args: string[]) =>
+      spawnSync('npm', ['run', '--silent', ...args], { cwd: appDir, env: { ...process.env, ...database.env }, encoding: 'utf8', timeout: 180000 });
+    const dry = npm('kb:import', '--', first, '--dry-run');
+    expect(dry.stderr).not.toMatch(/failed/);
+    expect(dry.status).toBe(0);
+    expect(dry.stdout).toMatch(/dry run, nothing written/);
+    expect(dry.stdout).toMatch(/good-practices: 18 created, 0 updated, 0 unchanged/);
+    expect(dry.stdout).toMatch(/media: 1 created/);
+
+    const failed = npm('kb:export', '--', path.join(work, 'no-such-folder', 'kb.tar.gz'));
+    expect(failed.status).toBe(1);
+    expect(failed.stderr).toMatch(/\[export\] failed: Folder .*no-such-folder does not exist\./);
+  } finally {
+    await database.drop();
+  }
+}, 400000);

@@ -12,7 +12,8 @@ import fs from 'fs';
 import os from 'os';
 import path from 'path';
 import readline from 'readline';
-import { randomBytes } from 'crypto';
+import { createHash, randomBytes } from 'crypto';
+import { once } from 'events';
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import * as tar from 'tar';
@@ -95,21 +96,28 @@ const columnOf = (strapi: Core.Strapi, uid: string, attribute: string): string =
 function lineWriter(file: string) {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const out = fs.createWriteStream(file);
+  // Kept for close(): a writer abandoned by a failed export must not throw later, unhandled.
+  let failure: Error | undefined;
+  out.on('error', (error) => (failure = error));
   let lines = 0;
   return {
     async write(value: unknown) {
       lines += 1;
-      if (!out.write(`${canonicalJson(value)}\n`)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+      if (!out.write(`${canonicalJson(value)}\n`)) await once(out, 'drain');
     },
     async close() {
-      await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
+      if (!out.destroyed) {
+        out.end();
+        await once(out, 'close');
+      }
+      if (failure) throw failure;
       return { lines, ...(await fileDigest(file)) };
     },
   };
 }
 
 async function fileDigest(file: string): Promise<{ sha256: string; bytes: number }> {
-  const hash = require('crypto').createHash('sha256');
+  const hash = createHash('sha256');
   let bytes = 0;
   for await (const chunk of fs.createReadStream(file)) {
     hash.update(chunk);
@@ -324,7 +332,7 @@ export async function importArchive(
       await strapi.db.transaction(async ({ trx }) => {
         const media = await importer.media(trx as unknown as Knex, result.media);
         await importer.identify(manifest);
-        await importer.records(manifest, trx as unknown as Knex, result.report);
+        await importer.records(manifest, result.report);
         await importer.links(manifest, trx as unknown as Knex, media.ids);
         if (dryRun) throw new DryRunDone();
         if (importer.changed()) await rebuildSearchIndex(strapi, { log });
@@ -365,8 +373,8 @@ class Problems {
 class Importer {
   /** Per type: the archive's documentId -> this instance's documentId. */
   private documents = new Map<string, Map<string, string>>();
-  /** Per type: versions written by this import (documentId|locale|status), which pass 3 links. */
-  private written = new Map<string, Set<string>>();
+  /** Per type: versions written by this import (documentId|locale|status -> created or updated), which pass 3 links. */
+  private written = new Map<string, Map<string, 'created' | 'updated'>>();
   private rowIds = new Map<string, Map<string, number>>();
 
   constructor(
@@ -379,7 +387,7 @@ class Importer {
   ) {}
 
   changed(): boolean {
-    return [...this.written.values()].some((set) => set.size > 0);
+    return [...this.written.values()].some((versions) => versions.size > 0);
   }
 
   private async *lines(type: TypeOf, manifest: Manifest): AsyncGenerator<{ where: string; line: Line }> {
@@ -410,9 +418,11 @@ class Importer {
     const file = path.join(this.work, MEDIA_LINES);
     if (!fs.existsSync(file)) return { ids, bytes };
     const provider = this.strapi.config.get('plugin::upload.provider', 'local');
+    if (provider !== 'local' && fs.statSync(file).size > 0) {
+      throw new ArchiveError(`This instance stores media with the "${provider}" upload provider; the archive's media can only be restored into local uploads (public/uploads).`);
+    }
     for await (const { n, value } of readLines(file, MEDIA_LINES)) {
       const line = value as Row;
-      if (provider !== 'local') throw new ArchiveError(`This instance stores media with the "${provider}" upload provider; the archive's media can only be restored into local uploads (public/uploads).`);
       if (typeof line.hash !== 'string' || typeof line.url !== 'string' || !Array.isArray(line.bytes)) throw new ArchiveError(`${MEDIA_LINES} line ${n} is not a media file record.`);
       uploadName(line.url);
       const existing = await this.strapi.db.query(FILE as any).findOne({ where: { hash: line.hash } });
@@ -481,10 +491,12 @@ class Importer {
   private key = (documentId: string, locale: string | null, status: string) => `${documentId}|${locale}|${status}`;
 
   /** Pass 2: each version created, updated or left alone (equal to the archive, relations compared by target). */
-  async records(manifest: Manifest, trx: Knex, report: Report): Promise<void> {
+  async records(manifest: Manifest, report: Report): Promise<void> {
     const { component } = this.model;
     for (const type of this.model.types) {
-      const written = new Set<string>();
+      // Stored and archived versions compared with every relation reduced to this instance's target documentId.
+      const comparable = (line: Line) => canonicalJson({ ...line, data: mapRefs(line.data, type.attributes, component, (_target, ref: Ref) => ref.documentId) });
+      const written = new Map<string, 'created' | 'updated'>();
       this.written.set(type.uid, written);
       report[type.pluralName] = { created: 0, updated: 0, unchanged: 0 };
       let done = 0;
@@ -500,9 +512,7 @@ class Importer {
           const key = this.key(documentId, line.locale, line.status);
           const row = stored.get(key);
           const wanted = { ...line, documentId, data: mapRefs(line.data, type.attributes, component, this.mapped) };
-          const current = row && rowToLine(row, type.attributes, component);
-          const comparable = (l: Line) => canonicalJson({ ...l, data: mapRefs(l.data, type.attributes, component, (_target, ref: Ref) => ref.documentId) });
-          if (current && comparable(current) === canonicalJson(wanted)) {
+          if (row && comparable(rowToLine(row, type.attributes, component)) === canonicalJson(wanted)) {
             tally(report, type.pluralName, 'unchanged');
             continue;
           }
@@ -510,7 +520,7 @@ class Importer {
           if (row) await this.strapi.db.query(type.uid as any).update({ where: { id: row.id }, data });
           else await this.strapi.db.query(type.uid as any).create({ data: { ...data, documentId } });
           tally(report, type.pluralName, row ? 'updated' : 'created');
-          written.add(key);
+          written.set(key, row ? 'updated' : 'created');
         }
         done += lines.length;
         this.log(`[import] ${type.pluralName}: ${done}/${manifest.counts[type.pluralName]?.versions ?? '?'} versions`);
@@ -578,6 +588,57 @@ class Importer {
       .update({ [columnOf(this.strapi, uid, 'updatedAt')]: updatedAt ? new Date(updatedAt as string) : null });
   }
 
+  /**
+   * Links of a new row, written straight into the join tables and taken out of `data`. The Query
+   * Engine looks up, for every link, the highest position in the target's own list, a cost that
+   * grows with the target's links (quadratic at 10,000 practices sharing a project); here the
+   * positions are counted in memory, after the target's existing links, as Strapi numbers them.
+   */
+  private async insertLinks(trx: Knex, { uid, attributes }: TypeOf, id: number, data: Row): Promise<void> {
+    const meta = this.strapi.db.metadata.get(uid).attributes as Record<string, any>;
+    for (const [name, value] of Object.entries(data)) {
+      // Components stay with the Query Engine (their link table has no positions to count).
+      const attribute = meta[name];
+      if (attributes[name].type === 'component' || !(attribute.joinTable || attribute.morphBy)) continue;
+      const targets = [value].flat().filter((v) => v != null) as number[];
+      delete data[name];
+      if (!targets.length) continue;
+      if (attribute.morphBy) {
+        // Media: the file side holds the polymorphic link table.
+        const join = (this.strapi.db.metadata.get(attribute.target).attributes as any)[attribute.morphBy].joinTable;
+        const { idColumn, typeColumn } = join.morphColumn;
+        await trx(join.name).insert(
+          targets.map((file, k) => ({ [join.joinColumn.name]: file, [idColumn.name]: id, [typeColumn.name]: uid, field: name, order: k + 1 }))
+        );
+        continue;
+      }
+      const join = attribute.joinTable;
+      const rows: Row[] = [];
+      for (const [k, target] of targets.entries()) {
+        rows.push({
+          [join.joinColumn.name]: id,
+          [join.inverseJoinColumn.name]: target,
+          ...join.on,
+          ...(join.orderColumnName ? { [join.orderColumnName]: k + 1 } : {}),
+          ...(join.inverseOrderColumnName ? { [join.inverseOrderColumnName]: await this.nextInverseOrder(trx, join, target) } : {}),
+        });
+      }
+      await trx(join.name).insert(rows);
+    }
+  }
+
+  private inverseOrders = new Map<string, Map<number, number>>();
+  private async nextInverseOrder(trx: Knex, join: Row, target: number): Promise<number> {
+    if (!this.inverseOrders.has(join.name)) {
+      const rows = await trx(join.name).select(join.inverseJoinColumn.name).max(join.inverseOrderColumnName, { as: 'max' }).groupBy(join.inverseJoinColumn.name);
+      this.inverseOrders.set(join.name, new Map(rows.map((row: Row) => [Number(row[join.inverseJoinColumn.name]), Number(row.max ?? 0)])));
+    }
+    const counters = this.inverseOrders.get(join.name)!;
+    const next = (counters.get(target) ?? 0) + 1;
+    counters.set(target, next);
+    return next;
+  }
+
   /** Pass 3: relations, components and media of every version written in pass 2, now that every target exists. */
   async links(manifest: Manifest, trx: Knex, mediaIds: Map<string, number>): Promise<void> {
     for (const type of this.model.types) {
@@ -587,11 +648,15 @@ class Importer {
       for await (const lines of this.batches(type, manifest)) {
         for (const line of lines) {
           const documentId = this.mapped(type.uid, line);
-          if (!written.has(this.key(documentId, line.locale, line.status))) continue;
+          const change = written.get(this.key(documentId, line.locale, line.status));
+          if (!change) continue;
           const id = await this.rowId(type.uid, documentId, line.locale, line.status);
-          await this.deleteComponents(type.uid, type.attributes, { id });
+          if (change === 'updated') await this.deleteComponents(type.uid, type.attributes, { id });
           const data = await this.linkData(type.attributes, line.data, line.locale, line.status, mediaIds);
-          await this.strapi.db.query(type.uid as any).update({ where: { id }, data });
+          if (change === 'created') await this.insertLinks(trx, type, id, data);
+          // The Query Engine numbers the links it writes itself: counted positions are read again after.
+          else this.inverseOrders.clear();
+          if (Object.keys(data).length) await this.strapi.db.query(type.uid as any).update({ where: { id }, data });
           await this.restoreUpdatedAt(trx, type.uid, id, line.updatedAt);
           done += 1;
         }
