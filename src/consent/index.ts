@@ -1,6 +1,5 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-
 import { CONSENT_REQUIRED } from './core';
 
 const PERSON = 'api::person.person';
