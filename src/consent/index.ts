@@ -1,10 +1,8 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
+import { CONSENT_REQUIRED } from './core';
 
 const PERSON = 'api::person.person';
-
-export const CONSENT_REQUIRED =
-  'This person cannot be published: "consent to publish" is not set. Record their consent first; without it a person stays a private draft.';
 
 /**
  * Consent is the gate to publication: a person without `consentToPublish` is never published,

@@ -108,7 +108,7 @@ export function registerSearchIndexing(strapi: Core.Strapi): void {
 /** Rebuilds the whole index from the published content, in one transaction, with progress. */
 export async function rebuildSearchIndex(
   strapi: Core.Strapi,
-  { log = (line: string) => strapi.log.info(line), batch = 500 } = {}
+  { log = (line: string): void => void strapi.log.info(line), batch = 500 }: { log?: (line: string) => void; batch?: number } = {}
 ): Promise<{ entries: number; seconds: number }> {
   const started = Date.now();
   const rebuilt = await strapi.db.transaction(async ({ trx }) => {
