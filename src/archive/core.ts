@@ -4,6 +4,7 @@
  * version: per locale, draft and published apart), media.jsonl and the media files themselves.
  * Pure: no Strapi here; the adapter (./index) reads and writes the database.
  */
+import type { Attribute, Attributes } from '../content-model/core';
 import { createHash } from 'crypto';
 import { publishRefusal } from '../curation/core';
 import { CONSENT_REQUIRED } from '../consent/core';
@@ -65,16 +66,6 @@ export function contentModelVersion(schemas: { contentTypes: Record<string, unkn
 // ---------------------------------------------------------------------------------------------
 // The model as the archive sees it
 
-export interface Attribute {
-  type: string;
-  relation?: string;
-  target?: string;
-  mappedBy?: string;
-  component?: string;
-  repeatable?: boolean;
-  multiple?: boolean;
-}
-export type Attributes = Record<string, Attribute>;
 
 export interface TypeModel {
   uid: string;

@@ -8,6 +8,7 @@
  * here: the publication rules (consent, curation, date ranges) are checked on every line before
  * anything is written, and the search index is rebuilt in the same transaction.
  */
+import type { Attributes } from '../content-model/core';
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
@@ -47,7 +48,6 @@ import {
   upgradeLine,
   upgradePath,
   uploadName,
-  type Attributes,
   type Line,
   type Manifest,
   type Ref,

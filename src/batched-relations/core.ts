@@ -1,4 +1,5 @@
 import { Kind, type FieldNode, type FragmentDefinitionNode, type SelectionSetNode } from 'graphql';
+import type { Attribute, Model } from '../content-model/core';
 
 /**
  * Which relations, media and components a GraphQL list query will ask of its records, so that
@@ -6,21 +7,6 @@ import { Kind, type FieldNode, type FragmentDefinitionNode, type SelectionSetNod
  * once per record by each field's resolver. Pure: GraphQL AST and content-model data only.
  */
 
-export interface Attribute {
-  type: string;
-  relation?: string;
-  target?: string;
-  component?: string;
-  repeatable?: boolean;
-  multiple?: boolean;
-  mappedBy?: string;
-}
-
-export interface Model {
-  uid: string;
-  attributes: Record<string, Attribute>;
-  options?: { draftAndPublish?: boolean };
-}
 
 /** Per attribute to preload, the plan for the records it brings. */
 export interface PreloadPlan {

@@ -2,8 +2,8 @@ import { AsyncLocalStorage } from 'async_hooks';
 import type { Core } from '@strapi/strapi';
 import { useFieldMiddleware, type Resolver } from '../graphql-middlewares';
 import { PUBLIC_UIDS } from '../public-access/core';
-import { withComponents } from '../territory-filter/core';
-import { CONNECTION_SUFFIX, markLoaded, nodesSelection, populateFor, preloadPlan, preloadTarget, type Model, type PreloadPlan } from './core';
+import { withComponents, type Model } from '../content-model/core';
+import { CONNECTION_SUFFIX, markLoaded, nodesSelection, populateFor, preloadPlan, preloadTarget, type PreloadPlan } from './core';
 
 /** What the root query of the running resolver will preload, read by the Document Service middleware. */
 interface Pending {
@@ -71,7 +71,7 @@ export function registerRelationBatching(strapi: Core.Strapi): void {
 
   // 3. Relation, media and component fields answer from the loaded records.
   const objectType = (model: any) => (model.modelType === 'component' ? naming.getComponentName(model) : naming.getTypeName(model));
-  for (const model of withComponents(PUBLIC_UIDS.map(getModel) as any, getModel as any) as unknown as Model[]) {
+  for (const model of withComponents(PUBLIC_UIDS.map(getModel), getModel)) {
     for (const [name, attribute] of Object.entries(model.attributes)) {
       if (!preloadTarget(name, attribute, getModel)) continue;
       const list = attribute.type === 'relation' ? attribute.relation!.endsWith('Many') : Boolean(attribute.multiple || attribute.repeatable);

@@ -7,7 +7,7 @@
  * Pure: no Strapi here.
  */
 import { createHash } from 'crypto';
-import type { Attribute, Attributes } from '../required-fields/core';
+import type { Attribute, Attributes } from '../content-model/core';
 
 /** What a user had open: its updatedAt (ms; null when that language version did not exist yet) and field fingerprints. */
 export interface OpenedVersion {

@@ -4,7 +4,7 @@ import { currentAdminUser } from '../admin-roles';
 import { readFieldGuide } from '../admin-fields';
 import { fieldTexts } from '../admin-fields/core';
 import { PUBLIC_UIDS } from '../public-access/core';
-import type { Attributes } from '../required-fields/core';
+import type { Attributes } from '../content-model/core';
 import { comparedFields, conflictMessage, fingerprints, remember, resolve, versionKey, yourVersion, type OpenedVersion, type OpenedVersions } from './core';
 
 /** The content manager's "open a record in the edit view" route. */

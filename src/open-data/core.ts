@@ -3,6 +3,7 @@
  * pieces of a streamed JSON-LD file. Pure: the Strapi adapter (index.ts) reads the records
  * and hands them over; nothing here touches the database.
  */
+import type { Attribute, Attributes } from '../content-model/core';
 import { licenseUrl } from '../json-ld/core';
 
 type Rec = Record<string, any>;
@@ -11,17 +12,6 @@ export type Text = Record<Locale, string>;
 
 // ---------------------------------------------------------------- CSV
 
-/** The part of a Strapi attribute definition that decides a CSV column. */
-export interface Attribute {
-  type: string;
-  private?: boolean;
-  target?: string;
-  mappedBy?: string;
-  component?: string;
-  repeatable?: boolean;
-  multiple?: boolean;
-}
-export type Attributes = Record<string, Attribute>;
 
 export interface Column {
   name: string;

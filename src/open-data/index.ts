@@ -1,3 +1,4 @@
+import type { Attributes } from '../content-model/core';
 import { createHash } from 'crypto';
 import fs from 'fs';
 import path from 'path';
@@ -22,7 +23,6 @@ import {
   csvRow,
   graphNode,
   openDataFileNames,
-  type Attributes,
   type CatalogueFacts,
   type CatalogueSettings,
   type DatasetFacts,

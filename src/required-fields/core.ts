@@ -3,14 +3,7 @@
  * publishing, so a draft can be saved half-filled; people typing in the admin get the check at
  * every save instead. Pure: no Strapi here.
  */
-export interface Attribute {
-  type: string;
-  required?: boolean;
-  default?: unknown;
-  component?: string;
-  repeatable?: boolean;
-}
-export type Attributes = Record<string, Attribute>;
+import type { Attribute, Attributes } from '../content-model/core';
 
 /** Relations and media are linked, not typed: Strapi checks them at publication. */
 const LINKED = new Set(['relation', 'media']);

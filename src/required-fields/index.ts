@@ -4,7 +4,8 @@ import { currentAdminUser } from '../admin-roles';
 import { fieldTexts } from '../admin-fields/core';
 import { readFieldGuide } from '../admin-fields';
 import { PUBLIC_UIDS } from '../public-access/core';
-import { REQUIRED, emptyRequiredFields, pathLabel, requiredFieldsMessage, type Attributes } from './core';
+import type { Attributes } from '../content-model/core';
+import { REQUIRED, emptyRequiredFields, pathLabel, requiredFieldsMessage } from './core';
 
 /**
  * Saves from the admin panel need every required field, drafts included, with the empty

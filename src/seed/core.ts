@@ -3,6 +3,7 @@
  * document service takes, for one locale. References between records are written as slugs in
  * the files and become documentIds through `resolve`, guided by the content-type schemas.
  */
+import type { Attribute } from '../content-model/core';
 export const SEED_ORDER = [
   'territory',
   'theme',
@@ -35,13 +36,6 @@ export interface SeedFile {
 export interface SeedBase {
   license: string;
   source: Record<string, Data & { note?: string }>;
-}
-
-export interface Attribute {
-  type: string;
-  target?: string;
-  component?: string;
-  repeatable?: boolean;
 }
 
 export interface Schemas {

@@ -6,6 +6,8 @@
  * filter input and rewritten, before the resolver runs, into the filters Strapi understands: the
  * territory itself, its parent, its grandparent... up to the depth of the hierarchy.
  */
+import type { Model } from '../content-model/core';
+
 export const WITHIN = 'within';
 
 type Filters = Record<string, unknown>;
@@ -50,43 +52,11 @@ export function expandWithin(filters: unknown, depth: number): unknown {
   return { ...others, and: [...clauses, { or }, territory] };
 }
 
-export interface Attribute {
-  type: string;
-  relation?: string;
-  target?: string;
-  component?: string;
-  components?: string[];
-  repeatable?: boolean;
-}
-
-export interface Model {
-  uid: string;
-  modelType: string;
-  kind?: string;
-  attributes: Record<string, Attribute>;
-}
-
 /** Strapi's GraphQL names (its `naming` utils), so that this stays pure. */
 export interface GraphqlNaming {
   objectType(model: Model): string;
   findQuery(model: Model): string;
   findConnectionQuery(model: Model): string;
-}
-
-/** The given types and every component they use, however deeply nested. */
-export function withComponents(models: Model[], getModel: (uid: string) => Model): Model[] {
-  const seen = new Map(models.map((model) => [model.uid, model]));
-  const queue = [...models];
-  while (queue.length) {
-    for (const attribute of Object.values(queue.shift()!.attributes)) {
-      const uids = attribute.type === 'component' ? [attribute.component!] : attribute.type === 'dynamiczone' ? attribute.components! : [];
-      for (const uid of uids.filter((u) => !seen.has(u))) {
-        seen.set(uid, getModel(uid));
-        queue.push(getModel(uid));
-      }
-    }
-  }
-  return [...seen.values()];
 }
 
 /**

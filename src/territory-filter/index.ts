@@ -1,7 +1,8 @@
 import type { Core } from '@strapi/strapi';
 import { useFieldMiddleware, type Resolver } from '../graphql-middlewares';
 import { PUBLIC_UIDS } from '../public-access/core';
-import { WITHIN, expandWithin, filteredFields, withComponents, type Model } from './core';
+import { withComponents, type Model } from '../content-model/core';
+import { WITHIN, expandWithin, filteredFields } from './core';
 
 const TERRITORY = 'api::territory.territory';
 

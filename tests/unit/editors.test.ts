@@ -7,7 +7,8 @@ import { curationChangeRefusal, publishRefusal, REVIEWERS_ONLY, sameNote } from 
 import { comparedFields, conflictMessage, fingerprints, remember, resolve, yourVersion } from '../../src/edit-conflicts/core';
 import { FirstAdminConfigError, firstAdminFromEnv } from '../../src/first-admin/core';
 import { draftUrl, previewKey, publishedUrl, verifyDraftUrl, PREVIEW_LIFETIME_MS } from '../../src/preview/core';
-import { emptyRequiredFields, pathLabel, requiredFieldsMessage, type Attributes } from '../../src/required-fields/core';
+import type { Attributes } from '../../src/content-model/core';
+import { emptyRequiredFields, pathLabel, requiredFieldsMessage } from '../../src/required-fields/core';
 import { SLUG_CHANGE_REFUSED, sharedSlug } from '../../src/shared-slug/core';
 
 const root = path.resolve(__dirname, '../..');
