@@ -25,7 +25,6 @@ const hits = async (query: string) => {
 const restart = async () => {
   await kb?.stop();
   // The index is damaged beneath Strapi here, where no write tells the response cache: every search is answered afresh.
-  // The index is damaged beneath Strapi here, where no write tells the response cache: searches are answered afresh.
   kb = await startKnowledgeBase({ database, env: { RESPONSE_CACHE: 'false' } });
 };
 
