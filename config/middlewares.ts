@@ -1,11 +1,21 @@
-export default [
+import { corsConfig } from '../src/cors';
+import { DEFAULT_MAX_UPLOAD_BYTES } from '../src/uploads/core';
+
+export default ({ env }) => [
+  // The client's address from trusted proxies, before anything logs or counts it.
+  'global::client-ip',
   'strapi::logger',
   'strapi::errors',
+  // Inside strapi::errors: ids every request and masks internal errors (logged with the id).
+  'global::request-id',
   'strapi::security',
-  'strapi::cors',
+  corsConfig(env),
+  // After CORS (a partner's page can read its 429), before the response cache.
+  'global::rate-limit',
   'strapi::query',
   'global::rest-pagination',
-  'strapi::body',
+  { name: 'strapi::body', config: { formidable: { maxFileSize: env.int('UPLOAD_MAX_BYTES', DEFAULT_MAX_UPLOAD_BYTES) } } },
+  'global::upload-check',
   'strapi::session',
   'strapi::favicon',
   'strapi::public',

@@ -1,0 +1,26 @@
+import type { Core } from '@strapi/strapi';
+import { isInternalGraphqlError, maskGraphqlErrors } from './core';
+
+/**
+ * Apollo Server plugin: GraphQL errors masked as src/request-id/core says, and internal ones
+ * logged with the request id the client was given (src/middlewares/request-id sets it).
+ */
+export const maskedErrorsPlugin = (production: boolean) => ({
+  async requestDidStart() {
+    return {
+      async willSendResponse({ response, contextValue, errors: raw }: { response: any; contextValue: any; errors?: readonly any[] }) {
+        const result = response.body?.kind === 'single' ? response.body.singleResult : undefined;
+        if (!result?.errors?.length) return;
+        const requestId = contextValue?.koaContext?.state?.requestId ?? 'unknown';
+        const strapi = (globalThis as unknown as { strapi: Core.Strapi }).strapi;
+        // Apollo formats the raw errors one by one, in order.
+        result.errors.forEach((formatted: any, i: number) => {
+          if (!isInternalGraphqlError(formatted)) return;
+          const original = raw?.[i]?.originalError ?? raw?.[i];
+          strapi.log.error(`[request ${requestId}] GraphQL ${formatted.path?.join('.') ?? ''}: ${original?.stack ?? original?.message ?? formatted.message}`);
+        });
+        result.errors = maskGraphqlErrors(result.errors, requestId, production);
+      },
+    };
+  },
+});
