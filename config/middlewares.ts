@@ -14,7 +14,18 @@ export default ({ env }) => [
   'global::rate-limit',
   'strapi::query',
   'global::rest-pagination',
-  { name: 'strapi::body', config: { formidable: { maxFileSize: env.int('UPLOAD_MAX_BYTES', DEFAULT_MAX_UPLOAD_BYTES) } } },
+  {
+    name: 'strapi::body',
+    config: {
+      formidable: { maxFileSize: env.int('UPLOAD_MAX_BYTES', DEFAULT_MAX_UPLOAD_BYTES) },
+      // A body the parser cannot read (a multipart body without its boundary, …) is the
+      // client's error: formidable knows its HTTP code, koa-body does not pass it on.
+      onError: (error: any) => {
+        error.status ??= error.httpCode ?? 400;
+        throw error;
+      },
+    },
+  },
   'global::upload-check',
   'strapi::session',
   'strapi::favicon',

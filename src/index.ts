@@ -12,6 +12,7 @@ import { registerJsonLdField } from './json-ld';
 import { ensureContentLocales } from './locales';
 import { registerDraftPreview } from './preview';
 import { grantPublicRead, registerDraftGuard } from './public-access';
+import { registerQueryParamsCheck } from './query-params';
 import { PUBLIC_TYPES } from './public-access/core';
 import { registerRequiredFieldsInAdmin } from './required-fields';
 import { ensureSearchIndex, registerSearchIndexing } from './search';
@@ -31,6 +32,7 @@ export default {
     releaseStartupLock = await acquireStartupLock(strapi);
     await connectSharedRedis(strapi);
     registerDraftGuard(strapi);
+    registerQueryParamsCheck(strapi);
     registerConsentGate(strapi);
     registerDateRangeValidation(strapi);
     registerEditConflictGuard(strapi);

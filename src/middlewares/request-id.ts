@@ -1,7 +1,7 @@
 import { errors } from '@strapi/utils';
-import { internalErrorBody, isExposedError, requestIdFrom } from '../request-id/core';
+import { internalErrorBody, isClientError, requestIdFrom } from '../request-id/core';
 
-const EXPOSED = [errors.ApplicationError, errors.HttpError];
+const CLIENT_ERRORS = [errors.ApplicationError, errors.HttpError];
 
 /**
  * Gives every request an id (the caller's X-Request-Id if it is sane, else a new one), returns it
@@ -16,7 +16,7 @@ export default (_config: unknown, { strapi }: { strapi: any }) => async (ctx: an
   try {
     await next();
   } catch (error) {
-    if (isExposedError(error, EXPOSED)) throw error;
+    if (isClientError(error, CLIENT_ERRORS)) throw error;
     strapi.log.error(`[request ${requestId}] ${ctx.method} ${ctx.path}: ${(error as Error)?.stack ?? error}`);
     ctx.status = 500;
     ctx.body = internalErrorBody(requestId);

@@ -19,9 +19,14 @@ export const internalErrorBody = (requestId: string) => ({
   error: { status: 500, name: 'InternalServerError', message: INTERNAL_ERROR_MESSAGE, details: { requestId } },
 });
 
-/** Errors whose message Strapi's error middleware shows to the client as it is (4xx, deliberate). */
-export const isExposedError = (error: any, exposedClasses: Function[]): boolean =>
-  exposedClasses.some((cls) => error instanceof cls) || (typeof error?.status === 'number' && error.status < 500 && error.expose === true);
+/**
+ * Errors strapi::errors shows to the client as they are: Strapi's own client errors and any
+ * error carrying a 4xx status (a malformed JSON body, a payload too large, …).
+ */
+export const isClientError = (error: any, clientClasses: Function[]): boolean => {
+  const status = error?.status ?? error?.statusCode;
+  return clientClasses.some((cls) => error instanceof cls) || (typeof status === 'number' && status >= 400 && status < 500);
+};
 
 interface FormattedError {
   message: string;
@@ -31,20 +36,14 @@ interface FormattedError {
 }
 
 /**
- * GraphQL errors as the client gets them: an internal error keeps only its code and the request
- * id (Strapi's formatter copies the original error's message, which may be SQL, into
- * extensions.error); in production no error carries a stack trace.
+ * GraphQL errors as the client gets them. `internal[i]` says whether error i is a fault of the
+ * server (a thrown error that is not a GraphQL or Strapi client error): it keeps only its code
+ * and the request id (Strapi's formatter copies the original message, which may be SQL, into
+ * extensions.error). In production no error carries a stack trace.
  */
-export const isInternalGraphqlError = (error: FormattedError) => {
-  const code = error.extensions?.code;
-  return code === undefined || code === 'INTERNAL_SERVER_ERROR';
-};
-
-export function maskGraphqlErrors(errors: readonly FormattedError[], requestId: string, production: boolean): FormattedError[] {
-  return errors.map((error) => {
-    if (isInternalGraphqlError(error)) {
-      return { message: INTERNAL_ERROR_MESSAGE, path: error.path, extensions: { code: 'INTERNAL_SERVER_ERROR', requestId } };
-    }
+export function maskGraphqlErrors(errors: readonly FormattedError[], internal: readonly boolean[], requestId: string, production: boolean): FormattedError[] {
+  return errors.map((error, i) => {
+    if (internal[i]) return { message: INTERNAL_ERROR_MESSAGE, path: error.path, extensions: { code: 'INTERNAL_SERVER_ERROR', requestId } };
     if (!production || !error.extensions || !('stacktrace' in error.extensions)) return error;
     const { stacktrace: _hidden, ...extensions } = error.extensions;
     return { ...error, extensions };

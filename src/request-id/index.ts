@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
-import { isInternalGraphqlError, maskGraphqlErrors } from './core';
+import { GraphQLError } from 'graphql';
+import { maskGraphqlErrors } from './core';
 
 /**
  * Apollo Server plugin: GraphQL errors masked as src/request-id/core says, and internal ones
@@ -13,13 +14,18 @@ export const maskedErrorsPlugin = (production: boolean) => ({
         if (!result?.errors?.length) return;
         const requestId = contextValue?.koaContext?.state?.requestId ?? 'unknown';
         const strapi = (globalThis as unknown as { strapi: Core.Strapi }).strapi;
-        // Apollo formats the raw errors one by one, in order.
-        result.errors.forEach((formatted: any, i: number) => {
-          if (!isInternalGraphqlError(formatted)) return;
-          const original = raw?.[i]?.originalError ?? raw?.[i];
-          strapi.log.error(`[request ${requestId}] GraphQL ${formatted.path?.join('.') ?? ''}: ${original?.stack ?? original?.message ?? formatted.message}`);
+        // Apollo formats the raw errors one by one, in order. A fault of the server is a thrown
+        // error Strapi's formatter could only call INTERNAL_SERVER_ERROR.
+        const internal = result.errors.map((formatted: any, i: number) => {
+          const original = raw?.[i]?.originalError;
+          return formatted.extensions?.code === 'INTERNAL_SERVER_ERROR' && Boolean(original) && !(original instanceof GraphQLError);
         });
-        result.errors = maskGraphqlErrors(result.errors, requestId, production);
+        result.errors.forEach((formatted: any, i: number) => {
+          if (!internal[i]) return;
+          const original = raw![i].originalError;
+          strapi.log.error(`[request ${requestId}] GraphQL ${formatted.path?.join('.') ?? ''}: ${original.stack ?? original.message}`);
+        });
+        result.errors = maskGraphqlErrors(result.errors, internal, requestId, production);
       },
     };
   },
