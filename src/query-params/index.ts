@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { READ_ACTIONS } from '../public-access/core';
-import { checkFields, checkFilters, checkPopulate, QueryProblem, type Attributes } from './core';
+import { checkFields, checkFilters, checkNoNul, checkPopulate, QueryProblem, type Attributes } from './core';
 
 /**
  * Every read through the document service on behalf of a request (REST and GraphQL alike) has
@@ -18,8 +18,9 @@ export function registerQueryParamsCheck(strapi: Core.Strapi): void {
   };
   strapi.documents.use(async (context, next) => {
     if (READ_ACTIONS.has(context.action) && strapi.requestContext.get()) {
-      const params = context.params as { filters?: unknown; fields?: unknown; populate?: unknown };
+      const params = context.params as { documentId?: unknown; filters?: unknown; fields?: unknown; populate?: unknown };
       try {
+        checkNoNul(params.documentId, ['documentId']);
         checkFilters(params.filters, context.uid, attributesOf);
         checkFields(params.fields, attributesOf(context.uid) ?? {});
         checkPopulate(params.populate, context.uid, attributesOf);

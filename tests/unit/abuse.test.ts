@@ -174,6 +174,19 @@ describe('query checks', () => {
     bad({ territories: { name: 'x', $eq: 1 } }, /either fields of the related type or one operator/);
     bad({ territories: { parent: { $not: { name: 'x' } } } }, /filters.territories.parent: not inside a relation filter/);
   });
+  test('values must suit their field (PostgreSQL is strict where SQLite is not)', () => {
+    const typed: Record<string, Attributes> = {
+      t: { n: { type: 'integer' }, d: { type: 'date' }, x: { type: 'decimal' }, s: { type: 'string' }, r: { type: 'relation', target: 't' } },
+    };
+    const check = (filters: unknown) => () => checkFilters(filters, 't', (uid) => typed[uid]);
+    expect(check({ n: { $gt: '5' }, d: { $between: ['2022-01-01', '2022-12-31'] }, x: 1.5, s: { $containsi: 'x' }, r: '7' })).not.toThrow();
+    expect(check({ n: 2 ** 31 })).toThrow(/filters.n: 2147483648 is not an integer/);
+    expect(check({ r: { $in: [1, 'abc'] } })).toThrow(/filters.r.\$in: "abc" is not an id/);
+    expect(check({ x: { $lt: 'ten' } })).toThrow(/"ten" is not a number/);
+    expect(check({ d: { $eq: '2022-13' } })).toThrow(/is not a date/);
+    expect(check({ n: { $contains: '1' } })).toThrow(/contains compares text; this field is of type integer/);
+    expect(check({ s: 'a\u0000b' })).toThrow(/NUL character/);
+  });
   test('fields are the type\'s own attributes; populate is checked on the related type', () => {
     expect(() => checkFields(['title', 'id'], types.practice)).not.toThrow();
     expect(() => checkFields(['__proto__'], types.practice)).toThrow(QueryProblem);
