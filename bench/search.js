@@ -106,4 +106,4 @@ function printSearch(results) {
   }
 }
 
-module.exports = { benchSearch, printSearch };
+module.exports = { benchSearch, printSearch, npmRun };

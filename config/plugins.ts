@@ -39,6 +39,9 @@ export default ({ env }) => ({
         hideSchemaDetailsFromClientErrors: !env.bool('GRAPHQL_SUGGESTIONS', env('NODE_ENV') !== 'production'),
         // One operation per request: a JSON array of operations is refused (Apollo's default, stated).
         allowBatchedHttpRequests: false,
+        // GET serves reads only and GraphQL authenticates by header, never by cookie: there is no
+        // cross-site request to forge, and partners (and CDNs) can GET a query with no extra header.
+        csrfPrevention: false,
         // Bounds the parser's work on huge documents before anything else looks at them.
         parseOptions: { maxTokens: env.int('GRAPHQL_MAX_TOKENS', LIMITS.maxTokens) },
         // Request body limit of the GraphQL route.

@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { applyFieldGuide } from './admin-fields';
 import { ensureEditorialRoles, registerPublishedDeletionGuard } from './admin-roles';
 import { registerAggregates } from './aggregates';
+import { registerRelationBatching } from './batched-relations';
 import { registerConsentGate } from './consent';
 import { registerCurationGate } from './curation';
 import { registerEditConflictGuard } from './edit-conflicts';
@@ -10,11 +11,13 @@ import { registerGraphqlIdeAssets } from './graphql-ide';
 import { registerDatabaseOutageHandling, registerGracefulShutdown, registerReadiness, surviveDatabaseOutages } from './health';
 import { registerJsonLdField } from './json-ld';
 import { ensureContentLocales } from './locales';
+import { registerOpenData } from './open-data';
 import { registerDraftPreview } from './preview';
 import { grantPublicRead, registerDraftGuard } from './public-access';
 import { registerQueryParamsCheck } from './query-params';
 import { PUBLIC_TYPES } from './public-access/core';
 import { registerRequiredFieldsInAdmin } from './required-fields';
+import { invalidateResponseCache, registerResponseCache } from './response-cache';
 import { ensureSearchIndex, registerSearchIndexing } from './search';
 import { registerSearchQuery } from './search/graphql';
 import { isKnowledgeBaseEmpty, seedKnowledgeBase } from './seed';
@@ -31,6 +34,8 @@ export default {
     // Held until the end of bootstrap, so that schema sync and seed never run on two nodes at once.
     releaseStartupLock = await acquireStartupLock(strapi);
     await connectSharedRedis(strapi);
+    // First: its Document Service middleware wraps every other one.
+    registerResponseCache(strapi);
     registerDraftGuard(strapi);
     registerQueryParamsCheck(strapi);
     registerConsentGate(strapi);
@@ -40,6 +45,7 @@ export default {
     registerRequiredFieldsInAdmin(strapi);
     registerCurationGate(strapi);
     registerPublishedDeletionGuard(strapi);
+    registerRelationBatching(strapi);
     registerTerritoryFilter(strapi);
     registerAggregates(strapi);
     registerJsonLdField(strapi);
@@ -55,6 +61,7 @@ export default {
       registerGracefulShutdown(strapi);
       registerGraphqlIdeAssets(strapi);
       registerDraftPreview(strapi);
+      registerOpenData(strapi);
       await ensureContentLocales(strapi);
       await grantPublicRead(strapi);
       await ensureFirstAdmin(strapi);
@@ -64,6 +71,8 @@ export default {
         await seedKnowledgeBase(strapi);
       }
       await ensureSearchIndex(strapi);
+      // A new version of the app may answer differently: answers kept in Redis by the previous one go.
+      await invalidateResponseCache(strapi);
     } finally {
       await releaseStartupLock();
     }

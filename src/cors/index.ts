@@ -16,9 +16,8 @@ export function corsConfig(env: Env) {
     config: {
       origin: (ctx: any) => (fromListed(ctx) || !isAnonymousRead({ method: ctx.method, path: ctx.path, header: (n) => ctx.get(n) }, graphqlEndpoint) ? listed : ['*']),
       credentials: fromListed,
-      // Apollo's CSRF protection wants one of its own headers (or JSON) on GET queries.
-      headers: ['Content-Type', 'Authorization', 'Origin', 'Accept', 'X-Request-Id', 'If-None-Match', 'Apollo-Require-Preflight', 'X-Apollo-Operation-Name'],
-      expose: ['X-Request-Id', 'Retry-After', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'ETag'],
+      headers: ['Content-Type', 'Authorization', 'Origin', 'Accept', 'X-Request-Id', 'If-None-Match'],
+      expose: ['X-Request-Id', 'Retry-After', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'ETag', 'X-Cache'],
       maxAge: 86400,
     },
   };

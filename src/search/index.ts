@@ -8,6 +8,7 @@ import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import { CONTENT_LOCALES } from '../locales';
 import { unknownLocale } from '../public-access/core';
+import { invalidateResponseCache } from '../response-cache';
 import {
   RELATED_UIDS,
   SEARCH_TYPE_NAMES,
@@ -110,7 +111,7 @@ export async function rebuildSearchIndex(
   { log = (line: string) => strapi.log.info(line), batch = 500 } = {}
 ): Promise<{ entries: number; seconds: number }> {
   const started = Date.now();
-  return strapi.db.transaction(async ({ trx }) => {
+  const rebuilt = await strapi.db.transaction(async ({ trx }) => {
     await clearEntries(trx as any);
     let entries = 0;
     for (const type of SEARCH_TYPE_NAMES) {
@@ -129,6 +130,9 @@ export async function rebuildSearchIndex(
     log(`[search] index rebuilt: ${entries} entries in ${seconds.toFixed(1)} s`);
     return { entries, seconds };
   });
+  // Search answers may differ (new analysis, thesaurus): none kept from before is served.
+  await invalidateResponseCache(strapi);
+  return rebuilt;
 }
 
 /** An empty index over published content (an upgraded database, a bulk import) is rebuilt at start. */

@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
+import { invalidateResponseCache } from '../response-cache';
 import {
   SYNTHETIC_LOCALES,
   SYNTHETIC_PREFIX,
@@ -56,6 +57,8 @@ export async function seedSyntheticContent(
     await strapi.db.transaction(({ trx }) => write(trx as unknown as Knex, docs));
     log(`[synthetic] ${present + Math.min(i + batch, missing.length)}/${practices} practices`);
   }
+  // Written beneath the query engine: no lifecycle told the response cache.
+  await invalidateResponseCache(strapi);
 
   return {
     catalog,
@@ -275,6 +278,7 @@ export async function removeSyntheticContent(
     }
     removed[uid] = documents.length;
   }
+  await invalidateResponseCache(strapi);
   return { removed, seconds: (Date.now() - started) / 1000 };
 }
 

@@ -1,10 +1,9 @@
 import type { Core } from '@strapi/strapi';
+import { useFieldMiddleware, type Resolver } from '../graphql-middlewares';
 import { PUBLIC_UIDS } from '../public-access/core';
 import { WITHIN, expandWithin, filteredFields, withComponents, type Model } from './core';
 
 const TERRITORY = 'api::territory.territory';
-
-type Resolver = (parent: unknown, args: Record<string, unknown>, context: unknown, info: unknown) => unknown;
 
 /**
  * A GraphQL resolver middleware (for `resolversConfig`) that rewrites `within` in `args.filters`
@@ -34,7 +33,7 @@ export function registerTerritoryFilter(strapi: Core.Strapi): void {
     findQuery: (model) => naming.getFindQueryName(model),
     findConnectionQuery: (model) => naming.getFindConnectionQueryName(model),
   });
-  const middleware = territoryWithinMiddleware(strapi);
+  useFieldMiddleware(strapi, fields, territoryWithinMiddleware(strapi));
   const filtersType = naming.getFiltersInputTypeName(strapi.contentType(TERRITORY));
 
   strapi.plugin('graphql').service('extension').use(({ nexus }: { nexus: any }) => ({
@@ -49,6 +48,5 @@ export function registerTerritoryFilter(strapi: Core.Strapi): void {
         },
       }),
     ],
-    resolversConfig: Object.fromEntries(fields.map((field) => [field, { middlewares: [middleware] }])),
   }));
 }

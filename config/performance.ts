@@ -1,0 +1,22 @@
+/**
+ * Speed switches and sizes. The switches default on; the benchmark turns them off to measure
+ * what they bring (scenario e: stock GraphQL on the same data).
+ */
+export default ({ env }) => ({
+  // Relations, media and components of GraphQL lists loaded with the page (src/batched-relations).
+  batchRelations: env.bool('GRAPHQL_BATCH_RELATIONS', true),
+  // Anonymous GraphQL reads answered from a cache invalidated by every write (src/response-cache).
+  responseCache: {
+    enabled: env.bool('RESPONSE_CACHE', true),
+    // In-process memory for kept answers (least recently used go first).
+    maxMegabytes: env.int('RESPONSE_CACHE_MAX_MB', 64),
+    // Larger answers are not kept.
+    entryMaxKilobytes: env.int('RESPONSE_CACHE_ENTRY_MAX_KB', 1024),
+    // How long Redis keeps an answer (invalidation does not wait for it: it is by generation).
+    ttlSeconds: env.int('RESPONSE_CACHE_TTL', 600),
+    // Cache-Control max-age of GET answers; 0 = browsers and CDNs revalidate each time (304 when unchanged).
+    maxAgeSeconds: env.int('RESPONSE_CACHE_MAX_AGE', 0),
+    // Longest query text accepted over GET (longer ones: POST or a persisted query).
+    maxGetQueryLength: env.int('GRAPHQL_MAX_GET_QUERY', 8192),
+  },
+});

@@ -1,0 +1,189 @@
+// Everything the explorer reads, through the public GraphQL API only (as any partner would).
+
+export const PAGE_SIZE = 10;
+const OVERVIEW_SIZE = 3;
+
+export class ApiError extends Error {}
+
+/** One anonymous GraphQL read; a network failure or a GraphQL error becomes an ApiError with the server's words. */
+export async function graphql(query, variables, signal) {
+  let response;
+  try {
+    response = await fetch('/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({ query, variables }),
+      signal,
+    });
+  } catch (error) {
+    if (error.name === 'AbortError') throw error;
+    throw new ApiError('');
+  }
+  const body = await response.json().catch(() => null);
+  if (body?.errors?.length) throw new ApiError(body.errors.map((e) => e.message).join('; '));
+  if (!response.ok || !body?.data) throw new ApiError(`HTTP ${response.status}`);
+  return body.data;
+}
+
+const text = (field) => (node) => node[field];
+/**
+ * The searchable types: the search enum, the generated list query, how each is filtered by
+ * territory (a territory includes what lies inside it, as in `search`), sorted and summarised.
+ */
+export const LIST = {
+  'good-practices': {
+    search: 'GOOD_PRACTICE', query: 'goodPractices', filters: 'GoodPracticeFiltersInput', sort: 'title',
+    fields: 'summary startDate endDate', summary: text('summary'), territory: (slug) => ({ territories: { within: slug } }),
+  },
+  trainings: {
+    search: 'TRAINING', query: 'trainings', filters: 'TrainingFiltersInput', sort: 'startDate:desc',
+    fields: 'description startDate endDate', summary: text('description'), territory: (slug) => ({ territory: { within: slug } }),
+  },
+  'thematic-tables': {
+    search: 'THEMATIC_TABLE', query: 'thematicTables', filters: 'ThematicTableFiltersInput', sort: 'order',
+    fields: 'scope', summary: text('scope'), territory: (slug) => ({ event: { territory: { within: slug } } }),
+  },
+  events: {
+    search: 'EVENT', query: 'events', filters: 'EventFiltersInput', sort: 'startDate:desc',
+    fields: 'description startDate endDate', summary: text('description'), territory: (slug) => ({ territory: { within: slug } }),
+  },
+  outcomes: {
+    search: 'OUTCOME', query: 'outcomes', filters: 'OutcomeFiltersInput', sort: 'value:desc',
+    fields: 'description value qualifier unit', summary: text('description'), territory: (slug) => ({ territory: { within: slug } }),
+  },
+};
+export const typeOfSearchHit = Object.fromEntries(Object.entries(LIST).map(([type, config]) => [config.search, type]));
+
+/** Target groups belong to good practices: with that filter only they can match (as in `search`). */
+export const typesFor = (state) => {
+  const types = state.type ? [state.type] : Object.keys(LIST);
+  return state.group ? types.filter((type) => type === 'good-practices') : types;
+};
+
+/** A list query's filters for one type. */
+function listFilters(type, { theme, territory, group }) {
+  return {
+    ...(theme ? { themes: { slug: { eq: theme } } } : {}),
+    ...(territory ? LIST[type].territory(territory) : {}),
+    ...(group ? { targetGroups: { group: { eq: group } } } : {}),
+  };
+}
+const figureFilters = ({ theme, territory }) => listFilters('outcomes', { theme, territory });
+
+export const loadOptions = (locale, signal) =>
+  graphql(
+    `query Options($locale: I18NLocaleCode) {
+      themes(locale: $locale, sort: "name", pagination: { pageSize: 100 }) { slug name }
+      territories(locale: $locale, sort: "name", pagination: { pageSize: 100 }) { slug name }
+    }`,
+    { locale },
+    signal
+  );
+
+export const search = (locale, state, signal) =>
+  graphql(
+    `query Search($query: String!, $locale: I18NLocaleCode, $types: [SearchType!], $filters: SearchFiltersInput, $page: Int) {
+      search(query: $query, locale: $locale, types: $types, filters: $filters, pagination: { page: $page, pageSize: ${PAGE_SIZE} }) {
+        total items { type slug title snippet startDate endDate }
+      }
+    }`,
+    {
+      query: state.q,
+      locale,
+      types: typesFor(state).map((type) => LIST[type].search),
+      filters: {
+        ...(state.theme ? { themes: [state.theme] } : {}),
+        ...(state.territory ? { territories: [state.territory] } : {}),
+        ...(state.group ? { targetGroups: [state.group] } : {}),
+      },
+      page: state.page,
+    },
+    signal
+  ).then((data) => data.search);
+
+/** One type's published records, a page at a time. */
+export function list(locale, state, signal) {
+  const type = state.type;
+  const config = LIST[type];
+  return graphql(
+    `query List($locale: I18NLocaleCode, $filters: ${config.filters}, $page: Int) {
+      list: ${config.query}_connection(locale: $locale, filters: $filters, sort: "${config.sort}", pagination: { page: $page, pageSize: ${PAGE_SIZE} }) {
+        nodes { slug title ${config.fields} }
+        pageInfo { total page pageCount }
+      }
+    }`,
+    { locale, filters: listFilters(type, state), page: state.page },
+    signal
+  ).then((data) => data.list);
+}
+
+/** The home page: the first records of each type and the outcome figures, in one request. */
+export function overview(locale, state, signal) {
+  const types = typesFor(state);
+  const variables = { locale, figures: figureFilters(state) };
+  const parts = types.map((type, i) => {
+    const config = LIST[type];
+    variables[`f${i}`] = listFilters(type, state);
+    return `t${i}: ${config.query}_connection(locale: $locale, filters: $f${i}, sort: "${config.sort}", pagination: { pageSize: ${OVERVIEW_SIZE} }) {
+      nodes { slug title ${config.fields} } pageInfo { total }
+    }`;
+  });
+  const declared = types.map((type, i) => `, $f${i}: ${LIST[type].filters}`).join('');
+  return graphql(
+    `query Overview($locale: I18NLocaleCode, $figures: OutcomeFiltersInput${declared}) {
+      ${parts.join('\n')}
+      figures: outcomeFigures(locale: $locale, groupBy: [PROJECT], filters: $figures) {
+        project { acronym } unit total count qualifier outcomes { slug title }
+      }
+    }`,
+    variables,
+    signal
+  ).then((data) => ({ sections: types.map((type, i) => ({ type, ...data[`t${i}`] })), figures: data.figures }));
+}
+
+const link = 'slug title';
+const org = 'slug name';
+const source = 'source { title url publisher date note } license jsonLd';
+const outcomes = 'outcomes { slug title value qualifier unit }';
+/** One record page's list query and fields, per type. */
+const RECORD_FIELDS = {
+  'good-practices': ['goodPractices', `
+    title summary context objectives activities results lessonsLearned transferability resourcesNeeded
+    implementationStatus startDate endDate targetGroups { group }
+    themes { slug name } territories { slug name } project { title acronym }
+    leadOrganization { ${org} } partnerOrganizations { ${org} }
+    trainings { ${link} } thematicTables { ${link} } ${outcomes} ${source}`],
+  trainings: ['trainings', `
+    title description learningObjectives audience startDate endDate mode participantsCount publicOperatorsCount
+    venue { name address city } themes { slug name } territory { slug name } project { title acronym }
+    trainers { fullName } organizers { ${org} } goodPractices { ${link} } ${outcomes} ${source}`],
+  'thematic-tables': ['thematicTables', `
+    title scope findings recommendations event { slug title startDate }
+    themes { slug name } facilitators { fullName } participatingOrganizations { ${org} }
+    goodPractices { ${link} } ${outcomes} ${source}`],
+  events: ['events', `
+    title description type startDate endDate venue { name address city }
+    agenda { time kind title speakers { fullName affiliations { jobTitle organization { name } } } thematicTable { ${link} } }
+    themes { slug name } territory { slug name } project { title acronym }
+    organizers { ${org} } thematicTables { ${link} } ${outcomes} ${source}`],
+  outcomes: ['outcomes', `
+    title description indicatorType indicatorCode value qualifier unit periodStart periodEnd evidence
+    themes { slug name } territory { slug name } project { title acronym }
+    goodPractices { ${link} } trainings { ${link} } events { ${link} } thematicTables { ${link} } ${source}`],
+  organizations: ['organizations', `
+    title: name acronym type website description governanceNetworkMember territory { slug name }
+    ledGoodPractices { ${link} } ${source}`],
+};
+
+/** One published record by its slug, or null. */
+export function record(locale, type, slug, signal) {
+  const [query, fields] = RECORD_FIELDS[type];
+  return graphql(
+    `query Record($slug: String!, $locale: I18NLocaleCode) {
+      record: ${query}(filters: { slug: { eq: $slug } }, locale: $locale, pagination: { pageSize: 1 }) {${fields}
+      }
+    }`,
+    { slug, locale },
+    signal
+  ).then((data) => data.record[0] ?? null);
+}

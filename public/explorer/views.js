@@ -1,0 +1,279 @@
+// What the explorer shows: search results, lists, the overview and one page per record.
+
+import { LIST, PAGE_SIZE, typeOfSearchHit } from './api.js';
+import { figureChart } from './chart.js';
+import { h } from './dom.js';
+import { recordHash, searchHash } from './route.js';
+
+/** Formatting for one locale: dates, numbers, qualified values, links. */
+export function formatter(lang, words, href) {
+  const number = new Intl.NumberFormat(lang);
+  const day = new Intl.DateTimeFormat(lang, { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+  const moment = new Intl.DateTimeFormat(lang, { day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Rome' });
+  // A Date is a calendar day (read in UTC so that it never shifts); a DateTime is shown in Rome's time.
+  const date = (value) => (!value ? '' : value.length === 10 ? day.format(new Date(`${value}T00:00:00Z`)) : moment.format(new Date(value)));
+  return {
+    words,
+    lang,
+    href,
+    date,
+    period: (start, end) => (start && end && start !== end ? `${date(start)} – ${date(end)}` : date(start || end)),
+    value: (value, qualifier) => (words.qualified[qualifier] ?? words.qualified.exact)(number.format(value)),
+    link: (hash, text) => h('a', { href: href(hash) }, text),
+  };
+}
+
+const clip = (text, max = 220) => (!text || text.length <= max ? text : `${text.slice(0, text.lastIndexOf(' ', max)).trimEnd()}…`);
+
+function resultItem(f, { type, slug, title, text, snippet, when }, heading) {
+  const paragraph = h('p', {}, clip(text));
+  // Search snippets come HTML-escaped from the API, with <mark> around the matching words.
+  if (snippet) paragraph.innerHTML = snippet;
+  return h(
+    'li',
+    { className: 'result' },
+    h(heading, {}, f.link(recordHash(type, slug), title)),
+    h('p', { className: 'meta' }, f.words.types[type][0], when ? ` · ${when}` : ''),
+    text || snippet ? paragraph : null
+  );
+}
+
+const listItem = (f, type, heading) => (node) =>
+  resultItem(f, {
+    type,
+    slug: node.slug,
+    title: node.title,
+    text: type === 'outcomes' ? `${f.value(node.value, node.qualifier)} ${node.unit}. ${node.description ?? ''}` : LIST[type].summary(node),
+    when: node.startDate ? f.period(node.startDate, node.endDate) : '',
+  }, heading);
+
+function pager(f, state, pageCount) {
+  if (pageCount <= 1) return null;
+  const to = (page) => f.href(searchHash({ ...state, page }));
+  return h(
+    'nav',
+    { className: 'pager', 'aria-label': f.words.pages },
+    state.page > 1 ? h('a', { href: to(state.page - 1), rel: 'prev' }, f.words.previous) : null,
+    h('span', { 'aria-current': 'page' }, f.words.pageOf(state.page, pageCount)),
+    state.page < pageCount ? h('a', { href: to(state.page + 1), rel: 'next' }, f.words.next) : null
+  );
+}
+
+function resultsSection(f, state, total, items, pageCount) {
+  const note = state.group && state.type && state.type !== 'good-practices' ? h('p', { className: 'hint' }, f.words.targetGroupNote) : null;
+  return h(
+    'section',
+    { className: 'results', 'aria-labelledby': 'results-heading' },
+    h('h1', { id: 'results-heading', tabindex: '-1' }, f.words.results(total, state.q)),
+    note,
+    items.length ? h('ol', { className: 'result-list', start: (state.page - 1) * PAGE_SIZE + 1 }, items) : h('p', {}, f.words.noResults),
+    pager(f, state, pageCount)
+  );
+}
+
+export const searchResults = (f, state, result) =>
+  resultsSection(
+    f,
+    state,
+    result.total,
+    result.items.map((hit) =>
+      resultItem(f, { type: typeOfSearchHit[hit.type], slug: hit.slug, title: hit.title, snippet: hit.snippet, when: hit.startDate ? f.period(hit.startDate, hit.endDate) : '' }, 'h2')
+    ),
+    Math.ceil(result.total / PAGE_SIZE)
+  );
+
+export const listResults = (f, state, connection) =>
+  resultsSection(f, state, connection?.pageInfo.total ?? 0, (connection?.nodes ?? []).map(listItem(f, state.type, 'h2')), connection?.pageInfo.pageCount ?? 0);
+
+/** Outcome figures summed per project and unit (outcomeFigures), as a chart. */
+export function figuresChart(f, figures) {
+  if (!figures.length) return null;
+  const rows = [...figures].sort((a, b) => b.total - a.total).map((figure) => ({
+    label: figure.count === 1 ? figure.outcomes[0].title : `${figure.project?.acronym ?? ''} · ${figure.unit}`,
+    value: figure.total,
+    shown: f.value(figure.total, figure.qualifier),
+    unit: figure.unit,
+    hash: figure.count === 1 ? recordHash('outcomes', figure.outcomes[0].slug) : null,
+  }));
+  return figureChart(rows, { caption: f.words.keyFigures, description: f.words.figuresDescription, words: f.words, href: f.href });
+}
+
+export function overview(f, state, data) {
+  const sections = data.sections
+    .filter((section) => section.pageInfo.total > 0)
+    .map((section) =>
+      h(
+        'section',
+        { className: 'overview-section', 'aria-labelledby': `overview-${section.type}` },
+        h('h2', { id: `overview-${section.type}` }, f.words.types[section.type][1]),
+        h('ul', { className: 'result-list' }, section.nodes.map(listItem(f, section.type, 'h3'))),
+        h('p', {}, f.link(searchHash({ ...state, type: section.type, page: 1 }), f.words.showAll(section.pageInfo.total)))
+      )
+    );
+  return h(
+    'div',
+    { className: 'overview' },
+    h('h1', { tabindex: '-1' }, f.words.overview),
+    figuresChart(f, data.figures),
+    sections.length ? sections : h('p', {}, f.words.noResults)
+  );
+}
+
+// ---- record pages ----
+
+const paragraphs = (text) => text.split(/\n+/).filter((line) => line.trim()).map((line) => h('p', {}, line));
+const linkList = (f, type, items) => (items?.length ? h('ul', { className: 'inline-list' }, items.map((item) => h('li', {}, f.link(recordHash(type, item.slug), item.title ?? item.name)))) : null);
+const filterLinks = (f, key, items) => (items?.length ? h('ul', { className: 'inline-list' }, items.map((item) => h('li', {}, f.link(searchHash({ [key]: item.slug }), item.name)))) : null);
+const names = (people) => people?.map((person) => person.fullName).join(', ');
+const venue = (v) => (v ? [v.name, v.address, v.city].filter(Boolean).join(', ') : null);
+const project = (p) => (p ? `${p.title} (${p.acronym})` : null);
+
+function outcomesChart(f, outcomes) {
+  if (!outcomes?.length) return null;
+  const rows = outcomes.map((o) => ({ label: o.title, value: o.value, shown: f.value(o.value, o.qualifier), unit: o.unit, hash: recordHash('outcomes', o.slug) }));
+  return figureChart(rows, { caption: f.words.related.outcomes, words: f.words, href: f.href });
+}
+
+function agenda(f, items) {
+  if (!items?.length) return null;
+  const speaker = (person) => [person.fullName, ...(person.affiliations ?? []).map((a) => [a.jobTitle, a.organization?.name].filter(Boolean).join(', '))].filter(Boolean).join(' — ');
+  return h(
+    'section',
+    { 'aria-labelledby': 'agenda-heading' },
+    h('h2', { id: 'agenda-heading' }, f.words.agenda),
+    h(
+      'ol',
+      { className: 'agenda' },
+      items.map((item) =>
+        h(
+          'li',
+          {},
+          // The time column stays in place when the article gives no time.
+          item.time ? h('time', { datetime: item.time.slice(0, 5) }, item.time.slice(0, 5)) : h('span'),
+          h('div', {}, h('p', { className: 'agenda-title' }, item.title), item.speakers?.length ? h('ul', { className: 'speakers' }, item.speakers.map((p) => h('li', {}, speaker(p)))) : null, item.thematicTable ? h('p', {}, f.link(recordHash('thematic-tables', item.thematicTable.slug), item.thematicTable.title)) : null)
+        )
+      )
+    )
+  );
+}
+
+/** Per type: the lead line, the facts, the long texts, special sections and related records. */
+const PAGES = {
+  'good-practices': (f, r, w) => ({
+    lead: r.summary,
+    facts: [
+      [w.status, w.enums.implementationStatus[r.implementationStatus]],
+      [w.period, f.period(r.startDate, r.endDate)],
+      [w.targetGroups, r.targetGroups?.map((t) => w.enums.targetGroup[t.group]).join(', ')],
+      [w.themes, filterLinks(f, 'theme', r.themes)],
+      [w.territories, filterLinks(f, 'territory', r.territories)],
+      [w.project, project(r.project)],
+      [w.leadOrganization, linkList(f, 'organizations', r.leadOrganization ? [r.leadOrganization] : [])],
+      [w.partnerOrganizations, linkList(f, 'organizations', r.partnerOrganizations)],
+    ],
+    texts: ['context', 'objectives', 'activities', 'results', 'lessonsLearned', 'transferability', 'resourcesNeeded'],
+    related: [['trainings', r.trainings], ['thematic-tables', r.thematicTables]],
+  }),
+  trainings: (f, r, w) => ({
+    facts: [
+      [w.date, f.period(r.startDate, r.endDate)],
+      [w.mode, w.enums.mode[r.mode]],
+      [w.venue, venue(r.venue)],
+      [w.participants, r.participantsCount],
+      [w.publicOperators, r.publicOperatorsCount],
+      [w.themes, filterLinks(f, 'theme', r.themes)],
+      [w.territory, filterLinks(f, 'territory', r.territory ? [r.territory] : [])],
+      [w.trainers, names(r.trainers)],
+      [w.organizers, linkList(f, 'organizations', r.organizers)],
+      [w.project, project(r.project)],
+    ],
+    texts: ['description', 'learningObjectives', 'audience'],
+    related: [['good-practices', r.goodPractices]],
+  }),
+  'thematic-tables': (f, r, w) => ({
+    lead: r.scope,
+    facts: [
+      [w.event, r.event ? h('span', {}, f.link(recordHash('events', r.event.slug), r.event.title), `, ${f.date(r.event.startDate)}`) : null],
+      [w.themes, filterLinks(f, 'theme', r.themes)],
+      [w.facilitators, names(r.facilitators)],
+      [w.participatingOrganizations, linkList(f, 'organizations', r.participatingOrganizations)],
+    ],
+    texts: ['findings', 'recommendations'],
+    related: [['good-practices', r.goodPractices]],
+  }),
+  events: (f, r, w) => ({
+    facts: [
+      [w.type, w.enums.eventType[r.type]],
+      [w.date, f.period(r.startDate, r.endDate)],
+      [w.venue, venue(r.venue)],
+      [w.territory, filterLinks(f, 'territory', r.territory ? [r.territory] : [])],
+      [w.themes, filterLinks(f, 'theme', r.themes)],
+      [w.organizers, linkList(f, 'organizations', r.organizers)],
+      [w.project, project(r.project)],
+    ],
+    texts: ['description'],
+    extra: agenda(f, r.agenda),
+    related: [['thematic-tables', r.thematicTables]],
+  }),
+  outcomes: (f, r, w) => ({
+    lead: `${f.value(r.value, r.qualifier)} ${r.unit}`,
+    facts: [
+      [w.indicatorType, w.enums.indicatorType[r.indicatorType]],
+      [w.indicatorCode, r.indicatorCode],
+      [w.period, f.period(r.periodStart, r.periodEnd)],
+      [w.territory, filterLinks(f, 'territory', r.territory ? [r.territory] : [])],
+      [w.themes, filterLinks(f, 'theme', r.themes)],
+      [w.project, project(r.project)],
+    ],
+    texts: ['description', 'evidence'],
+    related: [['good-practices', r.goodPractices], ['trainings', r.trainings], ['events', r.events], ['thematic-tables', r.thematicTables]],
+    noChart: true,
+  }),
+  organizations: (f, r, w) => ({
+    lead: r.acronym,
+    facts: [
+      [w.type, w.enums.organizationType[r.type]],
+      [w.website, r.website ? h('a', { href: r.website }, r.website) : null],
+      [w.territory, filterLinks(f, 'territory', r.territory ? [r.territory] : [])],
+      [w.governanceMember, r.governanceNetworkMember ? '✓' : null],
+    ],
+    texts: ['description'],
+    related: [['good-practices', r.ledGoodPractices]],
+    noChart: true,
+  }),
+};
+
+function sourceNote(f, source, license) {
+  const w = f.words;
+  const title = source.url ? h('a', { href: source.url }, source.title) : source.title;
+  return h(
+    'footer',
+    { className: 'source' },
+    h('h2', {}, w.source),
+    h('p', {}, title, source.publisher ? ` — ${source.publisher}` : '', source.date ? `, ${f.date(source.date)}` : ''),
+    source.note ? h('p', {}, h('span', { className: 'label' }, `${w.note}: `), source.note) : null,
+    h('p', {}, h('span', { className: 'label' }, `${w.license}: `), license)
+  );
+}
+
+export function recordPage(f, type, r, backHash) {
+  const w = f.words;
+  const page = PAGES[type](f, r, w);
+  const facts = page.facts.filter(([, value]) => value !== null && value !== undefined && value !== '');
+  return h(
+    'article',
+    { className: 'record' },
+    h('p', { className: 'kicker' }, f.link(backHash, `← ${w.backToSearch}`), ' · ', w.types[type][0]),
+    h('h1', { tabindex: '-1' }, r.title),
+    page.lead ? h('p', { className: 'lead' }, page.lead) : null,
+    facts.length ? h('dl', { className: 'facts' }, facts.map(([label, value]) => h('div', {}, h('dt', {}, label), h('dd', {}, value)))) : null,
+    page.texts.filter((field) => r[field]).map((field) => h('section', {}, h('h2', {}, w.fields[field]), paragraphs(r[field]))),
+    page.extra,
+    page.noChart ? null : outcomesChart(f, r.outcomes),
+    page.related.filter(([, items]) => items?.length).map(([kind, items]) => h('section', {}, h('h2', {}, w.related[kind]), linkList(f, kind, items))),
+    sourceNote(f, r.source, r.license)
+  );
+}
+
+export const notFound = (f, backHash) =>
+  h('div', { className: 'not-found' }, h('h1', { tabindex: '-1' }, f.words.notFound), h('p', {}, f.words.notFoundText), h('p', {}, f.link(backHash, f.words.backToSearch)));

@@ -1,0 +1,8 @@
+import type { Core } from '@strapi/strapi';
+import { responseCache } from '../response-cache';
+
+/** Anonymous GraphQL reads answered from the response cache (src/response-cache). */
+export default (_config: unknown, { strapi }: { strapi: Core.Strapi }) => {
+  const cache = responseCache(strapi);
+  return (ctx: any, next: () => Promise<unknown>) => cache.handle(ctx, next);
+};

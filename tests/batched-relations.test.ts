@@ -1,0 +1,127 @@
+/**
+ * No N+1 in GraphQL lists: the SQL statements of a list query do not grow with its page size,
+ * and the batched answers are exactly what Strapi's own per-record resolvers give.
+ */
+import path from 'path';
+import { startKnowledgeBase, type KnowledgeBase } from './helpers/strapi';
+
+const appDir = path.resolve(__dirname, '..');
+const synthetic = () => require(path.join(appDir, 'dist/src/synthetic'));
+const quiet = { log: () => undefined };
+
+const LIST = `query List($pageSize: Int!) {
+  goodPractices(locale: "it", filters: { slug: { startsWith: "synthetic-" } }, sort: "slug", pagination: { pageSize: $pageSize }) {
+    slug title
+    themes { slug name }
+    territories { slug name }
+    leadOrganization { slug name }
+    project { acronym }
+  }
+}`;
+
+/** Every kind of relation, component, media, nested level, alias, fragment and connection, on the seeded content. */
+const RICH = `
+fragment Place on Territory { slug name level nutsCode parent { slug name parent { slug } } }
+query Rich($locale: I18NLocaleCode) {
+  goodPractices(locale: $locale, sort: "slug", pagination: { pageSize: 70 }) {
+    slug title targetGroups { group } source { title url note } attachments { name url }
+    themes { slug name parent { slug } } territories { ...Place }
+    leadOrganization { slug name territory { ...Place } } partnerOrganizations_connection { nodes { slug } }
+    project { acronym title partners { role organization { slug } } coordinator { fullName } }
+    trainings { slug } thematicTables { slug event { slug } } outcomes { slug value }
+    narrowThemes: themes(filters: { slug: { startsWith: "a" } }) { slug }
+  }
+  events(locale: $locale, sort: "slug") {
+    slug venue { name city } agenda { time title kind speakers { fullName affiliations { organization { slug } } } thematicTable { slug } }
+    organizers { slug } thematicTables { slug facilitators { fullName } } themes_connection { nodes { slug } } territory { ...Place }
+  }
+  thematicTables_connection(locale: $locale, sort: "order") { nodes { slug order event { slug } goodPractices { slug } participatingOrganizations { slug } } pageInfo { total } }
+  trainings(locale: $locale, sort: "slug") { slug venue { name } territory { slug } themes { slug } trainers { fullName } organizers { slug } }
+  outcomes(locale: $locale, sort: "slug") { slug value territory { slug } themes { slug } project { acronym } }
+  organizations(locale: $locale, sort: "slug") { slug territory { ...Place } ledGoodPractices { slug } }
+  projects(locale: $locale) { acronym funding { fund } territories { slug } }
+  people(sort: "fullName") { fullName affiliations { jobTitle organization { slug } } }
+}`;
+
+describe('batched relations in GraphQL lists', () => {
+  let kb: KnowledgeBase;
+
+  beforeAll(async () => {
+    // The comparison query asks for everything at once, beyond what a partner may ask; every
+    // request is resolved (the response cache would answer repeats without a statement).
+    kb = await startKnowledgeBase({ env: { GRAPHQL_MAX_COST: '10000000', RESPONSE_CACHE: 'false' } });
+    await synthetic().seedSyntheticContent(kb.strapi, { practices: 60, seed: 3, ...quiet });
+  });
+  afterAll(async () => {
+    await kb.stop();
+  });
+
+  const batching = (on: boolean) => kb.strapi.config.set('performance.batchRelations', on);
+
+  /** The SQL statements the server runs while answering one request. */
+  async function statements(send: () => Promise<{ body: any }>): Promise<{ sql: string[]; body: any }> {
+    const sql: string[] = [];
+    const listen = (query: { sql: string }) => sql.push(query.sql);
+    kb.strapi.db.connection.on('query', listen);
+    try {
+      const { body } = await send();
+      return { sql, body };
+    } finally {
+      kb.strapi.db.connection.off('query', listen);
+    }
+  }
+
+  test('a list with four relations runs the same statements for 5 records as for 50, at most one per relation plus one', async () => {
+    batching(true);
+    const five = await statements(() => kb.graphql(LIST, { pageSize: 5 }));
+    const fifty = await statements(() => kb.graphql(LIST, { pageSize: 50 }));
+    expect(five.body.errors).toBeUndefined();
+    expect(fifty.body.data.goodPractices).toHaveLength(50);
+    expect(fifty.body.data.goodPractices.every((p: any) => p.themes.length && p.territories.length && p.leadOrganization)).toBe(true);
+    expect(fifty.sql.length).toBe(five.sql.length);
+    // Besides the reads: the transaction around them and users-permissions' lookup of the public role.
+    const reads = fifty.sql.filter((sql) => !/^(BEGIN|COMMIT)/i.test(sql) && !/from .up_permissions/.test(sql));
+    expect(fifty.sql.length - reads.length).toBeLessThanOrEqual(3);
+    expect(reads.length).toBeLessThanOrEqual(1 + 4);
+  });
+
+  test("without batching Strapi's resolvers query once per record (what batching removes)", async () => {
+    batching(false);
+    try {
+      const five = await statements(() => kb.graphql(LIST, { pageSize: 5 }));
+      const fifty = await statements(() => kb.graphql(LIST, { pageSize: 50 }));
+      expect(fifty.sql.length).toBeGreaterThan(five.sql.length + 4 * 45 - 1);
+    } finally {
+      batching(true);
+    }
+  });
+
+  test.each(['it', 'en'])('every kind of field answers exactly as without batching (%s)', async (locale) => {
+    batching(false);
+    const stock = await statements(() => kb.graphql(RICH, { locale }));
+    batching(true);
+    const batched = await statements(() => kb.graphql(RICH, { locale }));
+    expect(batched.body.errors).toBeUndefined();
+    expect(batched.body.data).toEqual(stock.body.data);
+    expect(batched.sql.length).toBeLessThan(stock.sql.length / 5);
+    expect(stock.body.data.goodPractices.length).toBe(64);
+    expect(stock.body.data.events.some((event: any) => event.agenda.some((item: any) => item.speakers.length))).toBe(true);
+  });
+
+  test('a relation to an unpublished record stays hidden, batched or not', async () => {
+    const theme = await kb.strapi.documents('api::theme.theme').create({ locale: 'it', data: { name: 'Tema in bozza', slug: 'tema-in-bozza' } as any });
+    const [practice] = await kb.strapi.documents('api::good-practice.good-practice').findMany({ locale: 'it', status: 'draft', filters: { slug: { $startsWith: 'synthetic-' } }, populate: ['themes'] } as any);
+    const themes = [...(practice as any).themes.map((t: any) => t.documentId), theme.documentId];
+    await kb.strapi.documents('api::good-practice.good-practice').update({ documentId: practice.documentId, locale: 'it', data: { themes } as any });
+    await kb.strapi.documents('api::good-practice.good-practice').publish({ documentId: practice.documentId, locale: 'it' });
+
+    const query = `{ goodPractices(locale: "it", filters: { documentId: { eq: "${practice.documentId}" } }) { themes { slug } themes_connection { nodes { slug } } } }`;
+    for (const on of [false, true]) {
+      batching(on);
+      const [read] = (await kb.data(query)).goodPractices;
+      expect(read.themes.length).toBe(themes.length - 1);
+      expect(JSON.stringify(read)).not.toContain('tema-in-bozza');
+      expect(read.themes_connection.nodes).toEqual(read.themes);
+    }
+  });
+});
