@@ -3,11 +3,21 @@ import { httpStatusPlugin } from '../src/graphql-errors';
 import { queryLimitsPlugin } from '../src/query-limits';
 import { QUERY_LIMIT_DEFAULTS as LIMITS } from '../src/query-limits/core';
 import { graphqlLandingPage } from '../src/graphql-ide';
+import { maskedErrorsPlugin } from '../src/request-id';
+import { ALLOWED_MIME_TYPES, DEFAULT_MAX_UPLOAD_BYTES } from '../src/uploads/core';
 
 const MAX_LIMIT = 100;
 const DEFAULT_LIMIT = 25;
 
 export default ({ env }) => ({
+  upload: {
+    config: {
+      // Also enforced while the body is received (strapi::body in config/middlewares.ts).
+      sizeLimit: env.int('UPLOAD_MAX_BYTES', DEFAULT_MAX_UPLOAD_BYTES),
+      // Strapi's own type gate; src/middlewares/upload-check also compares name, type and content.
+      security: { allowedTypes: ALLOWED_MIME_TYPES },
+    },
+  },
   'users-permissions': {
     config: { jwtSecret: secret(env, 'JWT_SECRET') },
   },
@@ -36,8 +46,11 @@ export default ({ env }) => ({
         parseOptions: { maxTokens: env.int('GRAPHQL_MAX_TOKENS', LIMITS.maxTokens) },
         // Request body limit of the GraphQL route.
         bodyParserConfig: { jsonLimit: env('GRAPHQL_MAX_BODY', '64kb'), formLimit: '64kb', textLimit: '64kb' },
+        // CORS is strapi::cors's job for every route (config/middlewares.ts, src/cors).
+        cors: false,
         plugins: [
           httpStatusPlugin,
+          maskedErrorsPlugin(env('NODE_ENV') === 'production'),
           queryLimitsPlugin({
             maxLimit: MAX_LIMIT,
             defaultLimit: DEFAULT_LIMIT,

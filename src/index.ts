@@ -14,6 +14,7 @@ import { ensureContentLocales } from './locales';
 import { registerOpenData } from './open-data';
 import { registerDraftPreview } from './preview';
 import { grantPublicRead, registerDraftGuard } from './public-access';
+import { registerQueryParamsCheck } from './query-params';
 import { PUBLIC_TYPES } from './public-access/core';
 import { registerRequiredFieldsInAdmin } from './required-fields';
 import { invalidateResponseCache, registerResponseCache } from './response-cache';
@@ -36,6 +37,7 @@ export default {
     // First: its Document Service middleware wraps every other one.
     registerResponseCache(strapi);
     registerDraftGuard(strapi);
+    registerQueryParamsCheck(strapi);
     registerConsentGate(strapi);
     registerDateRangeValidation(strapi);
     registerEditConflictGuard(strapi);

@@ -30,7 +30,8 @@ export interface OperationAnalysis {
   cost: number;
   aliases: number;
   directives: number;
-  paginations: Pagination[];
+  /** Every pagination asked for; null where a client sent `pagination: null`. */
+  paginations: (Pagination | null)[];
 }
 
 export interface CostOptions {
@@ -85,7 +86,7 @@ export function analyzeOperation(
         if (!field) continue;
         const args = getArgumentValues(field, selection, variables) as { pagination?: Pagination };
         const paginated = field.args.some((arg) => arg.name === 'pagination');
-        if (paginated && args.pagination && Object.keys(args.pagination).length) result.paginations.push(args.pagination);
+        if (paginated && (args.pagination === null || (args.pagination && Object.keys(args.pagination).length))) result.paginations.push(args.pagination);
         const item = getNamedType(field.type);
         const isList = isListType(getNullableType(field.type));
         const pagination = paginated ? args.pagination : inherited;

@@ -25,7 +25,9 @@ export interface Pagination {
 const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
 
 export function paginationProblem(pagination: Pagination | null | undefined, maxLimit: number): string | null {
-  if (!pagination) return null;
+  if (pagination === undefined) return null;
+  // Strapi reads fields of it without a check: null (or a bare value in a query string) would be a 500.
+  if (pagination === null || typeof pagination !== 'object') return 'pagination must be an object: { page, pageSize } or { start, limit }.';
   const { page, pageSize, start, limit } = pagination;
   const paged = page !== undefined || pageSize !== undefined;
   const offset = start !== undefined || limit !== undefined;

@@ -24,6 +24,8 @@ export const queryLimitsPlugin = (limits: QueryLimits) => ({
     let deadline = Infinity;
     return {
       async didResolveOperation({ schema, document, operation, request }: any) {
+        // No operation to run (an unknown operationName): Apollo answers that itself.
+        if (!operation) return;
         const analysis = analyzeOperation(schema, document, operation, request.variables ?? {}, {
           defaultPageSize: limits.defaultLimit,
           shortListSize: SHORT_LIST_SIZE,

@@ -33,6 +33,10 @@ export async function startKnowledgeBase({
     SEED_ON_EMPTY: String(seed),
     STRAPI_TELEMETRY_DISABLED: 'true',
     NODE_ENV: 'test',
+    // Every suite calls from one address, far faster than a partner: rate limits are off unless
+    // a suite sets them (tests/rate-limit.test.ts).
+    RATE_LIMIT_ANONYMOUS: '0',
+    RATE_LIMIT_TOKEN: '0',
     ...env,
   });
   const strapi = createStrapi({ appDir, distDir: path.join(appDir, 'dist') });

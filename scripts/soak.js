@@ -1,0 +1,205 @@
+#!/usr/bin/env node
+// `npm run soak -- --minutes 10`: a production node (compiled dist/) on a fresh database driven by
+// a mixed partner workload (GraphQL lists, slug lookups, searches, REST reads, and a few editor
+// writes through an API token, published) for N minutes. Prints progress each minute, then the
+// error rate, p50/p99 and the node's memory drift: RSS and V8 heap sampled every 5 s, the lowest
+// value of the first minute after warm-up against the lowest of the last minute (the low-water
+// mark after garbage collection is what a leak raises; a single sample mostly measures garbage). `--engine postgres`, `--connections 8`, `--warmup 60` (seconds), `--seed 1`.
+// Rate limits are off on the node: this measures the server, not the limiter.
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const { compileStrapi } = require('@strapi/strapi');
+const { appDir, runScript } = require('./lib/app');
+const { createDatabase } = require('./lib/databases');
+const { startNode, editorToken } = require('./lib/nodes');
+
+const args = process.argv.slice(2);
+const option = (name, fallback) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 && args[i + 1] !== undefined ? args[i + 1] : fallback;
+};
+const minutes = Number(option('minutes', 10));
+const engine = option('engine', 'sqlite');
+const connections = Number(option('connections', 8));
+const warmupSeconds = Number(option('warmup', 60));
+const seed = Number(option('seed', 1));
+const log = (line) => console.log(`[soak] ${line}`);
+
+/** mulberry32, so that two runs send the same mix. */
+function prng(s) {
+  let a = s >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const LIST = `{ goodPractices(locale: "en", sort: "title") { slug title summary implementationStatus themes { slug name } territories { name nutsCode } } }`;
+const BY_SLUG = `query($slug: String!, $locale: I18NLocaleCode) { goodPractices(filters: { slug: { eq: $slug } }, locale: $locale) {
+  documentId title summary themes { slug name } territories { slug name nutsCode } source { title note } license } }`;
+const EVENT = `{ events(filters: { slug: { eq: "final-workshop-potenza" } }, pagination: { pageSize: 1 }) { title startDate venue { name city }
+  agenda { time kind title speakers { fullName } thematicTable { title } } } }`;
+const SEARCH = `query($query: String!, $locale: I18NLocaleCode) { search(query: $query, locale: $locale, pagination: { page: 1, pageSize: 10 }) { total items { type slug title snippet } } }`;
+const WORDS = { it: ['formazione', 'governance', 'minori stranieri', 'territori', 'rete', 'operatori pubblici'], en: ['training', 'network', 'migrants', 'integration', 'forum'] };
+
+/** The mix: [weight, name, make request]. */
+function scenarios(url, token, practices) {
+  const gql = (query, variables) => ({ url: `${url}/graphql`, method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+  let edits = 0;
+  return [
+    [30, 'graphql list', () => gql(LIST)],
+    [25, 'graphql slug lookup', (r) => { const p = practices[Math.floor(r() * practices.length)]; return gql(BY_SLUG, { slug: p.slug, locale: r() < 0.5 ? 'it' : 'en' }); }],
+    [10, 'graphql event page', () => gql(EVENT)],
+    [15, 'graphql search', (r) => { const locale = r() < 0.6 ? 'it' : 'en'; const words = WORDS[locale]; return gql(SEARCH, { query: words[Math.floor(r() * words.length)], locale }); }],
+    [18, 'rest read', (r) => ({ url: `${url}/api/${['good-practices', 'themes', 'outcomes', 'territories'][Math.floor(r() * 4)]}?locale=${r() < 0.5 ? 'it' : 'en'}&populate=*` })],
+    [2, 'editor write (published)', () => {
+      const p = practices[(edits += 1) % practices.length];
+      return {
+        url: `${url}/api/good-practices/${p.documentId}?locale=it`,
+        method: 'PUT',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ data: { summary: `${p.summary.slice(0, 500)} [soak ${edits}]` } }),
+      };
+    }],
+  ];
+}
+
+/** The node's RSS and V8 heap, from a diagnostic report it writes on SIGUSR2 (no code in the app). */
+async function memoryOf(node, reportDir) {
+  const before = new Set(fs.readdirSync(reportDir));
+  node.process.kill('SIGUSR2');
+  for (let i = 0; i < 100; i += 1) {
+    const file = fs.readdirSync(reportDir).find((f) => !before.has(f) && f.endsWith('.json'));
+    if (file) {
+      await new Promise((r) => setTimeout(r, 100));
+      const report = JSON.parse(fs.readFileSync(path.join(reportDir, file), 'utf8'));
+      fs.rmSync(path.join(reportDir, file));
+      return { rss: report.resourceUsage.rss ?? report.resourceUsage.maxRss, heap: report.javascriptHeap.usedMemory };
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('the node wrote no diagnostic report');
+}
+
+const percentile = (sorted, p) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : 0);
+const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+
+async function main() {
+  log(`compiling the app; then ${warmupSeconds} s warm-up and ${minutes} min on ${engine}, ${connections} connections`);
+  await compileStrapi({ appDir });
+  const reportDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-soak-'));
+  const database = await createDatabase(engine);
+  const node = await startNode({
+    ...database.env,
+    LOG_LEVEL: 'warn',
+    NODE_OPTIONS: `--report-on-signal --report-signal=SIGUSR2 --report-directory=${reportDir}`,
+  });
+  try {
+    const token = await editorToken(node, 'soak@example.org');
+    const list = await fetch(`${node.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ goodPractices(locale: "it") { documentId slug summary } }' }) }).then((r) => r.json());
+    const practices = list.data.goodPractices;
+    const mix = scenarios(node.url, token, practices);
+    const total = mix.reduce((sum, [w]) => sum + w, 0);
+    const random = prng(seed);
+    const choose = () => {
+      let x = random() * total;
+      for (const entry of mix) if ((x -= entry[0]) < 0) return entry;
+      return mix[0];
+    };
+
+    const stats = { minute: { latencies: [], errors: 0 }, all: { latencies: [], errors: 0, requests: 0 }, byScenario: {}, firstErrors: [] };
+    let measuring = false;
+    let stopAt = Date.now() + warmupSeconds * 1000;
+    const worker = async () => {
+      while (Date.now() < stopAt) {
+        const [, name, make] = choose();
+        const req = make(random);
+        const started = performance.now();
+        let ok = false;
+        let detail = '';
+        try {
+          const res = await fetch(req.url, { method: req.method || 'GET', headers: req.headers, body: req.body });
+          const text = await res.text();
+          // A GraphQL answer with errors is an error too, whatever its status.
+          ok = res.ok && !/"errors":\[/.test(text);
+          if (!ok) detail = `${res.status} ${text.slice(0, 200)}`;
+        } catch (error) {
+          detail = error.message;
+        }
+        if (!measuring) continue;
+        const ms = performance.now() - started;
+        const s = (stats.byScenario[name] ??= { latencies: [], errors: 0 });
+        for (const bucket of [stats.minute, stats.all, s]) {
+          bucket.latencies.push(ms);
+          if (!ok) bucket.errors += 1;
+        }
+        stats.all.requests += 1;
+        if (!ok && stats.firstErrors.length < 5) stats.firstErrors.push(`${name}: ${detail}`);
+      }
+    };
+
+    log('warm-up');
+    await Promise.all(Array.from({ length: connections }, worker));
+    const samples = [];
+    const sample = async () => samples.push({ at: Date.now(), ...(await memoryOf(node, reportDir)) });
+    await sample();
+    measuring = true;
+    const started = Date.now();
+    stopAt = started + minutes * 60_000;
+    const sampler = setInterval(() => sample().catch((e) => log(`memory sample failed: ${e.message}`)), 10_000);
+    const progress = setInterval(() => {
+      const sorted = stats.minute.latencies.sort((a, b) => a - b);
+      const last = samples[samples.length - 1];
+      log(`minute ${Math.round((Date.now() - started) / 60_000)}/${minutes}: ${sorted.length} requests (${(sorted.length / 60).toFixed(0)}/s), ${stats.minute.errors} errors, p50 ${percentile(sorted, 50).toFixed(1)} ms, p99 ${percentile(sorted, 99).toFixed(1)} ms, RSS ${mb(last.rss)}, heap ${mb(last.heap)}`);
+      stats.minute = { latencies: [], errors: 0 };
+    }, 60_000);
+    await Promise.all(Array.from({ length: connections }, worker));
+    clearInterval(sampler);
+    clearInterval(progress);
+    await sample();
+
+    const firstMinute = samples.filter((s) => s.at <= started + 60_000);
+    const lastMinute = samples.filter((s) => s.at >= stopAt - 60_000);
+    const drift = (key) => {
+      const a = Math.min(...firstMinute.map((s) => s[key]));
+      const b = Math.min(...lastMinute.map((s) => s[key]));
+      return { start: a, end: b, percent: ((b - a) / a) * 100 };
+    };
+    const sorted = stats.all.latencies.sort((a, b) => a - b);
+    const result = {
+      engine, minutes, connections, seed,
+      requests: stats.all.requests,
+      errors: stats.all.errors,
+      errorRate: stats.all.errors / Math.max(1, stats.all.requests),
+      p50ms: percentile(sorted, 50),
+      p99ms: percentile(sorted, 99),
+      rss: drift('rss'),
+      heap: drift('heap'),
+      scenarios: Object.fromEntries(Object.entries(stats.byScenario).map(([name, s]) => {
+        const l = s.latencies.sort((a, b) => a - b);
+        return [name, { requests: l.length, errors: s.errors, p50ms: percentile(l, 50), p99ms: percentile(l, 99) }];
+      })),
+    };
+    console.log(`\nscenario                      requests  errors   p50 ms   p99 ms`);
+    for (const [name, s] of Object.entries(result.scenarios)) {
+      console.log(`${name.padEnd(28)}${String(s.requests).padStart(10)}${String(s.errors).padStart(8)}${s.p50ms.toFixed(1).padStart(9)}${s.p99ms.toFixed(1).padStart(9)}`);
+    }
+    console.log(`${'all'.padEnd(28)}${String(result.requests).padStart(10)}${String(result.errors).padStart(8)}${result.p50ms.toFixed(1).padStart(9)}${result.p99ms.toFixed(1).padStart(9)}`);
+    console.log(`\nerror rate ${(result.errorRate * 100).toFixed(3)} %`);
+    console.log(`memory (lowest in the first minute after warm-up -> lowest in the last minute): RSS ${mb(result.rss.start)} -> ${mb(result.rss.end)} (${result.rss.percent.toFixed(1)} %), heap ${mb(result.heap.start)} -> ${mb(result.heap.end)} (${result.heap.percent.toFixed(1)} %)`);
+    if (stats.firstErrors.length) console.log(`first errors:\n  ${stats.firstErrors.join('\n  ')}`);
+    const file = path.join(appDir, 'bench', 'results', `${new Date().toISOString().slice(0, 16).replace(':', '')}-soak-${engine}.json`);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, JSON.stringify(result, null, 2));
+    log(`written ${path.relative(process.cwd(), file)}`);
+  } finally {
+    await node.stop();
+    await database.drop();
+    fs.rmSync(reportDir, { recursive: true, force: true });
+  }
+}
+
+runScript('soak', main);
