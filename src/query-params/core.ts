@@ -104,7 +104,8 @@ function checkValues(value: unknown, path: string[], type: string): void {
   checkNoNul(value, path);
   for (const v of Array.isArray(value) ? value : [value]) {
     if (v === null || v === undefined) continue;
-    const text = String(v).trim();
+    // GraphQL's DateTime scalar hands over Date objects; an invalid one has no ISO form.
+    const text = v instanceof Date ? (Number.isNaN(v.getTime()) ? '' : v.toISOString()) : String(v).trim();
     const number = typeof v === 'number' ? v : text === '' ? NaN : Number(text);
     if ((type === 'integer' || type === 'increments') && !(Number.isInteger(number) && Math.abs(number) <= INT32)) {
       fail(path, `${JSON.stringify(v)} is not ${type === 'increments' ? 'an id' : 'an integer'} (whole numbers up to ${INT32}).`);

@@ -176,7 +176,7 @@ describe('query checks', () => {
   });
   test('values must suit their field (PostgreSQL is strict where SQLite is not)', () => {
     const typed: Record<string, Attributes> = {
-      t: { n: { type: 'integer' }, d: { type: 'date' }, x: { type: 'decimal' }, s: { type: 'string' }, r: { type: 'relation', target: 't' } },
+      t: { n: { type: 'integer' }, d: { type: 'date' }, at: { type: 'datetime' }, x: { type: 'decimal' }, s: { type: 'string' }, r: { type: 'relation', target: 't' } },
     };
     const check = (filters: unknown) => () => checkFilters(filters, 't', (uid) => typed[uid]);
     expect(check({ n: { $gt: '5' }, d: { $between: ['2022-01-01', '2022-12-31'] }, x: 1.5, s: { $containsi: 'x' }, r: '7' })).not.toThrow();
@@ -184,6 +184,9 @@ describe('query checks', () => {
     expect(check({ r: { $in: [1, 'abc'] } })).toThrow(/filters.r.\$in: "abc" is not an id/);
     expect(check({ x: { $lt: 'ten' } })).toThrow(/"ten" is not a number/);
     expect(check({ d: { $eq: '2022-13' } })).toThrow(/is not a date/);
+    // GraphQL's DateTime scalar gives Date objects.
+    expect(check({ at: { $gte: new Date('2022-01-01T00:00:00Z'), $lt: '2023-01-01T00:00:00Z' } })).not.toThrow();
+    expect(check({ at: new Date('nonsense') })).toThrow(/is not a date and time/);
     expect(check({ n: { $contains: '1' } })).toThrow(/contains compares text; this field is of type integer/);
     expect(check({ s: 'a\u0000b' })).toThrow(/NUL character/);
   });
