@@ -144,7 +144,9 @@ async function main() {
     log('warm-up');
     await Promise.all(Array.from({ length: connections }, worker));
     const samples = [];
-    const sample = async () => samples.push({ at: Date.now(), ...(await memoryOf(node, reportDir)) });
+    // One report at a time: two at once would each take the other's file.
+    let sampling = Promise.resolve();
+    const sample = () => (sampling = sampling.catch(() => undefined).then(async () => samples.push({ at: Date.now(), ...(await memoryOf(node, reportDir)) })));
     await sample();
     measuring = true;
     const started = Date.now();
