@@ -5,6 +5,7 @@
  * on every record; drafts, private fields and people without consent never in them.
  */
 import { execFileSync } from 'child_process';
+import fs from 'fs';
 import path from 'path';
 import jsonld from 'jsonld';
 import { parse } from 'csv-parse/sync';
@@ -29,7 +30,13 @@ const TYPES = [
   ['theme', 'themes'],
 ] as const;
 /** The official shapes, beside the repository in the project workspace (see its README). */
-const SHAPES = ['dcat-ap-3.0.1-SHACL.ttl', 'dcat-ap-3.0.1-SHACL-ranges.ttl'].map((file) => path.resolve(__dirname, '../../shared/standards', file));
+// The official shapes live in the project workspace beside the repository (../shared/standards),
+// not in it; a clone elsewhere on this machine finds them at /work/shared, or DCAT_AP_SHAPES_DIR.
+const SHAPES_DIR = [process.env.DCAT_AP_SHAPES_DIR, path.resolve(__dirname, '../../shared/standards'), '/work/shared/standards'].find(
+  (dir) => dir && fs.existsSync(path.join(dir, 'dcat-ap-3.0.1-SHACL.ttl'))
+);
+if (!SHAPES_DIR) throw new Error('The DCAT-AP 3.0.1 SHACL shapes were not found: set DCAT_AP_SHAPES_DIR to the folder that holds them.');
+const SHAPES = ['dcat-ap-3.0.1-SHACL.ttl', 'dcat-ap-3.0.1-SHACL-ranges.ttl'].map((file) => path.join(SHAPES_DIR, file));
 /** More synthetic practices than one page holds, so that every file is read in several pages. */
 const SYNTHETIC = PAGE_SIZE + 50;
 const TRICKY = 'Virgole, "virgolette"\ne a capo; tutto in una cella';
