@@ -6,9 +6,10 @@ import path from 'path';
  * the admin panel and serves only named files, so the home address is handed to it as /index.html.
  */
 export default (_config: unknown, { strapi }: { strapi: any }) => {
-  const index = path.join(strapi.dirs.static.public, 'index.html');
+  // public/ ships with the app: looked for once, not on every visit.
+  const hasExplorer = fs.existsSync(path.join(strapi.dirs.static.public, 'index.html'));
   return async (ctx: any, next: () => Promise<void>) => {
-    if ((ctx.method === 'GET' || ctx.method === 'HEAD') && ctx.path === '/' && fs.existsSync(index)) ctx.path = '/index.html';
+    if (hasExplorer && (ctx.method === 'GET' || ctx.method === 'HEAD') && ctx.path === '/') ctx.path = '/index.html';
     await next();
   };
 };
