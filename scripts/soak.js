@@ -2,17 +2,20 @@
 // `npm run soak -- --minutes 10`: a production node (compiled dist/) on a fresh database driven by
 // a mixed partner workload (GraphQL lists, slug lookups, searches, REST reads, and a few editor
 // writes through an API token, published) for N minutes. Prints progress each minute, then the
-// error rate, p50/p99 and the node's memory drift: RSS and V8 heap sampled every 5 s, the lowest
-// value of the first minute after warm-up against the lowest of the last minute (the low-water
-// mark after garbage collection is what a leak raises; a single sample mostly measures garbage). `--engine postgres`, `--connections 8`, `--warmup 60` (seconds), `--seed 1`.
+// error rate, p50/p99 and the node's memory drift. Memory is read through the node's inspector:
+// each minute after a full garbage collection (RSS and live heap then are what a leak raises;
+// under load V8 lets garbage pile up and keeps the pages it grew, so a plain sample mostly
+// measures when the last collection ran), and every 10 s without one for the peak under load.
+// Drift compares the collected figures at the end with those right after warm-up.
+// `--engine postgres`, `--connections 8`, `--warmup 60` (seconds), `--seed 1`.
 // Rate limits are off on the node: this measures the server, not the limiter.
 const fs = require('fs');
-const os = require('os');
 const path = require('path');
 const { compileStrapi } = require('@strapi/strapi');
 const { appDir, runScript } = require('./lib/app');
 const { createDatabase } = require('./lib/databases');
 const { startNode, editorToken } = require('./lib/nodes');
+const { connectInspector } = require('./lib/inspector');
 
 const args = process.argv.slice(2);
 const option = (name, fallback) => {
@@ -67,36 +70,16 @@ function scenarios(url, token, practices) {
   ];
 }
 
-/** The node's RSS and V8 heap, from a diagnostic report it writes on SIGUSR2 (no code in the app). */
-async function memoryOf(node, reportDir) {
-  const before = new Set(fs.readdirSync(reportDir));
-  node.process.kill('SIGUSR2');
-  for (let i = 0; i < 100; i += 1) {
-    const file = fs.readdirSync(reportDir).find((f) => !before.has(f) && f.endsWith('.json'));
-    if (file) {
-      await new Promise((r) => setTimeout(r, 100));
-      const report = JSON.parse(fs.readFileSync(path.join(reportDir, file), 'utf8'));
-      fs.rmSync(path.join(reportDir, file));
-      return { rss: report.resourceUsage.rss ?? report.resourceUsage.maxRss, heap: report.javascriptHeap.usedMemory };
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('the node wrote no diagnostic report');
-}
-
 const percentile = (sorted, p) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : 0);
 const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
 async function main() {
   log(`compiling the app; then ${warmupSeconds} s warm-up and ${minutes} min on ${engine}, ${connections} connections`);
   await compileStrapi({ appDir });
-  const reportDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-soak-'));
   const database = await createDatabase(engine);
-  const node = await startNode({
-    ...database.env,
-    LOG_LEVEL: 'warn',
-    NODE_OPTIONS: `--report-on-signal --report-signal=SIGUSR2 --report-directory=${reportDir}`,
-  });
+  // The inspector listens on loopback only, on a free port; this node is the soak's own.
+  const node = await startNode({ ...database.env, LOG_LEVEL: 'warn', NODE_OPTIONS: '--inspect=127.0.0.1:0' });
+  const inspector = await connectInspector(node.output);
   try {
     const token = await editorToken(node, 'soak@example.org');
     const list = await fetch(`${node.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ goodPractices(locale: "it") { documentId slug summary } }' }) }).then((r) => r.json());
@@ -143,33 +126,42 @@ async function main() {
 
     log('warm-up');
     await Promise.all(Array.from({ length: connections }, worker));
-    const samples = [];
-    // One report at a time: two at once would each take the other's file.
+    // Collected samples (one a minute) and the peak of plain ones (every 10 s); one at a time.
+    const collected = [];
+    const peak = { rss: 0, heapUsed: 0 };
     let sampling = Promise.resolve();
-    const sample = () => (sampling = sampling.catch(() => undefined).then(async () => samples.push({ at: Date.now(), ...(await memoryOf(node, reportDir)) })));
-    await sample();
+    const sample = (collect) =>
+      (sampling = sampling.catch(() => undefined).then(async () => {
+        const usage = await inspector.memoryUsage({ collect });
+        if (collect) collected.push({ at: Date.now(), rss: usage.rss, heapUsed: usage.heapUsed, external: usage.external });
+        peak.rss = Math.max(peak.rss, usage.rss);
+        peak.heapUsed = Math.max(peak.heapUsed, usage.heapUsed);
+      }));
+    await sample(true);
     measuring = true;
     const started = Date.now();
     stopAt = started + minutes * 60_000;
-    const sampler = setInterval(() => sample().catch((e) => log(`memory sample failed: ${e.message}`)), 10_000);
-    const progress = setInterval(() => {
+    const sampler = setInterval(() => sample(false).catch((e) => log(`memory sample failed: ${e.message}`)), 10_000);
+    const progress = setInterval(async () => {
       const sorted = stats.minute.latencies.sort((a, b) => a - b);
-      const last = samples[samples.length - 1];
-      log(`minute ${Math.round((Date.now() - started) / 60_000)}/${minutes}: ${sorted.length} requests (${(sorted.length / 60).toFixed(0)}/s), ${stats.minute.errors} errors, p50 ${percentile(sorted, 50).toFixed(1)} ms, p99 ${percentile(sorted, 99).toFixed(1)} ms, RSS ${mb(last.rss)}, heap ${mb(last.heap)}`);
+      const line = `minute ${Math.round((Date.now() - started) / 60_000)}/${minutes}: ${sorted.length} requests (${(sorted.length / 60).toFixed(0)}/s), ${stats.minute.errors} errors, p50 ${percentile(sorted, 50).toFixed(1)} ms, p99 ${percentile(sorted, 99).toFixed(1)} ms`;
       stats.minute = { latencies: [], errors: 0 };
+      try {
+        await sample(true);
+        const last = collected[collected.length - 1];
+        log(`${line}, after collection RSS ${mb(last.rss)}, heap ${mb(last.heapUsed)}`);
+      } catch (e) {
+        log(`${line}; memory sample failed: ${e.message}`);
+      }
     }, 60_000);
     await Promise.all(Array.from({ length: connections }, worker));
     clearInterval(sampler);
     clearInterval(progress);
-    await sample();
+    await sample(true);
 
-    const firstMinute = samples.filter((s) => s.at <= started + 60_000);
-    const lastMinute = samples.filter((s) => s.at >= stopAt - 60_000);
-    const drift = (key) => {
-      const a = Math.min(...firstMinute.map((s) => s[key]));
-      const b = Math.min(...lastMinute.map((s) => s[key]));
-      return { start: a, end: b, percent: ((b - a) / a) * 100 };
-    };
+    const first = collected[0];
+    const last = collected[collected.length - 1];
+    const drift = (key) => ({ start: first[key], end: last[key], percent: ((last[key] - first[key]) / first[key]) * 100 });
     const sorted = stats.all.latencies.sort((a, b) => a - b);
     const result = {
       engine, minutes, connections, seed,
@@ -179,7 +171,9 @@ async function main() {
       p50ms: percentile(sorted, 50),
       p99ms: percentile(sorted, 99),
       rss: drift('rss'),
-      heap: drift('heap'),
+      heap: drift('heapUsed'),
+      peakUnderLoad: peak,
+      collected,
       scenarios: Object.fromEntries(Object.entries(stats.byScenario).map(([name, s]) => {
         const l = s.latencies.sort((a, b) => a - b);
         return [name, { requests: l.length, errors: s.errors, p50ms: percentile(l, 50), p99ms: percentile(l, 99) }];
@@ -191,16 +185,17 @@ async function main() {
     }
     console.log(`${'all'.padEnd(28)}${String(result.requests).padStart(10)}${String(result.errors).padStart(8)}${result.p50ms.toFixed(1).padStart(9)}${result.p99ms.toFixed(1).padStart(9)}`);
     console.log(`\nerror rate ${(result.errorRate * 100).toFixed(3)} %`);
-    console.log(`memory (lowest in the first minute after warm-up -> lowest in the last minute): RSS ${mb(result.rss.start)} -> ${mb(result.rss.end)} (${result.rss.percent.toFixed(1)} %), heap ${mb(result.heap.start)} -> ${mb(result.heap.end)} (${result.heap.percent.toFixed(1)} %)`);
+    console.log(`memory after a full collection, end of warm-up -> end: RSS ${mb(result.rss.start)} -> ${mb(result.rss.end)} (${result.rss.percent.toFixed(1)} %), heap ${mb(result.heap.start)} -> ${mb(result.heap.end)} (${result.heap.percent.toFixed(1)} %)`);
+    console.log(`peak under load (sampled every 10 s): RSS ${mb(peak.rss)}, heap ${mb(peak.heapUsed)}`);
     if (stats.firstErrors.length) console.log(`first errors:\n  ${stats.firstErrors.join('\n  ')}`);
     const file = path.join(appDir, 'bench', 'results', `${new Date().toISOString().slice(0, 16).replace(':', '')}-soak-${engine}.json`);
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, JSON.stringify(result, null, 2));
     log(`written ${path.relative(process.cwd(), file)}`);
   } finally {
+    inspector.close();
     await node.stop();
     await database.drop();
-    fs.rmSync(reportDir, { recursive: true, force: true });
   }
 }
 
