@@ -7,7 +7,8 @@
 // under load V8 lets garbage pile up and keeps the pages it grew, so a plain sample mostly
 // measures when the last collection ran), and every 10 s without one for the peak under load.
 // Drift compares the collected figures at the end with those right after warm-up.
-// `--engine postgres`, `--connections 8`, `--warmup 60` (seconds), `--seed 1`.
+// `--engine postgres`, `--connections 8`, `--warmup 60` (seconds), `--seed 1`; `--out FILE` (default
+// bench/results/<time>-soak-<engine>.json); `--no-compile` when dist/ is already built (tests).
 // Rate limits are off on the node: this measures the server, not the limiter.
 const fs = require('fs');
 const path = require('path');
@@ -27,6 +28,8 @@ const engine = option('engine', 'sqlite');
 const connections = Number(option('connections', 8));
 const warmupSeconds = Number(option('warmup', 60));
 const seed = Number(option('seed', 1));
+const out = option('out', path.join(appDir, 'bench', 'results', `${new Date().toISOString().slice(0, 16).replace(':', '')}-soak-${engine}.json`));
+const compile = !args.includes('--no-compile');
 const log = (line) => console.log(`[soak] ${line}`);
 
 /** mulberry32, so that two runs send the same mix. */
@@ -74,8 +77,8 @@ const percentile = (sorted, p) => (sorted.length ? sorted[Math.min(sorted.length
 const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
 async function main() {
-  log(`compiling the app; then ${warmupSeconds} s warm-up and ${minutes} min on ${engine}, ${connections} connections`);
-  await compileStrapi({ appDir });
+  log(`${compile ? 'compiling the app; then ' : ''}${warmupSeconds} s warm-up and ${minutes} min on ${engine}, ${connections} connections`);
+  if (compile) await compileStrapi({ appDir });
   const database = await createDatabase(engine);
   // The inspector listens on loopback only, on a free port; this node is the soak's own.
   const node = await startNode({ ...database.env, LOG_LEVEL: 'warn', NODE_OPTIONS: '--inspect=127.0.0.1:0' });
@@ -188,10 +191,9 @@ async function main() {
     console.log(`memory after a full collection, end of warm-up -> end: RSS ${mb(result.rss.start)} -> ${mb(result.rss.end)} (${result.rss.percent.toFixed(1)} %), heap ${mb(result.heap.start)} -> ${mb(result.heap.end)} (${result.heap.percent.toFixed(1)} %)`);
     console.log(`peak under load (sampled every 10 s): RSS ${mb(peak.rss)}, heap ${mb(peak.heapUsed)}`);
     if (stats.firstErrors.length) console.log(`first errors:\n  ${stats.firstErrors.join('\n  ')}`);
-    const file = path.join(appDir, 'bench', 'results', `${new Date().toISOString().slice(0, 16).replace(':', '')}-soak-${engine}.json`);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, JSON.stringify(result, null, 2));
-    log(`written ${path.relative(process.cwd(), file)}`);
+    fs.mkdirSync(path.dirname(out), { recursive: true });
+    fs.writeFileSync(out, JSON.stringify(result, null, 2));
+    log(`written ${path.relative(process.cwd(), out)}`);
   } finally {
     inspector.close();
     await node.stop();

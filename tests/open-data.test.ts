@@ -213,6 +213,20 @@ describe('CSV columns', () => {
     expect(rows.filter((r) => r.license === 'CC0-1.0').length).toBe(SYNTHETIC * 2);
   });
 
+  test("the final workshop's agenda: the n-th entry of every agenda column is the n-th item", async () => {
+    const [row] = csv((await get('events.csv')).body).filter((r) => r.slug === 'final-workshop-potenza' && r.locale === 'it');
+    const gql = await kb.data(`{ events(filters: { slug: { eq: "final-workshop-potenza" } }, locale: "it") {
+      agenda { time title kind speakers { slug } thematicTable { slug } } } }`);
+    const agenda: any[] = gql.events[0].agenda;
+    expect(agenda.some((item) => !item.thematicTable)).toBe(true); // items without a value keep their place
+    const entries = (column: string) => row[`agenda.${column}`].split(/(?<!\\);/).map((v) => v.replace(/\\(.)/g, '$1'));
+    expect(entries('title')).toEqual(agenda.map((item) => item.title));
+    expect(entries('kind')).toEqual(agenda.map((item) => item.kind));
+    expect(entries('time')).toEqual(agenda.map((item) => item.time ?? ''));
+    expect(entries('speakers')).toEqual(agenda.map((item) => item.speakers.map((s: any) => s.slug).join('|')));
+    expect(entries('thematicTable')).toEqual(agenda.map((item) => item.thematicTable?.slug ?? ''));
+  });
+
   test('the same record in every file: a person with consent, without their e-mail', async () => {
     const [row] = csv((await get('people.csv')).body).filter((r) => r.slug === 'persona-consenziente');
     expect(row.fullName).toBe('Persona Consenziente');

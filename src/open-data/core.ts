@@ -18,8 +18,10 @@ export interface Column {
   read: (record: Rec) => string;
 }
 
-/** Inside one cell, the values of a list (relations, media, repeatable components). */
+/** Inside one cell, the values of a list (relations, media, the items of a repeatable component). */
 export const LIST_SEPARATOR = ';';
+/** Inside one item of a repeatable component, its own values (the speakers of one agenda item). */
+export const ITEM_VALUE_SEPARATOR = '|';
 
 /** Strapi's bookkeeping and the columns every file starts with, not content-model columns. */
 const NOT_COLUMNS = new Set(['id', 'documentId', 'locale', 'localizations']);
@@ -30,7 +32,11 @@ const scalar = (value: unknown): string => {
   return String(value);
 };
 const many = (value: unknown): Rec[] => (Array.isArray(value) ? value : value ? [value as Rec] : []);
-const joined = (values: unknown[]) => values.map(scalar).filter((v) => v !== '').join(LIST_SEPARATOR);
+// A separator inside a value is escaped with a backslash, so that splitting a cell on unescaped
+// separators gives the values back (an agenda title may hold a ';').
+const escaped = (value: string) => value.replace(/[\\;|]/g, '\\$&');
+const joined = (values: unknown[], separator = LIST_SEPARATOR) =>
+  values.map(scalar).filter((v) => v !== '').map(escaped).join(separator);
 
 /**
  * A relation is written once, on its owning side (`themes` of a good practice, not
@@ -45,10 +51,12 @@ const isColumn = (name: string, attribute: Attribute, publicTargets: ReadonlySet
 
 /**
  * The stable column list of a type, in the content model's order: the record's documentId,
- * locale and address first, then every public attribute. A component's fields become
- * `component.field` columns (a repeatable one joins its items' values with `;`); relations are
- * slugs and media are absolute URLs, joined with `;`. `license` and `source.*` are attributes of
- * every type, so every row carries them.
+ * locale and address first, then every public attribute. Relations are slugs and media are
+ * absolute URLs, joined with `;`. A component's fields become `component.field` columns; for a
+ * repeatable one each column holds one entry per item, in order and empty when the item has no
+ * value, so the n-th entries of `agenda.time` and `agenda.title` belong together; an item's own
+ * list (its speakers) is joined with `|`. `license` and `source.*` are attributes of every type,
+ * so every row carries them.
  */
 export function csvColumns(
   attributes: Attributes,
@@ -75,7 +83,10 @@ export function csvColumns(
     }
     for (const [field, inner] of Object.entries(components[String(attribute.component)] ?? {})) {
       if (!isColumn(field, inner, publicTargets)) continue;
-      columns.push({ name: `${name}.${field}`, read: (r) => joined(many(r[name]).flatMap((item) => valueOf(inner, item[field]))) });
+      const read = attribute.repeatable
+        ? (r: Rec) => many(r[name]).map((item) => joined(valueOf(inner, item[field]), ITEM_VALUE_SEPARATOR)).join(LIST_SEPARATOR)
+        : (r: Rec) => joined(many(r[name]).flatMap((item) => valueOf(inner, item[field])));
+      columns.push({ name: `${name}.${field}`, read });
     }
   }
   return columns;

@@ -31,7 +31,7 @@ describe('CSV columns from the content model', () => {
     ]);
   });
 
-  test('relations are slugs, media absolute URLs, repeatable components joined with ;', () => {
+  test('relations are slugs, media absolute URLs, a repeatable component one entry per item', () => {
     const record = {
       documentId: 'd1',
       locale: 'it',
@@ -54,10 +54,39 @@ describe('CSV columns from the content model', () => {
       project: 'p',
       files: 'https://kb.example.org/uploads/x.pdf;https://cdn.example.org/y.pdf',
       'groups.group': 'public_operators;employers',
-      'groups.organization': 'o1',
+      'groups.organization': 'o1;',
       'source.title': 'Articolo',
       license: 'CC-BY-4.0',
     });
+  });
+
+  test("a repeatable component's columns stay aligned item by item; separators inside values are escaped", () => {
+    const agendaModel: Attributes = { agenda: { type: 'component', component: 'event.agenda-item', repeatable: true } };
+    const agendaItem: Record<string, Attributes> = {
+      'event.agenda-item': { time: { type: 'time' }, title: { type: 'string' }, speakers: { type: 'relation', target: 'api::theme.theme' } },
+    };
+    const agenda = [
+      { time: '09:00', title: 'Registrazione; caffè', speakers: [] },
+      { time: null, title: 'Tavolo | rete', speakers: [{ slug: 'anna' }, { slug: 'luca' }] },
+      { time: '11:30', title: 'C:\\chiusura', speakers: [{ slug: 'sara' }] },
+    ];
+    const agendaColumns = csvColumns(agendaModel, agendaItem, PUBLIC, ctx);
+    const [row] = parse(csvHeader(agendaColumns) + csvRow(agendaColumns, { documentId: 'e', locale: 'it', agenda }), { columns: true });
+    expect(row['agenda.time']).toBe('09:00;;11:30');
+    expect(row['agenda.title']).toBe('Registrazione\\; caffè;Tavolo \\| rete;C:\\\\chiusura');
+    expect(row['agenda.speakers']).toBe(';anna|luca;sara');
+    // What docs/open-data.md tells a reader: a backslash keeps the next character, an unescaped ';' ends an entry.
+    const split = (cell: string) => {
+      const entries = [''];
+      for (let i = 0; i < cell.length; i += 1) {
+        if (cell[i] === '\\') entries[entries.length - 1] += cell[(i += 1)];
+        else if (cell[i] === ';') entries.push('');
+        else entries[entries.length - 1] += cell[i];
+      }
+      return entries;
+    };
+    expect(split(row['agenda.title'])).toEqual(agenda.map((item) => item.title));
+    expect(split(row['agenda.speakers']).map((cell) => (cell ? cell.split('|') : []))).toEqual(agenda.map((item) => item.speakers.map((s) => s.slug)));
   });
 
   test('populate loads exactly what the columns read', () => {
