@@ -123,7 +123,8 @@ async function main() {
           if (!ok) bucket.errors += 1;
         }
         stats.all.requests += 1;
-        if (!ok && stats.firstErrors.length < 5) stats.firstErrors.push(`${name}: ${detail}`);
+        // The first two errors of each kind of request.
+        if (!ok && stats.firstErrors.filter((e) => e.startsWith(`${name}:`)).length < 2) stats.firstErrors.push(`${name}: ${detail}`);
       }
     };
 
@@ -190,7 +191,15 @@ async function main() {
     console.log(`\nerror rate ${(result.errorRate * 100).toFixed(3)} %`);
     console.log(`memory after a full collection, end of warm-up -> end: RSS ${mb(result.rss.start)} -> ${mb(result.rss.end)} (${result.rss.percent.toFixed(1)} %), heap ${mb(result.heap.start)} -> ${mb(result.heap.end)} (${result.heap.percent.toFixed(1)} %)`);
     console.log(`peak under load (sampled every 10 s): RSS ${mb(peak.rss)}, heap ${mb(peak.heapUsed)}`);
-    if (stats.firstErrors.length) console.log(`first errors:\n  ${stats.firstErrors.join('\n  ')}`);
+    if (stats.firstErrors.length) {
+      console.log(`first errors:\n  ${stats.firstErrors.join('\n  ')}`);
+      // What the node logged for them: its error lines carry the request id it answered with.
+      const ids = stats.firstErrors.map((e) => /"requestId":"([^"]+)"/.exec(e)?.[1]).filter(Boolean);
+      const lines = node.output().split('\n');
+      const starts = lines.flatMap((line, i) => (ids.some((id) => line.includes(id)) ? [i] : []));
+      const logged = [...new Set(starts.flatMap((i) => Array.from({ length: 8 }, (_, k) => i + k)))].filter((i) => i < lines.length).map((i) => lines[i]);
+      if (logged.length) console.log(`the node logged:\n  ${logged.slice(0, 40).join('\n  ')}`);
+    }
     fs.mkdirSync(path.dirname(out), { recursive: true });
     fs.writeFileSync(out, JSON.stringify(result, null, 2));
     log(`written ${path.relative(process.cwd(), out)}`);

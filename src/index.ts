@@ -15,6 +15,7 @@ import { registerOpenData } from './open-data';
 import { registerDraftPreview } from './preview';
 import { grantPublicRead, registerDraftGuard } from './public-access';
 import { registerQueryParamsCheck } from './query-params';
+import { registerReadSnapshot } from './read-snapshot';
 import { PUBLIC_TYPES } from './public-access/core';
 import { registerRequiredFieldsInAdmin } from './required-fields';
 import { invalidateResponseCache, registerResponseCache } from './response-cache';
@@ -38,6 +39,7 @@ export default {
     registerResponseCache(strapi);
     registerDraftGuard(strapi);
     registerQueryParamsCheck(strapi);
+    registerReadSnapshot(strapi);
     registerConsentGate(strapi);
     registerDateRangeValidation(strapi);
     registerEditConflictGuard(strapi);

@@ -70,22 +70,23 @@ export function csvColumns(
     { name: 'url', read: iri },
   ];
   const absolute = (url: string) => (/^https?:\/\//.test(url) ? url : `${baseUrl}${url}`);
-  const valueOf = (attribute: Attribute, value: unknown): string[] => {
-    if (attribute.type === 'relation') return many(value).map((related) => related.slug);
-    if (attribute.type === 'media') return many(value).map((file) => absolute(file.url));
-    return [scalar(value)];
-  };
+  // Relations (slugs) and media (URLs) are lists, escaped and joined; any other value is written as it is.
+  const isList = (attribute: Attribute) => attribute.type === 'relation' || attribute.type === 'media';
+  const listOf = (attribute: Attribute, value: unknown): string[] =>
+    attribute.type === 'relation' ? many(value).map((related) => related.slug) : many(value).map((file) => absolute(file.url));
+  const cell = (attribute: Attribute, value: unknown, separator = LIST_SEPARATOR): string =>
+    isList(attribute) ? joined(listOf(attribute, value), separator) : scalar(value);
   for (const [name, attribute] of Object.entries(attributes)) {
     if (!isColumn(name, attribute, publicTargets)) continue;
     if (attribute.type !== 'component') {
-      columns.push({ name, read: (r) => joined(valueOf(attribute, r[name])) });
+      columns.push({ name, read: (r) => cell(attribute, r[name]) });
       continue;
     }
     for (const [field, inner] of Object.entries(components[String(attribute.component)] ?? {})) {
       if (!isColumn(field, inner, publicTargets)) continue;
       const read = attribute.repeatable
-        ? (r: Rec) => many(r[name]).map((item) => joined(valueOf(inner, item[field]), ITEM_VALUE_SEPARATOR)).join(LIST_SEPARATOR)
-        : (r: Rec) => joined(many(r[name]).flatMap((item) => valueOf(inner, item[field])));
+        ? (r: Rec) => many(r[name]).map((item) => (isList(inner) ? cell(inner, item[field], ITEM_VALUE_SEPARATOR) : escaped(scalar(item[field])))).join(LIST_SEPARATOR)
+        : (r: Rec) => cell(inner, r[name]?.[field]);
       columns.push({ name: `${name}.${field}`, read });
     }
   }

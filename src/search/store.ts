@@ -101,18 +101,25 @@ export async function findEntries(knex: Knex, query: SearchQuery): Promise<{ tot
       ]
     : [knex.raw(`ts_rank(e.tsv, to_tsquery('simple', ?))`, [tsqueryText(query.plan)]), knex.raw(`e.tsv @@ to_tsquery('simple', ?)`, [tsqueryText(query.plan, 'A')])];
   // Count and rank on narrow columns only (a covering index on SQLite); the wide rows (texts
-  // for the snippets) are read afterwards, for the page alone.
-  const total = Number((await base.clone().count({ n: '*' }).first())?.n ?? 0);
-  if (!total || query.page.limit === 0) return { total, hits: [] };
-  const ranked: any[] = await base
-    .clone()
-    .select('e.id', knex.raw('? as rank', [rank]), knex.raw('? as title_hit', [titleHit]))
-    .orderBy([{ column: 'title_hit', order: 'desc' }, { column: 'rank', order: 'desc' }, { column: 'e.type' }, { column: 'e.slug' }])
-    .offset(query.page.offset)
-    .limit(query.page.limit);
-  const rows = await knex('search_entries')
-    .select('id', 'type', 'document_id', 'slug', 'title', 'texts', 'start_date', 'end_date')
-    .whereIn('id', ranked.map((row) => row.id));
+  // for the snippets) are read afterwards, for the page alone. All three in one snapshot: an edit
+  // committed between them would otherwise count, rank or drop entries that are gone.
+  const snapshot = sqlite ? {} : { isolationLevel: 'repeatable read' as const };
+  const { total, ranked, rows } = await knex.transaction(async (trx) => {
+    const total = Number((await base.clone().transacting(trx).count({ n: '*' }).first())?.n ?? 0);
+    if (!total || query.page.limit === 0) return { total, ranked: [], rows: [] };
+    const ranked: any[] = await base
+      .clone()
+      .transacting(trx)
+      .select('e.id', knex.raw('? as rank', [rank]), knex.raw('? as title_hit', [titleHit]))
+      .orderBy([{ column: 'title_hit', order: 'desc' }, { column: 'rank', order: 'desc' }, { column: 'e.type' }, { column: 'e.slug' }])
+      .offset(query.page.offset)
+      .limit(query.page.limit);
+    const rows = await trx('search_entries')
+      .select('id', 'type', 'document_id', 'slug', 'title', 'texts', 'start_date', 'end_date')
+      .whereIn('id', ranked.map((row) => row.id));
+    return { total, ranked, rows };
+  }, snapshot);
+  if (!ranked.length) return { total, hits: [] };
   const byId = new Map(rows.map((row: any) => [Number(row.id), row]));
   return {
     total,
