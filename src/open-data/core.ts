@@ -74,8 +74,11 @@ export function csvColumns(
   const isList = (attribute: Attribute) => attribute.type === 'relation' || attribute.type === 'media';
   const listOf = (attribute: Attribute, value: unknown): string[] =>
     attribute.type === 'relation' ? many(value).map((related) => related.slug) : many(value).map((file) => absolute(file.url));
+  // Times as HH:MM:SS whatever the engine gives (SQLite keeps milliseconds, PostgreSQL does not).
+  const plain = (attribute: Attribute, value: unknown): string =>
+    attribute.type === 'time' && typeof value === 'string' ? value.slice(0, 8) : scalar(value);
   const cell = (attribute: Attribute, value: unknown, separator = LIST_SEPARATOR): string =>
-    isList(attribute) ? joined(listOf(attribute, value), separator) : scalar(value);
+    isList(attribute) ? joined(listOf(attribute, value), separator) : plain(attribute, value);
   for (const [name, attribute] of Object.entries(attributes)) {
     if (!isColumn(name, attribute, publicTargets)) continue;
     if (attribute.type !== 'component') {
@@ -85,7 +88,7 @@ export function csvColumns(
     for (const [field, inner] of Object.entries(components[String(attribute.component)] ?? {})) {
       if (!isColumn(field, inner, publicTargets)) continue;
       const read = attribute.repeatable
-        ? (r: Rec) => many(r[name]).map((item) => (isList(inner) ? cell(inner, item[field], ITEM_VALUE_SEPARATOR) : escaped(scalar(item[field])))).join(LIST_SEPARATOR)
+        ? (r: Rec) => many(r[name]).map((item) => (isList(inner) ? cell(inner, item[field], ITEM_VALUE_SEPARATOR) : escaped(plain(inner, item[field])))).join(LIST_SEPARATOR)
         : (r: Rec) => cell(inner, r[name]?.[field]);
       columns.push({ name: `${name}.${field}`, read });
     }

@@ -66,13 +66,13 @@ describe('CSV columns from the content model', () => {
       'event.agenda-item': { time: { type: 'time' }, title: { type: 'string' }, speakers: { type: 'relation', target: 'api::theme.theme' } },
     };
     const agenda = [
-      { time: '09:00', title: 'Registrazione; caffè', speakers: [] },
+      { time: '09:00:00.000', title: 'Registrazione; caffè', speakers: [] },
       { time: null, title: 'Tavolo | rete', speakers: [{ slug: 'anna' }, { slug: 'luca' }] },
-      { time: '11:30', title: 'C:\\chiusura', speakers: [{ slug: 'sara' }] },
+      { time: '11:30:00', title: 'C:\\chiusura', speakers: [{ slug: 'sara' }] },
     ];
     const agendaColumns = csvColumns(agendaModel, agendaItem, PUBLIC, ctx);
     const [row] = parse(csvHeader(agendaColumns) + csvRow(agendaColumns, { documentId: 'e', locale: 'it', agenda }), { columns: true });
-    expect(row['agenda.time']).toBe('09:00;;11:30');
+    expect(row['agenda.time']).toBe('09:00:00;;11:30:00');
     expect(row['agenda.title']).toBe('Registrazione\\; caffè;Tavolo \\| rete;C:\\\\chiusura');
     expect(row['agenda.speakers']).toBe(';anna|luca;sara');
     // What docs/open-data.md tells a reader: a backslash keeps the next character, an unescaped ';' ends an entry.
