@@ -22,6 +22,11 @@ async function connectInspector(output) {
     if (message.error) call.reject(new Error(`${call.method}: ${message.error.message}`));
     else call.resolve(message.result);
   });
+  // A node that dies must not leave the soak waiting for an answer.
+  socket.on('close', () => {
+    for (const call of pending.values()) call.reject(new Error(`${call.method}: the node's inspector closed`));
+    pending.clear();
+  });
   const send = (method, params = {}) =>
     new Promise((resolve, reject) => {
       nextId += 1;
