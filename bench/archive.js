@@ -68,14 +68,14 @@ async function main() {
   await compileStrapi({ appDir });
   const file = path.join(os.tmpdir(), `kb-bench-${process.pid}.tar.gz`);
   const quiet = { log: () => undefined };
-  const archive = () => require(path.join(distDir, 'src', 'archive'));
+  const archive = () => require(path.join(distDir, 'src', 'publishing/archive'));
   const source = await createDatabase(engine);
   const target = await createDatabase(engine);
   try {
     const exported = await withInstance(source, true, async (app) => {
       log(`${engine}: seed and ${practices} synthetic practices…`);
-      await require(path.join(distDir, 'src', 'synthetic')).seedSyntheticContent(app, { practices, ...quiet });
-      await require(path.join(distDir, 'src', 'search')).rebuildSearchIndex(app, quiet);
+      await require(path.join(distDir, 'src', 'publishing/synthetic')).seedSyntheticContent(app, { practices, ...quiet });
+      await require(path.join(distDir, 'src', 'public-api/search')).rebuildSearchIndex(app, quiet);
       return measured('export', () => archive().exportArchive(app, file, quiet));
     });
     const versions = Object.values(exported.result.counts).reduce((sum, count) => sum + count.versions, 0);

@@ -1,5 +1,5 @@
-import { previewUrl } from '../src/preview';
-import { secret } from '../src/secrets';
+import { previewUrl } from '../src/editorial/preview';
+import { secret } from '../src/edge/secrets';
 
 export default ({ env }) => ({
   auth: { secret: secret(env, 'ADMIN_JWT_SECRET') },
@@ -10,6 +10,6 @@ export default ({ env }) => ({
   flags: { nps: false, promoteEE: false },
   // API-only nodes (behind a load balancer, or in tests) may leave the admin panel to other nodes.
   serveAdminPanel: env.bool('SERVE_ADMIN_PANEL', true),
-  // "Open preview" in the edit view: the record as a partner site gets it (src/preview).
+  // "Open preview" in the edit view: the record as a partner site gets it (src/editorial/preview).
   preview: { enabled: true, config: { handler: previewUrl } },
 });

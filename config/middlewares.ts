@@ -1,5 +1,5 @@
-import { corsConfig } from '../src/cors';
-import { DEFAULT_MAX_UPLOAD_BYTES } from '../src/uploads/core';
+import { corsConfig } from '../src/edge/cors';
+import { DEFAULT_MAX_UPLOAD_BYTES } from '../src/edge/uploads/core';
 
 export default ({ env }) => [
   // The client's address from trusted proxies, before anything logs or counts it.

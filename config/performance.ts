@@ -3,9 +3,9 @@
  * what they bring (scenario e: stock GraphQL on the same data).
  */
 export default ({ env }) => ({
-  // Relations, media and components of GraphQL lists loaded with the page (src/batched-relations).
+  // Relations, media and components of GraphQL lists loaded with the page (src/public-api/batched-relations).
   batchRelations: env.bool('GRAPHQL_BATCH_RELATIONS', true),
-  // Anonymous GraphQL reads answered from a cache invalidated by every write (src/response-cache).
+  // Anonymous GraphQL reads answered from a cache invalidated by every write (src/edge/response-cache).
   responseCache: {
     enabled: env.bool('RESPONSE_CACHE', true),
     // In-process memory for kept answers (least recently used go first).

@@ -1,10 +1,10 @@
-import { secret } from '../src/secrets';
-import { httpStatusPlugin } from '../src/graphql-errors';
-import { queryLimitsPlugin } from '../src/query-limits';
-import { QUERY_LIMIT_DEFAULTS as LIMITS } from '../src/query-limits/core';
-import { graphqlLandingPage } from '../src/graphql-ide';
-import { maskedErrorsPlugin } from '../src/request-id';
-import { ALLOWED_MIME_TYPES, DEFAULT_MAX_UPLOAD_BYTES } from '../src/uploads/core';
+import { secret } from '../src/edge/secrets';
+import { httpStatusPlugin } from '../src/public-api/graphql-errors';
+import { queryLimitsPlugin } from '../src/edge/query-limits';
+import { QUERY_LIMIT_DEFAULTS as LIMITS } from '../src/edge/query-limits/core';
+import { graphqlLandingPage } from '../src/public-api/graphql-ide';
+import { maskedErrorsPlugin } from '../src/edge/request-id';
+import { ALLOWED_MIME_TYPES, DEFAULT_MAX_UPLOAD_BYTES } from '../src/edge/uploads/core';
 
 const MAX_LIMIT = 100;
 const DEFAULT_LIMIT = 25;
@@ -46,7 +46,7 @@ export default ({ env }) => ({
         parseOptions: { maxTokens: env.int('GRAPHQL_MAX_TOKENS', LIMITS.maxTokens) },
         // Request body limit of the GraphQL route.
         bodyParserConfig: { jsonLimit: env('GRAPHQL_MAX_BODY', '64kb'), formLimit: '64kb', textLimit: '64kb' },
-        // CORS is strapi::cors's job for every route (config/middlewares.ts, src/cors).
+        // CORS is strapi::cors's job for every route (config/middlewares.ts, src/edge/cors).
         cors: false,
         plugins: [
           httpStatusPlugin,

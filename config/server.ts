@@ -1,5 +1,5 @@
-import { secretList } from '../src/secrets';
-import { parseTrustedProxies } from '../src/rate-limit/client-ip';
+import { secretList } from '../src/edge/secrets';
+import { parseTrustedProxies } from '../src/edge/rate-limit/client-ip';
 
 export default ({ env }) => {
   // TRUSTED_PROXIES: proxy hops ("1") or proxy addresses / CIDR ranges; TRUST_PROXY=true means one hop.

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Zero-touch set-up: on a developer's first run, write fresh random secrets into .env.
 // The variables come from the "secrets" section of .env.example, so that file stays the one list.
-// Production never gets generated secrets: the server then refuses to start (src/secrets).
+// Production never gets generated secrets: the server then refuses to start (src/edge/secrets).
 const fs = require('fs');
 const path = require('path');
 const crypto = require('crypto');

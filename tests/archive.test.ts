@@ -12,14 +12,14 @@ import sharp from 'sharp';
 import * as tar from 'tar';
 import { testEngine } from './helpers/database';
 import { startKnowledgeBase, type KnowledgeBase } from './helpers/strapi';
-import { CONSENT_REQUIRED } from '../src/consent/core';
-import { sha256 } from '../src/archive/core';
+import { CONSENT_REQUIRED } from '../src/editorial/consent/core';
+import { sha256 } from '../src/publishing/archive/core';
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { createDatabase } = require('../scripts/lib/databases');
 
 const appDir = path.resolve(__dirname, '..');
-const archive = () => require(path.join(appDir, 'dist/src/archive'));
+const archive = () => require(path.join(appDir, 'dist/src/publishing/archive'));
 const quiet = { log: () => undefined };
 const PRACTICE = 'api::good-practice.good-practice';
 const PERSON = 'api::person.person';

@@ -6,7 +6,7 @@ import path from 'path';
 import { startKnowledgeBase, type KnowledgeBase } from './helpers/strapi';
 
 const appDir = path.resolve(__dirname, '..');
-const synthetic = () => require(path.join(appDir, 'dist/src/synthetic'));
+const synthetic = () => require(path.join(appDir, 'dist/src/publishing/synthetic'));
 const quiet = { log: () => undefined };
 
 const LIST = `query List($pageSize: Int!) {
@@ -82,7 +82,7 @@ describe('batched relations in GraphQL lists', () => {
     expect(fifty.body.data.goodPractices.every((p: any) => p.themes.length && p.territories.length && p.leadOrganization)).toBe(true);
     expect(fifty.sql.length).toBe(five.sql.length);
     // Besides the reads: the transaction around them (on PostgreSQL at REPEATABLE READ, one
-    // snapshot: src/read-snapshot) and users-permissions' lookup of the public role.
+    // snapshot: src/public-api/read-snapshot) and users-permissions' lookup of the public role.
     const reads = fifty.sql.filter((sql) => !/^(BEGIN|COMMIT|SET TRANSACTION)/i.test(sql) && !/up_permissions/.test(sql));
     expect(fifty.sql.length - reads.length).toBeLessThanOrEqual(4);
     expect(reads.length).toBeLessThanOrEqual(1 + 4);

@@ -10,9 +10,9 @@ import path from 'path';
 import jsonld from 'jsonld';
 import { parse } from 'csv-parse/sync';
 import { startKnowledgeBase, type KnowledgeBase } from './helpers/strapi';
-import { documentLoader } from '../src/json-ld/linked-data';
-import { PAGE_SIZE } from '../src/open-data';
-import { seedSyntheticContent } from '../src/synthetic';
+import { documentLoader } from '../src/public-api/json-ld/linked-data';
+import { PAGE_SIZE } from '../src/publishing/open-data';
+import { seedSyntheticContent } from '../src/publishing/synthetic';
 
 const PUBLIC_URL = 'https://kb.example.org';
 const GP = 'api::good-practice.good-practice';

@@ -1,7 +1,7 @@
 /**
  * Reads while editors publish: a record read together with its relations and components is one
  * consistent version, never a page record whose components a concurrent publication already
- * replaced (src/read-snapshot; the soak found it on PostgreSQL).
+ * replaced (src/public-api/read-snapshot; the soak found it on PostgreSQL).
  */
 import { startKnowledgeBase, type KnowledgeBase } from './helpers/strapi';
 import { testEngine } from './helpers/database';

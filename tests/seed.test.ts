@@ -1,10 +1,10 @@
 /** The seed: loaded into an empty database at start, idempotent, switchable off. */
 import path from 'path';
 import { startKnowledgeBase, type KnowledgeBase } from './helpers/strapi';
-import { PUBLIC_UIDS } from '../src/public-access/core';
+import { PUBLIC_UIDS } from '../src/content/model/core';
 
 const appDir = path.resolve(__dirname, '..');
-const seedModule = () => require(path.join(appDir, 'dist/src/seed'));
+const seedModule = () => require(path.join(appDir, 'dist/src/publishing/seed'));
 
 async function snapshot(kb: KnowledgeBase) {
   const rows: Record<string, unknown> = {};

@@ -11,7 +11,7 @@ import { pathToFileURL } from 'url';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, screenshot, watchOutsideRequests } from './helpers/browser';
 import { startKnowledgeBase, type KnowledgeBase } from './helpers/strapi';
-import { writeSnapshot } from '../src/snapshot';
+import { writeSnapshot } from '../src/publishing/snapshot';
 
 const PUBLIC_URL = 'https://kb.example.org';
 const GP = 'api::good-practice.good-practice';

@@ -5,7 +5,6 @@
  */
 import path from 'path';
 import { startKnowledgeBase, type KnowledgeBase } from './helpers/strapi';
-import { PUBLIC_UIDS } from '../src/public-access/core';
 import {
   SYNTHETIC_PREFIX,
   SYNTHETIC_SOURCE,
@@ -13,11 +12,12 @@ import {
   practiceSlug,
   syntheticCatalog,
   syntheticPractice,
-  type Locale,
-} from '../src/synthetic/core';
+} from '../src/publishing/synthetic/core';
+import { PUBLIC_UIDS } from '../src/content/model/core';
+import type { Locale } from '../src/content/locales/core';
 
 const appDir = path.resolve(__dirname, '..');
-const synthetic = () => require(path.join(appDir, 'dist/src/synthetic'));
+const synthetic = () => require(path.join(appDir, 'dist/src/publishing/synthetic'));
 const PRACTICE = 'api::good-practice.good-practice';
 const SEED = 7;
 const quiet = { log: () => undefined };

@@ -1,5 +1,5 @@
 /**
- * The full-text search index (src/search): one row per published document and locale, its
+ * The full-text search index (src/public-api/search): one row per published document and locale, its
  * facets, and the engine's own full-text structure: an FTS5 table kept in step by triggers on
  * SQLite, a weighted tsvector with a GIN index on PostgreSQL. Derived data: it is filled at
  * start-up when empty and rebuilt by `npm run search:reindex`.

@@ -1,5 +1,5 @@
 /**
- * The response cache's generation (src/response-cache) when nodes share no Redis: one row whose
+ * The response cache's generation (src/edge/response-cache) when nodes share no Redis: one row whose
  * number every write to published content raises, read by every node before it answers from
  * its cache, so that an edit on one node is never answered stale by another.
  * Self-contained on purpose: a migration must keep meaning what it meant when it was written.

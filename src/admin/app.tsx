@@ -1,7 +1,7 @@
 import type { StrapiApp } from '@strapi/strapi/admin';
 import fieldGuide from '../../data/admin/fields.json';
 import strapiItalian from '../../data/admin/strapi-it.json';
-import { adminTranslations, englishTexts, layoutInLanguage, type EditViewLayout, type FieldGuide } from '../admin-fields/core';
+import { adminTranslations, englishTexts, layoutInLanguage, type EditViewLayout, type FieldGuide } from '../editorial/field-guide/core';
 
 const guide = fieldGuide as unknown as FieldGuide;
 const english = englishTexts(guide);

@@ -1,4 +1,4 @@
-import { clientIp, parseTrustedProxies } from '../rate-limit/client-ip';
+import { clientIp, parseTrustedProxies } from '../edge/rate-limit/client-ip';
 
 /**
  * Sets the request's client address (ctx.request.ip) from X-Forwarded-For as far as

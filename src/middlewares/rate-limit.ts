@@ -1,8 +1,8 @@
-import { apiTokenIds, rateLimitStore, rateLimitsFromEnv } from '../rate-limit';
-import { bearerToken, decide, isRateLimitedPath, rateLimitedBody, rateLimitedMessage, type Decision } from '../rate-limit/core';
+import { apiTokenIds, rateLimitStore, rateLimitsFromEnv } from '../edge/rate-limit';
+import { bearerToken, decide, isRateLimitedPath, rateLimitedBody, rateLimitedMessage, type Decision } from '../edge/rate-limit/core';
 
 /**
- * Rate limiting of the public API (src/rate-limit): per client address, or per API token with a
+ * Rate limiting of the public API (src/edge/rate-limit): per client address, or per API token with a
  * higher limit. Runs before the response cache: a cached answer is cheap but still counts.
  */
 export default (_config: unknown, { strapi }: { strapi: any }) => {

@@ -1,5 +1,5 @@
 import { errors } from '@strapi/utils';
-import { internalErrorBody, isClientError, requestIdFrom } from '../request-id/core';
+import { internalErrorBody, isClientError, requestIdFrom } from '../edge/request-id/core';
 
 const CLIENT_ERRORS = [errors.ApplicationError, errors.HttpError];
 
@@ -7,7 +7,7 @@ const CLIENT_ERRORS = [errors.ApplicationError, errors.HttpError];
  * Gives every request an id (the caller's X-Request-Id if it is sane, else a new one), returns it
  * in X-Request-Id, and answers an internal error with a generic 500 carrying that id after
  * logging the error with it. Sits right after strapi::errors, which formats the errors clients
- * caused; GraphQL errors are masked by the Apollo plugin in src/request-id.
+ * caused; GraphQL errors are masked by the Apollo plugin in src/edge/request-id.
  */
 export default (_config: unknown, { strapi }: { strapi: any }) => async (ctx: any, next: () => Promise<void>) => {
   const requestId = requestIdFrom(ctx.get('x-request-id') || undefined);

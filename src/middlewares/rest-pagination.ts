@@ -1,5 +1,5 @@
 import { errors } from '@strapi/utils';
-import { paginationFromQuery, paginationProblem } from '../query-limits/core';
+import { paginationFromQuery, paginationProblem } from '../edge/query-limits/core';
 
 /** REST twin of the GraphQL pagination check: bad pagination is a 400, not a silent clamp. */
 export default (_config: unknown, { strapi }: { strapi: any }) => {

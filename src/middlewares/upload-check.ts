@@ -1,6 +1,6 @@
 import { open, rm } from 'fs/promises';
 import { errors } from '@strapi/utils';
-import { HEAD_BYTES, uploadProblem } from '../uploads/core';
+import { HEAD_BYTES, uploadProblem } from '../edge/uploads/core';
 
 async function head(path: string): Promise<Buffer> {
   const file = await open(path, 'r');
@@ -17,7 +17,7 @@ async function head(path: string): Promise<Buffer> {
  * Every file uploaded to this server, by any route (the admin's media library, the content
  * API's /api/upload), is checked after strapi::body has received it and before the upload
  * plugin stores it: allowed type, and extension, declared type and content agreeing
- * (src/uploads/core). The upload plugin's own `security.allowedTypes` is a second gate.
+ * (src/edge/uploads/core). The upload plugin's own `security.allowedTypes` is a second gate.
  */
 export default () => async (ctx: any, next: () => Promise<void>) => {
   const received = ctx.request.files ? Object.values(ctx.request.files).flat() : [];

@@ -1,11 +1,12 @@
 /** Pure cores of rate limiting, client addresses, CORS, request ids, uploads and query checks. */
-import { clientIp, parseTrustedProxies } from '../../src/rate-limit/client-ip';
-import { bearerToken, decide, isRateLimitedPath, rateLimitedBody, WindowCounter } from '../../src/rate-limit/core';
-import { rateLimitsFromEnv } from '../../src/rate-limit';
-import { corsOrigins, isAnonymousRead } from '../../src/cors/core';
-import { isClientError, maskGraphqlErrors, requestIdFrom } from '../../src/request-id/core';
-import { uploadProblem } from '../../src/uploads/core';
-import { checkFields, checkFilters, checkPopulate, QueryProblem, type Attributes } from '../../src/query-params/core';
+import { clientIp, parseTrustedProxies } from '../../src/edge/rate-limit/client-ip';
+import { bearerToken, decide, isRateLimitedPath, rateLimitedBody, WindowCounter } from '../../src/edge/rate-limit/core';
+import { rateLimitsFromEnv } from '../../src/edge/rate-limit';
+import { corsOrigins, isAnonymousRead } from '../../src/edge/cors/core';
+import { isClientError, maskGraphqlErrors, requestIdFrom } from '../../src/edge/request-id/core';
+import { uploadProblem } from '../../src/edge/uploads/core';
+import { checkFields, checkFilters, checkPopulate, QueryProblem } from '../../src/edge/query-params/core';
+import type { Attributes } from '../../src/content/model/core';
 
 describe('client address', () => {
   test('without trusted proxies X-Forwarded-For is ignored', () => {

@@ -1,5 +1,5 @@
 /** The dashboard's pure core: outcome figures, theme counts, the locale they are computed in. */
-import { figuresLocale, outcomeFigures, themeCounts, weakestQualifier, type OutcomeRecord } from '../../src/aggregates/core';
+import { figuresLocale, outcomeFigures, themeCounts, weakestQualifier, type OutcomeRecord } from '../../src/public-api/aggregates/core';
 
 const project = (slug: string) => ({ documentId: `p-${slug}`, slug });
 const territory = (slug: string) => ({ documentId: `t-${slug}`, slug });

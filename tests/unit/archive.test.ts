@@ -24,8 +24,8 @@ import {
   type Line,
   type Manifest,
   type UpgradeStep,
-} from '../../src/archive/core';
-import { CONSENT_REQUIRED } from '../../src/consent/core';
+} from '../../src/publishing/archive/core';
+import { CONSENT_REQUIRED } from '../../src/editorial/consent/core';
 
 const components: Record<string, Attributes> = {
   'shared.source': { title: { type: 'string' }, date: { type: 'date' } },

@@ -1,6 +1,6 @@
 import { parse, type FragmentDefinitionNode, type OperationDefinitionNode } from 'graphql';
-import type { Model } from '../../src/content-model/core';
-import { markLoaded, nodesSelection, populateFor, preloadPlan } from '../../src/batched-relations/core';
+import type { Model } from '../../src/content/model/core';
+import { markLoaded, nodesSelection, populateFor, preloadPlan } from '../../src/public-api/batched-relations/core';
 
 const models: Record<string, Model> = {
   practice: {

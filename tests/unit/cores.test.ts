@@ -1,10 +1,11 @@
 /** Pure cores: no Strapi, no database. */
-import { dateRangeErrors, touchedRangeFields } from '../../src/validation/core';
-import { httpStatusForErrors } from '../../src/graphql-errors/core';
-import { paginationFromQuery, paginationProblem } from '../../src/query-limits/core';
-import { isPublicCaller, publicRead, publicReadActions, PUBLIC_UIDS } from '../../src/public-access/core';
-import { MissingSecretError, secret, secretList } from '../../src/secrets';
-import { OutageBreaker, isDatabaseUnavailable } from '../../src/health/core';
+import { dateRangeErrors, touchedRangeFields } from '../../src/editorial/validation/core';
+import { httpStatusForErrors } from '../../src/public-api/graphql-errors/core';
+import { paginationFromQuery, paginationProblem } from '../../src/edge/query-limits/core';
+import { isPublicCaller, publicRead, publicReadActions } from '../../src/public-api/public-access/core';
+import { MissingSecretError, secret, secretList } from '../../src/edge/secrets';
+import { OutageBreaker, isDatabaseUnavailable } from '../../src/edge/health/core';
+import { PUBLIC_UIDS } from '../../src/content/model/core';
 
 describe('date ranges', () => {
   const attributes = { startDate: {}, endDate: {}, periodStart: {}, periodEnd: {} };

@@ -1,15 +1,15 @@
 /** Pure cores of the editorial workflow: no Strapi, no database. */
 import fs from 'fs';
 import path from 'path';
-import { adminTranslations, englishTexts, fieldTexts, guidedConfiguration, layoutInLanguage, type FieldGuide, type ViewConfiguration } from '../../src/admin-fields/core';
-import { EDITOR, REVIEWER, isReviewer, rolePermissions } from '../../src/admin-roles/core';
-import { curationChangeRefusal, publishRefusal, REVIEWERS_ONLY, sameNote } from '../../src/curation/core';
-import { comparedFields, conflictMessage, fingerprints, remember, resolve, yourVersion } from '../../src/edit-conflicts/core';
-import { FirstAdminConfigError, firstAdminFromEnv } from '../../src/first-admin/core';
-import { draftUrl, previewKey, publishedUrl, verifyDraftUrl, PREVIEW_LIFETIME_MS } from '../../src/preview/core';
-import type { Attributes } from '../../src/content-model/core';
-import { emptyRequiredFields, pathLabel, requiredFieldsMessage } from '../../src/required-fields/core';
-import { SLUG_CHANGE_REFUSED, sharedSlug } from '../../src/shared-slug/core';
+import { adminTranslations, englishTexts, fieldTexts, guidedConfiguration, layoutInLanguage, type FieldGuide, type ViewConfiguration } from '../../src/editorial/field-guide/core';
+import { EDITOR, REVIEWER, isReviewer, rolePermissions } from '../../src/editorial/roles/core';
+import { curationChangeRefusal, publishRefusal, REVIEWERS_ONLY, sameNote } from '../../src/editorial/curation/core';
+import { comparedFields, conflictMessage, fingerprints, remember, resolve, yourVersion } from '../../src/editorial/edit-conflicts/core';
+import { FirstAdminConfigError, firstAdminFromEnv } from '../../src/editorial/first-admin/core';
+import { draftUrl, previewKey, publishedUrl, verifyDraftUrl, PREVIEW_LIFETIME_MS } from '../../src/editorial/preview/core';
+import type { Attributes } from '../../src/content/model/core';
+import { emptyRequiredFields, pathLabel, requiredFieldsMessage } from '../../src/editorial/required-fields/core';
+import { SLUG_CHANGE_REFUSED, sharedSlug } from '../../src/editorial/shared-slug/core';
 
 const root = path.resolve(__dirname, '../..');
 const readJson = (file: string) => JSON.parse(fs.readFileSync(file, 'utf8'));

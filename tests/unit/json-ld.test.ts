@@ -5,12 +5,12 @@
  */
 import fs from 'fs';
 import path from 'path';
-import { readSeedFiles } from '../../src/seed';
-import { contentTypeUid, documentData, type Schemas } from '../../src/seed/core';
-import { JSON_LD_TYPES, agendaStart, licenseUrl, prune, recordIri, toJsonLd, type JsonLdUid, type RecordKind } from '../../src/json-ld/core';
-import { PUBLIC_UIDS } from '../../src/public-access/core';
-import { SCHEMA_ORG_CONTEXT, documentLoader, expandJsonLd } from '../../src/json-ld/linked-data';
+import { readSeedFiles } from '../../src/publishing/seed';
+import { contentTypeUid, documentData, type Schemas } from '../../src/publishing/seed/core';
+import { JSON_LD_TYPES, agendaStart, licenseUrl, prune, recordIri, toJsonLd, type JsonLdUid, type RecordKind } from '../../src/public-api/json-ld/core';
+import { SCHEMA_ORG_CONTEXT, documentLoader, expandJsonLd } from '../../src/public-api/json-ld/linked-data';
 import jsonld from 'jsonld';
+import { PUBLIC_UIDS } from '../../src/content/model/core';
 
 const root = path.resolve(__dirname, '../..');
 const readJson = (...parts: string[]) => JSON.parse(fs.readFileSync(path.join(root, ...parts), 'utf8'));

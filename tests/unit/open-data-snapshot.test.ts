@@ -1,4 +1,4 @@
-import { escapeHtml, recordPage, recordSections, scriptJson, searchEntry, SEARCH_SUMMARY, type Model } from '../../src/snapshot/core';
+import { escapeHtml, recordPage, recordSections, scriptJson, searchEntry, SEARCH_SUMMARY, type Model } from '../../src/publishing/snapshot/core';
 
 const model: Model = {
   title: { type: 'string' },

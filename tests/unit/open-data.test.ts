@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
-import type { Attributes } from '../../src/content-model/core';
-import { csvColumns, csvHeader, csvLine, csvPopulate, csvRow, distributionLicence, graphNode } from '../../src/open-data/core';
+import type { Attributes } from '../../src/content/model/core';
+import { csvColumns, csvHeader, csvLine, csvPopulate, csvRow, distributionLicence, graphNode } from '../../src/publishing/open-data/core';
 
 const PUBLIC = new Set(['api::theme.theme', 'api::project.project']);
 const ctx = { baseUrl: 'https://kb.example.org', iri: (r: any) => `https://kb.example.org/api/things/${r.documentId}` };

@@ -1,9 +1,9 @@
-/** The cost model of src/query-limits/analysis, on the committed public schema (pure, no server). */
+/** The cost model of src/edge/query-limits/analysis, on the committed public schema (pure, no server). */
 import fs from 'fs';
 import path from 'path';
 import { buildSchema, parse, type OperationDefinitionNode } from 'graphql';
-import { analyzeOperation } from '../../src/query-limits/analysis';
-import { QUERY_LIMIT_DEFAULTS } from '../../src/query-limits/core';
+import { analyzeOperation } from '../../src/edge/query-limits/analysis';
+import { QUERY_LIMIT_DEFAULTS } from '../../src/edge/query-limits/core';
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { documentedQueries } = require('../../scripts/lib/documented-queries');
 

@@ -1,4 +1,4 @@
-import { MemoryStore, cacheKey, canonicalJson, etagOf, graphqlRead, isKeepable, matchesEtag } from '../../src/response-cache/core';
+import { MemoryStore, cacheKey, canonicalJson, etagOf, graphqlRead, isKeepable, matchesEtag } from '../../src/edge/response-cache/core';
 
 describe('response cache core', () => {
   test('reads a GraphQL request from a POST body or a GET query string, and nothing else', () => {

@@ -1,8 +1,8 @@
-/** The pure core of src/search: analysis, query plans, engine expressions, snippets, filters. */
+/** The pure core of src/public-api/search: analysis, query plans, engine expressions, snippets, filters. */
 import fs from 'fs';
 import path from 'path';
-import { terms, tokenize } from '../../src/search/analysis';
-import { SearchInputError, entryFor, fts5Expression, planQuery, score, searchPage, snippet, territoriesWithin, tsqueryText, type Thesaurus } from '../../src/search/core';
+import { terms, tokenize } from '../../src/public-api/search/analysis';
+import { SearchInputError, entryFor, fts5Expression, planQuery, score, searchPage, snippet, territoriesWithin, tsqueryText, type Thesaurus } from '../../src/public-api/search/core';
 
 const thesaurus: Thesaurus = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../data/search/thesaurus.json'), 'utf8'));
 

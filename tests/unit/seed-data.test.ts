@@ -1,8 +1,8 @@
 /** The seed files themselves: complete in both locales, consistent with the content model. */
 import fs from 'fs';
 import path from 'path';
-import { readSeedFiles } from '../../src/seed';
-import { SEED_LOCALES, contentTypeUid, documentData, orderSeedFiles, type Schemas } from '../../src/seed/core';
+import { readSeedFiles } from '../../src/publishing/seed';
+import { SEED_LOCALES, contentTypeUid, documentData, orderSeedFiles, type Schemas } from '../../src/publishing/seed/core';
 
 const root = path.resolve(__dirname, '../..');
 const schemaOf = (uid: string) => {

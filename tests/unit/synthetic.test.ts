@@ -14,7 +14,7 @@ import {
   syntheticCatalog,
   syntheticPractice,
   type SyntheticDocument,
-} from '../../src/synthetic/core';
+} from '../../src/publishing/synthetic/core';
 
 const root = path.resolve(__dirname, '../..');
 const readJson = (file: string) => JSON.parse(fs.readFileSync(path.join(root, file), 'utf8'));

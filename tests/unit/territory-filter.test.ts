@@ -1,6 +1,6 @@
 /** The territory filter's pure core: the `within` rewrite and the fields it applies to. */
-import { withComponents, type Model } from '../../src/content-model/core';
-import { expandWithin, filteredFields, withinConditions } from '../../src/territory-filter/core';
+import { withComponents, type Model } from '../../src/content/model/core';
+import { expandWithin, filteredFields, withinConditions } from '../../src/public-api/territory-filter/core';
 
 describe('within', () => {
   const within = (slug: string) => ({ or: withinConditions(slug, 4) });

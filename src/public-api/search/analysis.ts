@@ -1,0 +1,79 @@
+/**
+ * Text analysis shared by the index and the queries, so both engines see the same terms:
+ * words are lower-cased, accents folded (perché = perche), Italian and English stop words
+ * dropped and the rest reduced to their Snowball stem (formativi -> format). Pure.
+ */
+import type { Locale } from '../../content/locales/core';
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const snowball = require('snowball-stemmers');
+
+
+const STEMMERS: Record<Locale, { stem: (word: string) => string }> = {
+  it: snowball.newStemmer('italian'),
+  en: snowball.newStemmer('english'),
+};
+
+// Short, high-frequency words only: anything that carries meaning in this domain stays searchable.
+const STOP_WORDS: Record<Locale, Set<string>> = {
+  it: new Set(
+    ('a ad ai al alla alle allo agli anche che chi ci come con cui da dai dal dalla dalle dagli degli dei del della delle dello di e ed gli ha hanno ho i il in la le lo loro ma ne negli nei nel nella nelle nello non o per piu se si sia sono su sua sue sui sul sulla sulle suo suoi tra fra un una uno essere stato questo questa questi queste quello quella').split(' ')
+  ),
+  en: new Set(
+    ('a an and are as at be by for from has have in into is it its of on or that the their this to was were which who will with').split(' ')
+  ),
+};
+
+export interface Token {
+  /** The word as it appears in the text. */
+  word: string;
+  start: number;
+  end: number;
+  /** Lower-case, accent-free form. */
+  folded: string;
+  /** The stem used for matching; empty for stop words. */
+  term: string;
+}
+
+export const fold = (text: string): string => text.normalize('NFD').replace(/\p{M}+/gu, '').toLowerCase();
+
+const WORD = /[\p{L}\p{N}]+/gu;
+
+/** Every word of the text with its position and its term (empty for stop words). */
+export function tokenize(text: string, locale: Locale): Token[] {
+  const tokens: Token[] = [];
+  for (const match of text.matchAll(WORD)) {
+    const { folded, term } = analyse(match[0], locale);
+    tokens.push({ word: match[0], start: match.index!, end: match.index! + match[0].length, folded, term });
+  }
+  return tokens;
+}
+
+/** The stem of one folded word; numbers and very short words are kept as they are. */
+export function stem(folded: string, locale: Locale): string {
+  if (folded.length <= 2 || /^\p{N}+$/u.test(folded)) return folded;
+  return STEMMERS[locale].stem(folded);
+}
+
+// Analysis dominates indexing time and a knowledge base has a small vocabulary: remember each
+// word's analysis (bounded, so that odd input cannot grow it without end).
+const ANALYSED: Record<Locale, Map<string, { folded: string; term: string }>> = { it: new Map(), en: new Map() };
+const ANALYSED_SIZE = 200_000;
+
+function analyse(word: string, locale: Locale): { folded: string; term: string } {
+  const cache = ANALYSED[locale];
+  let analysed = cache.get(word);
+  if (!analysed) {
+    if (cache.size >= ANALYSED_SIZE) cache.clear();
+    const folded = fold(word);
+    analysed = { folded, term: STOP_WORDS[locale].has(folded) ? '' : stem(folded, locale) };
+    cache.set(word, analysed);
+  }
+  return analysed;
+}
+
+/** The searchable terms of a text, space-separated: what the engines index. */
+export const terms = (text: string, locale: Locale): string =>
+  tokenize(text, locale)
+    .map((token) => token.term)
+    .filter(Boolean)
+    .join(' ');

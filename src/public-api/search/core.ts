@@ -1,0 +1,302 @@
+/**
+ * Full-text search over the published knowledge: what gets indexed for each type, how a
+ * partner's query becomes terms, how hits are scored and how the snippet is cut. Pure: the
+ * engines (SQLite FTS5, PostgreSQL tsvector) only store and match the terms made here, so both
+ * find exactly the same records.
+ */
+import { fold, stem, terms, tokenize } from './analysis';
+import type { Locale } from '../../content/locales/core';
+import type { Attributes } from '../../content/model/core';
+
+export type SearchTypeName = 'good-practice' | 'training' | 'thematic-table' | 'outcome' | 'event';
+export type FacetKind = 'theme' | 'territory' | 'project' | 'organization' | 'event' | 'target-group' | 'status';
+
+interface SearchTypeConfig {
+  /** The GraphQL enum value partners pass in `types`. */
+  graphql: string;
+  /** Localized texts, in the order a reader meets them; the snippet is cut from these. */
+  texts: string[];
+  /** Relations whose names are searchable and whose ids are facets. */
+  relations: string[];
+  dates?: [string, string];
+}
+
+export const SEARCH_TYPES: Record<SearchTypeName, SearchTypeConfig> = {
+  'good-practice': {
+    graphql: 'GOOD_PRACTICE',
+    texts: ['summary', 'context', 'objectives', 'activities', 'results', 'lessonsLearned', 'transferability', 'resourcesNeeded'],
+    relations: ['themes', 'territories', 'project', 'leadOrganization', 'partnerOrganizations'],
+    dates: ['startDate', 'endDate'],
+  },
+  training: {
+    graphql: 'TRAINING',
+    texts: ['description', 'learningObjectives', 'audience'],
+    relations: ['themes', 'territory', 'project', 'organizers'],
+    dates: ['startDate', 'endDate'],
+  },
+  'thematic-table': {
+    graphql: 'THEMATIC_TABLE',
+    texts: ['scope', 'findings', 'recommendations'],
+    relations: ['themes', 'event', 'participatingOrganizations'],
+  },
+  outcome: {
+    graphql: 'OUTCOME',
+    texts: ['description', 'unit', 'evidence'],
+    relations: ['themes', 'territory', 'project'],
+    dates: ['periodStart', 'periodEnd'],
+  },
+  event: {
+    graphql: 'EVENT',
+    texts: ['description'],
+    relations: ['themes', 'territory', 'project', 'organizers'],
+    dates: ['startDate', 'endDate'],
+  },
+};
+
+export const SEARCH_TYPE_NAMES = Object.keys(SEARCH_TYPES) as SearchTypeName[];
+export const searchTypeUid = (type: SearchTypeName) => `api::${type}.${type}`;
+export const searchTypeOfUid = (uid: string): SearchTypeName | undefined =>
+  SEARCH_TYPE_NAMES.find((type) => searchTypeUid(type) === uid);
+
+/** What a related record contributes: its facet kind and the fields that name it. */
+const RELATED: Record<string, { kind: FacetKind; names: string[] }> = {
+  'api::theme.theme': { kind: 'theme', names: ['name'] },
+  'api::territory.territory': { kind: 'territory', names: ['name'] },
+  'api::project.project': { kind: 'project', names: ['acronym', 'title'] },
+  'api::organization.organization': { kind: 'organization', names: ['name', 'acronym'] },
+  'api::event.event': { kind: 'event', names: ['title'] },
+};
+
+/** The content types whose changes can alter an indexed record (through its relations). */
+export const RELATED_UIDS = Object.keys(RELATED);
+
+
+/** One populate definition per searchable type: just what the index needs. */
+export function populateFor(type: SearchTypeName, attributes: Attributes): Record<string, unknown> {
+  const populate: Record<string, unknown> = {};
+  for (const name of SEARCH_TYPES[type].relations) {
+    const related = RELATED[attributes[name].target!];
+    // An event's dates and place also date and place its thematic tables.
+    const extra = related.kind === 'event' ? ['startDate', 'endDate'] : [];
+    populate[name] = { fields: ['documentId', ...related.names, ...extra], ...(related.kind === 'event' ? { populate: { territory: { fields: ['documentId', 'name'] } } } : {}) };
+  }
+  if (type === 'good-practice') populate.targetGroups = true;
+  if (type === 'event') populate.agenda = true;
+  if (type === 'training' || type === 'event') populate.venue = true;
+  return populate;
+}
+
+export interface SearchEntry {
+  type: SearchTypeName;
+  documentId: string;
+  locale: string;
+  slug: string;
+  title: string;
+  /** The passages a snippet may come from, as [field, text]. */
+  texts: [string, string][];
+  titleTerms: string;
+  bodyTerms: string;
+  relatedTerms: string;
+  startDate: string | null;
+  endDate: string | null;
+  facets: { kind: FacetKind; value: string }[];
+}
+
+type Doc = Record<string, any>;
+const asList = (value: unknown): Doc[] => (Array.isArray(value) ? value : value ? [value as Doc] : []);
+const day = (value: unknown): string | null => (value ? String(value instanceof Date ? value.toISOString() : value).slice(0, 10) : null);
+
+/** The index entry of one published document in one locale. */
+export function entryFor(type: SearchTypeName, doc: Doc, attributes: Attributes): SearchEntry {
+  const config = SEARCH_TYPES[type];
+  const locale = doc.locale as Locale;
+  const texts: [string, string][] = config.texts.filter((field) => doc[field]).map((field) => [field, String(doc[field])]);
+  for (const item of asList(doc.agenda)) if (item.title) texts.push(['agenda', String(item.title)]);
+
+  const facets: SearchEntry['facets'] = [];
+  const related: string[] = [];
+  let startDate = config.dates ? day(doc[config.dates[0]]) : null;
+  let endDate = config.dates ? day(doc[config.dates[1]]) ?? startDate : null;
+  for (const name of config.relations) {
+    const { kind, names } = RELATED[attributes[name].target!];
+    for (const target of asList(doc[name])) {
+      facets.push({ kind, value: target.documentId });
+      related.push(...names.map((field) => target[field]).filter(Boolean));
+      if (kind === 'event') {
+        startDate ??= day(target.startDate);
+        endDate ??= day(target.endDate) ?? startDate;
+        if (target.territory) facets.push({ kind: 'territory', value: target.territory.documentId });
+      }
+    }
+  }
+  for (const venue of asList(doc.venue)) related.push(...['name', 'city'].map((field) => venue[field]).filter(Boolean));
+  for (const group of asList(doc.targetGroups)) facets.push({ kind: 'target-group', value: group.group });
+  if (doc.implementationStatus) facets.push({ kind: 'status', value: doc.implementationStatus });
+
+  return {
+    type,
+    documentId: doc.documentId,
+    locale,
+    slug: doc.slug,
+    title: doc.title,
+    texts,
+    titleTerms: terms(doc.title ?? '', locale),
+    bodyTerms: terms(texts.map(([, text]) => text).join('\n'), locale),
+    relatedTerms: terms(related.join('\n'), locale),
+    startDate,
+    endDate,
+    facets: uniqueFacets(facets),
+  };
+}
+
+const uniqueFacets = (facets: SearchEntry['facets']) =>
+  [...new Map(facets.map((facet) => [`${facet.kind}:${facet.value}`, facet])).values()];
+
+// ---------------------------------------------------------------------------------------------
+// Queries
+
+export interface Thesaurus {
+  it: { words: string[] }[];
+  en: { words: string[] }[];
+}
+
+/** One word of the query: any of its alternatives must match; the last word also as a prefix. */
+export interface QueryTerm {
+  alternatives: string[];
+  prefix: boolean;
+}
+
+export class SearchInputError extends Error {}
+
+export const MAX_QUERY_LENGTH = 200;
+export const MAX_QUERY_WORDS = 10;
+
+/** The terms a query asks for: every word must match (or one of its thesaurus alternatives). */
+export function planQuery(query: string, locale: Locale, thesaurus: Thesaurus): QueryTerm[] {
+  if (query.length > MAX_QUERY_LENGTH) throw new SearchInputError(`The search query is too long: at most ${MAX_QUERY_LENGTH} characters.`);
+  const words = tokenize(query, locale).filter((token) => token.term);
+  if (!words.length) throw new SearchInputError('The search query has no searchable words: give at least one word that is not a stop word.');
+  if (words.length > MAX_QUERY_WORDS) throw new SearchInputError(`The search query has too many words: at most ${MAX_QUERY_WORDS}.`);
+  const groups = thesaurus[locale].map((group) => group.words.map((word) => stem(fold(word), locale)));
+  const plan = words.map((word, index) => {
+    const synonyms = groups.filter((group) => group.includes(word.term)).flat();
+    return { alternatives: [...new Set([word.term, ...synonyms])], prefix: index === words.length - 1 };
+  });
+  // The same word twice adds nothing but cost.
+  return [...new Map(plan.map((term) => [JSON.stringify(term), term])).values()];
+}
+
+const matches = (term: string, plan: QueryTerm[]) =>
+  plan.some((q) => q.alternatives.some((alternative) => (q.prefix ? term.startsWith(alternative) : term === alternative)));
+
+/** SQLite FTS5 MATCH expression, optionally restricted to one column. Terms are [a-z0-9] only. */
+export function fts5Expression(plan: QueryTerm[], column?: string): string {
+  const expression = plan
+    .map((q) => `(${q.alternatives.map((alternative) => `"${alternative}"${q.prefix ? '*' : ''}`).join(' OR ')})`)
+    .join(' AND ');
+  return column ? `{${column}} : (${expression})` : expression;
+}
+
+/** PostgreSQL tsquery text (for to_tsquery('simple', ...)), optionally restricted to one weight. */
+export function tsqueryText(plan: QueryTerm[], weight?: 'A' | 'B' | 'C'): string {
+  const label = (prefix: boolean) => (prefix || weight ? `:${prefix ? '*' : ''}${weight ?? ''}` : '');
+  return plan.map((q) => `(${q.alternatives.map((alternative) => `'${alternative}'${label(q.prefix)}`).join(' | ')})`).join(' & ');
+}
+
+/**
+ * A hit's score: title matches come first (1 + relevance), relevance is the engine's rank
+ * mapped into [0, 1) so that scores from either engine read the same way.
+ */
+export const score = (titleHit: boolean, rank: number): number => {
+  const relevance = Math.max(rank, 0) / (1 + Math.max(rank, 0));
+  return Math.round(((titleHit ? 1 : 0) + relevance) * 10000) / 10000;
+};
+
+const escapeHtml = (text: string) =>
+  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+/**
+ * The passage that best matches the query, HTML-escaped, with the matching words in <mark>.
+ * The title is shown by partners anyway, so a passage of the body is preferred; with no match
+ * in the body the snippet is the opening of the first text.
+ */
+export function snippet(texts: [string, string][], plan: QueryTerm[], locale: Locale, words = 24): string {
+  let best: { text: string; tokens: ReturnType<typeof tokenize>; at: number; hits: number } | undefined;
+  for (const [, text] of texts) {
+    const tokens = tokenize(text, locale);
+    const hits = tokens.map((token) => (token.term && matches(token.term, plan) ? 1 : 0));
+    for (let at = 0; at < tokens.length; at += 1) {
+      if (!hits[at]) continue;
+      const inWindow = hits.slice(at, at + words).reduce((a: number, b) => a + b, 0);
+      if (!best || inWindow > best.hits) best = { text, tokens, at: Math.max(0, at - 4), hits: inWindow };
+    }
+  }
+  if (!best) {
+    const text = texts[0]?.[1] ?? '';
+    best = { text, tokens: tokenize(text, locale), at: 0, hits: 0 };
+  }
+  const { text, tokens, at } = best;
+  const window = tokens.slice(at, at + words);
+  if (!window.length) return '';
+  let html = at > 0 ? '… ' : '';
+  let cursor = at > 0 ? window[0].start : 0;
+  for (const token of window) {
+    html += escapeHtml(text.slice(cursor, token.start));
+    html += token.term && matches(token.term, plan) ? `<mark>${escapeHtml(token.word)}</mark>` : escapeHtml(token.word);
+    cursor = token.end;
+  }
+  const end = window[window.length - 1].end;
+  const rest = text.slice(end);
+  html += at + words < tokens.length ? escapeHtml(rest.slice(0, rest.search(/\s|$/))) + ' …' : escapeHtml(rest);
+  return html.trim();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Filters
+
+export interface TerritoryNode {
+  documentId: string;
+  slug: string;
+  parent?: string | null;
+}
+
+/** The territories named by slug and every territory inside them (a region holds its provinces...). */
+export function territoriesWithin(all: TerritoryNode[], slugs: string[]): string[] {
+  const unknown = slugs.filter((slug) => !all.some((node) => node.slug === slug));
+  if (unknown.length) throw new SearchInputError(`Unknown territory: ${unknown.join(', ')}. Use the slug of a published territory.`);
+  const found = new Set(all.filter((node) => slugs.includes(node.slug)).map((node) => node.documentId));
+  for (let grown = true; grown; ) {
+    grown = false;
+    for (const node of all) {
+      if (node.parent && found.has(node.parent) && !found.has(node.documentId)) {
+        found.add(node.documentId);
+        grown = true;
+      }
+    }
+  }
+  return [...found];
+}
+
+export interface SearchFilters {
+  types: SearchTypeName[];
+  /** Facet values required, per kind: a record matches when it holds any of them. */
+  facets: Partial<Record<FacetKind, string[]>>;
+  from?: string;
+  to?: string;
+}
+
+export interface SearchPage {
+  offset: number;
+  limit: number;
+}
+
+export const DEFAULT_SEARCH_PAGE_SIZE = 10;
+
+/** Strapi's PaginationArg ({ page, pageSize } or { start, limit }) as offset and limit. */
+export function searchPage(pagination: { page?: number; pageSize?: number; start?: number; limit?: number } = {}): SearchPage {
+  if (pagination.start !== undefined || pagination.limit !== undefined) {
+    return { offset: Math.max(0, pagination.start ?? 0), limit: pagination.limit ?? DEFAULT_SEARCH_PAGE_SIZE };
+  }
+  const limit = pagination.pageSize ?? DEFAULT_SEARCH_PAGE_SIZE;
+  return { offset: (Math.max(1, pagination.page ?? 1) - 1) * limit, limit };
+}

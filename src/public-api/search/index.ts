@@ -1,0 +1,224 @@
+/**
+ * Strapi adapter of the search: keeps the index in step with every write of the document
+ * service (in the same transaction as the write), rebuilds it, and answers queries.
+ */
+import fs from 'fs';
+import path from 'path';
+import type { Core } from '@strapi/strapi';
+import type { Knex } from 'knex';
+import { unknownLocale } from '../public-access/core';
+import { invalidateResponseCache } from '../../edge/response-cache';
+import {
+  RELATED_UIDS,
+  SEARCH_TYPE_NAMES,
+  SEARCH_TYPES,
+  SearchInputError,
+  entryFor,
+  planQuery,
+  populateFor,
+  score,
+  searchTypeOfUid,
+  searchTypeUid,
+  snippet,
+  territoriesWithin,
+  type FacetKind,
+  type SearchPage,
+  type SearchTypeName,
+  type Thesaurus,
+} from './core';
+import { clearEntries, countEntries, documentsWithFacet, findEntries, insertEntries, removeEntries } from './store';
+import { CONTENT_LOCALES } from '../../content/locales/core';
+import type { Locale } from '../../content/locales/core';
+
+const WRITE_ACTIONS = new Set(['create', 'update', 'delete', 'publish', 'unpublish', 'discardDraft']);
+const locales = () => CONTENT_LOCALES.map((locale) => locale.code);
+
+const attributesOf = (strapi: Core.Strapi, type: SearchTypeName) => strapi.contentType(searchTypeUid(type) as any).attributes as any;
+
+
+async function publishedEntries(strapi: Core.Strapi, type: SearchTypeName, documentIds: string[] | null, page?: { start: number; limit: number }) {
+  const entries = [];
+  const attributes = attributesOf(strapi, type);
+  for (const locale of locales()) {
+    const docs = await strapi.documents(searchTypeUid(type) as any).findMany({
+      status: 'published',
+      locale,
+      ...(documentIds ? { filters: { documentId: { $in: documentIds } } } : {}),
+      ...(page ? { start: page.start, limit: page.limit, sort: 'id' } : {}),
+      populate: populateFor(type, attributes),
+    } as any);
+    entries.push(...docs.map((doc: any) => entryFor(type, doc, attributes)));
+  }
+  return entries;
+}
+
+/** Rewrites the entries of these documents from their published versions (none: removed). */
+async function reindexDocuments(strapi: Core.Strapi, trx: Knex, type: SearchTypeName, documentIds: string[]): Promise<void> {
+  await removeEntries(trx, type, documentIds);
+  await insertEntries(trx, await publishedEntries(strapi, type, documentIds));
+}
+
+/** Searchable documents that a change to this related record may alter, linked now or before. */
+async function dependents(strapi: Core.Strapi, trx: Knex, uid: string, documentId: string) {
+  const found = new Map<string, { type: SearchTypeName; documentId: string }>();
+  for (const hit of await documentsWithFacet(trx, documentId)) found.set(`${hit.type}#${hit.documentId}`, hit);
+  for (const type of SEARCH_TYPE_NAMES) {
+    const attributes = attributesOf(strapi, type);
+    for (const name of SEARCH_TYPES[type].relations.filter((relation) => attributes[relation].target === uid)) {
+      const linked = await strapi.documents(searchTypeUid(type) as any).findMany({
+        status: 'published',
+        locale: '*',
+        filters: { [name]: { documentId: documentId } },
+        fields: ['documentId'],
+      } as any);
+      for (const doc of linked) found.set(`${type}#${doc.documentId}`, { type, documentId: doc.documentId });
+    }
+  }
+  return [...found.values()];
+}
+
+/**
+ * Every write through the document service (admin, REST, GraphQL, scripts) updates the index
+ * in the same transaction: a search never sees a record that is not published, and a failed
+ * index write undoes the edit instead of leaving the two apart.
+ */
+export function registerSearchIndexing(strapi: Core.Strapi): void {
+  const related = new Set(RELATED_UIDS);
+  strapi.documents.use(async (context, next) => {
+    const type = searchTypeOfUid(context.uid);
+    if (!WRITE_ACTIONS.has(context.action) || (!type && !related.has(context.uid))) return next();
+    return strapi.db.transaction(async ({ trx }) => {
+      const params = context.params as { documentId?: string };
+      const before = params.documentId && related.has(context.uid) ? await dependents(strapi, trx as any, context.uid, params.documentId) : [];
+      const result: any = await next();
+      const documentId = params.documentId ?? result?.documentId;
+      if (!documentId) return result;
+      if (type) await reindexDocuments(strapi, trx as any, type, [documentId]);
+      if (related.has(context.uid)) {
+        const after = await dependents(strapi, trx as any, context.uid, documentId);
+        const byType = new Map<SearchTypeName, Set<string>>();
+        for (const hit of [...before, ...after]) byType.set(hit.type, (byType.get(hit.type) ?? new Set()).add(hit.documentId));
+        for (const [dependentType, ids] of byType) await reindexDocuments(strapi, trx as any, dependentType, [...ids]);
+      }
+      return result;
+    });
+  });
+}
+
+/** Rebuilds the whole index from the published content, in one transaction, with progress. */
+export async function rebuildSearchIndex(
+  strapi: Core.Strapi,
+  { log = (line: string): void => void strapi.log.info(line), batch = 500 }: { log?: (line: string) => void; batch?: number } = {}
+): Promise<{ entries: number; seconds: number }> {
+  const started = Date.now();
+  const rebuilt = await strapi.db.transaction(async ({ trx }) => {
+    await clearEntries(trx as any);
+    let entries = 0;
+    for (const type of SEARCH_TYPE_NAMES) {
+      const total = await strapi.documents(searchTypeUid(type) as any).count({ status: 'published', locale: '*' } as any);
+      let done = 0;
+      for (let start = 0; ; start += batch) {
+        const page = await publishedEntries(strapi, type, null, { start, limit: batch });
+        if (!page.length) break;
+        await insertEntries(trx as any, page);
+        done += page.length;
+        log(`[search] ${type}: ${done}/${total} entries (documents × locales)`);
+      }
+      entries += done;
+    }
+    const seconds = (Date.now() - started) / 1000;
+    log(`[search] index rebuilt: ${entries} entries in ${seconds.toFixed(1)} s`);
+    return { entries, seconds };
+  });
+  // Search answers may differ (new analysis, thesaurus): none kept from before is served.
+  await invalidateResponseCache(strapi);
+  return rebuilt;
+}
+
+/** An empty index over published content (an upgraded database, a bulk import) is rebuilt at start. */
+export async function ensureSearchIndex(strapi: Core.Strapi): Promise<void> {
+  const knex = strapi.db.connection as unknown as Knex;
+  if ((await countEntries(knex)) > 0) return;
+  for (const type of SEARCH_TYPE_NAMES) {
+    if ((await strapi.documents(searchTypeUid(type) as any).count({ status: 'published', locale: '*' } as any)) > 0) {
+      await rebuildSearchIndex(strapi);
+      return;
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Queries
+
+let thesaurus: Thesaurus | undefined;
+const thesaurusOf = (strapi: Core.Strapi): Thesaurus =>
+  (thesaurus ??= JSON.parse(fs.readFileSync(path.join(strapi.dirs.app.root, 'data', 'search', 'thesaurus.json'), 'utf8')));
+
+export interface SearchArgs {
+  query: string;
+  locale?: string | null;
+  types?: SearchTypeName[] | null;
+  filters?: {
+    themes?: string[] | null;
+    territories?: string[] | null;
+    targetGroups?: string[] | null;
+    implementationStatus?: string[] | null;
+    from?: string | null;
+    to?: string | null;
+  } | null;
+  page: SearchPage;
+}
+
+async function slugsToIds(strapi: Core.Strapi, uid: string, locale: string, slugs: string[], what: string): Promise<string[]> {
+  const docs = await strapi.documents(uid as any).findMany({ status: 'published', locale, filters: { slug: { $in: slugs } }, fields: ['slug'] } as any);
+  const unknown = slugs.filter((slug) => !docs.some((doc: any) => doc.slug === slug));
+  if (unknown.length) throw new SearchInputError(`Unknown ${what}: ${unknown.join(', ')}. Use the slug of a published ${what}.`);
+  return docs.map((doc: any) => doc.documentId);
+}
+
+/** Published records matching the query, best first, with snippets. */
+export async function searchKnowledgeBase(strapi: Core.Strapi, args: SearchArgs) {
+  const locale = (args.locale ?? locales()[0]) as Locale;
+  if (!locales().includes(locale)) throw new SearchInputError(unknownLocale(locale, locales()));
+  const plan = planQuery(args.query, locale, thesaurusOf(strapi));
+  const { filters } = args;
+  if (filters?.from && filters?.to && filters.from > filters.to) throw new SearchInputError('filters.from is after filters.to.');
+
+  const facets: Partial<Record<FacetKind, string[]>> = {};
+  if (filters?.themes?.length) facets.theme = await slugsToIds(strapi, 'api::theme.theme', locale, filters.themes, 'theme');
+  if (filters?.territories?.length) {
+    const all = await strapi.documents('api::territory.territory').findMany({
+      status: 'published',
+      locale,
+      fields: ['slug'],
+      populate: { parent: { fields: ['documentId'] } },
+    } as any);
+    const nodes = all.map((node: any) => ({ documentId: node.documentId, slug: node.slug, parent: node.parent?.documentId ?? null }));
+    facets.territory = territoriesWithin(nodes, filters.territories);
+  }
+  if (filters?.targetGroups?.length) facets['target-group'] = filters.targetGroups;
+  if (filters?.implementationStatus?.length) facets.status = filters.implementationStatus;
+
+  const { total, hits } = await findEntries(strapi.db.connection as unknown as Knex, {
+    plan,
+    locale,
+    filters: { types: args.types ?? [], facets, from: filters?.from ?? undefined, to: filters?.to ?? undefined },
+    page: args.page,
+  });
+  return {
+    total,
+    offset: args.page.offset,
+    limit: args.page.limit,
+    items: hits.map((hit) => ({
+      type: hit.type,
+      documentId: hit.documentId,
+      slug: hit.slug,
+      title: hit.title,
+      locale,
+      startDate: hit.startDate,
+      endDate: hit.endDate,
+      snippet: snippet(hit.texts, plan, locale),
+      score: score(hit.titleHit, hit.rank),
+    })),
+  };
+}
