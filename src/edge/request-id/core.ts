@@ -23,7 +23,7 @@ export const internalErrorBody = (requestId: string) => ({
  * Errors strapi::errors shows to the client as they are: Strapi's own client errors and any
  * error carrying a 4xx status (a malformed JSON body, a payload too large, …).
  */
-export const isClientError = (error: any, clientClasses: Function[]): boolean => {
+export const isClientError = (error: any, clientClasses: (abstract new (...args: any[]) => unknown)[]): boolean => {
   const status = error?.status ?? error?.statusCode;
   return clientClasses.some((cls) => error instanceof cls) || (typeof status === 'number' && status >= 400 && status < 500);
 };

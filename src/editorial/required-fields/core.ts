@@ -4,7 +4,7 @@
  * every save instead. Pure: no Strapi here.
  */
 import type { Locale } from '../../content/locales/core';
-import type { Attribute, Attributes } from '../../content/model/core';
+import type { Attributes } from '../../content/model/core';
 
 /** Relations and media are linked, not typed: Strapi checks them at publication. */
 const LINKED = new Set(['relation', 'media']);

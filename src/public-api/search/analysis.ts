@@ -4,7 +4,7 @@
  * dropped and the rest reduced to their Snowball stem (formativi -> format). Pure.
  */
 import type { Locale } from '../../content/locales/core';
-// eslint-disable-next-line @typescript-eslint/no-var-requires
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- the package ships no type declarations
 const snowball = require('snowball-stemmers');
 
 
