@@ -9,7 +9,13 @@ const { documentedQueries } = require('../../scripts/lib/documented-queries');
 
 const root = path.resolve(__dirname, '../..');
 const schema = buildSchema(fs.readFileSync(path.join(root, 'schema.graphql'), 'utf8'));
-const options = { defaultPageSize: 25, shortListSize: 10 };
+// As the server derives it from the content model: documentId and the uid field of every collection type.
+const uniqueFilterFields = new Map(
+  Object.values(schema.getTypeMap())
+    .filter((type) => type.name.endsWith('FiltersInput') && 'getFields' in type && 'slug' in (type as any).getFields())
+    .map((type) => [type.name, new Set(['documentId', 'slug'])])
+);
+const options = { defaultPageSize: 25, shortListSize: 10, uniqueFilterFields, localeCount: 2 };
 const analyze = (query: string, variables: Record<string, unknown> = {}) => {
   const document = parse(query);
   const operation = document.definitions.find((d) => d.kind === 'OperationDefinition') as OperationDefinitionNode;
@@ -36,6 +42,23 @@ test('a list multiplies what it selects by its page size (25 when none is asked)
 test('a list inside a paginated object takes its page size', () => {
   expect(analyze('{ goodPractices_connection(pagination: { pageSize: 40 }) { nodes { title } } }').cost).toBe(1 + (1 + 40 * 1));
   expect(analyze('{ goodPractices_connection { nodes { title } } }').cost).toBe(1 + (1 + 25 * 1));
+});
+
+test('a filter pinning a unique field counts one record per value and locale', () => {
+  const agenda = '{ agenda { title } }';
+  const one = 1 + 1 * (1 + 10 * 1);
+  expect(analyze(`{ events(filters: { slug: { eq: "x" } }) ${agenda} }`).cost).toBe(one);
+  expect(analyze(`{ events(filters: { documentId: { eq: "x" } }, locale: "*") ${agenda} }`).cost).toBe(1 + 2 * (1 + 10 * 1));
+  expect(analyze(`{ events(filters: { slug: { in: ["a", "b", "c"] } }) ${agenda} }`).cost).toBe(1 + 3 * (1 + 10 * 1));
+  expect(analyze(`{ events(filters: { and: [{ slug: { eq: "x" } }, { title: { contains: "y" } }] }) ${agenda} }`).cost).toBe(one);
+  expect(analyze(`{ events(filters: { slug: { in: ["a", "b", "c"] } }, pagination: { pageSize: 2 }) ${agenda} }`).cost).toBe(1 + 2 * (1 + 10 * 1));
+  expect(analyze(`query($s: String) { events_connection(filters: { slug: { eq: $s } }) { nodes { title } } }`, { s: 'x' }).cost).toBe(1 + (1 + 1 * 1));
+  // Not pinned: an `or`, a `not`, a non-unique field or a null value may match many.
+  const many = 1 + 25 * (1 + 10 * 1);
+  expect(analyze(`{ events(filters: { or: [{ slug: { eq: "x" } }] }) ${agenda} }`).cost).toBe(many);
+  expect(analyze(`{ events(filters: { not: { slug: { eq: "x" } } }) ${agenda} }`).cost).toBe(many);
+  expect(analyze(`{ events(filters: { title: { eq: "x" } }) ${agenda} }`).cost).toBe(many);
+  expect(analyze(`query($s: String) { events(filters: { slug: { eq: $s } }) ${agenda} }`).cost).toBe(many);
 });
 
 test('fragments are costed where they are spread; introspection is free', () => {

@@ -6,8 +6,10 @@
  * number of items it may return: its page size when it asks for one, else Strapi's default (25)
  * for relations, and a smaller estimate for repeatable components (an agenda, affiliations),
  * which are short editorial lists, and for any other list. A list inside a paginated object
- * (`search { items }`, `..._connection { nodes }`) takes that object's page size. Introspection
- * fields are free: they are bounded by the schema itself.
+ * (`search { items }`, `..._connection { nodes }`) takes that object's page size. A filter that
+ * names a unique field (`slug: { eq }`, `documentId: { in: [...] }`) selects at most that many
+ * records per locale, and is counted so. Introspection fields are free: they are bounded by the
+ * schema itself.
  */
 import {
   GraphQLError,
@@ -38,6 +40,32 @@ export interface CostOptions {
   defaultPageSize: number;
   /** Items assumed for a repeatable component or another list that states no page size. */
   shortListSize: number;
+  /** Fields whose value identifies one record per locale, by filters input type (`GoodPracticeFiltersInput`). */
+  uniqueFilterFields?: ReadonlyMap<string, ReadonlySet<string>>;
+  /** The locales a list with `locale: "*"` spans. */
+  localeCount?: number;
+}
+
+type Filters = Record<string, unknown>;
+
+/**
+ * How many records per locale a filter can match at most, when it pins a unique field with `eq`
+ * or `in` at its top level (or in a member of a top-level `and`); undefined when it does not.
+ */
+function uniqueMatches(filters: unknown, unique: ReadonlySet<string>): number | undefined {
+  if (!filters || typeof filters !== 'object' || Array.isArray(filters)) return undefined;
+  let bound: number | undefined;
+  const narrow = (n: number | undefined) => {
+    if (n !== undefined) bound = Math.min(bound ?? n, n);
+  };
+  for (const [key, condition] of Object.entries(filters as Filters)) {
+    if (key === 'and' && Array.isArray(condition)) condition.forEach((member) => narrow(uniqueMatches(member, unique)));
+    if (!unique.has(key) || !condition || typeof condition !== 'object') continue;
+    const { eq, in: among } = condition as Filters;
+    if (eq !== undefined && eq !== null) narrow(1);
+    if (Array.isArray(among)) narrow(among.length);
+  }
+  return bound;
 }
 
 /** Strapi names the GraphQL types of components Component<Category><Name>. */
@@ -54,7 +82,7 @@ export function analyzeOperation(
   document: DocumentNode,
   operation: OperationDefinitionNode,
   variables: Record<string, unknown>,
-  options: CostOptions
+  options: CostOptions,
 ): OperationAnalysis {
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const definition of document.definitions) {
@@ -84,12 +112,25 @@ export function analyzeOperation(
         if (!parent || !(isObjectType(parent) || isInterfaceType(parent))) continue;
         const field = parent.getFields()[name];
         if (!field) continue;
-        const args = getArgumentValues(field, selection, variables) as { pagination?: Pagination };
+        const args = getArgumentValues(field, selection, variables) as { pagination?: Pagination; filters?: unknown; locale?: unknown };
         const paginated = field.args.some((arg) => arg.name === 'pagination');
-        if (paginated && (args.pagination === null || (args.pagination && Object.keys(args.pagination).length))) result.paginations.push(args.pagination);
+        if (paginated && (args.pagination === null || (args.pagination && Object.keys(args.pagination).length)))
+          result.paginations.push(args.pagination);
         const item = getNamedType(field.type);
         const isList = isListType(getNullableType(field.type));
-        const pagination = paginated ? args.pagination : inherited;
+        const filtersType = field.args.find((arg) => arg.name === 'filters');
+        const unique = filtersType && options.uniqueFilterFields?.get(getNamedType(filtersType.type).name);
+        const matches = unique && uniqueMatches(args.filters, unique);
+        const asked = paginated ? args.pagination : inherited;
+        const pagination =
+          matches === undefined
+            ? asked
+            : {
+                pageSize: Math.max(
+                  1,
+                  Math.min(listSize(asked, options, true, item), matches * (args.locale === '*' ? (options.localeCount ?? 1) : 1)),
+                ),
+              };
         const children = selection.selectionSet ? walk(selection.selectionSet, item, isList ? undefined : pagination) : 0;
         const multiplier = isList ? listSize(pagination, options, paginated || pagination !== undefined, item) : 1;
         cost += 1 + multiplier * children;
@@ -99,7 +140,12 @@ export function analyzeOperation(
   };
 
   result.directives += operation.directives?.length ?? 0;
-  const root = operation.operation === 'mutation' ? schema.getMutationType() : operation.operation === 'subscription' ? schema.getSubscriptionType() : schema.getQueryType();
+  const root =
+    operation.operation === 'mutation'
+      ? schema.getMutationType()
+      : operation.operation === 'subscription'
+        ? schema.getSubscriptionType()
+        : schema.getQueryType();
   result.cost = walk(operation.selectionSet, root);
   return result;
 }

@@ -1,5 +1,7 @@
+import type { Core } from '@strapi/strapi';
 import { paginationProblem } from './core';
 import { analyzeOperation, refusal } from './analysis';
+import { CONTENT_LOCALES } from '../../content/locales/core';
 
 export interface QueryLimits {
   maxLimit: number;
@@ -14,49 +16,73 @@ export interface QueryLimits {
 /** Items assumed for a repeatable component (or another list) that states no page size. */
 const SHORT_LIST_SIZE = 10;
 
+/** documentId and every uid field (slug) of a type identify one record per locale. */
+function uniqueFilterFields(strapi: Core.Strapi): Map<string, Set<string>> {
+  const naming = strapi.plugin('graphql').service('utils').naming;
+  return new Map(
+    Object.values(strapi.contentTypes)
+      .filter((type) => type.kind === 'collectionType')
+      .map((type) => {
+        const uids = Object.entries(type.attributes).filter(([, attribute]) => (attribute as { type: string }).type === 'uid');
+        return [naming.getFiltersInputTypeName(type), new Set(['documentId', ...uids.map(([name]) => name)])];
+      }),
+  );
+}
+
 /**
  * Apollo Server plugin refusing, before anything runs, operations a public API must not run:
  * bad pagination anywhere in the query, too expensive (cost model in ./analysis), too many
  * aliases or directives; and stopping an operation that runs past the time limit.
  */
-export const queryLimitsPlugin = (limits: QueryLimits) => ({
-  async requestDidStart() {
-    let deadline = Infinity;
-    return {
-      async didResolveOperation({ schema, document, operation, request }: any) {
-        // No operation to run (an unknown operationName): Apollo answers that itself.
-        if (!operation) return;
-        const analysis = analyzeOperation(schema, document, operation, request.variables ?? {}, {
-          defaultPageSize: limits.defaultLimit,
-          shortListSize: SHORT_LIST_SIZE,
-        });
-        for (const pagination of analysis.paginations) {
-          const problem = paginationProblem(pagination, limits.maxLimit);
-          if (problem) throw refusal(problem);
-        }
-        if (analysis.cost > limits.maxCost) {
-          throw refusal(
-            `Query too expensive: its cost is ${analysis.cost}, the limit is ${limits.maxCost}. Ask for fewer nested lists or smaller page sizes (pagination: { pageSize }).`,
-            'QUERY_TOO_EXPENSIVE'
-          );
-        }
-        if (analysis.aliases > limits.maxAliases) {
-          throw refusal(`Too many aliases: ${analysis.aliases}, the limit is ${limits.maxAliases}.`, 'TOO_MANY_ALIASES');
-        }
-        if (analysis.directives > limits.maxDirectives) {
-          throw refusal(`Too many directives: ${analysis.directives}, the limit is ${limits.maxDirectives}.`, 'TOO_MANY_DIRECTIVES');
-        }
-      },
-      async executionDidStart() {
-        deadline = Date.now() + limits.timeoutMs;
-        return {
-          willResolveField() {
-            if (Date.now() > deadline) {
-              throw refusal(`Query took longer than the ${limits.timeoutMs} ms limit and was stopped. Ask for less at once.`, 'QUERY_TIMEOUT', 408);
-            }
-          },
-        };
-      },
-    };
-  },
-});
+export const queryLimitsPlugin = (limits: QueryLimits) => {
+  let unique: Map<string, Set<string>> | undefined;
+  return {
+    async requestDidStart() {
+      let deadline = Infinity;
+      // The content model is complete once the server answers requests; read it once.
+      unique ??= uniqueFilterFields(strapi);
+      return {
+        async didResolveOperation({ schema, document, operation, request }: any) {
+          // No operation to run (an unknown operationName): Apollo answers that itself.
+          if (!operation) return;
+          const analysis = analyzeOperation(schema, document, operation, request.variables ?? {}, {
+            defaultPageSize: limits.defaultLimit,
+            shortListSize: SHORT_LIST_SIZE,
+            uniqueFilterFields: unique,
+            localeCount: CONTENT_LOCALES.length,
+          });
+          for (const pagination of analysis.paginations) {
+            const problem = paginationProblem(pagination, limits.maxLimit);
+            if (problem) throw refusal(problem);
+          }
+          if (analysis.cost > limits.maxCost) {
+            throw refusal(
+              `Query too expensive: its cost is ${analysis.cost}, the limit is ${limits.maxCost}. Ask for fewer nested lists or smaller page sizes (pagination: { pageSize }).`,
+              'QUERY_TOO_EXPENSIVE',
+            );
+          }
+          if (analysis.aliases > limits.maxAliases) {
+            throw refusal(`Too many aliases: ${analysis.aliases}, the limit is ${limits.maxAliases}.`, 'TOO_MANY_ALIASES');
+          }
+          if (analysis.directives > limits.maxDirectives) {
+            throw refusal(`Too many directives: ${analysis.directives}, the limit is ${limits.maxDirectives}.`, 'TOO_MANY_DIRECTIVES');
+          }
+        },
+        async executionDidStart() {
+          deadline = Date.now() + limits.timeoutMs;
+          return {
+            willResolveField() {
+              if (Date.now() > deadline) {
+                throw refusal(
+                  `Query took longer than the ${limits.timeoutMs} ms limit and was stopped. Ask for less at once.`,
+                  'QUERY_TIMEOUT',
+                  408,
+                );
+              }
+            },
+          };
+        },
+      };
+    },
+  };
+};
