@@ -6,7 +6,7 @@
  *
  * The schema-dts types check at compile time that every property is one schema.org allows on
  * the type it is used on; tests/unit/json-ld.test.ts checks that every term expands to a
- * schema.org term of the bundled context.
+ * schema.org term of the bundled context (tests/helpers/linked-data.ts).
  *
  * License and source (`license`, `isBasedOn`, `dateModified`, `inLanguage`) describe the
  * record, a creative work: the good practice is one, and carries them itself; every other
