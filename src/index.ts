@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { PUBLIC_TYPES } from './content/model/core';
+import { registerFieldLabels } from './content/labels';
 import { ensureContentLocales } from './content/locales';
 import { acquireStartupLock } from './edge/startup-lock';
 import { closeSharedRedis, connectSharedRedis } from './edge/shared-state';
@@ -76,7 +77,8 @@ export default {
       registerReadiness(strapi);
       registerGracefulShutdown(strapi);
 
-      // Routes of the public API, editorial and publishing: independent of each other.
+      // Routes of the content model, public API, editorial and publishing: independent of each other.
+      registerFieldLabels(strapi);
       registerGraphqlIdeAssets(strapi);
       registerDraftPreview(strapi);
       registerOpenData(strapi);

@@ -1,10 +1,9 @@
 import fs from 'fs';
 import path from 'path';
 import type { Core } from '@strapi/strapi';
-import { fieldTexts, type FieldGuide } from '../../editorial/field-guide/core';
+import { FIELD_GUIDE, fieldLabel } from '../../content/labels/core';
 import { JSON_LD_TYPES, toJsonLd } from '../../public-api/json-ld/core';
 import { openDataFiles, openDataTypes, publicUrl, publishedRecords, writeOpenDataFile } from '../open-data';
-import guide from '../../../data/admin/fields.json';
 import settings from '../../../data/open-data/catalog.json';
 import {
   LOCALES,
@@ -111,9 +110,9 @@ async function writeSite(strapi: Core.Strapi, root: string, log: Log): Promise<O
   for (const { type, uid, plural } of types) {
     const model = modelOf(strapi, uid);
     const typeTitle = (settings.datasets as Record<string, { title: Record<Locale, string> }>)[type].title;
-    const typeName = (guide as unknown as FieldGuide).models[uid]?.name ?? typeTitle;
+    const typeName = FIELD_GUIDE.models[uid]?.name ?? typeTitle;
     for (const locale of LOCALES) {
-      const label = (model: string, field: string) => fieldTexts(guide as unknown as FieldGuide, model, field)?.label[locale] ?? field;
+      const label = (model: string, field: string) => fieldLabel(model, field, locale);
       const ctx = { locale, label, hrefOf: hrefOf(locale) };
       const listed: Link[] = [];
       for await (const record of publishedRecords(strapi, uid, locale, JSON_LD_TYPES[uid].populate)) {
