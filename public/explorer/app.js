@@ -65,7 +65,8 @@ async function show(route, signal) {
     if (route.type) return views.listResults(f, route, api.typesFor(route).length ? await api.list(lang, route, signal) : null);
     return views.overview(f, route, await api.overview(lang, route, signal));
   }
-  const [found, labels] = route.view === 'record' ? await Promise.all([api.record(lang, route.type, route.slug, signal), api.fieldLabels()]) : [];
+  const [found, labels] =
+    route.view === 'record' ? await Promise.all([api.record(lang, route.type, route.slug, signal), api.fieldLabels()]) : [];
   if (!found) {
     document.title = `${w.notFound} · ${w.siteTitle}`;
     return views.notFound(f, lastSearch);
