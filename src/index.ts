@@ -3,7 +3,7 @@ import { PUBLIC_TYPES } from './content/model/core';
 import { registerFieldLabels } from './content/labels';
 import { ensureContentLocales } from './content/locales';
 import { acquireStartupLock } from './edge/startup-lock';
-import { closeSharedRedis, connectSharedRedis } from './edge/shared-state';
+import { closeSharedRedis, connectSharedRedis, instanceState } from './edge/shared-state';
 import { invalidateResponseCache, registerResponseCache } from './edge/response-cache';
 import { registerDatabaseOutageHandling, registerGracefulShutdown, registerReadiness, surviveDatabaseOutages } from './edge/health';
 import { registerQueryParamsCheck } from './edge/query-params';
@@ -29,7 +29,7 @@ import { registerTerritoryFilter } from './public-api/territory-filter';
 import { isKnowledgeBaseEmpty, seedKnowledgeBase } from './publishing/seed';
 import { registerOpenData } from './publishing/open-data';
 
-let releaseStartupLock: () => Promise<void> = async () => undefined;
+const startupLock = instanceState<() => Promise<void>>('startup-lock');
 
 export default {
   async register({ strapi }: { strapi: Core.Strapi }) {
@@ -38,7 +38,7 @@ export default {
 
     // Edge. The startup lock is held until the end of bootstrap, so that schema sync and seed never
     // run on two nodes at once; the response cache comes first so that it wraps every other middleware.
-    releaseStartupLock = await acquireStartupLock(strapi);
+    startupLock.set(strapi, await acquireStartupLock(strapi));
     await connectSharedRedis(strapi);
     registerResponseCache(strapi);
 
@@ -98,7 +98,7 @@ export default {
       await ensureSearchIndex(strapi);
       await invalidateResponseCache(strapi);
     } finally {
-      await releaseStartupLock();
+      await startupLock.get(strapi)?.();
     }
   },
 
