@@ -13,7 +13,7 @@ runScript('import', async () => {
   console.log('[import] compiling and starting Strapi…');
   // An empty instance stays empty until the archive fills it: no seed first.
   await withApp({ SEED_ON_EMPTY: 'false' }, async (app) => {
-    const archive = require(path.join(app.dirs.dist.src, 'archive'));
+    const archive = require(path.join(app.dirs.dist.src, 'publishing', 'archive'));
     const result = await archive.importArchive(app, files[0], { dryRun, log: (line) => console.log(line) });
     if (dryRun) {
       console.log('[import] dry run, nothing written. It would make these changes:');

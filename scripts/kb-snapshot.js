@@ -15,7 +15,7 @@ runScript('snapshot', async () => {
   sample.unref();
   console.log('[snapshot] compiling and starting Strapi…');
   await withApp({ SEED_ON_EMPTY: 'false' }, async (app) => {
-    const { writeSnapshot } = require(path.join(app.dirs.dist.src, 'snapshot'));
+    const { writeSnapshot } = require(path.join(app.dirs.dist.src, 'publishing', 'snapshot'));
     const report = await writeSnapshot(app, dir, { log: (line) => console.log(line) });
     const mb = (bytes) => (bytes / 1048576).toFixed(0);
     console.log(

@@ -32,7 +32,7 @@ async function main() {
   const app = await loadApp();
   try {
     console.log(`[synthetic] Strapi ready in ${seconds(started)} s (${app.config.get('database.connection.client')})`);
-    const synthetic = require(path.join(app.dirs.dist.src, 'synthetic'));
+    const synthetic = require(path.join(app.dirs.dist.src, 'publishing', 'synthetic'));
     const log = (line) => console.log(line);
     if (options.reset) {
       const { removed, seconds: took } = await synthetic.removeSyntheticContent(app, { log });
@@ -47,7 +47,7 @@ async function main() {
       );
     }
     // The bulk writer bypasses the document service, so the search index is rebuilt from scratch.
-    await require(path.join(app.dirs.dist.src, 'search')).rebuildSearchIndex(app, { log });
+    await require(path.join(app.dirs.dist.src, 'public-api', 'search')).rebuildSearchIndex(app, { log });
     console.log(`[synthetic] done in ${seconds(started)} s`);
   } finally {
     await app.destroy();

@@ -1,45 +1,56 @@
 import type { Core } from '@strapi/strapi';
+import { PUBLIC_TYPES } from './content/model/core';
+import { registerFieldLabels } from './content/labels';
+import { ensureContentLocales } from './content/locales';
+import { acquireStartupLock } from './edge/startup-lock';
+import { closeSharedRedis, connectSharedRedis, instanceState } from './edge/shared-state';
+import { invalidateResponseCache, registerResponseCache } from './edge/response-cache';
+import { registerDatabaseOutageHandling, registerGracefulShutdown, registerReadiness, surviveDatabaseOutages } from './edge/health';
+import { registerQueryParamsCheck } from './edge/query-params';
 import { applyFieldGuide } from './editorial/field-guide';
 import { ensureEditorialRoles, registerPublishedDeletionGuard } from './editorial/roles';
-import { registerAggregates } from './public-api/aggregates';
-import { registerRelationBatching } from './public-api/batched-relations';
+import { ensureFirstAdmin } from './editorial/first-admin';
 import { registerConsentGate } from './editorial/consent';
 import { registerCurationGate } from './editorial/curation';
-import { registerEditConflictGuard } from './editorial/edit-conflicts';
-import { ensureFirstAdmin } from './editorial/first-admin';
-import { registerGraphqlIdeAssets } from './public-api/graphql-ide';
-import { registerDatabaseOutageHandling, registerGracefulShutdown, registerReadiness, surviveDatabaseOutages } from './edge/health';
-import { registerJsonLdField } from './public-api/json-ld';
-import { ensureContentLocales } from './content/locales';
-import { registerOpenData } from './publishing/open-data';
-import { registerDraftPreview } from './editorial/preview';
-import { grantPublicRead, registerDraftGuard } from './public-api/public-access';
-import { registerQueryParamsCheck } from './edge/query-params';
-import { registerReadSnapshot } from './public-api/read-snapshot';
-import { registerRequiredFieldsInAdmin } from './editorial/required-fields';
-import { invalidateResponseCache, registerResponseCache } from './edge/response-cache';
-import { ensureSearchIndex, registerSearchIndexing } from './public-api/search';
-import { registerSearchQuery } from './public-api/search/graphql';
-import { isKnowledgeBaseEmpty, seedKnowledgeBase } from './publishing/seed';
-import { registerSharedSlug } from './editorial/shared-slug';
-import { closeSharedRedis, connectSharedRedis } from './edge/shared-state';
-import { acquireStartupLock } from './edge/startup-lock';
-import { registerTerritoryFilter } from './public-api/territory-filter';
 import { registerDateRangeValidation } from './editorial/validation';
-import { PUBLIC_TYPES } from './content/model/core';
+import { registerDraftPreview } from './editorial/preview';
+import { registerEditConflictGuard } from './editorial/edit-conflicts';
+import { registerRequiredFieldsInAdmin } from './editorial/required-fields';
+import { registerSharedSlug } from './editorial/shared-slug';
+import { ensureSearchIndex, registerSearchIndexing } from './public-api/search';
+import { grantPublicRead, registerDraftGuard } from './public-api/public-access';
+import { registerAggregates } from './public-api/aggregates';
+import { registerGraphqlIdeAssets } from './public-api/graphql-ide';
+import { registerJsonLdField } from './public-api/json-ld';
+import { registerReadSnapshot } from './public-api/read-snapshot';
+import { registerRelationBatching } from './public-api/batched-relations';
+import { registerSearchQuery } from './public-api/search/graphql';
+import { registerTerritoryFilter } from './public-api/territory-filter';
+import { isKnowledgeBaseEmpty, seedKnowledgeBase } from './publishing/seed';
+import { registerOpenData } from './publishing/open-data';
 
-let releaseStartupLock: () => Promise<void> = async () => undefined;
+const startupLock = instanceState<() => Promise<void>>('startup-lock');
 
 export default {
   async register({ strapi }: { strapi: Core.Strapi }) {
-    // Held until the end of bootstrap, so that schema sync and seed never run on two nodes at once.
-    releaseStartupLock = await acquireStartupLock(strapi);
+    // Document Service middlewares run in the order they are added, the first added outermost;
+    // GraphQL extensions are read when the schema is built, after all of them.
+
+    // Edge. The startup lock is held until the end of bootstrap, so that schema sync and seed never
+    // run on two nodes at once; the response cache comes first so that it wraps every other middleware.
+    startupLock.set(strapi, await acquireStartupLock(strapi));
     await connectSharedRedis(strapi);
-    // First: its Document Service middleware wraps every other one.
     registerResponseCache(strapi);
+
+    // Reads, checked before anything else runs for them: what an anonymous caller may read (public
+    // API), whether Strapi can run the query (edge), then, on PostgreSQL, one database snapshot for
+    // every statement of the read (public API), around all the middlewares below.
     registerDraftGuard(strapi);
     registerQueryParamsCheck(strapi);
     registerReadSnapshot(strapi);
+
+    // Editorial rules on writes. The shared slug fills in a new language's slug before the admin's
+    // required-field check looks for one.
     registerConsentGate(strapi);
     registerDateRangeValidation(strapi);
     registerEditConflictGuard(strapi);
@@ -47,6 +58,9 @@ export default {
     registerRequiredFieldsInAdmin(strapi);
     registerCurationGate(strapi);
     registerPublishedDeletionGuard(strapi);
+
+    // Public API, the GraphQL fields and the search index: the index is written innermost, so only a
+    // write that every rule above let through reaches it (in the write's own transaction).
     registerRelationBatching(strapi);
     registerTerritoryFilter(strapi);
     registerAggregates(strapi);
@@ -57,26 +71,34 @@ export default {
 
   async bootstrap({ strapi }: { strapi: Core.Strapi }) {
     try {
+      // Edge first: from here on a database outage is a 503, not a crash.
       registerDatabaseOutageHandling(strapi);
       surviveDatabaseOutages(strapi);
       registerReadiness(strapi);
       registerGracefulShutdown(strapi);
+
+      // Routes of the content model, public API, editorial and publishing: independent of each other.
+      registerFieldLabels(strapi);
       registerGraphqlIdeAssets(strapi);
       registerDraftPreview(strapi);
       registerOpenData(strapi);
+
+      // Content, then who may read and edit it: idempotent, each on its own.
       await ensureContentLocales(strapi);
       await grantPublicRead(strapi);
       await ensureFirstAdmin(strapi);
       await ensureEditorialRoles(strapi);
       await applyFieldGuide(strapi);
+
+      // Publishing, then what is derived from the content: the seed in the locales made above, the
+      // search index over what is there, and no answer kept by a previous version of the app.
       if (process.env.SEED_ON_EMPTY !== 'false' && (await isKnowledgeBaseEmpty(strapi, PUBLIC_TYPES))) {
         await seedKnowledgeBase(strapi);
       }
       await ensureSearchIndex(strapi);
-      // A new version of the app may answer differently: answers kept in Redis by the previous one go.
       await invalidateResponseCache(strapi);
     } finally {
-      await releaseStartupLock();
+      await startupLock.get(strapi)?.();
     }
   },
 

@@ -12,6 +12,7 @@ import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { launchBrowser, screenshot, watchOutsideRequests } from './helpers/browser';
 import { closeServer, listen, partnerSite, seriousAccessibilityProblems } from './helpers/front-end';
 import { startKnowledgeBase, type KnowledgeBase } from './helpers/strapi';
+import { FIELD_GUIDE, fieldTexts } from '../src/content/labels/core';
 
 let kb: KnowledgeBase;
 let base: string;
@@ -184,6 +185,10 @@ describe('the explorer', () => {
     // After a navigation the page's heading has the focus, so a screen reader starts there.
     expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('H1');
     await page.getByRole('heading', { level: 2, name: 'Transferability' }).waitFor();
+    // Field labels are the admin's (data/admin/fields.json), in the page's language.
+    const label = (field: string) => fieldTexts(FIELD_GUIDE, 'api::good-practice.good-practice', field)!.label;
+    await page.getByRole('heading', { level: 2, name: label('results').en, exact: true }).waitFor();
+    await page.locator('dt').getByText(label('implementationStatus').en, { exact: true }).waitFor();
     await page.getByText('Public operators, Third-sector operators').waitFor();
     expect(await page.getByRole('img', { name: /Outcomes/ }).getAttribute('aria-labelledby')).toBeTruthy();
     expect(await page.locator('.chart desc').textContent()).toBe('Institutions, associations and bodies in the governance network: 55 institutions, associations and bodies');
@@ -195,6 +200,7 @@ describe('the explorer', () => {
     expect(new URL(page.url()).search).toBe('?lang=it');
     expect(hashOf(page)).toBe('#/good-practices/rete-di-governance-pubblico-privata');
     expect(await page.locator('html').getAttribute('lang')).toBe('it');
+    await page.getByRole('heading', { level: 2, name: label('results').it, exact: true }).waitFor();
     expect(await jsonLd(page)).toMatchObject({ '@type': 'CreativeWork', name: 'Rete di governance pubblico/privata', inLanguage: 'it' });
     // One JSON-LD block at a time.
     expect(await page.locator('script[type="application/ld+json"]').count()).toBe(1);

@@ -4,7 +4,7 @@
  * who has withdrawn consent.
  */
 import { startKnowledgeBase, type KnowledgeBase } from './helpers/strapi';
-import { expandJsonLd } from '../src/public-api/json-ld/linked-data';
+import { expandJsonLd } from './helpers/linked-data';
 
 const PUBLIC_URL = 'https://kb.example.org';
 const CC_BY = 'https://creativecommons.org/licenses/by/4.0/';

@@ -10,7 +10,7 @@ import path from 'path';
 import jsonld from 'jsonld';
 import { parse } from 'csv-parse/sync';
 import { startKnowledgeBase, type KnowledgeBase } from './helpers/strapi';
-import { documentLoader } from '../src/public-api/json-ld/linked-data';
+import { documentLoader } from './helpers/linked-data';
 import { PAGE_SIZE } from '../src/publishing/open-data';
 import { seedSyntheticContent } from '../src/publishing/synthetic';
 

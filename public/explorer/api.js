@@ -1,4 +1,5 @@
-// Everything the explorer reads, through the public GraphQL API only (as any partner would).
+// Everything the explorer reads: records through the public GraphQL API only (as any partner would),
+// field labels as the server's field guide gives them.
 
 export const PAGE_SIZE = 10;
 const OVERVIEW_SIZE = 3;
@@ -23,6 +24,24 @@ export async function graphql(query, variables, signal) {
   if (body?.errors?.length) throw new ApiError(body.errors.map((e) => e.message).join('; '));
   if (!response.ok || !body?.data) throw new ApiError(`HTTP ${response.status}`);
   return body.data;
+}
+
+let labels;
+/**
+ * The field labels of the public types and their components, in both languages: the admin's own
+ * (src/content/labels), read once. A failed read is tried again on the next page.
+ */
+export function fieldLabels() {
+  labels ??= fetch('/explorer/labels.json', { headers: { accept: 'application/json' } })
+    .then(
+      (response) => (response.ok ? response.json() : Promise.reject(new ApiError(`HTTP ${response.status}`))),
+      () => Promise.reject(new ApiError(''))
+    )
+    .catch((error) => {
+      labels = undefined;
+      throw error;
+    });
+  return labels;
 }
 
 const text = (field) => (node) => node[field];

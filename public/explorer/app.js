@@ -65,14 +65,15 @@ async function show(route, signal) {
     if (route.type) return views.listResults(f, route, api.typesFor(route).length ? await api.list(lang, route, signal) : null);
     return views.overview(f, route, await api.overview(lang, route, signal));
   }
-  const found = route.view === 'record' ? await api.record(lang, route.type, route.slug, signal) : null;
+  const [found, labels] =
+    route.view === 'record' ? await Promise.all([api.record(lang, route.type, route.slug, signal), api.fieldLabels()]) : [];
   if (!found) {
     document.title = `${w.notFound} · ${w.siteTitle}`;
     return views.notFound(f, lastSearch);
   }
   document.title = `${found.title} · ${w.siteTitle}`;
   setJsonLd(found.jsonLd);
-  return views.recordPage(f, route.type, found, lastSearch);
+  return views.recordPage(f, route.type, found, lastSearch, labels);
 }
 
 /** Shows what the address asks for. `focus`: after a navigation, the new page's heading takes the focus. */

@@ -134,13 +134,13 @@ function outcomesChart(f, outcomes) {
   return figureChart(rows, { caption: f.words.related.outcomes, words: f.words, href: f.href });
 }
 
-function agenda(f, items) {
+function agenda(f, items, heading) {
   if (!items?.length) return null;
   const speaker = (person) => [person.fullName, ...(person.affiliations ?? []).map((a) => [a.jobTitle, a.organization?.name].filter(Boolean).join(', '))].filter(Boolean).join(' — ');
   return h(
     'section',
     { 'aria-labelledby': 'agenda-heading' },
-    h('h2', { id: 'agenda-heading' }, f.words.agenda),
+    h('h2', { id: 'agenda-heading' }, heading),
     h(
       'ol',
       { className: 'agenda' },
@@ -159,83 +159,83 @@ function agenda(f, items) {
 
 /** Per type: the lead line, the facts, the long texts, special sections and related records. */
 const PAGES = {
-  'good-practices': (f, r, w) => ({
+  'good-practices': (f, r, w, l) => ({
     lead: r.summary,
     facts: [
-      [w.status, w.enums.implementationStatus[r.implementationStatus]],
+      [l('implementationStatus'), w.enums.implementationStatus[r.implementationStatus]],
       [w.period, f.period(r.startDate, r.endDate)],
-      [w.targetGroups, r.targetGroups?.map((t) => w.enums.targetGroup[t.group]).join(', ')],
-      [w.themes, filterLinks(f, 'theme', r.themes)],
-      [w.territories, filterLinks(f, 'territory', r.territories)],
-      [w.project, project(r.project)],
-      [w.leadOrganization, linkList(f, 'organizations', r.leadOrganization ? [r.leadOrganization] : [])],
-      [w.partnerOrganizations, linkList(f, 'organizations', r.partnerOrganizations)],
+      [l('targetGroups'), r.targetGroups?.map((t) => w.enums.targetGroup[t.group]).join(', ')],
+      [l('themes'), filterLinks(f, 'theme', r.themes)],
+      [l('territories'), filterLinks(f, 'territory', r.territories)],
+      [l('project'), project(r.project)],
+      [l('leadOrganization'), linkList(f, 'organizations', r.leadOrganization ? [r.leadOrganization] : [])],
+      [l('partnerOrganizations'), linkList(f, 'organizations', r.partnerOrganizations)],
     ],
     texts: ['context', 'objectives', 'activities', 'results', 'lessonsLearned', 'transferability', 'resourcesNeeded'],
     related: [['trainings', r.trainings], ['thematic-tables', r.thematicTables]],
   }),
-  trainings: (f, r, w) => ({
+  trainings: (f, r, w, l) => ({
     facts: [
       [w.date, f.period(r.startDate, r.endDate)],
-      [w.mode, w.enums.mode[r.mode]],
-      [w.venue, venue(r.venue)],
-      [w.participants, r.participantsCount],
-      [w.publicOperators, r.publicOperatorsCount],
-      [w.themes, filterLinks(f, 'theme', r.themes)],
-      [w.territory, filterLinks(f, 'territory', r.territory ? [r.territory] : [])],
-      [w.trainers, names(r.trainers)],
-      [w.organizers, linkList(f, 'organizations', r.organizers)],
-      [w.project, project(r.project)],
+      [l('mode'), w.enums.mode[r.mode]],
+      [l('venue'), venue(r.venue)],
+      [l('participantsCount'), r.participantsCount],
+      [l('publicOperatorsCount'), r.publicOperatorsCount],
+      [l('themes'), filterLinks(f, 'theme', r.themes)],
+      [l('territory'), filterLinks(f, 'territory', r.territory ? [r.territory] : [])],
+      [l('trainers'), names(r.trainers)],
+      [l('organizers'), linkList(f, 'organizations', r.organizers)],
+      [l('project'), project(r.project)],
     ],
     texts: ['description', 'learningObjectives', 'audience'],
     related: [['good-practices', r.goodPractices]],
   }),
-  'thematic-tables': (f, r, w) => ({
+  'thematic-tables': (f, r, w, l) => ({
     lead: r.scope,
     facts: [
-      [w.event, r.event ? h('span', {}, f.link(recordHash('events', r.event.slug), r.event.title), `, ${f.date(r.event.startDate)}`) : null],
-      [w.themes, filterLinks(f, 'theme', r.themes)],
-      [w.facilitators, names(r.facilitators)],
-      [w.participatingOrganizations, linkList(f, 'organizations', r.participatingOrganizations)],
+      [l('event'), r.event ? h('span', {}, f.link(recordHash('events', r.event.slug), r.event.title), `, ${f.date(r.event.startDate)}`) : null],
+      [l('themes'), filterLinks(f, 'theme', r.themes)],
+      [l('facilitators'), names(r.facilitators)],
+      [l('participatingOrganizations'), linkList(f, 'organizations', r.participatingOrganizations)],
     ],
     texts: ['findings', 'recommendations'],
     related: [['good-practices', r.goodPractices]],
   }),
-  events: (f, r, w) => ({
+  events: (f, r, w, l) => ({
     facts: [
-      [w.type, w.enums.eventType[r.type]],
+      [l('type'), w.enums.eventType[r.type]],
       [w.date, f.period(r.startDate, r.endDate)],
-      [w.venue, venue(r.venue)],
-      [w.territory, filterLinks(f, 'territory', r.territory ? [r.territory] : [])],
-      [w.themes, filterLinks(f, 'theme', r.themes)],
-      [w.organizers, linkList(f, 'organizations', r.organizers)],
-      [w.project, project(r.project)],
+      [l('venue'), venue(r.venue)],
+      [l('territory'), filterLinks(f, 'territory', r.territory ? [r.territory] : [])],
+      [l('themes'), filterLinks(f, 'theme', r.themes)],
+      [l('organizers'), linkList(f, 'organizations', r.organizers)],
+      [l('project'), project(r.project)],
     ],
     texts: ['description'],
-    extra: agenda(f, r.agenda),
+    extra: agenda(f, r.agenda, l('agenda')),
     related: [['thematic-tables', r.thematicTables]],
   }),
-  outcomes: (f, r, w) => ({
+  outcomes: (f, r, w, l) => ({
     lead: `${f.value(r.value, r.qualifier)} ${r.unit}`,
     facts: [
-      [w.indicatorType, w.enums.indicatorType[r.indicatorType]],
-      [w.indicatorCode, r.indicatorCode],
+      [l('indicatorType'), w.enums.indicatorType[r.indicatorType]],
+      [l('indicatorCode'), r.indicatorCode],
       [w.period, f.period(r.periodStart, r.periodEnd)],
-      [w.territory, filterLinks(f, 'territory', r.territory ? [r.territory] : [])],
-      [w.themes, filterLinks(f, 'theme', r.themes)],
-      [w.project, project(r.project)],
+      [l('territory'), filterLinks(f, 'territory', r.territory ? [r.territory] : [])],
+      [l('themes'), filterLinks(f, 'theme', r.themes)],
+      [l('project'), project(r.project)],
     ],
     texts: ['description', 'evidence'],
     related: [['good-practices', r.goodPractices], ['trainings', r.trainings], ['events', r.events], ['thematic-tables', r.thematicTables]],
     noChart: true,
   }),
-  organizations: (f, r, w) => ({
+  organizations: (f, r, w, l) => ({
     lead: r.acronym,
     facts: [
-      [w.type, w.enums.organizationType[r.type]],
-      [w.website, r.website ? h('a', { href: r.website }, r.website) : null],
-      [w.territory, filterLinks(f, 'territory', r.territory ? [r.territory] : [])],
-      [w.governanceMember, r.governanceNetworkMember ? '✓' : null],
+      [l('type'), w.enums.organizationType[r.type]],
+      [l('website'), r.website ? h('a', { href: r.website }, r.website) : null],
+      [l('territory'), filterLinks(f, 'territory', r.territory ? [r.territory] : [])],
+      [l('governanceNetworkMember'), r.governanceNetworkMember ? '✓' : null],
     ],
     texts: ['description'],
     related: [['good-practices', r.ledGoodPractices]],
@@ -243,22 +243,26 @@ const PAGES = {
   }),
 };
 
-function sourceNote(f, source, license) {
-  const w = f.words;
+function sourceNote(f, source, license, l) {
   const title = source.url ? h('a', { href: source.url }, source.title) : source.title;
   return h(
     'footer',
     { className: 'source' },
-    h('h2', {}, w.source),
+    h('h2', {}, l('source')),
     h('p', {}, title, source.publisher ? ` — ${source.publisher}` : '', source.date ? `, ${f.date(source.date)}` : ''),
-    source.note ? h('p', {}, h('span', { className: 'label' }, `${w.note}: `), source.note) : null,
-    h('p', {}, h('span', { className: 'label' }, `${w.license}: `), license)
+    source.note ? h('p', {}, h('span', { className: 'label' }, `${l('note', 'shared.source')}: `), source.note) : null,
+    h('p', {}, h('span', { className: 'label' }, `${l('license')}: `), license)
   );
 }
 
-export function recordPage(f, type, r, backHash) {
+/**
+ * A record's page. `labels`: the field labels the server's field guide gives (src/content/labels),
+ * per type and component; `l(field)` is one of this type's, in the page's language.
+ */
+export function recordPage(f, type, r, backHash, labels) {
   const w = f.words;
-  const page = PAGES[type](f, r, w);
+  const l = (field, model = type) => labels[model]?.[field]?.[f.lang] ?? field;
+  const page = PAGES[type](f, r, w, l);
   const facts = page.facts.filter(([, value]) => value !== null && value !== undefined && value !== '');
   return h(
     'article',
@@ -267,11 +271,11 @@ export function recordPage(f, type, r, backHash) {
     h('h1', { tabindex: '-1' }, r.title),
     page.lead ? h('p', { className: 'lead' }, page.lead) : null,
     facts.length ? h('dl', { className: 'facts' }, facts.map(([label, value]) => h('div', {}, h('dt', {}, label), h('dd', {}, value)))) : null,
-    page.texts.filter((field) => r[field]).map((field) => h('section', {}, h('h2', {}, w.fields[field]), paragraphs(r[field]))),
+    page.texts.filter((field) => r[field]).map((field) => h('section', {}, h('h2', {}, l(field)), paragraphs(r[field]))),
     page.extra,
     page.noChart ? null : outcomesChart(f, r.outcomes),
     page.related.filter(([, items]) => items?.length).map(([kind, items]) => h('section', {}, h('h2', {}, w.related[kind]), linkList(f, kind, items))),
-    sourceNote(f, r.source, r.license)
+    sourceNote(f, r.source, r.license, l)
   );
 }
 

@@ -9,7 +9,7 @@ const appDir = path.resolve(__dirname, '../..');
 const buildDir = path.join(appDir, 'dist', 'build');
 const stampFile = path.join(buildDir, '.inputs-hash');
 /** The admin bundle is made from these: its own code, the field guide, configuration, dependencies. */
-const INPUTS = ['src/admin', 'src/editorial/field-guide', 'data/admin', 'config', 'package-lock.json'];
+const INPUTS = ['src/admin', 'src/content', 'src/editorial/field-guide', 'data/admin', 'config', 'package-lock.json'];
 
 const files = (entry) => {
   const full = path.join(appDir, entry);

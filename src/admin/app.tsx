@@ -1,11 +1,10 @@
 import type { StrapiApp } from '@strapi/strapi/admin';
-import fieldGuide from '../../data/admin/fields.json';
 import strapiItalian from '../../data/admin/strapi-it.json';
-import { adminTranslations, englishTexts, layoutInLanguage, type EditViewLayout, type FieldGuide } from '../editorial/field-guide/core';
+import { FIELD_GUIDE } from '../content/labels/core';
+import { adminTranslations, englishTexts, layoutInLanguage, type EditViewLayout } from '../editorial/field-guide/core';
 
-const guide = fieldGuide as unknown as FieldGuide;
-const english = englishTexts(guide);
-const translations = adminTranslations(guide);
+const english = englishTexts(FIELD_GUIDE);
+const translations = adminTranslations(FIELD_GUIDE);
 /** Where Strapi's admin keeps the language each person picked (login page or profile). */
 const ADMIN_LANGUAGE_KEY = 'strapi-admin-language';
 

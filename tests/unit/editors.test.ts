@@ -1,7 +1,14 @@
 /** Pure cores of the editorial workflow: no Strapi, no database. */
 import fs from 'fs';
 import path from 'path';
-import { adminTranslations, englishTexts, fieldTexts, guidedConfiguration, layoutInLanguage, type FieldGuide, type ViewConfiguration } from '../../src/editorial/field-guide/core';
+import { fieldTexts, type FieldGuide } from '../../src/content/labels/core';
+import {
+  adminTranslations,
+  englishTexts,
+  guidedConfiguration,
+  layoutInLanguage,
+  type ViewConfiguration,
+} from '../../src/editorial/field-guide/core';
 import { EDITOR, REVIEWER, isReviewer, rolePermissions } from '../../src/editorial/roles/core';
 import { curationChangeRefusal, publishRefusal, REVIEWERS_ONLY, sameNote } from '../../src/editorial/curation/core';
 import { comparedFields, conflictMessage, fingerprints, remember, resolve, yourVersion } from '../../src/editorial/edit-conflicts/core';

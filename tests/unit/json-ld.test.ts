@@ -8,7 +8,7 @@ import path from 'path';
 import { readSeedFiles } from '../../src/publishing/seed';
 import { contentTypeUid, documentData, type Schemas } from '../../src/publishing/seed/core';
 import { JSON_LD_TYPES, agendaStart, licenseUrl, prune, recordIri, toJsonLd, type JsonLdUid, type RecordKind } from '../../src/public-api/json-ld/core';
-import { SCHEMA_ORG_CONTEXT, documentLoader, expandJsonLd } from '../../src/public-api/json-ld/linked-data';
+import { SCHEMA_ORG_CONTEXT, documentLoader, expandJsonLd } from '../helpers/linked-data';
 import jsonld from 'jsonld';
 import { PUBLIC_UIDS } from '../../src/content/model/core';
 

@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import bodyParser from 'koa-bodyparser';
-import { sharedKeyPrefix, sharedRedis } from '../shared-state';
+import { instanceState, sharedKeyPrefix, sharedRedis } from '../shared-state';
 import { MemoryStore, cacheKey, etagOf, graphqlRead, isKeepable, matchesEtag, type CachedResponse } from './core';
 
 /**
@@ -169,12 +169,11 @@ export class ResponseCache {
   }
 }
 
-// On the Strapi instance under a registered symbol: a script or test that loads this module
-// again (from src rather than dist) still finds the instance's cache.
-const CACHE = Symbol.for('comin40.response-cache');
+// A script or test that loads this module again (from src rather than dist) finds the instance's cache.
+const caches = instanceState<ResponseCache>('response-cache');
 
 export function responseCache(strapi: Core.Strapi): ResponseCache {
-  const cache = (strapi as any)[CACHE] as ResponseCache | undefined;
+  const cache = caches.get(strapi);
   if (!cache) throw new Error('The response cache is registered in register() (src/index.ts) before the server starts.');
   return cache;
 }
@@ -190,7 +189,7 @@ export const invalidateResponseCache = (strapi: Core.Strapi): Promise<void> => r
  */
 export function registerResponseCache(strapi: Core.Strapi): void {
   const cache = new ResponseCache(strapi, String(strapi.config.get('plugin::graphql.endpoint', '/graphql')));
-  (strapi as any)[CACHE] = cache;
+  caches.set(strapi, cache);
 
   const models = [
     ...Object.keys(strapi.contentTypes).filter((uid) => uid.startsWith('api::')),

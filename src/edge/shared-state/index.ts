@@ -3,6 +3,22 @@ import type { Core } from '@strapi/strapi';
 import Redis from 'ioredis';
 
 /**
+ * State of one Strapi instance (a registry, a cache, a lock to release), held on the instance
+ * under a registered symbol: the one way for every capability. A module loaded twice (by Strapi
+ * from dist, by a test or script from src) finds the same state, which a module-level variable or
+ * WeakMap would not.
+ */
+export function instanceState<T>(name: string) {
+  const key = Symbol.for(`comin40.${name}`);
+  return {
+    get: (strapi: Core.Strapi): T | undefined => (strapi as unknown as Record<symbol, T | undefined>)[key],
+    set: (strapi: Core.Strapi, value: T): void => {
+      (strapi as unknown as Record<symbol, T>)[key] = value;
+    },
+  };
+}
+
+/**
  * What several Strapi nodes must agree on (response-cache invalidation, rate-limit counters)
  * lives in Redis when REDIS_URL is set; without it each capability keeps an in-process store.
  * One connection per process, opened at register and closed in Strapi's destroy phase.

@@ -1,8 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { currentAdminUser } from '../roles';
-import { readFieldGuide } from '../field-guide';
-import { fieldTexts } from '../field-guide/core';
+import { FIELD_GUIDE, fieldTexts } from '../../content/labels/core';
 import type { Attributes } from '../../content/model/core';
 import { comparedFields, conflictMessage, fingerprints, remember, resolve, versionKey, yourVersion, type OpenedVersion, type OpenedVersions } from './core';
 import { PUBLIC_UIDS } from '../../content/model/core';
@@ -23,7 +22,6 @@ const time = (value: unknown) => (value ? new Date(value as string).getTime() : 
  */
 export function registerEditConflictGuard(strapi: Core.Strapi): void {
   const guarded = new Set(PUBLIC_UIDS);
-  const guide = readFieldGuide(strapi.dirs.app.root);
   const component = (uid: string) => strapi.components[uid as keyof typeof strapi.components].attributes as unknown as Attributes;
   const store = (userId: number | string) => strapi.store({ type: 'plugin', name: 'edit-conflicts', key: `opened-${userId}` });
   const opened = async (userId: number | string) => ((await store(userId).get()) as OpenedVersions | null) ?? {};
@@ -65,7 +63,7 @@ export function registerEditConflictGuard(strapi: Core.Strapi): void {
     const resolution = resolve((await opened(user.id))[versionKey(context.uid, documentId, locale)], stored && version(stored), fingerprints(data, sentFields, attributes, component));
     if (resolution.write === 'refused') {
       const by = [stored?.updatedBy?.firstname, stored?.updatedBy?.lastname].filter(Boolean).join(' ') || stored?.updatedBy?.email;
-      const labels = resolution.clashes.map((name) => fieldTexts(guide, context.uid, name)?.label ?? { it: name, en: name });
+      const labels = resolution.clashes.map((name) => fieldTexts(FIELD_GUIDE, context.uid, name)?.label ?? { it: name, en: name });
       throw new errors.ValidationError(conflictMessage({ by, at: time(stored!.updatedAt)! }, labels), {
         errors: resolution.clashes.map((name) => ({ path: [name], message: yourVersion(data[name]), name: 'ValidationError' })),
       });

@@ -1,35 +1,14 @@
 /**
- * The field guide (data/admin/fields.json): labels and help texts in editors' words, in Italian
- * and English, and the list views' columns. Pure: used by the server (to store the admin's view
- * configuration) and by the admin panel (to show the texts in the admin's language).
+ * The field guide (data/admin/fields.json, read through src/content/labels): labels and help texts
+ * in editors' words, in Italian and English, and the list views' columns, applied to the admin.
+ * Pure: used by the server (to store the admin's view configuration) and by the admin panel (to
+ * show the texts in the admin's language).
  */
 import type { Locale } from '../../content/locales/core';
-export type Texts = Record<Locale, string>;
-
-export interface FieldTexts {
-  label: Texts;
-  description?: Texts;
-  placeholder?: Texts;
-}
-
-export interface ModelGuide {
-  /** The type's name; `en` is its displayName in schema.json. Components have none. */
-  name?: Texts;
-  /** The list view's columns. */
-  list?: string[];
-  fields?: Record<string, FieldTexts>;
-}
-
-export interface FieldGuide {
-  common: Record<string, FieldTexts>;
-  models: Record<string, ModelGuide>;
-}
+import { fieldTexts, type FieldGuide, type Texts } from '../../content/labels/core';
 
 /** The admin stores one label per field: Italian, the editors' first language. */
 export const STORED_LANGUAGE: Locale = 'it';
-
-export const fieldTexts = (guide: FieldGuide, model: string, field: string): FieldTexts | undefined =>
-  guide.models[model]?.fields?.[field] ?? guide.common[field];
 
 interface Metadata {
   edit?: Record<string, unknown>;

@@ -1,10 +1,6 @@
-import fs from 'fs';
-import path from 'path';
 import type { Core } from '@strapi/strapi';
-import { guidedConfiguration, type FieldGuide, type ViewConfiguration } from './core';
-
-export const readFieldGuide = (appRoot: string): FieldGuide =>
-  JSON.parse(fs.readFileSync(path.join(appRoot, 'data', 'admin', 'fields.json'), 'utf8'));
+import { FIELD_GUIDE } from '../../content/labels/core';
+import { guidedConfiguration, type ViewConfiguration } from './core';
 
 /**
  * Writes the field guide into the content manager's view configuration (labels, help texts,
@@ -12,11 +8,10 @@ export const readFieldGuide = (appRoot: string): FieldGuide =>
  * applied writes nothing.
  */
 export async function applyFieldGuide(strapi: Core.Strapi): Promise<void> {
-  const guide = readFieldGuide(strapi.dirs.app.root);
   const contentManager = strapi.plugin('content-manager');
-  for (const model of Object.keys(guide.models)) {
+  for (const model of Object.keys(FIELD_GUIDE.models)) {
     const service = contentManager.service(model.includes('::') ? 'content-types' : 'components');
     const current = (await service.findConfiguration({ uid: model })) as ViewConfiguration;
-    await service.updateConfiguration({ uid: model }, guidedConfiguration(current, guide, model));
+    await service.updateConfiguration({ uid: model }, guidedConfiguration(current, FIELD_GUIDE, model));
   }
 }

@@ -1,8 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { currentAdminUser } from '../roles';
-import { fieldTexts } from '../field-guide/core';
-import { readFieldGuide } from '../field-guide';
+import { FIELD_GUIDE, fieldTexts } from '../../content/labels/core';
 import type { Attributes } from '../../content/model/core';
 import { REQUIRED, emptyRequiredFields, pathLabel, requiredFieldsMessage } from './core';
 import { PUBLIC_UIDS } from '../../content/model/core';
@@ -13,7 +12,6 @@ import { PUBLIC_UIDS } from '../../content/model/core';
  * (required at publication), which the seed and imports rely on.
  */
 export function registerRequiredFieldsInAdmin(strapi: Core.Strapi): void {
-  const guide = readFieldGuide(strapi.dirs.app.root);
   const checked = new Set(PUBLIC_UIDS);
   const component = (uid: string) => strapi.components[uid as keyof typeof strapi.components].attributes as unknown as Attributes;
 
@@ -24,7 +22,7 @@ export function registerRequiredFieldsInAdmin(strapi: Core.Strapi): void {
     const empty = emptyRequiredFields(attributes, component, data, context.action === 'create');
     if (empty.length === 0) return next();
 
-    const labelOf = (model: string, field: string) => fieldTexts(guide, model, field)?.label;
+    const labelOf = (model: string, field: string) => fieldTexts(FIELD_GUIDE, model, field)?.label;
     const label = (path: string[]) => pathLabel(path, context.uid, attributes, component, labelOf);
     throw new errors.ValidationError(requiredFieldsMessage(empty.map(label)), {
       errors: empty.map((path) => ({ path, message: REQUIRED, name: 'ValidationError' })),

@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
+import { useFieldMiddleware } from '../graphql-middlewares';
 import { territoryWithinMiddleware } from '../territory-filter';
 import {
   COUNTED_KINDS,
@@ -142,11 +143,9 @@ export function registerAggregates(strapi: Core.Strapi): void {
     ],
     resolversConfig: {
       // Readable by whoever may read what the figures are made of (the public role may).
-      'Query.outcomeFigures': {
-        auth: { scope: [OUTCOME, PROJECT, TERRITORY].map(find) },
-        middlewares: [territoryWithinMiddleware(strapi)],
-      },
+      'Query.outcomeFigures': { auth: { scope: [OUTCOME, PROJECT, TERRITORY].map(find) } },
       'Query.themeCounts': { auth: { scope: [THEME, ...Object.values(COUNTED_UIDS)].map(find) } },
     },
   }));
+  useFieldMiddleware(strapi, ['Query.outcomeFigures'], territoryWithinMiddleware(strapi));
 }

@@ -1,9 +1,10 @@
 import type { Core } from '@strapi/strapi';
+import { instanceState } from '../../edge/shared-state';
 
 export type Resolver = (parent: any, args: any, context: any, info: any) => unknown;
 export type ResolverMiddleware = (next: Resolver, parent: any, args: any, context: any, info: any) => unknown;
 
-const registries = new WeakMap<Core.Strapi, Map<string, ResolverMiddleware[]>>();
+const registries = instanceState<Map<string, ResolverMiddleware[]>>('graphql-middlewares');
 
 /**
  * Adds a resolver middleware to GraphQL fields (`Type.field`). Strapi merges the `resolversConfig`

@@ -6,7 +6,7 @@
  *
  * The schema-dts types check at compile time that every property is one schema.org allows on
  * the type it is used on; tests/unit/json-ld.test.ts checks that every term expands to a
- * schema.org term of the bundled context.
+ * schema.org term of the bundled context (tests/helpers/linked-data.ts).
  *
  * License and source (`license`, `isBasedOn`, `dateModified`, `inLanguage`) describe the
  * record, a creative work: the good practice is one, and carries them itself; every other
@@ -31,6 +31,7 @@ import type {
   Project,
   WithContext,
 } from 'schema-dts';
+import { fieldLabel } from '../../content/labels/core';
 
 export interface JsonLdContext {
   /** Public server URL, without a trailing slash: the base of every record's IRI. */
@@ -60,34 +61,8 @@ export type RecordKind = keyof typeof PLURALS;
 export const recordIri = (kind: RecordKind, record: Rec, ctx: JsonLdContext): string =>
   `${ctx.baseUrl}/api/${PLURALS[kind]}/${record.documentId}?locale=${record.locale ?? ctx.locale}`;
 
-const LABELS = {
-  it: {
-    themes: 'Temi della base di conoscenza',
-    context: 'Contesto e problema',
-    objectives: 'Obiettivi',
-    activities: 'Attività',
-    results: 'Risultati ed evidenze di successo',
-    lessonsLearned: 'Lezioni apprese',
-    transferability: 'Trasferibilità',
-    resourcesNeeded: 'Risorse necessarie',
-    findings: 'Esiti',
-    recommendations: 'Raccomandazioni',
-  },
-  en: {
-    themes: 'Knowledge base themes',
-    context: 'Context and problem',
-    objectives: 'Objectives',
-    activities: 'Activities',
-    results: 'Results and evidence of success',
-    lessonsLearned: 'Lessons learned',
-    transferability: 'Transferability',
-    resourcesNeeded: 'Resources needed',
-    findings: 'Findings',
-    recommendations: 'Recommendations',
-  },
-};
-type Label = keyof typeof LABELS.en;
-const label = (ctx: JsonLdContext, key: Label) => (LABELS[ctx.locale as keyof typeof LABELS] ?? LABELS.en)[key];
+/** The name of the set of themes, per locale (English for any other). */
+const THEME_SET_NAME: Record<string, string> = { it: 'Temi della base di conoscenza', en: 'Knowledge base themes' };
 
 /** SPDX ids of Creative Commons licences to their deeds; any other id is kept as given. */
 export function licenseUrl(spdx: string | null | undefined): string | undefined {
@@ -148,7 +123,7 @@ const recordPage = (kind: RecordKind, record: Rec, ctx: JsonLdContext): Creative
 const themeSet = (ctx: JsonLdContext): DefinedTermSet => ({
   '@type': 'DefinedTermSet',
   '@id': `${ctx.baseUrl}/api/themes?locale=${ctx.locale}`,
-  name: label(ctx, 'themes'),
+  name: THEME_SET_NAME[ctx.locale] ?? THEME_SET_NAME.en,
 });
 
 const themeTerm = (theme: Rec, ctx: JsonLdContext) => ({
@@ -288,9 +263,9 @@ const ATTENDANCE_MODES: Record<string, EventAttendanceModeEnumeration> = {
   blended: 'https://schema.org/MixedEventAttendanceMode',
 };
 
-/** Titled long texts as named parts, so a harvester keeps the structure of the record. */
-const sections = (record: Rec, keys: Label[], ctx: JsonLdContext): CreativeWork[] =>
-  keys.map((key) => record[key] && { '@type': 'CreativeWork', name: label(ctx, key), text: record[key] });
+/** Long texts as parts named by their field labels, so a harvester keeps the structure of the record. */
+const sections = (record: Rec, model: string, keys: string[], ctx: JsonLdContext): CreativeWork[] =>
+  keys.map((key) => record[key] && { '@type': 'CreativeWork', name: fieldLabel(model, key, ctx.locale), text: record[key] });
 
 // ---------------------------------------------------------------- one mapper per type
 
@@ -325,7 +300,7 @@ export function goodPracticeJsonLd(gp: Rec, ctx: JsonLdContext): WithContext<Cre
     url: recordIri('good-practice', gp, ctx),
     name: gp.title,
     description: gp.summary,
-    hasPart: sections(gp, ['context', 'objectives', 'activities', 'results', 'lessonsLearned', 'transferability', 'resourcesNeeded'], ctx),
+    hasPart: sections(gp, 'api::good-practice.good-practice', ['context', 'objectives', 'activities', 'results', 'lessonsLearned', 'transferability', 'resourcesNeeded'], ctx),
     about: list(gp.themes).map((t) => themeTerm(t, ctx)),
     spatialCoverage: list(gp.territories).map((t) => place(t, ctx)),
     temporalCoverage: interval(gp.startDate, gp.endDate),
@@ -383,7 +358,7 @@ export function thematicTableJsonLd(table: Rec, ctx: JsonLdContext): WithContext
     about: [...list(table.themes).map((t) => themeTerm(t, ctx)), ...list(table.goodPractices).map((gp) => practiceRef(gp, ctx))],
     organizer: list(table.facilitators).map((p) => person(p, ctx)),
     attendee: list(table.participatingOrganizations).map((o) => organization(o, ctx)),
-    recordedIn: sections(table, ['findings', 'recommendations'], ctx),
+    recordedIn: sections(table, 'api::thematic-table.thematic-table', ['findings', 'recommendations'], ctx),
     mainEntityOfPage: recordPage('thematic-table', table, ctx),
   };
 }

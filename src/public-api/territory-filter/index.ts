@@ -7,7 +7,7 @@ import { PUBLIC_UIDS } from '../../content/model/core';
 const TERRITORY = 'api::territory.territory';
 
 /**
- * A GraphQL resolver middleware (for `resolversConfig`) that rewrites `within` in `args.filters`
+ * A GraphQL resolver middleware (for useFieldMiddleware) that rewrites `within` in `args.filters`
  * before the resolver reads them. The hierarchy is as deep as the territory levels are many.
  */
 export function territoryWithinMiddleware(strapi: Core.Strapi) {
