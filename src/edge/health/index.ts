@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import { isGraphqlPath, routerPath } from '../request-path/core';
 import { graphqlUnavailableBody, OutageBreaker, RETRY_AFTER_SECONDS, UNAVAILABLE_MESSAGE, isDatabaseUnavailable, readiness, withTimeout } from './core';
 
 const state = { shuttingDown: false };
@@ -73,13 +74,13 @@ export function registerDatabaseOutageHandling(strapi: Core.Strapi): void {
     ctx.set('Retry-After', String(RETRY_AFTER_SECONDS));
     // Each API answers in its own error shape.
     ctx.body =
-      ctx.path === graphqlEndpoint
+      isGraphqlPath(ctx.path, graphqlEndpoint)
         ? graphqlUnavailableBody()
         : { data: null, error: { status: 503, name: 'ServiceUnavailableError', message: UNAVAILABLE_MESSAGE } };
   };
   strapi.server.use(async (ctx, next) => {
     try {
-      if (!NOT_BEHIND_BREAKER.has(ctx.path)) {
+      if (!NOT_BEHIND_BREAKER.has(routerPath(ctx.path))) {
         const decision = breaker.decide(Date.now());
         if (decision === 'refuse') return unavailable(ctx, 'still unreachable (recent probe)', false);
         if (decision === 'probe') {
