@@ -1,4 +1,4 @@
-import { paginationProblem } from './core';
+import { MAX_INPUT_DEPTH, filterValueProblem, inputTooDeep, nestedDeeperThan, paginationProblem } from './core';
 import { analyzeOperation, refusal } from './analysis';
 
 export interface QueryLimits {
@@ -16,8 +16,9 @@ const SHORT_LIST_SIZE = 10;
 
 /**
  * Apollo Server plugin refusing, before anything runs, operations a public API must not run:
- * bad pagination anywhere in the query, too expensive (cost model in ./analysis), too many
- * aliases or directives; and stopping an operation that runs past the time limit.
+ * variables nested too deep, bad pagination or filter values over the maximum length anywhere
+ * in the query, too expensive (cost model in ./analysis), too many aliases or directives; and
+ * stopping an operation that runs past the time limit.
  */
 export const queryLimitsPlugin = (limits: QueryLimits) => ({
   async requestDidStart() {
@@ -26,12 +27,17 @@ export const queryLimitsPlugin = (limits: QueryLimits) => ({
       async didResolveOperation({ schema, document, operation, request }: any) {
         // No operation to run (an unknown operationName): Apollo answers that itself.
         if (!operation) return;
+        if (nestedDeeperThan(request.variables, MAX_INPUT_DEPTH)) throw refusal(inputTooDeep('Variables'));
         const analysis = analyzeOperation(schema, document, operation, request.variables ?? {}, {
           defaultPageSize: limits.defaultLimit,
           shortListSize: SHORT_LIST_SIZE,
         });
         for (const pagination of analysis.paginations) {
           const problem = paginationProblem(pagination, limits.maxLimit);
+          if (problem) throw refusal(problem);
+        }
+        for (const filters of analysis.filters) {
+          const problem = filterValueProblem(filters);
           if (problem) throw refusal(problem);
         }
         if (analysis.cost > limits.maxCost) {
