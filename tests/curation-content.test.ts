@@ -93,6 +93,15 @@ describe('validation is bound to the content it saw', () => {
     expect((await reviewer.publish(GP, documentId)).status).toBe(200);
   });
 
+  test('scripts on the server (seed, import, the operator\'s code) are trusted like a reviewer', async () => {
+    const { documentId } = await validatedPractice('cambiata-da-uno-script');
+    const documents = kb.strapi.documents(GP);
+    await documents.update({ documentId, locale: 'it', data: { summary: 'Corretta da uno script.' } as any });
+    expect((await draft(documentId)).curationStatus).toBe('validated');
+    await documents.publish({ documentId, locale: 'it' });
+    expect((await published(documentId)).map((row: any) => row.summary)).toEqual(['Corretta da uno script.']);
+  });
+
   test('integrations: a content change without a new validation goes back to review and is not published', async () => {
     const auth = { authorization: `Bearer ${await kb.apiToken()}` };
     const { documentId } = await validatedPractice('cambiata-da-una-integrazione');
