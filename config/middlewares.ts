@@ -2,6 +2,9 @@ import { corsConfig } from '../src/edge/cors';
 import { DEFAULT_MAX_UPLOAD_BYTES } from '../src/edge/uploads/core';
 
 export default ({ env }) => [
+  // Every spelling of the GraphQL endpoint becomes the endpoint itself, before any protection
+  // looks at the path (src/edge/request-path: the others compare the router's view of it).
+  'global::request-path',
   // The client's address from trusted proxies, before anything logs or counts it.
   'global::client-ip',
   // One line per request. In production the proxy's access log has it, and writing it cost about
@@ -20,7 +23,7 @@ export default ({ env }) => [
   // cached answer skips everything below.
   'global::response-cache',
   'strapi::query',
-  'global::rest-pagination',
+  'global::rest-limits',
   {
     name: 'strapi::body',
     config: {

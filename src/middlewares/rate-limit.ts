@@ -1,4 +1,5 @@
 import { apiTokenIds, rateLimitStore, rateLimitsFromEnv } from '../edge/rate-limit';
+import { isGraphqlPath } from '../edge/request-path/core';
 import { bearerToken, decide, isRateLimitedPath, rateLimitedBody, rateLimitedMessage, type Decision } from '../edge/rate-limit/core';
 
 /**
@@ -16,7 +17,7 @@ export default (_config: unknown, { strapi }: { strapi: any }) => {
     ctx.status = 429;
     ctx.set('Retry-After', String(decision.resetSeconds));
     ctx.set('Cache-Control', 'no-store');
-    ctx.body = rateLimitedBody(ctx.path === graphqlEndpoint, rateLimitedMessage(decision, withToken), decision.resetSeconds);
+    ctx.body = rateLimitedBody(isGraphqlPath(ctx.path, graphqlEndpoint), rateLimitedMessage(decision, withToken), decision.resetSeconds);
   };
 
   return async (ctx: any, next: () => Promise<void>) => {

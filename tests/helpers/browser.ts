@@ -9,12 +9,19 @@ export const launchBrowser = (): Promise<Browser> =>
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
   });
 
-/** Records every request a page makes to a host other than this machine. */
+/**
+ * Records what a page must never meet: a request to a host other than this machine, and an
+ * answer of this server with a 5xx (shown to the person or not, it is a fault the suite must
+ * not pass over). Every browser suite expects the list to stay empty.
+ */
 export function watchOutsideRequests(page: Page): string[] {
   const outside: string[] = [];
   page.on('request', (request) => {
     const url = new URL(request.url());
     if (url.protocol.startsWith('http') && !['localhost', '127.0.0.1', '[::1]'].includes(url.hostname)) outside.push(request.url());
+  });
+  page.on('response', (response) => {
+    if (response.status() >= 500) outside.push(`${response.status()} ${response.request().method()} ${response.url()}`);
   });
   return outside;
 }

@@ -121,7 +121,12 @@ describe('database outage breaker', () => {  test('passes while the database is 
     expect(isDatabaseUnavailable(Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }))).toBe(true);
     expect(isDatabaseUnavailable({ name: 'KnexTimeoutError', message: 'Knex: Timeout acquiring a connection' })).toBe(true);
     expect(isDatabaseUnavailable({ originalError: { code: 'ECONNRESET' } })).toBe(true);
-    expect(isDatabaseUnavailable(new Error('Transaction query already complete, run with DEBUG=knex:tx for more info'))).toBe(true);
+    const raisedIn = (file: string, message: string) => Object.assign(new Error(message), { stack: `Error: ${message}\n    at Object.f (${file}:1:1)` });
+    expect(isDatabaseUnavailable(raisedIn('/app/node_modules/knex/lib/execution/transaction.js', 'Transaction query already complete, run with DEBUG=knex:tx for more info'))).toBe(true);
+    expect(isDatabaseUnavailable(raisedIn('/app/node_modules/pg/lib/client.js', 'Connection terminated unexpectedly'))).toBe(true);
+    // The same words from anywhere else may be the client's own (a GraphQL error quoting an argument).
+    expect(isDatabaseUnavailable(raisedIn('/app/node_modules/graphql/validation/validate.js', 'Enum cannot represent value: "Connection terminated unexpectedly"'))).toBe(false);
+    expect(isDatabaseUnavailable(new Error('Connection terminated unexpectedly'))).toBe(false);
     expect(isDatabaseUnavailable(Object.assign(new Error('duplicate key value'), { code: '23505' }))).toBe(false);
     expect(isDatabaseUnavailable(new Error('Forbidden'))).toBe(false);
     expect(isDatabaseUnavailable(undefined)).toBe(false);

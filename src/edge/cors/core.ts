@@ -7,16 +7,20 @@
  * uploads, writes) is allowed only from the configured origins (CORS_ORIGINS), which also get
  * credentials.
  */
+import { publicApi } from '../request-path/core';
+
 export interface CorsRequest {
   method: string;
   path: string;
   header: (name: string) => string;
 }
 
-const isPublicRead = (method: string, path: string, graphqlEndpoint: string) =>
-  path === graphqlEndpoint
-    ? method === 'GET' || method === 'POST'
-    : (method === 'GET' || method === 'HEAD') && (path.startsWith('/api/') || path === '/open-data' || path.startsWith('/open-data/'));
+/** Public reads, however the path is spelled (the router ignores case and a trailing slash). */
+function isPublicRead(method: string, path: string, graphqlEndpoint: string): boolean {
+  const api = publicApi(path, graphqlEndpoint);
+  if (api === 'graphql') return method === 'GET' || method === 'POST';
+  return api !== null && (method === 'GET' || method === 'HEAD');
+}
 
 /** A request that may be answered to any origin: a public read without credentials. */
 export function isAnonymousRead(request: CorsRequest, graphqlEndpoint: string): boolean {

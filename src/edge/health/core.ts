@@ -24,11 +24,22 @@ const UNAVAILABLE_CODES = new Set([
   '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006',
 ]);
 
-/** True for errors that mean "the database cannot be reached right now", as opposed to bad queries. */
+/** The driver, its pool and knex: where the database's own failures are raised. */
+const DRIVER_FRAME = /[\\/]node_modules[\\/](pg|pg-pool|pg-protocol|knex|tarn)[\\/]/;
+/** Whether an error was made inside the database driver, not by code that may quote a client's words. */
+const raisedByDriver = (e: any): boolean => DRIVER_FRAME.test(String(e.stack ?? '').split('\n').find((line) => /^\s+at /.test(line)) ?? '');
+
+/**
+ * True for errors that look like "the database cannot be reached right now", as opposed to bad
+ * queries. A message alone proves nothing (a GraphQL or validation error may quote what the
+ * client sent): messages count only on errors the driver raised. The adapter still confirms
+ * with a probe before answering everyone 503.
+ */
 export function isDatabaseUnavailable(error: unknown): boolean {
   for (let e: any = error, depth = 0; e && depth < 5; e = e.cause ?? e.originalError, depth += 1) {
     if (UNAVAILABLE_CODES.has(String(e.code))) return true;
     if (e.name === 'KnexTimeoutError') return true;
+    if (!raisedByDriver(e)) continue;
     if (/Connection terminated|Connection ended unexpectedly|timeout exceeded when trying to connect|Client has encountered a connection error|the database system is (starting up|shutting down)/i.test(String(e.message))) return true;
     // Strapi runs even reads in a transaction; when the server kills its connection, knex
     // reports the next query of that transaction this way, not with the connection error.

@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import { isGraphqlPath, routerPath } from '../request-path/core';
 import { graphqlUnavailableBody, OutageBreaker, RETRY_AFTER_SECONDS, UNAVAILABLE_MESSAGE, isDatabaseUnavailable, readiness, withTimeout } from './core';
 
 const state = { shuttingDown: false };
@@ -7,9 +8,6 @@ const state = { shuttingDown: false };
 const insideTestRunner = () => process.env.JEST_WORKER_ID !== undefined;
 const breaker = new OutageBreaker();
 const NOT_BEHIND_BREAKER = new Set(['/_health', '/_ready']);
-
-/** Any part of the node that meets an unreachable database reports it here. */
-export const noteDatabaseUnavailable = () => breaker.recordFailure(Date.now());
 
 /** null when the database answers within 1.5 s, else why not. */
 async function databaseProbe(strapi: Core.Strapi): Promise<string | null> {
@@ -21,18 +19,26 @@ async function databaseProbe(strapi: Core.Strapi): Promise<string | null> {
   }
 }
 
-/** Why loading the public role's permissions failed just now, or null if that 401 was genuine. */
-async function publicRoleLookupFailure(strapi: Core.Strapi): Promise<string | null> {
-  try {
-    const granted = await withTimeout(
-      strapi.db.query('plugin::users-permissions.permission').count({ where: { role: { type: 'public' } } }),
-      1500,
-      'public role lookup'
-    );
-    return granted > 0 ? 'public role lookup failed while the database was unreachable' : null;
-  } catch (error) {
-    return (error as Error).message;
-  }
+let probed: Core.Strapi | undefined;
+let confirming: Promise<string | null> | null = null;
+
+/**
+ * A request met what looks like an unreachable database. The switch opens (everyone answered
+ * 503 until a probe succeeds) only if the database itself then fails a probe: a client can
+ * provoke errors and 401s, not the database's failure. Concurrent reports share one probe.
+ * Resolves to why the database is down, or null when it answers.
+ */
+export function confirmDatabaseOutage(): Promise<string | null> {
+  if (!probed) return Promise.resolve(null);
+  confirming ??= databaseProbe(probed)
+    .then((failure) => {
+      if (failure) breaker.recordFailure(Date.now());
+      return failure;
+    })
+    .finally(() => {
+      confirming = null;
+    });
+  return confirming;
 }
 
 /** Readiness for load balancers: 503 while the database is unreachable or the node is stopping. */
@@ -59,43 +65,46 @@ export function registerReadiness(strapi: Core.Strapi): void {
  * the connection pool reconnects by itself once the database is back.
  */
 export function registerDatabaseOutageHandling(strapi: Core.Strapi): void {
+  probed = strapi;
   const graphqlEndpoint = strapi.config.get('plugin::graphql.endpoint', '/graphql');
   // `failure`: this request met the outage itself (false when the breaker answered for it).
   const unavailable = (ctx: any, why: string, failure = true) => {
-    if (failure) {
-      noteDatabaseUnavailable();
-      strapi.log.warn(`[health] database unavailable during ${ctx.method} ${ctx.path}: ${why}`);
-    }
+    if (failure) strapi.log.warn(`[health] database unavailable during ${ctx.method} ${ctx.path}: ${why}`);
     ctx.status = 503;
     ctx.set('Retry-After', String(RETRY_AFTER_SECONDS));
     // Each API answers in its own error shape.
     ctx.body =
-      ctx.path === graphqlEndpoint
+      isGraphqlPath(ctx.path, graphqlEndpoint)
         ? graphqlUnavailableBody()
         : { data: null, error: { status: 503, name: 'ServiceUnavailableError', message: UNAVAILABLE_MESSAGE } };
   };
   strapi.server.use(async (ctx, next) => {
     try {
-      if (!NOT_BEHIND_BREAKER.has(ctx.path)) {
+      if (!NOT_BEHIND_BREAKER.has(routerPath(ctx.path))) {
         const decision = breaker.decide(Date.now());
         if (decision === 'refuse') return unavailable(ctx, 'still unreachable (recent probe)', false);
         if (decision === 'probe') {
           const probe = await databaseProbe(strapi);
-          if (probe) return unavailable(ctx, `probe: ${probe}`);
+          if (probe) {
+            breaker.recordFailure(Date.now());
+            return unavailable(ctx, `probe: ${probe}`);
+          }
           breaker.recordSuccess();
           strapi.log.info('[health] database reachable again');
         }
       }
       await next();
-      // users-permissions turns any failure while loading the public role into a 401. An
-      // anonymous 401 while the public role does hold permissions can only be such a failure
-      // (the database was, or still is, unreachable): the honest answer is a 503.
+      // users-permissions turns any failure while loading the public role into a 401: an
+      // anonymous 401 while the database does not answer is such a failure, and honestly a 503.
+      // Any other 401 (no token for the admin API, a forged cookie) stays the client's.
       if (ctx.status === 401 && !ctx.get('authorization')) {
-        const why = await publicRoleLookupFailure(strapi);
+        const why = await confirmDatabaseOutage();
         if (why) unavailable(ctx, why);
       }
     } catch (error) {
       if (!isDatabaseUnavailable(error)) throw error;
+      // This request met the failure and gets its 503; everyone else only if the probe fails too.
+      await confirmDatabaseOutage();
       unavailable(ctx, (error as Error).message);
     } finally {
       // A response finished while stopping closes its keep-alive connection, so the drain ends with it.
@@ -114,7 +123,7 @@ export function surviveDatabaseOutages(strapi: Core.Strapi): void {
   if (insideTestRunner()) return;
   process.on('unhandledRejection', (reason) => {
     if (!isDatabaseUnavailable(reason)) throw reason;
-    noteDatabaseUnavailable();
+    void confirmDatabaseOutage();
     strapi.log.warn(`[health] database unavailable (unhandled query): ${(reason as Error)?.message ?? reason}`);
   });
 }

@@ -1,6 +1,6 @@
 /**
  * Static analysis of a GraphQL operation before it runs (pure: graphql-js only): its cost, its
- * aliases and directives, and every pagination it asks for.
+ * aliases and directives, and every pagination and filter it asks for.
  *
  * Cost model: every field costs 1; a list field multiplies the cost of what it selects by the
  * number of items it may return: its page size when it asks for one, else Strapi's default (25)
@@ -34,6 +34,8 @@ export interface OperationAnalysis {
   directives: number;
   /** Every pagination asked for; null where a client sent `pagination: null`. */
   paginations: (Pagination | null)[];
+  /** Every `filters` argument, with its variables filled in. */
+  filters: unknown[];
 }
 
 export interface CostOptions {
@@ -88,7 +90,7 @@ export function analyzeOperation(
   for (const definition of document.definitions) {
     if (definition.kind === 'FragmentDefinition') fragments.set(definition.name.value, definition);
   }
-  const result: OperationAnalysis = { cost: 0, aliases: 0, directives: 0, paginations: [] };
+  const result: OperationAnalysis = { cost: 0, aliases: 0, directives: 0, paginations: [], filters: [] };
 
   // `inherited`: the page asked by an enclosing object field, for the list inside it
   // (search { items }, goodPractices_connection { nodes }).
@@ -113,6 +115,7 @@ export function analyzeOperation(
         const field = parent.getFields()[name];
         if (!field) continue;
         const args = getArgumentValues(field, selection, variables) as { pagination?: Pagination; filters?: unknown; locale?: unknown };
+        if (args.filters != null) result.filters.push(args.filters);
         const paginated = field.args.some((arg) => arg.name === 'pagination');
         if (paginated && (args.pagination === null || (args.pagination && Object.keys(args.pagination).length)))
           result.paginations.push(args.pagination);

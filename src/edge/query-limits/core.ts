@@ -12,6 +12,44 @@ export const QUERY_LIMIT_DEFAULTS = {
 };
 
 /**
+ * Input limits, the same on GraphQL and REST (docs/partners.md, Limits). A filter value is a word
+ * or a slug to look for: longer ones only cost, and SQLite refuses a LIKE pattern over 50,000
+ * bytes (a 500). Input deeper than any real filter only costs too, and recursion over it (the
+ * response cache's key, the filter checks) would overflow the stack.
+ */
+export const MAX_FILTER_VALUE_LENGTH = 1000;
+export const MAX_INPUT_DEPTH = 32;
+
+/** Whether a JSON-like value nests objects or lists deeper than `maxDepth`. Iterative: any depth is safe. */
+export function nestedDeeperThan(value: unknown, maxDepth: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length) {
+    const [current, depth] = stack.pop()!;
+    if (!current || typeof current !== 'object') continue;
+    if (depth >= maxDepth) return true;
+    for (const child of Object.values(current)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
+export const inputTooDeep = (what: string) =>
+  `${what} nested deeper than ${MAX_INPUT_DEPTH} levels: no filter needs that many; flatten the and/or/not lists.`;
+
+/** Why these filters cannot run (a value over the maximum length, named by its path); null when they can. */
+export function filterValueProblem(filters: unknown, prefix = 'filters'): string | null {
+  if (nestedDeeperThan(filters, MAX_INPUT_DEPTH)) return inputTooDeep('filters');
+  const stack: [unknown, string][] = [[filters, prefix]];
+  while (stack.length) {
+    const [current, path] = stack.pop()!;
+    if (typeof current === 'string' && current.length > MAX_FILTER_VALUE_LENGTH) {
+      return `${path}: a filter value may have at most ${MAX_FILTER_VALUE_LENGTH} characters (got ${current.length}).`;
+    }
+    if (current && typeof current === 'object') for (const [key, child] of Object.entries(current)) stack.push([child, `${path}.${key}`]);
+  }
+  return null;
+}
+
+/**
  * Pagination a partner may ask for. Strapi quietly clamps or reinterprets bad values (a negative
  * limit, `limit: -1` meaning "everything", page 0); we answer them with a clear 400 instead.
  */

@@ -1,5 +1,5 @@
 import type { Core } from '@strapi/strapi';
-import { paginationProblem } from './core';
+import { MAX_INPUT_DEPTH, filterValueProblem, inputTooDeep, nestedDeeperThan, paginationProblem } from './core';
 import { analyzeOperation, refusal } from './analysis';
 import { CONTENT_LOCALES } from '../../content/locales/core';
 
@@ -31,8 +31,9 @@ function uniqueFilterFields(strapi: Core.Strapi): Map<string, Set<string>> {
 
 /**
  * Apollo Server plugin refusing, before anything runs, operations a public API must not run:
- * bad pagination anywhere in the query, too expensive (cost model in ./analysis), too many
- * aliases or directives; and stopping an operation that runs past the time limit.
+ * variables nested too deep, bad pagination or filter values over the maximum length anywhere
+ * in the query, too expensive (cost model in ./analysis), too many aliases or directives; and
+ * stopping an operation that runs past the time limit.
  */
 export const queryLimitsPlugin = (limits: QueryLimits) => {
   let unique: Map<string, Set<string>> | undefined;
@@ -45,6 +46,7 @@ export const queryLimitsPlugin = (limits: QueryLimits) => {
         async didResolveOperation({ schema, document, operation, request }: any) {
           // No operation to run (an unknown operationName): Apollo answers that itself.
           if (!operation) return;
+          if (nestedDeeperThan(request.variables, MAX_INPUT_DEPTH)) throw refusal(inputTooDeep('Variables'));
           const analysis = analyzeOperation(schema, document, operation, request.variables ?? {}, {
             defaultPageSize: limits.defaultLimit,
             shortListSize: SHORT_LIST_SIZE,
@@ -53,6 +55,10 @@ export const queryLimitsPlugin = (limits: QueryLimits) => {
           });
           for (const pagination of analysis.paginations) {
             const problem = paginationProblem(pagination, limits.maxLimit);
+            if (problem) throw refusal(problem);
+          }
+          for (const filters of analysis.filters) {
+            const problem = filterValueProblem(filters);
             if (problem) throw refusal(problem);
           }
           if (analysis.cost > limits.maxCost) {

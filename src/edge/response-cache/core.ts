@@ -1,5 +1,6 @@
 import { createHash } from 'crypto';
 import { stripIgnoredCharacters } from 'graphql';
+import { MAX_INPUT_DEPTH, nestedDeeperThan } from '../query-limits/core';
 
 /**
  * The response cache's pure parts: what identifies a GraphQL read, what may be kept, and the
@@ -55,9 +56,11 @@ const NORMALIZED_MEMO = 1000;
  * The cache key of a read: its query without insignificant whitespace and comments (so that
  * two partners formatting one query differently share an entry), or the APQ hash, plus the
  * operation name and the variables with their keys sorted. Undefined when the query does not
- * even lex: the server answers that error itself.
+ * even lex, or the variables nest deeper than any query may (canonicalising them would overflow
+ * the stack): the server answers those errors itself.
  */
 export function cacheKey(read: GraphqlRead): string | undefined {
+  if (nestedDeeperThan(read.variables, MAX_INPUT_DEPTH)) return undefined;
   let text: string;
   if (read.query) {
     const known = normalized.get(read.query);

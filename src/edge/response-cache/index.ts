@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import bodyParser from 'koa-bodyparser';
+import { isGraphqlPath } from '../request-path/core';
 import { instanceState, sharedKeyPrefix, sharedRedis } from '../shared-state';
 import { MemoryStore, cacheKey, etagOf, graphqlRead, isKeepable, matchesEtag, type CachedResponse } from './core';
 
@@ -108,7 +109,7 @@ export class ResponseCache {
   async handle(ctx: any, next: () => Promise<unknown>): Promise<void> {
     const settings = this.settings();
     const method = ctx.method;
-    if (ctx.path !== this.endpoint || (method !== 'GET' && method !== 'POST')) return void (await next());
+    if (!isGraphqlPath(ctx.path, this.endpoint) || (method !== 'GET' && method !== 'POST')) return void (await next());
     // A bare GET is the GraphQL IDE's page, not a query.
     if (method === 'GET' && !ctx.querystring) return void (await next());
 

@@ -1,4 +1,4 @@
-import { noteDatabaseUnavailable } from '../../edge/health';
+import { confirmDatabaseOutage } from '../../edge/health';
 import { graphqlUnavailableBody, isDatabaseUnavailable, RETRY_AFTER_SECONDS } from '../../edge/health/core';
 import { httpStatusForErrors } from './core';
 
@@ -17,7 +17,8 @@ export const httpStatusPlugin = {
       async willSendResponse({ response }: { response: any }) {
         if (response.body?.kind !== 'single') return;
         if (databaseUnavailable) {
-          noteDatabaseUnavailable();
+          // 503 for this request; the switch opens for everyone only if the database fails a probe too.
+          await confirmDatabaseOutage();
           response.http.status = 503;
           response.http.headers.set('retry-after', String(RETRY_AFTER_SECONDS));
           response.body.singleResult = graphqlUnavailableBody();

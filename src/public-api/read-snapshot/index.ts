@@ -6,10 +6,19 @@ import type { Core } from '@strapi/strapi';
  * published between two of them left a page record whose component rows were already replaced:
  * `GoodPractice.source` came back null and the GraphQL answer was an internal error (found by
  * the soak, about 1 slug lookup in 400 while editors publish). Reads therefore run at REPEATABLE
- * READ, which for a read-only transaction never fails or waits. SQLite needs nothing: its single
- * connection is held by the read's transaction, so no write lands in between.
+ * READ. SQLite needs nothing: its single connection is held by the read's transaction, so no
+ * write lands in between.
+ *
+ * Not every read only reads: opening a record in the admin remembers what the editor opened
+ * (src/editorial/edit-conflicts, a row of the core store). Two such reads at once (one editor,
+ * two tabs or languages) update the same row, and at REPEATABLE READ the second fails with a
+ * serialization failure (an editor's 500). PostgreSQL's answer to that failure is to run the
+ * transaction again: it then starts after the other one committed.
  */
 const MULTI_STATEMENT_READS = new Set(['findMany', 'findFirst', 'findOne']);
+const SERIALIZATION_FAILURE = '40001';
+/** Each conflicting transaction has committed by the next attempt; more than a few means something else is wrong. */
+const ATTEMPTS = 5;
 
 export function registerReadSnapshot(strapi: Core.Strapi): void {
   if (strapi.config.get('database.connection.client') !== 'postgres') return;
@@ -17,9 +26,15 @@ export function registerReadSnapshot(strapi: Core.Strapi): void {
     // Inside a transaction already (a write's own reads, an import): the isolation level can only
     // be set first, and that transaction's reads are its own business.
     if (!MULTI_STATEMENT_READS.has(context.action) || strapi.db.inTransaction()) return next();
-    return strapi.db.transaction(async ({ trx }) => {
-      await trx.raw('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
-      return next();
-    });
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await strapi.db.transaction(async ({ trx }) => {
+          await trx.raw('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+          return next();
+        });
+      } catch (error) {
+        if (attempt >= ATTEMPTS || (error as { code?: unknown })?.code !== SERIALIZATION_FAILURE) throw error;
+      }
+    }
   });
 }
