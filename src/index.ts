@@ -13,7 +13,7 @@ import { registerJsonLdField } from './public-api/json-ld';
 import { ensureContentLocales } from './content/locales';
 import { registerOpenData } from './publishing/open-data';
 import { registerDraftPreview } from './editorial/preview';
-import { grantPublicRead, registerDraftGuard } from './public-api/public-access';
+import { grantPublicRead, registerAnonymousGraphqlAllowList, registerPublicReadGuard } from './public-api/public-access';
 import { registerQueryParamsCheck } from './edge/query-params';
 import { registerReadSnapshot } from './public-api/read-snapshot';
 import { registerRequiredFieldsInAdmin } from './editorial/required-fields';
@@ -37,7 +37,7 @@ export default {
     await connectSharedRedis(strapi);
     // First: its Document Service middleware wraps every other one.
     registerResponseCache(strapi);
-    registerDraftGuard(strapi);
+    registerPublicReadGuard(strapi);
     registerQueryParamsCheck(strapi);
     registerReadSnapshot(strapi);
     registerConsentGate(strapi);
@@ -49,6 +49,8 @@ export default {
     registerPublishedDeletionGuard(strapi);
     registerRelationBatching(strapi);
     registerTerritoryFilter(strapi);
+    // After the territory filter: it checks relation filters with `within` already expanded.
+    registerAnonymousGraphqlAllowList(strapi);
     registerAggregates(strapi);
     registerJsonLdField(strapi);
     registerSearchIndexing(strapi);
