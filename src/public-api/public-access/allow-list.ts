@@ -8,6 +8,7 @@
  * `related` lists every record linking it, drafts included) and `localizations`, which Strapi
  * joins by document: the draft and every locale, published or not. Publication-state arguments
  * (`publicationFilter`, `hasPublishedVersion`) tell which records have unpublished versions.
+ * Populate leaves out what is not on the list (see allowedPopulate); anything else is refused.
  * Pure: models in, decisions out.
  */
 import type { Attribute, Model } from '../../content/model/core';
@@ -151,33 +152,36 @@ function everyNested(uid: string, list: AllowList): Record<string, true> {
   return Object.fromEntries(nested.map(([name]) => [name, true as const]));
 }
 
+/** The model a dotted populate path (`agenda.speakers`) leads to, if every step is public. */
+function populatePath(dotted: string, uid: string, list: AllowList): string | undefined {
+  let model: string | undefined = uid;
+  for (const name of dotted.trim().split('.')) {
+    const allowed: Allowed | undefined = model === undefined ? undefined : list.get(model)?.get(name);
+    model = allowed?.kind === 'nested' ? allowed.target : undefined;
+  }
+  return model;
+}
+
 /**
- * `populate` in any of Strapi's forms, returned with `*` spelled out as the public relations,
- * media and components (Strapi's own `*` includes `localizations` and a file's `related`).
+ * `populate` in any of Strapi's forms, without what anonymous callers may not reach. Left out
+ * rather than refused: Strapi's REST layer spells `*` out before the document service sees it,
+ * `localizations` and a file's `related` included, so a refusal could not tell `*` from a name.
+ * What stays is checked like a read of its own (its filters, sort and fields).
  */
 function allowedPopulate(populate: unknown, uid: string, list: AllowList, path: string[]): unknown {
   if (populate === '*' || populate === true) return everyNested(uid, list);
   if (typeof populate === 'string' || Array.isArray(populate)) {
     const paths = (Array.isArray(populate) ? populate : [populate]).flatMap((item) => String(item).split(','));
-    if (paths.includes('*')) return allowedPopulate('*', uid, list, path);
-    for (const dotted of paths) {
-      let model = uid;
-      const names = dotted.trim().split('.');
-      names.forEach((name, i) => {
-        const allowed = attributeOf(list, model, name, [...path, ...names.slice(0, i + 1)]);
-        if (allowed.kind !== 'nested') without([...path, ...names.slice(0, i + 1)]);
-        else model = allowed.target;
-      });
-    }
-    return populate;
+    if (paths.includes('*')) return everyNested(uid, list);
+    const kept = paths.filter((dotted) => populatePath(dotted, uid, list) !== undefined);
+    return kept.length === paths.length ? populate : kept;
   }
   if (!isRecord(populate)) return populate;
   const out: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(populate)) {
-    const at = [...path, name];
-    const allowed = attributeOf(list, uid, name, at);
-    if (allowed.kind !== 'nested') without(at);
-    else out[name] = isRecord(value) ? allowedRead(value, allowed.target, list, at) : value;
+    const allowed = list.get(uid)?.get(name);
+    if (allowed?.kind !== 'nested') continue;
+    out[name] = isRecord(value) ? allowedRead(value, allowed.target, list, [...path, name]) : value;
   }
   return out;
 }

@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { isPublicCaller, publicRead, publicReadActions } from './core';
-import { anonymousRead, buildAllowList, MEDIA_UID, nestedTarget, NotAllowed, notAllowed, refusedRelations } from './allow-list';
+import { anonymousRead, buildAllowList, MEDIA_UID, nestedTarget, NotAllowed, notAllowed, PUBLICATION_ARGUMENTS, refusedRelations } from './allow-list';
 import { useFieldMiddleware } from '../graphql-middlewares';
 import { CONTENT_LOCALES } from '../../content/locales/core';
 import { PUBLIC_UIDS, READ_ACTIONS, withComponents, type Model } from '../../content/model/core';
@@ -74,7 +74,8 @@ export function registerPublicReadGuard(strapi: Core.Strapi): void {
 
 /**
  * GraphQL relation fields are resolved by Strapi's own loader, not the document service: their
- * `filters` and `sort` are checked here against the allow-list, and the fields of relations
+ * `filters` and `sort` are checked here against the allow-list, as are the queries'
+ * publication-state arguments, and the fields of relations
  * anonymous callers may not reach (`localizations`, a file's `related`) are refused, so that one
  * schema serves API tokens and anonymous callers alike. Registered after the territory filter,
  * whose `within` it sees expanded.
@@ -99,6 +100,15 @@ export function registerAnonymousGraphqlAllowList(strapi: Core.Strapi): void {
     }
   }
 
+  // Strapi turns `hasPublishedVersion` into `publicationFilter` before the document service: refused here under the name asked.
+  const queries = PUBLIC_UIDS.map((uid) => strapi.contentType(uid as any)).flatMap((contentType) =>
+    [naming.getFindQueryName(contentType), naming.getFindConnectionQueryName(contentType), naming.getFindOneQueryName(contentType)].map((name) => `Query.${name}`)
+  );
+  useFieldMiddleware(strapi, queries, (next, parent, args, context, info) => {
+    const asked = PUBLICATION_ARGUMENTS.find((name) => args?.[name] != null);
+    if (asked && anonymousCaller(strapi)) throw new errors.ValidationError(notAllowed(`${info.fieldName}(${asked})`));
+    return next(parent, args, context, info);
+  });
   useFieldMiddleware(strapi, refused, (next, parent, args, context, info) => {
     if (anonymousCaller(strapi)) {
       throw new errors.ValidationError(notAllowed(`${info.parentType.name}.${info.fieldName}`));
