@@ -24,7 +24,7 @@ const LOCALIZATIONS = 'localizations';
 const IMPLICIT_SCALARS = ['id', 'documentId'];
 
 /** What an attribute offers anonymous callers: a value, or records of another model to go into. */
-export type Allowed = { kind: 'scalar' } | { kind: 'nested'; target: string; toMany: boolean };
+export type Allowed = { kind: 'scalar' } | { kind: 'nested'; target: string };
 /** Per model uid, the attributes anonymous callers may name. */
 export type AllowList = Map<string, Map<string, Allowed>>;
 
@@ -61,7 +61,7 @@ export function buildAllowList(models: Model[]): AllowList {
       if (attribute.private || name === LOCALIZATIONS || attribute.relation?.startsWith('morph')) continue;
       if (isScalar(attribute)) allowed.set(name, { kind: 'scalar' });
       const nested = nestedTarget(attribute);
-      if (nested && known.has(nested.target)) allowed.set(name, { kind: 'nested', ...nested });
+      if (nested && known.has(nested.target)) allowed.set(name, { kind: 'nested', target: nested.target });
     }
     list.set(model.uid, allowed);
   }
@@ -186,7 +186,7 @@ function allowedPopulate(populate: unknown, uid: string, list: AllowList, path: 
   return out;
 }
 
-/** A Document Service read's parameters (or a populate entry's), checked and with populate spelled out. */
+/** A Document Service read's parameters (or a populate entry's), checked, with populate cut to the list. */
 function allowedRead(params: Record<string, unknown>, uid: string, list: AllowList, path: string[]): Record<string, unknown> {
   for (const name of [...PUBLICATION_ARGUMENTS, 'on']) {
     if (params[name] !== undefined && params[name] !== null) without([...path, name]);
@@ -201,7 +201,7 @@ function allowedRead(params: Record<string, unknown>, uid: string, list: AllowLi
 
 /**
  * The parameters of an anonymous read of `uid` (Strapi's Document Service form: the REST query,
- * or GraphQL arguments after Strapi's transformation), with `*` populates spelled out. Throws
+ * or GraphQL arguments after Strapi's transformation), with populate cut to the list. Throws
  * NotAllowed, naming the parameter, for anything the allow-list does not hold.
  */
 export function anonymousRead<P extends Record<string, unknown>>(params: P, uid: string, list: AllowList): P {
