@@ -13,7 +13,7 @@ import { registerJsonLdField } from './public-api/json-ld';
 import { ensureContentLocales } from './content/locales';
 import { registerOpenData } from './publishing/open-data';
 import { registerDraftPreview } from './editorial/preview';
-import { grantPublicRead, registerAnonymousGraphqlAllowList, registerPublicReadGuard } from './public-api/public-access';
+import { grantPublicRead, registerAnonymousGraphqlAllowList, registerAnonymousReadCheck, registerDraftGuard } from './public-api/public-access';
 import { registerQueryParamsCheck } from './edge/query-params';
 import { registerReadSnapshot } from './public-api/read-snapshot';
 import { registerRequiredFieldsInAdmin } from './editorial/required-fields';
@@ -37,8 +37,9 @@ export default {
     await connectSharedRedis(strapi);
     // First: its Document Service middleware wraps every other one.
     registerResponseCache(strapi);
-    registerPublicReadGuard(strapi);
+    registerDraftGuard(strapi);
     registerQueryParamsCheck(strapi);
+    registerAnonymousReadCheck(strapi);
     registerReadSnapshot(strapi);
     registerConsentGate(strapi);
     registerDateRangeValidation(strapi);

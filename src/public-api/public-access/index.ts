@@ -52,21 +52,35 @@ function refuseNotAllowed<T>(read: () => T, prefix = ''): T {
  * Strapi's content API lets any caller allowed to `find` ask for drafts (`status`), and the
  * document service itself defaults to drafts. For public callers every read is forced to
  * published content, an explicit request for drafts is refused with a 403, and an unknown
- * locale with a 400 (Strapi would answer an empty list). What the read names (filters, sort,
- * fields, populate) must be on the allow-list: this one middleware sees every read of the
- * public types, REST, GraphQL queries and our own endpoints alike, before any other adds to it.
+ * locale with a 400 (Strapi would answer an empty list).
  */
-export function registerPublicReadGuard(strapi: Core.Strapi): void {
+export function registerDraftGuard(strapi: Core.Strapi): void {
   const guarded = new Set(PUBLIC_UIDS);
   const locales = CONTENT_LOCALES.map((locale) => locale.code);
-  const allowList = buildAllowList(publicModels(strapi));
   strapi.documents.use(async (context, next) => {
     if (READ_ACTIONS.has(context.action) && guarded.has(context.uid) && anonymousCaller(strapi)) {
       const decision = publicRead(context.params as Record<string, unknown>, locales);
       if ('refusal' in decision) {
         throw decision.refusal === 'forbidden' ? new errors.ForbiddenError(decision.message) : new errors.ValidationError(decision.message);
       }
-      context.params = refuseNotAllowed(() => anonymousRead(decision.params, context.uid, allowList)) as typeof context.params;
+      context.params = decision.params as typeof context.params;
+    }
+    return next();
+  });
+}
+
+/**
+ * What an anonymous read names (filters, sort, fields, populate) must be on the allow-list. This
+ * Document Service middleware sees every read of the public types, REST, GraphQL queries and our
+ * own endpoints alike. Registered after the check of what Strapi cannot run (its message is the
+ * more telling one for a malformed filter) and before any middleware that adds to a read.
+ */
+export function registerAnonymousReadCheck(strapi: Core.Strapi): void {
+  const guarded = new Set(PUBLIC_UIDS);
+  const allowList = buildAllowList(publicModels(strapi));
+  strapi.documents.use(async (context, next) => {
+    if (READ_ACTIONS.has(context.action) && guarded.has(context.uid) && anonymousCaller(strapi)) {
+      context.params = refuseNotAllowed(() => anonymousRead(context.params as Record<string, unknown>, context.uid, allowList)) as typeof context.params;
     }
     return next();
   });
