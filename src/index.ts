@@ -18,7 +18,7 @@ import { registerEditConflictGuard } from './editorial/edit-conflicts';
 import { registerRequiredFieldsInAdmin } from './editorial/required-fields';
 import { registerSharedSlug } from './editorial/shared-slug';
 import { ensureSearchIndex, registerSearchIndexing } from './public-api/search';
-import { grantPublicRead, registerDraftGuard } from './public-api/public-access';
+import { grantPublicRead, registerAnonymousGraphqlAllowList, registerAnonymousReadCheck, registerDraftGuard } from './public-api/public-access';
 import { registerAggregates } from './public-api/aggregates';
 import { registerGraphqlIdeAssets } from './public-api/graphql-ide';
 import { registerJsonLdField } from './public-api/json-ld';
@@ -47,6 +47,7 @@ export default {
     // every statement of the read (public API), around all the middlewares below.
     registerDraftGuard(strapi);
     registerQueryParamsCheck(strapi);
+    registerAnonymousReadCheck(strapi);
     registerReadSnapshot(strapi);
 
     // Editorial rules on writes. The shared slug fills in a new language's slug before the admin's
@@ -63,6 +64,8 @@ export default {
     // write that every rule above let through reaches it (in the write's own transaction).
     registerRelationBatching(strapi);
     registerTerritoryFilter(strapi);
+    // After the territory filter: it checks relation filters with `within` already expanded.
+    registerAnonymousGraphqlAllowList(strapi);
     registerAggregates(strapi);
     registerJsonLdField(strapi);
     registerSearchIndexing(strapi);

@@ -16,7 +16,7 @@ export type AttributesOf = (uid: string) => Attributes | undefined;
 
 const GROUP = new Set(['$and', '$or']);
 /** Field operators a client may use ($jsonSupersetOf is internal to Strapi and PostgreSQL-only). */
-const FIELD_OPERATORS = new Set([
+export const FIELD_OPERATORS = new Set([
   '$not', '$in', '$notIn', '$eq', '$eqi', '$ne', '$nei', '$gt', '$gte', '$lt', '$lte', '$null', '$notNull', '$between',
   '$startsWith', '$endsWith', '$startsWithi', '$endsWithi', '$contains', '$notContains', '$containsi', '$notContainsi',
 ]);

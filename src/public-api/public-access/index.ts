@@ -1,8 +1,10 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { isPublicCaller, publicRead, publicReadActions } from './core';
+import { anonymousRead, buildAllowList, MEDIA_UID, nestedTarget, NotAllowed, notAllowed, PUBLICATION_ARGUMENTS, refusedRelations } from './allow-list';
+import { useFieldMiddleware } from '../graphql-middlewares';
 import { CONTENT_LOCALES } from '../../content/locales/core';
-import { PUBLIC_UIDS, READ_ACTIONS } from '../../content/model/core';
+import { PUBLIC_UIDS, READ_ACTIONS, withComponents, type Model } from '../../content/model/core';
 
 const PERMISSION = 'plugin::users-permissions.permission';
 const ROLE = 'plugin::users-permissions.role';
@@ -29,6 +31,23 @@ export async function grantPublicRead(strapi: Core.Strapi): Promise<void> {
   if (advanced.allow_register !== false) await store.set({ value: { ...advanced, allow_register: false } });
 }
 
+/** The allow-list of anonymous reads (./allow-list), generated from the public content model. */
+function publicModels(strapi: Core.Strapi): Model[] {
+  const getModel = (uid: string) => strapi.getModel(uid as any) as unknown as Model;
+  return withComponents([...PUBLIC_UIDS, MEDIA_UID].map(getModel), getModel);
+}
+
+const anonymousCaller = (strapi: Core.Strapi) => isPublicCaller(strapi.requestContext.get()?.state);
+
+function refuseNotAllowed<T>(read: () => T, prefix = ''): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof NotAllowed) throw new errors.ValidationError(`${prefix}${error.message}`);
+    throw error;
+  }
+}
+
 /**
  * Strapi's content API lets any caller allowed to `find` ask for drafts (`status`), and the
  * document service itself defaults to drafts. For public callers every read is forced to
@@ -39,7 +58,7 @@ export function registerDraftGuard(strapi: Core.Strapi): void {
   const guarded = new Set(PUBLIC_UIDS);
   const locales = CONTENT_LOCALES.map((locale) => locale.code);
   strapi.documents.use(async (context, next) => {
-    if (READ_ACTIONS.has(context.action) && guarded.has(context.uid) && isPublicCaller(strapi.requestContext.get()?.state)) {
+    if (READ_ACTIONS.has(context.action) && guarded.has(context.uid) && anonymousCaller(strapi)) {
       const decision = publicRead(context.params as Record<string, unknown>, locales);
       if ('refusal' in decision) {
         throw decision.refusal === 'forbidden' ? new errors.ForbiddenError(decision.message) : new errors.ValidationError(decision.message);
@@ -47,5 +66,76 @@ export function registerDraftGuard(strapi: Core.Strapi): void {
       context.params = decision.params as typeof context.params;
     }
     return next();
+  });
+}
+
+/**
+ * What an anonymous read names (filters, sort, fields, populate) must be on the allow-list. This
+ * Document Service middleware sees every read of the public types, REST, GraphQL queries and our
+ * own endpoints alike. Registered after the check of what Strapi cannot run (its message is the
+ * more telling one for a malformed filter) and before any middleware that adds to a read.
+ */
+export function registerAnonymousReadCheck(strapi: Core.Strapi): void {
+  const guarded = new Set(PUBLIC_UIDS);
+  const allowList = buildAllowList(publicModels(strapi));
+  strapi.documents.use(async (context, next) => {
+    if (READ_ACTIONS.has(context.action) && guarded.has(context.uid) && anonymousCaller(strapi)) {
+      context.params = refuseNotAllowed(() => anonymousRead(context.params as Record<string, unknown>, context.uid, allowList)) as typeof context.params;
+    }
+    return next();
+  });
+}
+
+/**
+ * GraphQL relation fields are resolved by Strapi's own loader, not the document service: their
+ * `filters` and `sort` are checked here against the allow-list, as are the queries'
+ * publication-state arguments, and the fields of relations
+ * anonymous callers may not reach (`localizations`, a file's `related`) are refused, so that one
+ * schema serves API tokens and anonymous callers alike. Registered after the territory filter,
+ * whose `within` it sees expanded.
+ */
+export function registerAnonymousGraphqlAllowList(strapi: Core.Strapi): void {
+  const { naming, mappers } = strapi.plugin('graphql').service('utils');
+  const models = publicModels(strapi);
+  const allowList = buildAllowList(models);
+  const targetOf = new Map<string, string>(); // `Type.field` taking filters and sort → the model it lists
+  const refused: string[] = [];
+  for (const model of models) {
+    const type = model.modelType === 'component' ? naming.getComponentName(model) : naming.getTypeName(model);
+    const refusedNames = new Set(refusedRelations(model, allowList));
+    for (const [name, attribute] of Object.entries(model.attributes)) {
+      const nested = nestedTarget(attribute);
+      if (!nested) continue;
+      // Strapi's GraphQL names: to-many relations and media have a `_connection` twin (components and polymorphic relations do not).
+      const hasConnection = nested.toMany && attribute.type !== 'component' && !attribute.relation?.startsWith('morph');
+      const fields = [`${type}.${name}`, ...(hasConnection ? [`${type}.${name}_connection`] : [])];
+      if (refusedNames.has(name)) refused.push(...fields);
+      else if (nested.toMany && allowList.get(model.uid)?.has(name)) for (const field of fields) targetOf.set(field, nested.target);
+    }
+  }
+
+  // Strapi turns `hasPublishedVersion` into `publicationFilter` before the document service: refused here under the name asked.
+  const queries = PUBLIC_UIDS.map((uid) => strapi.contentType(uid as any)).flatMap((contentType) =>
+    [naming.getFindQueryName(contentType), naming.getFindConnectionQueryName(contentType), naming.getFindOneQueryName(contentType)].map((name) => `Query.${name}`)
+  );
+  useFieldMiddleware(strapi, queries, (next, parent, args, context, info) => {
+    const asked = PUBLICATION_ARGUMENTS.find((name) => args?.[name] != null);
+    if (asked && anonymousCaller(strapi)) throw new errors.ValidationError(notAllowed(`${info.fieldName}(${asked})`));
+    return next(parent, args, context, info);
+  });
+  useFieldMiddleware(strapi, refused, (next, parent, args, context, info) => {
+    if (anonymousCaller(strapi)) {
+      throw new errors.ValidationError(notAllowed(`${info.parentType.name}.${info.fieldName}`));
+    }
+    return next(parent, args, context, info);
+  });
+  useFieldMiddleware(strapi, [...targetOf.keys()], (next, parent, args, context, info) => {
+    if (anonymousCaller(strapi) && (args?.filters != null || args?.sort != null)) {
+      const field = `${info.parentType.name}.${info.fieldName}`;
+      const target = targetOf.get(field)!;
+      const filters = args.filters == null ? undefined : mappers.graphQLFiltersToStrapiQuery(args.filters, strapi.getModel(target as any));
+      refuseNotAllowed(() => anonymousRead({ filters, sort: args.sort }, target, allowList), `${field}: `);
+    }
+    return next(parent, args, context, info);
   });
 }
