@@ -116,7 +116,7 @@ const first = path.join(work, 'first.tar.gz');
 let sourceView: Awaited<ReturnType<typeof partnerView>>;
 let uploads: { name: string; bytes: Buffer }[] = [];
 let draftDocumentId: string;
-/** The instance's own uploads folder (tests/helpers/strapi.ts): a new instance starts with none of the media bytes, as a new server would. */
+/** The instance's own uploads folder (tests/helpers/strapi.ts): a new one holds none of the media, as a new server. */
 const uploadsDir = (kb: KnowledgeBase) => path.join(kb.strapi.dirs.static.public, 'uploads');
 
 beforeAll(async () => {
