@@ -116,7 +116,8 @@ const first = path.join(work, 'first.tar.gz');
 let sourceView: Awaited<ReturnType<typeof partnerView>>;
 let uploads: { name: string; bytes: Buffer }[] = [];
 let draftDocumentId: string;
-const uploadsDir = path.join(appDir, 'public', 'uploads');
+/** The instance's own uploads folder (tests/helpers/strapi.ts): a new one holds none of the media, as a new server. */
+const uploadsDir = (kb: KnowledgeBase) => path.join(kb.strapi.dirs.static.public, 'uploads');
 
 beforeAll(async () => {
   const source = await startKnowledgeBase();
@@ -137,7 +138,7 @@ beforeAll(async () => {
     await practices.publish({ documentId: cycle.documentId, locale: 'it' } as any);
     uploads = [file.url, ...Object.values(file.formats ?? {}).map((format: any) => format.url)].map((url: string) => ({
       name: path.basename(url),
-      bytes: fs.readFileSync(path.join(uploadsDir, path.basename(url))),
+      bytes: fs.readFileSync(path.join(uploadsDir(source), path.basename(url))),
     }));
 
     // An edited draft over a published version.
@@ -177,12 +178,9 @@ beforeAll(async () => {
   } finally {
     await source.stop();
   }
-  // The next instances start without the media bytes, as a new server would.
-  for (const { name } of uploads) fs.rmSync(path.join(uploadsDir, name), { force: true });
 }, 300000);
 
 afterAll(() => {
-  for (const { name } of uploads) fs.rmSync(path.join(uploadsDir, name), { force: true });
   fs.rmSync(work, { recursive: true, force: true });
 });
 
@@ -309,22 +307,22 @@ describe(`import into a fresh instance (${engine})`, () => {
 
   test('an export that fails leaves no file behind', async () => {
     const [{ name, bytes }] = uploads;
-    fs.rmSync(path.join(uploadsDir, name));
+    fs.rmSync(path.join(uploadsDir(kb), name));
     try {
       await expect(archive().exportArchive(kb.strapi, path.join(work, 'failed.tar.gz'), quiet)).rejects.toThrow(/is missing from the uploads folder/);
       expect(fs.readdirSync(work).filter((entry) => entry.startsWith('failed.tar.gz'))).toEqual([]);
     } finally {
-      fs.writeFileSync(path.join(uploadsDir, name), bytes);
+      fs.writeFileSync(path.join(uploadsDir(kb), name), bytes);
     }
   });
 
   describe('a bad archive gets a clear error and writes nothing', () => {
     const refused = async (file: string, message: RegExp | string) => {
       const before = await rowCounts(kb);
-      const uploadsBefore = fs.readdirSync(uploadsDir).sort();
+      const uploadsBefore = fs.readdirSync(uploadsDir(kb)).sort();
       await expect(archive().importArchive(kb.strapi, file, quiet)).rejects.toThrow(message);
       expect(await rowCounts(kb)).toEqual(before);
-      expect(fs.readdirSync(uploadsDir).sort()).toEqual(uploadsBefore);
+      expect(fs.readdirSync(uploadsDir(kb)).sort()).toEqual(uploadsBefore);
     };
 
     test('not an archive, or a truncated one', async () => {

@@ -3,7 +3,7 @@
  * any origin read anonymously; credentials and the admin only from CORS_ORIGINS; an internal
  * error reaches the client as a generic message with the request id the log names.
  */
-import { startKnowledgeBase, type KnowledgeBase } from './helpers/strapi';
+import { APP_DIR_PATTERN, startKnowledgeBase, type KnowledgeBase } from './helpers/strapi';
 
 const LISTED = 'https://admin.comin40.example';
 const PARTNER = 'https://partner.example.org';
@@ -81,7 +81,7 @@ test('security headers are kept, the server software is not advertised', async (
 });
 
 describe('request ids and masked errors', () => {
-  const INTERNALS = /node_modules|\/work\/|\.ts:\d|\.js:\d|at [A-Za-z.<>]+ \(|SQLITE|select |from "|stacktrace/i;
+  const INTERNALS = new RegExp(`node_modules|${APP_DIR_PATTERN}|\\.ts:\\d|\\.js:\\d|at [A-Za-z.<>]+ \\(|SQLITE|select |from "|stacktrace`, 'i');
   let logged: string[] = [];
   let restore: () => void;
   beforeAll(() => {

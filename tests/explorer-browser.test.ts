@@ -44,6 +44,12 @@ async function addTrainings() {
       status: 'published',
       data: { ...data, title: `Training meeting ${n} in Potenza`, description: 'A meeting for public operators.', source: { title: 'Test register' } },
     } as any);
+    // Published here within milliseconds of each other: each gets a day of its own (before any
+    // read is cached), so that "latest first" is an order, not a race.
+    await kb.strapi.db.query('api::training.training').updateMany({
+      where: { documentId, publishedAt: { $notNull: true } },
+      data: { publishedAt: new Date(`${data.startDate}T12:00:00Z`) },
+    });
   }
 }
 

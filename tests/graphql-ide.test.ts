@@ -49,7 +49,8 @@ describe('in development', () => {
 describe('switched off (the production default)', () => {
   let kb: KnowledgeBase;
   beforeAll(async () => {
-    kb = await startKnowledgeBase({ seed: false, env: { GRAPHQL_IDE: 'false' } });
+    // Production as deployed: GRAPHQL_IDE unset.
+    kb = await startKnowledgeBase({ seed: false, env: { NODE_ENV: 'production', SERVE_ADMIN_PANEL: 'false' } });
   });
   afterAll(async () => {
     await kb.stop();

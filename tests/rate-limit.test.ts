@@ -16,7 +16,8 @@ const DAY = String(24 * 3600 * 1000);
 describe('in-process counters, behind one trusted proxy', () => {
   let kb: KnowledgeBase;
   beforeAll(async () => {
-    kb = await startKnowledgeBase({ env: { RATE_LIMIT_ANONYMOUS: '5', RATE_LIMIT_TOKEN: '8', RATE_LIMIT_WINDOW_MS: DAY, TRUSTED_PROXIES: '1' } });
+    // Counting requests needs no content: no seed, in this file's every instance.
+    kb = await startKnowledgeBase({ seed: false, env: { RATE_LIMIT_ANONYMOUS: '5', RATE_LIMIT_TOKEN: '8', RATE_LIMIT_WINDOW_MS: DAY, TRUSTED_PROXIES: '1' } });
   });
   afterAll(async () => {
     await kb.stop();
@@ -100,7 +101,7 @@ describe('when Redis fails', () => {
   let kb: KnowledgeBase;
   beforeAll(async () => {
     // Nothing listens on port 9 (discard): every Redis command fails at once.
-    kb = await startKnowledgeBase({ env: { RATE_LIMIT_ANONYMOUS: '3', RATE_LIMIT_WINDOW_MS: DAY, REDIS_URL: 'redis://127.0.0.1:9' } });
+    kb = await startKnowledgeBase({ seed: false, env: { RATE_LIMIT_ANONYMOUS: '3', RATE_LIMIT_WINDOW_MS: DAY, REDIS_URL: 'redis://127.0.0.1:9' } });
   });
   afterAll(async () => {
     await kb.stop();
@@ -118,7 +119,7 @@ describe('two nodes sharing Redis', () => {
   beforeAll(async () => {
     databases.push(await createTestDatabase(), await createTestDatabase());
     // The same key prefix: the two nodes count as one service (as on one shared database).
-    const shared = { REDIS_URL: 'redis://127.0.0.1:6379', REDIS_PREFIX: `test-rate-${randomUUID()}:`, RATE_LIMIT_ANONYMOUS: '6', RATE_LIMIT_WINDOW_MS: DAY };
+    const shared = { REDIS_URL: 'redis://127.0.0.1:6379', REDIS_PREFIX: `test-rate-${randomUUID()}:`, RATE_LIMIT_ANONYMOUS: '6', RATE_LIMIT_WINDOW_MS: DAY, SEED_ON_EMPTY: 'false' };
     nodes = await Promise.all(databases.map((db) => startNode({ ...db.env, ...shared })));
   }, 240000);
   afterAll(async () => {

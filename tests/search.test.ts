@@ -168,9 +168,14 @@ describe('the index follows every editorial change at once, and drafts never sur
     expect(await slugs({ query: 'sportello lavoro', locale: 'it', filters: { themes: ['inserimento-lavorativo'] } })).toEqual(['pratica-lavoro']);
   });
 
-  test('anonymous callers cannot reach drafts through search arguments', async () => {
+  test('anonymous callers cannot reach drafts through search arguments: search has no status argument', async () => {
+    const { __type } = await kb.data(`{ __type(name: "Query") { fields { name args { name } } } }`);
+    const args = __type.fields.find((field: any) => field.name === 'search').args.map((arg: any) => arg.name);
+    expect(args).not.toContain('status');
+    expect(args).toContain('query');
     const res = await kb.graphql(`{ search(query: "minori", status: DRAFT) { total } }`);
     expect(res.status).toBe(400);
+    expect(res.body.errors[0].message).toMatch(/Unknown argument "status" on field "Query.search"/);
   });
 });
 

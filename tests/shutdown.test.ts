@@ -4,7 +4,7 @@
  */
 import http from 'http';
 import { createTestDatabase, type TestDatabase } from './helpers/database';
-import { startNode, type StrapiNode } from './helpers/nodes';
+import { startNode, waitFor, type StrapiNode } from './helpers/nodes';
 
 let database: TestDatabase;
 let node: StrapiNode;
@@ -27,25 +27,38 @@ test('SIGTERM lets the request in flight finish, refuses new ones, and exits 0',
   const body = JSON.stringify({ query: '{ themes { name } }' });
   const half = Math.floor(body.length / 2);
   const url = new URL(`${node.url}/graphql`);
+  let inFlight!: () => void;
+  const received = new Promise<void>((resolve) => (inFlight = resolve));
+  let req!: http.ClientRequest;
   const response = new Promise<{ status: number; text: string }>((resolve, reject) => {
-    const req = http.request(
-      { host: url.hostname, port: url.port, path: '/graphql', method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+    req = http.request(
+      {
+        host: url.hostname,
+        port: url.port,
+        path: '/graphql',
+        method: 'POST',
+        // The server's "100 Continue" says it has read the headers: the request is in flight.
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), expect: '100-continue' },
+      },
       (res) => {
         let text = '';
         res.on('data', (d) => (text += d));
         res.on('end', () => resolve({ status: res.statusCode!, text }));
       }
     );
+    req.on('continue', inFlight);
     req.on('error', reject);
-    // The request is in flight: headers and half the body sent, the rest comes after SIGTERM.
-    req.write(body.slice(0, half));
-    setTimeout(() => node.process.kill('SIGTERM'), 300);
-    setTimeout(() => req.end(body.slice(half)), 1500);
+    req.flushHeaders();
   });
+  await received;
+  req.write(body.slice(0, half));
 
-  await new Promise((r) => setTimeout(r, 900));
-  await expect(fetch(`${node.url}/_health`)).rejects.toThrow();
+  node.process.kill('SIGTERM');
+  // Stopping: new connections are refused while the request in flight still waits for its body.
+  const refused = () => fetch(`${node.url}/_health`).then(() => false, () => true);
+  await waitFor(refused, 30000, () => `still taking connections after SIGTERM:\n${node.output()}`, node.exited);
 
+  req.end(body.slice(half));
   const answer = await response;
   expect(answer.status).toBe(200);
   expect(JSON.parse(answer.text)).toEqual({ data: { themes: [] } });

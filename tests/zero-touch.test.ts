@@ -1,4 +1,7 @@
-/** Zero-touch set-up: development secrets appear by themselves; production refuses to start without real ones. */
+/**
+ * Zero-touch set-up: development secrets appear by themselves; production builds without any
+ * and refuses to start without real ones.
+ */
 import { spawnSync } from 'child_process';
 import fs from 'fs';
 import os from 'os';
@@ -7,6 +10,8 @@ import path from 'path';
 const appDir = path.resolve(__dirname, '..');
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { ensureEnv, secretNames } = require('../scripts/ensure-env');
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const { BUILD_STAND_IN } = require('../scripts/build');
 const SECRETS: string[] = secretNames(fs.readFileSync(path.join(appDir, '.env.example'), 'utf8'));
 
 const withEnv = <T>(values: Record<string, string | undefined>, run: () => T): T => {
@@ -54,14 +59,15 @@ describe('development secrets', () => {
   });
 });
 
+const productionEnv = () => ({
+  ...process.env,
+  NODE_ENV: 'production',
+  STRAPI_TELEMETRY_DISABLED: 'true',
+  // Set but empty: wins over any .env file, as in a container that forgot them.
+  ...Object.fromEntries(SECRETS.map((name) => [name, ''])),
+});
+
 describe('production without secrets', () => {
-  const productionEnv = () => ({
-    ...process.env,
-    NODE_ENV: 'production',
-    STRAPI_TELEMETRY_DISABLED: 'true',
-    // Set but empty: wins over any .env file, as in a container that forgot them.
-    ...Object.fromEntries(SECRETS.map((name) => [name, ''])),
-  });
 
   test('npm start refuses with a message naming every missing secret', () => {
     const run = spawnSync('npm', ['start', '--silent'], { cwd: appDir, env: productionEnv(), encoding: 'utf8', timeout: 60000 });
@@ -74,4 +80,32 @@ describe('production without secrets', () => {
     expect(run.status).not.toBe(0);
     expect(run.stdout + run.stderr).toMatch(/Missing secret [A-Z_]+\. Set it in the environment/);
   });
+});
+
+describe('a production build without secrets (a container or CI build stage has none)', () => {
+  /** What `strapi build` reads: the app without its tests, docs and examples, on this checkout's node_modules. */
+  const BUILD_INPUTS = ['package.json', 'tsconfig.json', 'favicon.png', '.env.example', 'config', 'database', 'data', 'public', 'scripts', 'src'];
+  let dir: string;
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-build-'));
+    for (const entry of BUILD_INPUTS) fs.cpSync(path.join(appDir, entry), path.join(dir, entry), { recursive: true, filter: (from) => !from.includes(`${path.sep}uploads${path.sep}`) });
+    // This checkout's packages, one link each: the build's own caches (node_modules/.strapi) stay in the copy.
+    fs.mkdirSync(path.join(dir, 'node_modules'));
+    for (const name of fs.readdirSync(path.join(appDir, 'node_modules'))) {
+      if (!['.strapi', '.cache', '.vite'].includes(name)) fs.symlinkSync(path.join(appDir, 'node_modules', name), path.join(dir, 'node_modules', name));
+    }
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  test('npm run build succeeds, writes no .env, and nothing of the stand-ins it used is in the build', () => {
+    const run = spawnSync('npm', ['run', 'build', '--silent'], { cwd: dir, env: productionEnv(), encoding: 'utf8', timeout: 900000 });
+    expect({ status: run.status, output: run.status === 0 ? '' : `${run.stdout}${run.stderr}`.slice(-3000) }).toEqual({ status: 0, output: '' });
+    expect(fs.existsSync(path.join(dir, '.env'))).toBe(false);
+    const built = path.join(dir, 'dist', 'build');
+    expect(fs.existsSync(path.join(built, 'index.html'))).toBe(true);
+    const files = fs.readdirSync(built, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile());
+    expect(files.length).toBeGreaterThan(0);
+    const carrying = files.map((entry) => path.join(entry.parentPath, entry.name)).filter((file) => fs.readFileSync(file).includes(BUILD_STAND_IN));
+    expect(carrying).toEqual([]);
+  }, 900000);
 });

@@ -1,9 +1,9 @@
 // The admin panel's build (dist/build), which browser tests need: made once, and remade only when
 // what it is built from changes (a build takes a minute or more).
-const crypto = require('crypto');
 const { execFileSync } = require('child_process');
 const fs = require('fs');
 const path = require('path');
+const { inputsHash, upToDate } = require('./inputs-hash');
 
 const appDir = path.resolve(__dirname, '../..');
 const buildDir = path.join(appDir, 'dist', 'build');
@@ -11,23 +11,10 @@ const stampFile = path.join(buildDir, '.inputs-hash');
 /** The admin bundle is made from these: its own code, the field guide, configuration, dependencies. */
 const INPUTS = ['src/admin', 'src/content', 'src/editorial/field-guide', 'data/admin', 'config', 'package-lock.json'];
 
-const files = (entry) => {
-  const full = path.join(appDir, entry);
-  if (!fs.existsSync(full)) return [];
-  if (!fs.statSync(full).isDirectory()) return [entry];
-  return fs.readdirSync(full).sort().flatMap((name) => files(path.join(entry, name)));
-};
-
-function inputsHash() {
-  const hash = crypto.createHash('sha256');
-  for (const file of INPUTS.flatMap(files)) hash.update(`${file}\0`).update(fs.readFileSync(path.join(appDir, file))).update('\0');
-  return hash.digest('hex');
-}
-
 /** Builds the admin panel unless dist/build was made from the same inputs; returns whether it built. */
 function ensureAdminBuild({ log = console.log } = {}) {
-  const hash = inputsHash();
-  if (fs.existsSync(stampFile) && fs.readFileSync(stampFile, 'utf8') === hash) return false;
+  const hash = inputsHash(INPUTS);
+  if (upToDate(stampFile, hash)) return false;
   const started = Date.now();
   log('[admin] building the admin panel (dist/build)...');
   const strapiCli = path.join(path.dirname(require.resolve('@strapi/strapi/package.json', { paths: [appDir] })), 'bin', 'strapi.js');
@@ -41,4 +28,4 @@ function ensureAdminBuild({ log = console.log } = {}) {
   return true;
 }
 
-module.exports = { ensureAdminBuild, inputsHash };
+module.exports = { ensureAdminBuild };

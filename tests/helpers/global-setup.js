@@ -1,10 +1,36 @@
-// Compile the TypeScript app once for all suites (each suite then loads dist/ on its own database).
+// Before any suite: the TypeScript app compiled into dist/ (each suite then loads it on its own
+// database), skipped when dist/ was compiled from the same sources; and the admin panel built
+// when a selected suite needs it, because building it later would rewrite dist/ while suites on
+// the other worker load it.
+const fs = require('fs');
+const path = require('path');
 const { compileStrapi } = require('@strapi/strapi');
 require('../../scripts/ensure-env').ensureEnv();
+const { inputsHash, upToDate } = require('../../scripts/lib/inputs-hash');
+const { ensureAdminBuild } = require('../../scripts/lib/admin-build');
 
-module.exports = async () => {
+const appDir = path.resolve(__dirname, '../..');
+/** What the server is compiled from (tsconfig.json's include, less what it excludes). */
+const SERVER_INPUTS = ['src', 'config', 'database', 'data', 'tsconfig.json', 'package.json', 'package-lock.json'];
+const compiledStamp = path.join(appDir, 'dist', '.inputs-hash');
+/** Suites that drive the built admin panel. */
+const ADMIN_SUITES = ['tests/editors-browser.test.ts'].map((file) => path.join(appDir, file));
+
+const seconds = (since) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
+
+module.exports = async (globalConfig, projectConfig) => {
   process.env.STRAPI_TELEMETRY_DISABLED = 'true';
   const started = Date.now();
-  await compileStrapi({ appDir: require('path').resolve(__dirname, '../..') });
-  console.log(`\n[tests] app compiled in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  const hash = inputsHash(SERVER_INPUTS);
+  if (upToDate(compiledStamp, hash)) {
+    console.log('\n[tests] app already compiled from these sources (dist/)');
+  } else {
+    await compileStrapi({ appDir });
+    fs.writeFileSync(compiledStamp, hash);
+    console.log(`\n[tests] app compiled in ${seconds(started)}`);
+  }
+
+  const selected = (file) =>
+    new RegExp(globalConfig.testPathPattern, 'i').test(file) && !projectConfig.testPathIgnorePatterns.some((pattern) => new RegExp(pattern).test(file));
+  if (ADMIN_SUITES.some(selected)) ensureAdminBuild({ log: (line) => console.log(`[tests] ${line}`) });
 };

@@ -1,9 +1,35 @@
+import fs from 'fs';
+import os from 'os';
 import path from 'path';
 import request from 'supertest';
 import { createStrapi, type Core } from '@strapi/strapi';
 import { createTestDatabase, type TestDatabase } from './database';
 
 const appDir = path.resolve(__dirname, '../..');
+
+/** This checkout's path, as a pattern: a response that names it leaks the server's internals. */
+export const APP_DIR_PATTERN = appDir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * A public folder of the instance's own: the app's public files (linked) and an empty uploads
+ * folder, so that suites running side by side never see each other's media. A database kept
+ * across restarts keeps its folder with it, as a server keeps its disk.
+ */
+const publicFolders = new Map<TestDatabase, string>();
+process.once('exit', () => {
+  for (const dir of publicFolders.values()) fs.rmSync(dir, { recursive: true, force: true });
+});
+function publicFolder(database: TestDatabase): string {
+  let dir = publicFolders.get(database);
+  if (!dir) {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-public-'));
+    const appPublic = path.join(appDir, 'public');
+    for (const name of fs.readdirSync(appPublic)) if (name !== 'uploads') fs.symlinkSync(path.join(appPublic, name), path.join(dir, name));
+    fs.mkdirSync(path.join(dir, 'uploads'));
+    publicFolders.set(database, dir);
+  }
+  return dir;
+}
 
 export interface KnowledgeBase {
   strapi: Core.Strapi;
@@ -40,6 +66,8 @@ export async function startKnowledgeBase({
     ...env,
   });
   const strapi = createStrapi({ appDir, distDir: path.join(appDir, 'dist') });
+  // Read by Strapi's static files, the upload provider and the archive when they start (load).
+  strapi.config.set('dirs.static.public', publicFolder(database));
   strapi.log.level = process.env.TEST_LOG_LEVEL || 'error';
   await strapi.load();
   strapi.server.mount();
@@ -73,7 +101,11 @@ export async function startKnowledgeBase({
         await new Promise((r) => setTimeout(r, 50));
       }
       await strapi.destroy();
-      if (!given) await database.drop();
+      if (!given) {
+        await database.drop();
+        fs.rmSync(publicFolder(database), { recursive: true, force: true });
+        publicFolders.delete(database);
+      }
       for (const name of Object.keys(env)) delete process.env[name];
     },
   };
