@@ -51,7 +51,9 @@ describe('validation is bound to the content it saw', () => {
     expect(publish.body.error.message).toMatch(/changed after it was validated/);
     expect(await published(documentId)).toHaveLength(0);
 
-    // The reviewer validates the new text: now it is published, as validated.
+    // The reviewer opens the practice (in review now), reads the new text and validates it: now
+    // it is published, as validated.
+    expect((await reviewer.open(GP, documentId)).body.data.curationStatus).toBe('in_review');
     expect((await reviewer.save(GP, documentId, { ...form, summary: 'Testo mai rivisto.', curationStatus: 'validated' })).status).toBe(200);
     expect((await reviewer.publish(GP, documentId)).status).toBe(200);
     expect((await published(documentId)).map((row: any) => row.summary)).toEqual(['Testo mai rivisto.']);
