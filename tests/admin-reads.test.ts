@@ -11,8 +11,12 @@ import { startKnowledgeBase, type KnowledgeBase } from './helpers/strapi';
 let kb: KnowledgeBase;
 beforeAll(async () => {
   kb = await startKnowledgeBase();
+  // Listening once: supertest would otherwise start the server anew for each of the concurrent requests.
+  const server = kb.strapi.server.httpServer.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
 });
 afterAll(async () => {
+  await new Promise((resolve) => kb.strapi.server.httpServer.close(resolve));
   await kb.stop();
 });
 
