@@ -63,9 +63,13 @@ async function prepare<T>(database: TestDatabase, write: (kb: KnowledgeBase) => 
   }
 }
 
-// Rate limits far above what the suite sends: their headers are then on every answer, so an
-// answer that skips the limiter is visible without exhausting it.
-const NODE_ENV_VARS = { RATE_LIMIT_ANONYMOUS: '100000000', RATE_LIMIT_TOKEN: '100000000' };
+/**
+ * One configuration for both nodes. The public address is set, as in production: links in the
+ * open data are built from it, not from the port a node happens to listen on. Rate limits are
+ * far above what the suite sends: their headers are then on every answer, so an answer that
+ * skips the limiter is visible without exhausting it.
+ */
+const NODE_ENV_VARS = { PUBLIC_URL: 'https://kb.example.org', RATE_LIMIT_ANONYMOUS: '100000000', RATE_LIMIT_TOKEN: '100000000' };
 
 export async function startInstances(): Promise<Instances> {
   const publicDb = await createTestDatabase();
