@@ -17,8 +17,8 @@ import { startInstances, type Instances } from './helpers/noninterference/instan
 
 const SEED = Number(process.env.NONINTERFERENCE_SEED ?? 15);
 const REQUESTS = Number(process.env.NONINTERFERENCE_REQUESTS ?? 5000);
-// Two requests in flight per instance: both nodes stay busy without starving the machine.
-const CONCURRENCY = 2;
+// Three requests in flight per instance: both nodes stay busy without starving the machine.
+const CONCURRENCY = 3;
 const SHOWN = 15;
 
 let instances: Instances;

@@ -70,9 +70,14 @@ export function curl(probe: Probe, path = probe.path, extraHeaders: Record<strin
 
 export interface Mismatch {
   kind: 'hidden content changes the answer' | 'server error' | 'spelling changes the answer';
+  /** The request as sent (to group mismatches by what they ask). */
+  probe: Probe;
   request: string;
   differences: string[];
 }
+
+/** GraphQL reports a failure of the server inside a 200: it is a 5xx all the same. */
+const internalError = (body: any) => Array.isArray(body?.errors) && body.errors.some((e: any) => e?.extensions?.code === 'INTERNAL_SERVER_ERROR');
 
 const sameAnswer = (a: Answer, b: Answer) => differences({ status: a.status, headers: a.headers, body: a.body }, { status: b.status, headers: b.headers, body: b.body });
 
@@ -82,9 +87,9 @@ export async function compare(publicUrl: string, hiddenUrl: string, probe: Probe
   const pair = async (path: string, headers: Record<string, string> = {}) => {
     const [a, b] = await Promise.all([ask(publicUrl, probe, path, headers), ask(hiddenUrl, probe, path, headers)]);
     const diff = sameAnswer(a, b);
-    if (diff.length) mismatches.push({ kind: 'hidden content changes the answer', request: curl(probe, path, headers), differences: diff });
+    if (diff.length) mismatches.push({ kind: 'hidden content changes the answer', probe, request: curl(probe, path, headers), differences: diff });
     for (const [answer, which] of [[a, 'public'], [b, 'hidden']] as const) {
-      if (answer.status >= 500) mismatches.push({ kind: 'server error', request: curl(probe, path, headers), differences: [`${which} instance: ${answer.status} ${short(answer.body)}`] });
+      if (answer.status >= 500 || internalError(answer.body)) mismatches.push({ kind: 'server error', probe, request: curl(probe, path, headers), differences: [`${which} instance: ${answer.status} ${short(answer.body)}`] });
     }
     return a;
   };
@@ -97,7 +102,7 @@ export async function compare(publicUrl: string, hiddenUrl: string, probe: Probe
     if (spelt.status !== 404 && spelt.status !== 405) {
       const protections = (a: Answer) => PROTECTION_HEADERS.filter((h) => h in a.headers);
       const diff = differences({ status: canonical.status, protections: protections(canonical), body: canonical.body }, { status: spelt.status, protections: protections(spelt), body: spelt.body });
-      if (diff.length) mismatches.push({ kind: 'spelling changes the answer', request: `${curl(probe)}\n    vs ${curl(probe, probe.variant)}`, differences: diff });
+      if (diff.length) mismatches.push({ kind: 'spelling changes the answer', probe, request: `${curl(probe)}\n    vs ${curl(probe, probe.variant)}`, differences: diff });
     }
   }
   return mismatches;

@@ -148,6 +148,19 @@ class GraphqlGenerator {
     return `{ ${field.name}${this.args(field, 0)}${this.selection(named(field.type).name!, 0)} }`;
   }
 
+  /** For every query field with filters, one query per field its filters offer (relations included). */
+  *everyFilter(): Generator<string> {
+    for (const field of this.queryFields) {
+      const filters = field.args.find((a) => a.name === 'filters');
+      if (!filters) continue;
+      for (const f of this.types.get(named(filters.type).name!)!.inputFields!) {
+        const rest = field.args.filter((a) => a.type.kind === 'NON_NULL' || (a.name !== 'filters' && this.rng.chance(0.2)));
+        const args = rest.map((a) => `${a.name}: ${a.name === 'sort' ? this.sort(field) : this.value(a.type, 0)}`);
+        yield `{ ${field.name}(filters: { ${f.name}: ${this.value(f.type, 1)} }${args.map((a) => `, ${a}`).join('')})${this.selection(named(field.type).name!, 0)} }`;
+      }
+    }
+  }
+
   private args(field: Field, depth: number): string {
     const given = field.args.filter((a) => a.type.kind === 'NON_NULL' || this.rng.chance(depth === 0 ? 0.5 : 0.25));
     if (!given.length) return '';
@@ -289,7 +302,10 @@ class RestGenerator {
   filters(type: ModelType, depth: number): Params {
     const attributes = Object.entries(type.attributes).filter(([, a]) => a.type !== 'password');
     const out: Params = {};
-    for (const [name, attr] of this.rng.some([...attributes, ['$and', null], ['$or', null], ['$not', null]] as [string, any][], 2)) {
+    const nested = attributes.filter(([, a]) => NESTED.has(a.type));
+    // Relations, components and media as likely as all scalars together: that is where joins are.
+    const pool = this.rng.chance(0.5) && nested.length ? nested : attributes;
+    for (const [name, attr] of this.rng.some([...pool, ['$and', null], ['$or', null], ['$not', null]] as [string, any][], 2)) {
       if (name === '$and' || name === '$or') {
         if (depth < 3) out[name] = Array.from({ length: 1 + this.rng.int(2) }, () => this.filters(type, depth + 1));
       } else if (name === '$not') {
@@ -351,6 +367,23 @@ class RestGenerator {
     return { method: 'GET', path: `/api/${type.plural}${one}${query ? `?${query}` : ''}` };
   }
 
+  /** For every content type, one read filtered on each attribute and one populating each relation, component and media field. */
+  *everyAttribute(): Generator<Probe> {
+    for (const type of contentApiTypes(this.model)) {
+      for (const [name, attr] of Object.entries(type.attributes)) {
+        const target = this.model.types[attr.target ?? attr.component ?? ''];
+        const filter = target ? this.filters(target, 1) : { [this.rng.pick(OPERATORS)]: this.scalarFor(attr.type) };
+        yield this.read(type, { filters: { [name]: filter }, locale: this.rng.chance(0.3) ? this.values.locale() : undefined });
+        if (target) yield this.read(type, { populate: { [name]: { populate: this.populate(target, 1) } } });
+      }
+    }
+  }
+
+  private read(type: ModelType, params: Params): Probe {
+    const query = encodeQuery(params);
+    return { method: 'GET', path: `/api/${type.plural}${query ? `?${query}` : ''}` };
+  }
+
   /** Any GET route of the router (admin and plugins included), its parameters filled with held values. */
   route(route: { path: string }): Probe {
     const path = route.path.replace(/:(\w+)(\([^)]*\))?\??/g, (_m, name: string) => {
@@ -396,10 +429,11 @@ export interface GeneratorInput {
 }
 
 /**
- * First every query field, every GET route and every open-data file once (coverage whatever the
- * seed), then random requests: half GraphQL (a third of them by GET with revalidation), half
- * REST. One in ten is also sent spelled differently; one GraphQL POST in fifty is padded past
- * the body limit.
+ * First coverage whatever the seed: every query field; every field of every query's filters;
+ * every attribute of every content type as a REST filter, and as a populate where it nests;
+ * every open-data file. Then random requests: GraphQL (a third of them by GET, revalidated)
+ * and REST reads. Last, every GET route of the router. One random request in ten is also sent
+ * spelled differently; one GraphQL POST in fifty is padded past the body limit.
  */
 export function* generateProbes({ seed, count, schema, model, facts, openDataFiles }: GeneratorInput): Generator<Probe> {
   const rng = new Random(seed);
@@ -408,24 +442,33 @@ export function* generateProbes({ seed, count, schema, model, facts, openDataFil
   const rest = new RestGenerator(rng, values, model);
   const gets = model.routes.filter((r) => r.method === 'GET');
 
-  const fixed: Probe[] = [
-    ...graphql.queryFields.map((f) => graphqlPost(graphql.query(f))),
-    ...gets.map((r) => rest.route(r)),
-    ...openDataFiles.map((name) => ({ method: 'GET' as const, path: `/open-data/${name}`, revalidate: true })),
+  const openData = (name: string): Probe => ({ method: 'GET', path: `/open-data/${name}`, revalidate: true });
+  // Coverage first, then random requests, then every route of the router once (the budget
+  // shrinks the random part first; the routes come last, after the content reads they could
+  // otherwise disturb).
+  const first: Iterable<Probe>[] = [
+    graphql.queryFields.map((f) => graphqlPost(graphql.query(f))),
+    map(graphql.everyFilter(), graphqlPost),
+    rest.everyAttribute(),
+    openDataFiles.map(openData),
   ];
+  const last = gets.map((r) => rest.route(r));
   let n = 0;
-  for (const probe of fixed) {
-    if (n++ >= count) return;
-    yield probe;
+  for (const probes of first) {
+    for (const probe of probes) {
+      if (n >= count - last.length) break;
+      n += 1;
+      yield probe;
+    }
   }
-  while (n++ < count) {
+  while (n < count - last.length) {
+    n += 1;
     let probe: Probe;
     const roll = rng.next();
     if (roll < 0.3) probe = graphqlPost(graphql.query());
     else if (roll < 0.45) probe = graphqlGet(graphql.query());
-    else if (roll < 0.9) probe = rest.contentRead();
-    else if (roll < 0.95) probe = rest.route(rng.pick(gets));
-    else probe = { method: 'GET', path: `/open-data/${rng.pick(openDataFiles)}`, revalidate: true };
+    else if (roll < 0.95) probe = rest.contentRead();
+    else probe = openData(rng.pick(openDataFiles));
     if (probe.method === 'POST' && rng.chance(0.02)) {
       // Past the 64 kB GraphQL body limit: refused the same way however the path is spelled.
       const { query } = JSON.parse(probe.body!);
@@ -434,4 +477,9 @@ export function* generateProbes({ seed, count, schema, model, facts, openDataFil
     if (rng.chance(0.1)) probe.variant = respell(rng, probe.path);
     yield probe;
   }
+  for (const probe of last.slice(0, count - n)) yield probe;
+}
+
+function* map<T, U>(items: Iterable<T>, f: (item: T) => U): Generator<U> {
+  for (const item of items) yield f(item);
 }
