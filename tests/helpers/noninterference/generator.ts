@@ -129,6 +129,9 @@ export const INTROSPECTION_QUERY = `{ __schema { queryType { name } types { kind
   fields(includeDeprecated: true) { name args { name type { ${ref} } } type { ${ref} } }
   inputFields { name type { ${ref} } } enumValues(includeDeprecated: true) { name } possibleTypes { name } } } }`;
 
+/** Objects nest this deep in a selection (filters go three relations deep on their own). */
+const SELECTION_DEPTH = 2;
+
 const named = (t: TypeRef): TypeRef => (t.ofType ? named(t.ofType) : t);
 const isList = (t: TypeRef): boolean => t.kind === 'LIST' || (t.kind === 'NON_NULL' && isList(t.ofType!));
 
@@ -252,7 +255,7 @@ class GraphqlGenerator {
       const target = named(f.type);
       const leaf = target.kind === 'SCALAR' || target.kind === 'ENUM';
       const required = f.args.some((a) => a.type.kind === 'NON_NULL');
-      if (leaf ? this.rng.chance(0.5) : depth < 3 && this.rng.chance(isList(f.type) ? 0.25 : 0.35)) {
+      if (leaf ? this.rng.chance(0.5) : depth < SELECTION_DEPTH && this.rng.chance(isList(f.type) ? 0.25 : 0.35)) {
         parts.push(`${f.name}${required || (!leaf && this.rng.chance(0.4)) ? this.args(f, depth + 1) : ''}${this.selection(target.name!, depth + 1)}`);
       }
     }
