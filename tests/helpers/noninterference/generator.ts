@@ -370,14 +370,18 @@ class RestGenerator {
     return { method: 'GET', path: `/api/${type.plural}${one}${query ? `?${query}` : ''}` };
   }
 
-  /** For every content type, one read filtered on each attribute and one populating each relation, component and media field. */
+  /**
+   * For every content type, one read filtered on each attribute, and one populating each
+   * relation, component and media field with everything its own records link to.
+   */
   *everyAttribute(): Generator<Probe> {
     for (const type of contentApiTypes(this.model)) {
       for (const [name, attr] of Object.entries(type.attributes)) {
         const target = this.model.types[attr.target ?? attr.component ?? ''];
         const filter = target ? this.filters(target, 1) : { [this.rng.pick(OPERATORS)]: this.scalarFor(attr.type) };
         yield this.read(type, { filters: { [name]: filter }, locale: this.rng.chance(0.3) ? this.values.locale() : undefined });
-        if (target) yield this.read(type, { populate: { [name]: { populate: this.populate(target, 1) } } });
+        // Everything the nested record itself links to, one level further.
+        if (target) yield this.read(type, { populate: { [name]: { populate: '*' } } });
       }
     }
   }
