@@ -58,6 +58,9 @@ test(`${REQUESTS} generated anonymous requests (seed ${SEED}) get the same answe
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
   expect(sent).toBe(REQUESTS);
+  for (const node of [pub, hidden]) {
+    if (node.process.exitCode !== null) throw new Error(`a node stopped during the run (exit ${node.process.exitCode}):\n${node.output().slice(-3000)}`);
+  }
 
   if (mismatches.length) {
     const report = path.join(os.tmpdir(), `noninterference-${SEED}-${process.pid}.json`);

@@ -19,8 +19,25 @@ const PRESENCE_ONLY = ['ratelimit-remaining', 'ratelimit-reset', 'x-cache'];
 /** What a path's spelling must not change: the protections at the edge. */
 const PROTECTION_HEADERS = ['ratelimit-limit', 'etag', 'cache-control'];
 
+/**
+ * A server may answer an oversized body before reading it and close the connection while the
+ * client still writes: the client then sees a reset instead of the answer, depending on timing.
+ * Such a request is sent once more; a second failure is the answer (status 0), compared like
+ * any other.
+ */
+async function send(url: string, init: RequestInit): Promise<Response | string> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await fetch(url, init);
+    } catch (error) {
+      if (attempt === 2) return `connection failed: ${(error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message}`;
+    }
+  }
+}
+
 export async function ask(base: string, probe: Probe, path = probe.path, extraHeaders: Record<string, string> = {}): Promise<Answer> {
-  const res = await fetch(`${base}${path}`, { method: probe.method, headers: { ...probe.headers, ...extraHeaders }, body: probe.body, redirect: 'manual' });
+  const res = await send(`${base}${path}`, { method: probe.method, headers: { ...probe.headers, ...extraHeaders }, body: probe.body, redirect: 'manual' });
+  if (typeof res === 'string') return { status: 0, headers: {}, body: res };
   const text = await res.text();
   const requestId = res.headers.get('x-request-id');
   const masked = requestId ? text.split(requestId).join('<request-id>') : text;
