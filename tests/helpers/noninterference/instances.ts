@@ -54,8 +54,14 @@ async function copyDatabase(source: TestDatabase): Promise<TestDatabase> {
   return { env: { DATABASE_CLIENT: 'postgres', DATABASE_URL: url.toString() }, drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
 
+/**
+ * Writing the fixtures is not under test: on a busy machine, right after PostgreSQL has copied a
+ * database, a new connection can take longer than the 5 s a request waits in production.
+ */
+const PREPARATION_ENV = { DATABASE_CONNECTION_TIMEOUT: '60000' };
+
 async function prepare<T>(database: TestDatabase, write: (kb: KnowledgeBase) => Promise<T>): Promise<T> {
-  const kb = await startKnowledgeBase({ database });
+  const kb = await startKnowledgeBase({ database, env: PREPARATION_ENV });
   try {
     return await write(kb);
   } finally {
