@@ -5,26 +5,31 @@
  * opening records at once (two tabs, both languages) made those writes collide, "could not
  * serialize access due to concurrent update", and the admin got a 500.
  */
-import { GP, adminUser, contentManager, practiceForm } from './helpers/editors';
+import { GP, adminUser, contentManager } from './helpers/editors';
 import { startKnowledgeBase, type KnowledgeBase } from './helpers/strapi';
 
 let kb: KnowledgeBase;
 beforeAll(async () => {
   kb = await startKnowledgeBase();
+  // Listening once: supertest would otherwise start the server anew for each of the concurrent requests.
+  const server = kb.strapi.server.httpServer.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
 });
 afterAll(async () => {
+  await new Promise((resolve) => kb.strapi.server.httpServer.close(resolve));
   await kb.stop();
 });
 
 test('one editor opening records concurrently gets every one of them, never a 5xx', async () => {
   const raw = await contentManager(kb, await adminUser(kb, 'strapi-editor', 'Giulia'));
   const practices = await kb.strapi.db.query(GP).findMany({ where: { publishedAt: null, locale: 'it' }, select: ['documentId'] });
-  const created = await raw.create(GP, practiceForm('aperta-in-due-schede'));
-  const documentIds = [...practices.map((p: { documentId: string }) => p.documentId), created.body.data.documentId];
-  expect(documentIds.length).toBeGreaterThanOrEqual(3);
+  // Two records in two languages: four requests at once, well within the connection pool (10),
+  // so that what is tested is the collision of their writes, not a wait for a connection.
+  const documentIds = practices.slice(0, 2).map((p: { documentId: string }) => p.documentId);
+  expect(documentIds).toHaveLength(2);
 
   const statuses: number[] = [];
-  for (let round = 0; round < 10; round += 1) {
+  for (let round = 0; round < 15; round += 1) {
     // As the admin does when a person opens records in several tabs and languages: at once.
     const opened = await Promise.all(
       documentIds.flatMap((documentId) => ['it', 'en'].map((locale) => raw.open(GP, documentId, locale)))

@@ -51,7 +51,9 @@ describe('validation is bound to the content it saw', () => {
     expect(publish.body.error.message).toMatch(/changed after it was validated/);
     expect(await published(documentId)).toHaveLength(0);
 
-    // The reviewer validates the new text: now it is published, as validated.
+    // The reviewer opens the practice (in review now), reads the new text and validates it: now
+    // it is published, as validated.
+    expect((await reviewer.open(GP, documentId)).body.data.curationStatus).toBe('in_review');
     expect((await reviewer.save(GP, documentId, { ...form, summary: 'Testo mai rivisto.', curationStatus: 'validated' })).status).toBe(200);
     expect((await reviewer.publish(GP, documentId)).status).toBe(200);
     expect((await published(documentId)).map((row: any) => row.summary)).toEqual(['Testo mai rivisto.']);
@@ -93,7 +95,7 @@ describe('validation is bound to the content it saw', () => {
     expect((await reviewer.publish(GP, documentId)).status).toBe(200);
   });
 
-  test('scripts on the server (seed, import, the operator\'s code) are trusted like a reviewer', async () => {
+  test('scripts on the server (seed, import, the operator\'s code) are trusted like a reviewer, as before', async () => {
     const { documentId } = await validatedPractice('cambiata-da-uno-script');
     const documents = kb.strapi.documents(GP);
     await documents.update({ documentId, locale: 'it', data: { summary: 'Corretta da uno script.' } as any });
@@ -102,16 +104,23 @@ describe('validation is bound to the content it saw', () => {
     expect((await published(documentId)).map((row: any) => row.summary)).toEqual(['Corretta da uno script.']);
   });
 
-  test('integrations: a content change without a new validation goes back to review and is not published', async () => {
+  test('integrations are trusted like a reviewer, but do not publish an editor\'s unreviewed change', async () => {
     const auth = { authorization: `Bearer ${await kb.apiToken()}` };
-    const { documentId } = await validatedPractice('cambiata-da-una-integrazione');
-    const res = await kb.http().put(`/api/good-practices/${documentId}`).set(auth).send({ data: { summary: 'Riscritta da un\'integrazione.' } });
-    expect(res.status).toBe(400);
-    expect(res.body.error.message).toMatch(/changed after it was validated/);
-    expect(await published(documentId)).toHaveLength(0);
-    // An integration that validates what it writes (trusted to, as before) publishes it.
-    const validating = await kb.http().put(`/api/good-practices/${documentId}`).set(auth).send({ data: { summary: 'Riscritta da un\'integrazione.', curationStatus: 'validated' } });
+    const { editor, form, documentId } = await validatedPractice('cambiata-da-una-integrazione');
+    // An integration's own change to a validated practice is published, as before.
+    const own = await kb.http().put(`/api/good-practices/${documentId}`).set(auth).send({ data: { summary: 'Corretta da un\'integrazione.' } });
+    expect(own.status).toBe(200);
+    expect((await published(documentId)).map((row: any) => row.summary)).toEqual(['Corretta da un\'integrazione.']);
+    // An editor's change sends it back to review: an integration's write does not publish it...
+    expect((await editor.open(GP, documentId)).status).toBe(200);
+    expect((await editor.save(GP, documentId, { ...form, summary: 'Mai rivista.', curationStatus: 'validated' })).status).toBe(200);
+    const over = await kb.http().put(`/api/good-practices/${documentId}`).set(auth).send({ data: { license: 'CC-BY-4.0' } });
+    expect(over.status).toBe(400);
+    expect(over.body.error.message).toMatch(/changed after it was validated/);
+    expect((await published(documentId)).map((row: any) => row.summary)).toEqual(['Corretta da un\'integrazione.']);
+    // ...unless it validates it, a power integrations had and keep.
+    const validating = await kb.http().put(`/api/good-practices/${documentId}`).set(auth).send({ data: { curationStatus: 'validated' } });
     expect(validating.status).toBe(200);
-    expect((await published(documentId)).map((row: any) => row.summary)).toEqual(['Riscritta da un\'integrazione.']);
+    expect((await published(documentId)).map((row: any) => row.summary)).toEqual(['Mai rivista.']);
   });
 });

@@ -1,7 +1,7 @@
 /** Pure cores of the editorial workflow: no Strapi, no database. */
 import fs from 'fs';
 import path from 'path';
-import { fieldTexts, type FieldGuide } from '../../src/content/labels/core';
+import { FIELD_GUIDE, fieldLabel, fieldTexts, labelsOf, type FieldGuide } from '../../src/content/labels/core';
 import {
   adminTranslations,
   englishTexts,
@@ -130,6 +130,18 @@ describe('the field guide (data/admin/fields.json)', () => {
     expect(en.layout[0][0][0]).toMatchObject({ label: 'Transferability', hint: expect.stringMatching(/^Whether and how the practice can be taken up elsewhere/), name: 'transferability' });
     expect(en.components['shared.source'].layout[0][0]).toMatchObject({ label: 'Source title', hint: '' });
     expect(layoutInLanguage(layout, 'it', english)).toBe(layout);
+  });
+
+  test('labels for the JSON-LD, the static site and the explorer are the admin\'s (src/content/labels)', () => {
+    expect(FIELD_GUIDE).toEqual(guide);
+    const practice = 'api::good-practice.good-practice';
+    expect(fieldLabel(practice, 'results', 'it')).toBe('Risultati ed evidenze di successo');
+    expect(fieldLabel(practice, 'results', 'fr')).toBe('Results and evidence of success');
+    // `common` applies to every type that has the field; a field the guide does not name keeps its name.
+    expect(fieldLabel(practice, 'themes', 'en')).toBe(guide.common.themes.label.en);
+    expect(fieldLabel('shared.source', 'note', 'it')).toBe('Nota sulla fonte');
+    expect(fieldLabel(practice, 'nameless', 'it')).toBe('nameless');
+    expect(labelsOf(practice, ['results', 'nameless'])).toEqual({ results: { it: 'Risultati ed evidenze di successo', en: 'Results and evidence of success' } });
   });
 });
 

@@ -14,10 +14,9 @@ export const LABELS_PATH = '/explorer/labels.json';
 export function registerFieldLabels(strapi: Core.Strapi): void {
   const getModel = (uid: string) => strapi.getModel(uid as any) as unknown as Model & { info?: { pluralName?: string } };
   const publicFields = (model: Model) => Object.keys(model.attributes).filter((field) => !model.attributes[field].private);
+  const models = withComponents(PUBLIC_UIDS.map(getModel), getModel);
   const body = JSON.stringify(
-    Object.fromEntries(
-      withComponents(PUBLIC_UIDS.map(getModel), getModel).map((model) => [model.info?.pluralName ?? model.uid, labelsOf(model.uid, publicFields(model))])
-    )
+    Object.fromEntries(models.map((model) => [model.info?.pluralName ?? model.uid, labelsOf(model.uid, publicFields(model))])),
   );
   const etag = `"${crypto.createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
   strapi.server.routes([

@@ -26,8 +26,9 @@ const refuse = (message: string, field: string) =>
  * A validation records the fingerprint of the content it saw (in the core store, shared by every
  * node); a later write that changes the content without validating it again sends the practice
  * back to review, and publishing compares the draft with that fingerprint, which also catches
- * changes made from elsewhere (a theme linking the practice). Scripts on the server are trusted
- * like reviewers, as they were trusted to write the curation before.
+ * changes made from elsewhere (a theme linking the practice). Integrations (API tokens) and
+ * scripts are trusted like reviewers, as they were trusted to write the curation before: their
+ * writes keep a validated practice validated, and cannot validate one in review unless they say so.
  */
 export function registerCurationGate(strapi: Core.Strapi): void {
   const storedDraft = (documentId: string) =>
@@ -86,11 +87,10 @@ export function registerCurationGate(strapi: Core.Strapi): void {
       if (!documentId) return result;
       let status: unknown;
       if (writing) {
-        // Who vouches for what this write leaves: a reviewer or an integration (API token) that
-        // sets the practice validated; a script on the server (seed, import, the operator's own
-        // code, no request at all) is trusted like a reviewer. An editor never is.
-        const states = params.data?.curationStatus === 'validated';
-        const validating = user ? states && isReviewer(user.roles) : strapi.requestContext.get() ? states : true;
+        // Who vouches for what this write leaves: in the admin, a reviewer who sets the practice
+        // validated; integrations (API tokens) and scripts on the server, trusted to write the
+        // curation, vouch for what they write. An editor never does.
+        const validating = user ? params.data?.curationStatus === 'validated' && isReviewer(user.roles) : true;
         status = await settle(documentId, validating);
         // The admin shows the saved record as returned: it must show the practice back in review.
         if (result && typeof result === 'object' && 'curationStatus' in result) (result as unknown as { curationStatus: unknown }).curationStatus = status;

@@ -300,7 +300,12 @@ export function goodPracticeJsonLd(gp: Rec, ctx: JsonLdContext): WithContext<Cre
     url: recordIri('good-practice', gp, ctx),
     name: gp.title,
     description: gp.summary,
-    hasPart: sections(gp, 'api::good-practice.good-practice', ['context', 'objectives', 'activities', 'results', 'lessonsLearned', 'transferability', 'resourcesNeeded'], ctx),
+    hasPart: sections(
+      gp,
+      'api::good-practice.good-practice',
+      ['context', 'objectives', 'activities', 'results', 'lessonsLearned', 'transferability', 'resourcesNeeded'],
+      ctx,
+    ),
     about: list(gp.themes).map((t) => themeTerm(t, ctx)),
     spatialCoverage: list(gp.territories).map((t) => place(t, ctx)),
     temporalCoverage: interval(gp.startDate, gp.endDate),

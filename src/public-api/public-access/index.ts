@@ -31,7 +31,7 @@ export async function grantPublicRead(strapi: Core.Strapi): Promise<void> {
   if (advanced.allow_register !== false) await store.set({ value: { ...advanced, allow_register: false } });
 }
 
-/** The allow-list of anonymous reads (./allow-list), generated from the public content model. */
+/** What the allow-list (./allow-list) is generated from: the public types, media files and the components they use. */
 function publicModels(strapi: Core.Strapi): Model[] {
   const getModel = (uid: string) => strapi.getModel(uid as any) as unknown as Model;
   return withComponents([...PUBLIC_UIDS, MEDIA_UID].map(getModel), getModel);

@@ -6,7 +6,20 @@ import type { Knex } from 'knex';
 import type { Core } from '@strapi/strapi';
 import * as tar from 'tar';
 import type { Attributes } from '../../content/model/core';
-import { ARCHIVE_FORMAT, FORMAT_VERSION, MANIFEST, MEDIA_DIR, MEDIA_LINES, ArchiveError, fileToLine, lineOrder, recordsFile, rowToLine, type Line, type Manifest } from './core';
+import {
+  ARCHIVE_FORMAT,
+  FORMAT_VERSION,
+  MANIFEST,
+  MEDIA_DIR,
+  MEDIA_LINES,
+  ArchiveError,
+  fileToLine,
+  lineOrder,
+  recordsFile,
+  rowToLine,
+  type Line,
+  type Manifest,
+} from './core';
 import { FILE, columnOf, fileDigest, lineWriter, modelOf, uploadsDir, type Log, type Model, type Row, type TypeOf } from './shared';
 
 /**
