@@ -88,7 +88,7 @@ describe('a production build without secrets (a container or CI build stage has 
   let dir: string;
   beforeAll(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-build-'));
-    for (const entry of BUILD_INPUTS) fs.cpSync(path.join(appDir, entry), path.join(dir, entry), { recursive: true, filter: (from) => !from.includes(`${path.sep}uploads${path.sep}`) });
+    for (const entry of BUILD_INPUTS) fs.cpSync(path.join(appDir, entry), path.join(dir, entry), { recursive: true });
     // This checkout's packages, one link each: the build's own caches (node_modules/.strapi) stay in the copy.
     fs.mkdirSync(path.join(dir, 'node_modules'));
     for (const name of fs.readdirSync(path.join(appDir, 'node_modules'))) {
