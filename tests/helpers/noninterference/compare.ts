@@ -114,11 +114,11 @@ export async function compare(publicUrl: string, hiddenUrl: string, probe: Probe
   if (probe.revalidate && canonical.headers.etag) await pair(probe.path, { 'if-none-match': canonical.headers.etag });
   if (probe.variant) {
     const spelt = await pair(probe.variant);
-    // A spelling refused as a path (400, 404, 405) is a refusal like any other, unless the usual
-    // spelling was refused by a protection (body or query too large, too many requests): then
-    // the other spelling must be refused too. One that is served must meet the same protections
-    // and give the same answer.
-    const refusedAsPath = [400, 404, 405].includes(spelt.status) && ![413, 414, 429].includes(canonical.status);
+    // A spelling the router does not serve (404, 405) is a refusal like any other, and so is a
+    // path refused as malformed (400), unless the usual spelling was refused by a protection
+    // (body or query too large, too many requests): a 400 may then come from past it. One that
+    // is served must meet the same protections and give the same answer.
+    const refusedAsPath = [404, 405].includes(spelt.status) || (spelt.status === 400 && ![413, 414, 429].includes(canonical.status));
     if (!refusedAsPath) {
       const protections = (a: Answer) => PROTECTION_HEADERS.filter((h) => h in a.headers);
       const diff = differences({ status: canonical.status, protections: protections(canonical), body: canonical.body }, { status: spelt.status, protections: protections(spelt), body: spelt.body });
