@@ -24,7 +24,21 @@ const wingRule = (wing, index) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'build/', '.tmp/', '.cache/', '.strapi/', 'types/generated/', 'public/uploads/', 'coverage/', 'examples/**/generated/', 'tests/.artifacts/'] },
+  {
+    ignores: [
+      'node_modules/',
+      'dist/',
+      'build/',
+      '.tmp/',
+      '.cache/',
+      '.strapi/',
+      'types/generated/',
+      'public/uploads/',
+      'coverage/',
+      'examples/**/generated/',
+      'tests/.artifacts/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -33,7 +47,10 @@ export default tseslint.config(
       // Strapi's document and query APIs are typed for its generated types, which this project does
       // not generate: adapters cast at that boundary.
       '@typescript-eslint/no-explicit-any': 'off',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true },
+      ],
     },
   },
   // Scripts are CommonJS; suites load the compiled app from dist/ at run time, after global-setup.

@@ -11,7 +11,12 @@ const { compileStrapi, createStrapi } = require('@strapi/strapi');
 const { createDatabase } = require('../scripts/lib/databases');
 const { runScript } = require('../scripts/lib/app');
 
-const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=')).map(([k, v]) => [k, v ?? 'true']));
+const args = Object.fromEntries(
+  process.argv
+    .slice(2)
+    .map((a) => a.replace(/^--/, '').split('='))
+    .map(([k, v]) => [k, v ?? 'true']),
+);
 const practices = Number(args.practices || 10000);
 const engine = args.engine || 'sqlite';
 const appDir = path.resolve(__dirname, '..');
@@ -55,7 +60,9 @@ async function measured(name, step) {
       peakRssAboveBaselineMb: mb(peak.rss - before.rss),
       peakHeapAboveBaselineMb: mb(peak.heapUsed - before.heapUsed),
     };
-    log(`${name}: ${figures.seconds.toFixed(1)} s (${figures.cpuSeconds.toFixed(1)} s CPU), peak RSS ${figures.peakRssMb} MB (+${figures.peakRssAboveBaselineMb} MB over the loaded app), heap +${figures.peakHeapAboveBaselineMb} MB`);
+    log(
+      `${name}: ${figures.seconds.toFixed(1)} s (${figures.cpuSeconds.toFixed(1)} s CPU), peak RSS ${figures.peakRssMb} MB (+${figures.peakRssAboveBaselineMb} MB over the loaded app), heap +${figures.peakHeapAboveBaselineMb} MB`,
+    );
     return { ...figures, result };
   } finally {
     clearInterval(timer);
@@ -84,9 +91,23 @@ async function main() {
       await measured('import into an empty instance', () => archive().importArchive(app, file, quiet)),
       await measured('import again (nothing to change)', () => archive().importArchive(app, file, quiet)),
     ]);
-    const figures = { date: new Date().toISOString(), engine, practices, versions, archiveBytes: fs.statSync(file).size, node: process.version, cpus: os.cpus().length };
+    const figures = {
+      date: new Date().toISOString(),
+      engine,
+      practices,
+      versions,
+      archiveBytes: fs.statSync(file).size,
+      node: process.version,
+      cpus: os.cpus().length,
+    };
     const strip = ({ result, ...rest }) => rest;
-    const results = { ...figures, export: strip(exported), import: strip(first), reimport: strip(again), reimportReport: again.result.report['good-practices'] };
+    const results = {
+      ...figures,
+      export: strip(exported),
+      import: strip(first),
+      reimport: strip(again),
+      reimportReport: again.result.report['good-practices'],
+    };
     const out = path.join(__dirname, 'results', `${figures.date.slice(0, 10)}-archive-${engine}.json`);
     fs.mkdirSync(path.dirname(out), { recursive: true });
     fs.writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);

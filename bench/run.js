@@ -12,7 +12,10 @@ const { benchSearch, printSearch } = require('./search');
 const { benchSpeed, printSpeed } = require('./speed');
 
 const args = Object.fromEntries(
-  process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=')).map(([k, v]) => [k, v ?? 'true'])
+  process.argv
+    .slice(2)
+    .map((a) => a.replace(/^--/, '').split('='))
+    .map(([k, v]) => [k, v ?? 'true']),
 );
 const engines = (args.engines || 'sqlite,postgres').split(',');
 const suites = (args.suites || 'speed,search').split(',');
@@ -45,5 +48,5 @@ main().then(
   (error) => {
     console.error(`[bench] failed: ${error.stack || error}`);
     process.exit(1);
-  }
+  },
 );

@@ -24,15 +24,22 @@ const body = (variables) => JSON.stringify({ query: SEARCH_QUERY, variables });
 /** Runs an npm script against the bench database, echoing its progress lines. */
 function npmRun(script, args, env, log) {
   return new Promise((resolve, reject) => {
-    const child = spawn('npm', ['run', script, '--silent', '--', ...args], { cwd: appDir, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('npm', ['run', script, '--silent', '--', ...args], {
+      cwd: appDir,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     const echo = (data) => {
       output += data;
-      for (const line of String(data).split('\n')) if (/^\[(synthetic|search|seed)\]/.test(line) && !/\d+\/\d+ (practices|entries)/.test(line)) log(`    ${line}`);
+      for (const line of String(data).split('\n'))
+        if (/^\[(synthetic|search|seed)\]/.test(line) && !/\d+\/\d+ (practices|entries)/.test(line)) log(`    ${line}`);
     };
     child.stdout.on('data', echo);
     child.stderr.on('data', (d) => (output += d));
-    child.on('exit', (code) => (code === 0 ? resolve(output) : reject(new Error(`npm run ${script} exited ${code}:\n${output.slice(-2000)}`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve(output) : reject(new Error(`npm run ${script} exited ${code}:\n${output.slice(-2000)}`)),
+    );
   });
 }
 
@@ -64,7 +71,8 @@ const load = (url, { duration, connections }) =>
         connections,
         requests: SEARCHES.map((variables) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: body(variables) })),
       },
-      (error, result) => (error ? reject(error) : resolve({ requestsPerSecond: result.requests.average, errors: result.errors + result.non2xx }))
+      (error, result) =>
+        error ? reject(error) : resolve({ requestsPerSecond: result.requests.average, errors: result.errors + result.non2xx }),
     );
   });
 
@@ -84,7 +92,9 @@ async function benchSearch({ engine, sizes, duration, connections, log }) {
         const sequential = await latencies(node.url, 20);
         const loaded = await load(node.url, { duration, connections });
         rows[size] = { seedSeconds, indexEntries: Number(entries), indexSeconds: Number(indexSeconds), ...sequential, ...loaded };
-        log(`${engine} ${size}: index ${indexSeconds} s, p50 ${sequential.p50ms} ms, p95 ${sequential.p95ms} ms, ${loaded.requestsPerSecond.toFixed(1)} req/s`);
+        log(
+          `${engine} ${size}: index ${indexSeconds} s, p50 ${sequential.p50ms} ms, p95 ${sequential.p95ms} ms, ${loaded.requestsPerSecond.toFixed(1)} req/s`,
+        );
       } finally {
         await node.stop();
       }
@@ -100,7 +110,7 @@ function printSearch(results) {
   for (const [engine, rows] of Object.entries(results)) {
     for (const [size, row] of Object.entries(rows)) {
       console.log(
-        `${''.padEnd(12)}${engine.padEnd(10)}${size.padStart(9)}${String(row.indexEntries).padStart(15)}${row.indexSeconds.toFixed(1).padStart(15)}${String(row.p50ms).padStart(8)}${String(row.p95ms).padStart(8)}${row.requestsPerSecond.toFixed(1).padStart(18)}${String(row.errors).padStart(8)}`
+        `${''.padEnd(12)}${engine.padEnd(10)}${size.padStart(9)}${String(row.indexEntries).padStart(15)}${row.indexSeconds.toFixed(1).padStart(15)}${String(row.p50ms).padStart(8)}${String(row.p95ms).padStart(8)}${row.requestsPerSecond.toFixed(1).padStart(18)}${String(row.errors).padStart(8)}`,
       );
     }
   }

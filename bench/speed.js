@@ -35,7 +35,11 @@ const graphqlPost = (query, variables) => ({
 const SCENARIOS = [
   { name: 'a  list 25 × 4 relations, cached', node: 'fast', request: () => graphqlPost(LIST) },
   { name: 'a  same, cache off', node: 'uncached', request: () => graphqlPost(LIST) },
-  { name: 'a  same, GET + If-None-Match (304)', node: 'fast', request: (ctx) => ({ path: `/graphql?query=${encodeURIComponent(LIST)}`, headers: { 'if-none-match': ctx.etag } }) },
+  {
+    name: 'a  same, GET + If-None-Match (304)',
+    node: 'fast',
+    request: (ctx) => ({ path: `/graphql?query=${encodeURIComponent(LIST)}`, headers: { 'if-none-match': ctx.etag } }),
+  },
   { name: 'b  one practice by slug, cached', node: 'fast', request: (ctx) => graphqlPost(BY_SLUG, { slug: ctx.slug }) },
   { name: 'b  same, cache off', node: 'uncached', request: (ctx) => graphqlPost(BY_SLUG, { slug: ctx.slug }) },
   { name: 'c  search, cached', node: 'fast', request: () => graphqlPost(SEARCH, { q: 'inserimento lavorativo' }) },
@@ -51,8 +55,7 @@ const NODES = {
   stock: { RESPONSE_CACHE: 'false', GRAPHQL_BATCH_RELATIONS: 'false' },
 };
 
-const measure = (opts) =>
-  new Promise((resolve, reject) => autocannon(opts, (error, result) => (error ? reject(error) : resolve(result))));
+const measure = (opts) => new Promise((resolve, reject) => autocannon(opts, (error, result) => (error ? reject(error) : resolve(result))));
 
 /** The SQL statements of one request, on the app loaded in this process with the node's switches. */
 async function countStatements(env, context) {
@@ -140,7 +143,11 @@ async function benchSpeed({ engine, practices, duration, connections, log }) {
       };
     }
     const body = await (await fetch(`${nodes.fast.url}/graphql`, { ...graphqlPost(LIST) })).text();
-    rows['   bare Node server, same body (ceiling)'] = { node: 'none', ...(await bareCeiling(body, { duration, connections })), sqlStatements: 0 };
+    rows['   bare Node server, same body (ceiling)'] = {
+      node: 'none',
+      ...(await bareCeiling(body, { duration, connections })),
+      sqlStatements: 0,
+    };
     const baseline = rows[BASELINE].requestsPerSecond;
     for (const row of Object.values(rows)) row.ratioToStockRest = +(row.requestsPerSecond / baseline).toFixed(2);
     return rows;
@@ -156,7 +163,7 @@ function printSpeed(results) {
     for (const [name, row] of Object.entries(rows)) {
       console.log(
         `${name.padEnd(44)}${engine.padEnd(9)}${row.requestsPerSecond.toFixed(0).padStart(7)}${String(row.p50ms).padStart(9)}${String(row.p99ms).padStart(8)}` +
-          `${String(row.errors).padStart(8)}${String(row.sqlStatements ?? '').padStart(9)}${row.ratioToStockRest.toFixed(2).padStart(14)}`
+          `${String(row.errors).padStart(8)}${String(row.sqlStatements ?? '').padStart(9)}${row.ratioToStockRest.toFixed(2).padStart(14)}`,
       );
     }
   }

@@ -10,14 +10,47 @@
   'use strict';
 
   var TYPES = {
-    'good-practices': { query: 'goodPractices', filters: 'GoodPracticeFiltersInput', text: 'summary', territory: function (slug) { return { territories: { within: slug } }; } },
-    trainings: { query: 'trainings', filters: 'TrainingFiltersInput', text: 'description', territory: function (slug) { return { territory: { within: slug } }; } },
-    'thematic-tables': { query: 'thematicTables', filters: 'ThematicTableFiltersInput', text: 'scope', territory: function (slug) { return { event: { territory: { within: slug } } }; } },
-    events: { query: 'events', filters: 'EventFiltersInput', text: 'description', territory: function (slug) { return { territory: { within: slug } }; } },
+    'good-practices': {
+      query: 'goodPractices',
+      filters: 'GoodPracticeFiltersInput',
+      text: 'summary',
+      territory: function (slug) {
+        return { territories: { within: slug } };
+      },
+    },
+    trainings: {
+      query: 'trainings',
+      filters: 'TrainingFiltersInput',
+      text: 'description',
+      territory: function (slug) {
+        return { territory: { within: slug } };
+      },
+    },
+    'thematic-tables': {
+      query: 'thematicTables',
+      filters: 'ThematicTableFiltersInput',
+      text: 'scope',
+      territory: function (slug) {
+        return { event: { territory: { within: slug } } };
+      },
+    },
+    events: {
+      query: 'events',
+      filters: 'EventFiltersInput',
+      text: 'description',
+      territory: function (slug) {
+        return { territory: { within: slug } };
+      },
+    },
   };
   var WORDS = {
     it: {
-      heading: { 'good-practices': 'Buone pratiche', trainings: 'Incontri formativi', 'thematic-tables': 'Tavoli tematici', events: 'Eventi' },
+      heading: {
+        'good-practices': 'Buone pratiche',
+        trainings: 'Incontri formativi',
+        'thematic-tables': 'Tavoli tematici',
+        events: 'Eventi',
+      },
       source: 'dalla banca dati Com.In.4.0',
       loading: 'Caricamento…',
       empty: 'Ancora nessuna voce pubblicata qui.',
@@ -45,8 +78,12 @@
 
   function el(tag, attrs, children) {
     var node = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (name) { node.setAttribute(name, attrs[name]); });
-    (children || []).forEach(function (child) { if (child) node.append(child); });
+    Object.keys(attrs || {}).forEach(function (name) {
+      node.setAttribute(name, attrs[name]);
+    });
+    (children || []).forEach(function (child) {
+      if (child) node.append(child);
+    });
     return node;
   }
   function clip(text, max) {
@@ -61,7 +98,8 @@
     var limit = data.limit === undefined ? 5 : Number(data.limit);
     if (!TYPES[type]) return { problem: 'data-type must be one of ' + Object.keys(TYPES).join(', ') + ' (got "' + type + '").' };
     if (!WORDS[locale]) return { problem: 'data-locale must be it or en (got "' + locale + '").' };
-    if (!(limit >= 1 && limit <= MAX_LIMIT && Math.floor(limit) === limit)) return { problem: 'data-limit must be a whole number from 1 to ' + MAX_LIMIT + ' (got "' + data.limit + '").' };
+    if (!(limit >= 1 && limit <= MAX_LIMIT && Math.floor(limit) === limit))
+      return { problem: 'data-limit must be a whole number from 1 to ' + MAX_LIMIT + ' (got "' + data.limit + '").' };
     return { type: type, locale: locale, limit: limit, theme: data.theme || '', territory: data.territory || '' };
   }
 
@@ -71,8 +109,14 @@
     if (s.theme) filters.themes = { slug: { eq: s.theme } };
     if (s.territory) Object.assign(filters, config.territory(s.territory));
     var query =
-      'query Widget($locale: I18NLocaleCode, $filters: ' + config.filters + ', $limit: Int) {' +
-      ' records: ' + config.query + '(locale: $locale, filters: $filters, sort: "publishedAt:desc", pagination: { pageSize: $limit }) { slug title text: ' + config.text + ' } }';
+      'query Widget($locale: I18NLocaleCode, $filters: ' +
+      config.filters +
+      ', $limit: Int) {' +
+      ' records: ' +
+      config.query +
+      '(locale: $locale, filters: $filters, sort: "publishedAt:desc", pagination: { pageSize: $limit }) { slug title text: ' +
+      config.text +
+      ' } }';
     // Anonymous, without cookies: the public API answers any origin.
     return fetch(origin + '/graphql', {
       method: 'POST',
@@ -102,7 +146,9 @@
       box.append(el('p', { class: 'problem', role: 'alert' }, ['Com.In.4.0 widget: ' + s.problem]));
       return;
     }
-    var explorer = function (hash) { return origin + '/?lang=' + s.locale + '#/' + hash; };
+    var explorer = function (hash) {
+      return origin + '/?lang=' + s.locale + '#/' + hash;
+    };
     var list = new URLSearchParams({ type: s.type });
     if (s.theme) list.set('theme', s.theme);
     if (s.territory) list.set('territory', s.territory);
@@ -116,12 +162,18 @@
           status.textContent = words.empty;
         } else {
           status.remove();
-          box.append(el('ul', {}, records.map(function (record) {
-            return el('li', {}, [
-              el('a', { class: 'title', href: explorer(s.type + '/' + encodeURIComponent(record.slug)) }, [record.title]),
-              record.text ? el('p', {}, [clip(record.text, 180)]) : null,
-            ]);
-          })));
+          box.append(
+            el(
+              'ul',
+              {},
+              records.map(function (record) {
+                return el('li', {}, [
+                  el('a', { class: 'title', href: explorer(s.type + '/' + encodeURIComponent(record.slug)) }, [record.title]),
+                  record.text ? el('p', {}, [clip(record.text, 180)]) : null,
+                ]);
+              }),
+            ),
+          );
         }
         box.append(el('p', { class: 'more' }, [el('a', { href: explorer('?' + list.toString()) }, [words.more])]));
       },
@@ -130,12 +182,14 @@
         status.className = 'problem';
         // The reason is for the partner's developer, not for the page's readers.
         console.warn('Com.In.4.0 widget: ' + error.message);
-      }
+      },
     );
   }
 
   // document.currentScript is this tag while it runs; a page that added tags some other way still gets them all.
-  var scripts = document.currentScript ? [document.currentScript] : document.querySelectorAll('script[src*="widget.js"]:not([data-kb-widget])');
+  var scripts = document.currentScript
+    ? [document.currentScript]
+    : document.querySelectorAll('script[src*="widget.js"]:not([data-kb-widget])');
   Array.prototype.forEach.call(scripts, function (script) {
     if (!script.hasAttribute('data-kb-widget')) render(script);
   });

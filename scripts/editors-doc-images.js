@@ -28,7 +28,10 @@ const SHOWN = [
   for (const name of SHOWN) {
     const source = path.join(from, `editors-${name}.png`);
     if (!fs.existsSync(source)) throw new Error(`${source} is missing: run npx jest tests/editors-browser.test.ts first.`);
-    await sharp(source).resize({ width: 1080 }).png({ palette: true, colours: 64, compressionLevel: 9, effort: 10 }).toFile(path.join(to, `${name}.png`));
+    await sharp(source)
+      .resize({ width: 1080 })
+      .png({ palette: true, colours: 64, compressionLevel: 9, effort: 10 })
+      .toFile(path.join(to, `${name}.png`));
     console.log(`docs/images/editors/${name}.png`);
   }
 })().catch((error) => {

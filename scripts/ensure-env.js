@@ -28,7 +28,7 @@ const parse = (text) =>
     text
       .split('\n')
       .filter((l) => /^[A-Z_][A-Z0-9_]*=/.test(l))
-      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)])
+      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
   );
 
 /** Secrets set neither in the environment nor in <root>/.env. */
@@ -38,7 +38,7 @@ function missingSecrets(root = appRoot) {
   const current = parse(existing);
   const missing = secretNames(fs.readFileSync(path.join(root, '.env.example'), 'utf8')).filter(
     // As with dotenv, a variable set in the environment (even empty) wins over the .env file.
-    (name) => !((name in process.env ? process.env[name] : current[name]) || '').trim()
+    (name) => !((name in process.env ? process.env[name] : current[name]) || '').trim(),
   );
   return { envFile, existing, current, missing };
 }
@@ -64,7 +64,9 @@ if (require.main === module) {
   if (process.env.NODE_ENV === 'production') {
     const { missing } = missingSecrets();
     if (missing.length) {
-      console.error(`Refusing to start in production: missing secrets ${missing.join(', ')}. Set them in the environment; production never generates secrets.`);
+      console.error(
+        `Refusing to start in production: missing secrets ${missing.join(', ')}. Set them in the environment; production never generates secrets.`,
+      );
       process.exit(1);
     }
     process.exit(0);

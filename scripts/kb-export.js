@@ -10,8 +10,12 @@ runScript('export', async () => {
   const started = Date.now();
   console.log('[export] compiling and starting Strapi…');
   await withApp({ SEED_ON_EMPTY: 'false' }, async (app) => {
-    const manifest = await require(path.join(app.dirs.dist.src, 'publishing', 'archive')).exportArchive(app, file, { log: (line) => console.log(line) });
+    const manifest = await require(path.join(app.dirs.dist.src, 'publishing', 'archive')).exportArchive(app, file, {
+      log: (line) => console.log(line),
+    });
     const versions = Object.values(manifest.counts).reduce((sum, count) => sum + count.versions, 0);
-    console.log(`[export] done in ${((Date.now() - started) / 1000).toFixed(1)} s: ${versions} record versions, ${manifest.media.files} media files, content model ${manifest.contentModel}`);
+    console.log(
+      `[export] done in ${((Date.now() - started) / 1000).toFixed(1)} s: ${versions} record versions, ${manifest.media.files} media files, content model ${manifest.contentModel}`,
+    );
   });
 });

@@ -20,7 +20,7 @@ runScript('snapshot', async () => {
     const mb = (bytes) => (bytes / 1048576).toFixed(0);
     console.log(
       `[snapshot] ${report.pages} pages and ${report.files} open-data files in ${path.resolve(dir)}: ${report.seconds.toFixed(1)} s ` +
-        `(${((Date.now() - started) / 1000).toFixed(1)} s with start-up), peak ${mb(Math.max(peak, process.memoryUsage().rss))} MB resident`
+        `(${((Date.now() - started) / 1000).toFixed(1)} s with start-up), peak ${mb(Math.max(peak, process.memoryUsage().rss))} MB resident`,
     );
   });
 });

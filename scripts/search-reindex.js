@@ -7,6 +7,6 @@ const { runScript, withApp } = require('./lib/app');
 runScript('search', async () => {
   console.log('[search] compiling and starting Strapi…');
   await withApp({ SEED_ON_EMPTY: 'false' }, (app) =>
-    require(path.join(app.dirs.dist.src, 'public-api', 'search')).rebuildSearchIndex(app, { log: (line) => console.log(line) })
+    require(path.join(app.dirs.dist.src, 'public-api', 'search')).rebuildSearchIndex(app, { log: (line) => console.log(line) }),
   );
 });

@@ -43,7 +43,7 @@ async function main() {
       const rate = report.practices.created / report.seconds;
       console.log(
         `[synthetic] ${report.practices.created} practices created, ${report.practices.existing} already present ` +
-          `(seed ${options.seed}) in ${report.seconds.toFixed(1)} s${report.practices.created ? ` (${rate.toFixed(0)} practices/s)` : ''}`
+          `(seed ${options.seed}) in ${report.seconds.toFixed(1)} s${report.practices.created ? ` (${rate.toFixed(0)} practices/s)` : ''}`,
       );
     }
     // The bulk writer bypasses the document service, so the search index is rebuilt from scratch.
@@ -59,5 +59,5 @@ main().then(
   (error) => {
     console.error(`[synthetic] failed: ${error.message}`);
     process.exit(1);
-  }
+  },
 );

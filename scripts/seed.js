@@ -8,6 +8,6 @@ runScript('seed', async () => {
   console.log('[seed] compiling and starting Strapi…');
   // Seed here, with progress, rather than in bootstrap.
   await withApp({ SEED_ON_EMPTY: 'false' }, (app) =>
-    require(path.join(app.dirs.dist.src, 'publishing', 'seed')).seedKnowledgeBase(app, { log: (line) => console.log(line) })
+    require(path.join(app.dirs.dist.src, 'publishing', 'seed')).seedKnowledgeBase(app, { log: (line) => console.log(line) }),
   );
 });

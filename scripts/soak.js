@@ -28,7 +28,10 @@ const engine = option('engine', 'sqlite');
 const connections = Number(option('connections', 8));
 const warmupSeconds = Number(option('warmup', 60));
 const seed = Number(option('seed', 1));
-const out = option('out', path.join(appDir, 'bench', 'results', `${new Date().toISOString().slice(0, 16).replace(':', '')}-soak-${engine}.json`));
+const out = option(
+  'out',
+  path.join(appDir, 'bench', 'results', `${new Date().toISOString().slice(0, 16).replace(':', '')}-soak-${engine}.json`),
+);
 const compile = !args.includes('--no-compile');
 const log = (line) => console.log(`[soak] ${line}`);
 
@@ -49,27 +52,60 @@ const BY_SLUG = `query($slug: String!, $locale: I18NLocaleCode) { goodPractices(
 const EVENT = `{ events(filters: { slug: { eq: "final-workshop-potenza" } }, pagination: { pageSize: 1 }) { title startDate venue { name city }
   agenda { time kind title speakers { fullName } thematicTable { title } } } }`;
 const SEARCH = `query($query: String!, $locale: I18NLocaleCode) { search(query: $query, locale: $locale, pagination: { page: 1, pageSize: 10 }) { total items { type slug title snippet } } }`;
-const WORDS = { it: ['formazione', 'governance', 'minori stranieri', 'territori', 'rete', 'operatori pubblici'], en: ['training', 'network', 'migrants', 'integration', 'forum'] };
+const WORDS = {
+  it: ['formazione', 'governance', 'minori stranieri', 'territori', 'rete', 'operatori pubblici'],
+  en: ['training', 'network', 'migrants', 'integration', 'forum'],
+};
 
 /** The mix: [weight, name, make request]. */
 function scenarios(url, token, practices) {
-  const gql = (query, variables) => ({ url: `${url}/graphql`, method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+  const gql = (query, variables) => ({
+    url: `${url}/graphql`,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query, variables }),
+  });
   let edits = 0;
   return [
     [30, 'graphql list', () => gql(LIST)],
-    [25, 'graphql slug lookup', (r) => { const p = practices[Math.floor(r() * practices.length)]; return gql(BY_SLUG, { slug: p.slug, locale: r() < 0.5 ? 'it' : 'en' }); }],
+    [
+      25,
+      'graphql slug lookup',
+      (r) => {
+        const p = practices[Math.floor(r() * practices.length)];
+        return gql(BY_SLUG, { slug: p.slug, locale: r() < 0.5 ? 'it' : 'en' });
+      },
+    ],
     [10, 'graphql event page', () => gql(EVENT)],
-    [15, 'graphql search', (r) => { const locale = r() < 0.6 ? 'it' : 'en'; const words = WORDS[locale]; return gql(SEARCH, { query: words[Math.floor(r() * words.length)], locale }); }],
-    [18, 'rest read', (r) => ({ url: `${url}/api/${['good-practices', 'themes', 'outcomes', 'territories'][Math.floor(r() * 4)]}?locale=${r() < 0.5 ? 'it' : 'en'}&populate=*` })],
-    [2, 'editor write (published)', () => {
-      const p = practices[(edits += 1) % practices.length];
-      return {
-        url: `${url}/api/good-practices/${p.documentId}?locale=it`,
-        method: 'PUT',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        body: JSON.stringify({ data: { summary: `${p.summary.slice(0, 500)} [soak ${edits}]` } }),
-      };
-    }],
+    [
+      15,
+      'graphql search',
+      (r) => {
+        const locale = r() < 0.6 ? 'it' : 'en';
+        const words = WORDS[locale];
+        return gql(SEARCH, { query: words[Math.floor(r() * words.length)], locale });
+      },
+    ],
+    [
+      18,
+      'rest read',
+      (r) => ({
+        url: `${url}/api/${['good-practices', 'themes', 'outcomes', 'territories'][Math.floor(r() * 4)]}?locale=${r() < 0.5 ? 'it' : 'en'}&populate=*`,
+      }),
+    ],
+    [
+      2,
+      'editor write (published)',
+      () => {
+        const p = practices[(edits += 1) % practices.length];
+        return {
+          url: `${url}/api/good-practices/${p.documentId}?locale=it`,
+          method: 'PUT',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          body: JSON.stringify({ data: { summary: `${p.summary.slice(0, 500)} [soak ${edits}]` } }),
+        };
+      },
+    ],
   ];
 }
 
@@ -85,7 +121,11 @@ async function main() {
   const inspector = await connectInspector(node.output);
   try {
     const token = await editorToken(node, 'soak@example.org');
-    const list = await fetch(`${node.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ goodPractices(locale: "it") { documentId slug summary } }' }) }).then((r) => r.json());
+    const list = await fetch(`${node.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ goodPractices(locale: "it") { documentId slug summary } }' }),
+    }).then((r) => r.json());
     const practices = list.data.goodPractices;
     const mix = scenarios(node.url, token, practices);
     const total = mix.reduce((sum, [w]) => sum + w, 0);
@@ -135,12 +175,14 @@ async function main() {
     const peak = { rss: 0, heapUsed: 0 };
     let sampling = Promise.resolve();
     const sample = (collect) =>
-      (sampling = sampling.catch(() => undefined).then(async () => {
-        const usage = await inspector.memoryUsage({ collect });
-        if (collect) collected.push({ at: Date.now(), rss: usage.rss, heapUsed: usage.heapUsed, external: usage.external });
-        peak.rss = Math.max(peak.rss, usage.rss);
-        peak.heapUsed = Math.max(peak.heapUsed, usage.heapUsed);
-      }));
+      (sampling = sampling
+        .catch(() => undefined)
+        .then(async () => {
+          const usage = await inspector.memoryUsage({ collect });
+          if (collect) collected.push({ at: Date.now(), rss: usage.rss, heapUsed: usage.heapUsed, external: usage.external });
+          peak.rss = Math.max(peak.rss, usage.rss);
+          peak.heapUsed = Math.max(peak.heapUsed, usage.heapUsed);
+        }));
     await sample(true);
     measuring = true;
     const started = Date.now();
@@ -168,7 +210,10 @@ async function main() {
     const drift = (key) => ({ start: first[key], end: last[key], percent: ((last[key] - first[key]) / first[key]) * 100 });
     const sorted = stats.all.latencies.sort((a, b) => a - b);
     const result = {
-      engine, minutes, connections, seed,
+      engine,
+      minutes,
+      connections,
+      seed,
       requests: stats.all.requests,
       errors: stats.all.errors,
       errorRate: stats.all.errors / Math.max(1, stats.all.requests),
@@ -178,18 +223,26 @@ async function main() {
       heap: drift('heapUsed'),
       peakUnderLoad: peak,
       collected,
-      scenarios: Object.fromEntries(Object.entries(stats.byScenario).map(([name, s]) => {
-        const l = s.latencies.sort((a, b) => a - b);
-        return [name, { requests: l.length, errors: s.errors, p50ms: percentile(l, 50), p99ms: percentile(l, 99) }];
-      })),
+      scenarios: Object.fromEntries(
+        Object.entries(stats.byScenario).map(([name, s]) => {
+          const l = s.latencies.sort((a, b) => a - b);
+          return [name, { requests: l.length, errors: s.errors, p50ms: percentile(l, 50), p99ms: percentile(l, 99) }];
+        }),
+      ),
     };
     console.log(`\nscenario                      requests  errors   p50 ms   p99 ms`);
     for (const [name, s] of Object.entries(result.scenarios)) {
-      console.log(`${name.padEnd(28)}${String(s.requests).padStart(10)}${String(s.errors).padStart(8)}${s.p50ms.toFixed(1).padStart(9)}${s.p99ms.toFixed(1).padStart(9)}`);
+      console.log(
+        `${name.padEnd(28)}${String(s.requests).padStart(10)}${String(s.errors).padStart(8)}${s.p50ms.toFixed(1).padStart(9)}${s.p99ms.toFixed(1).padStart(9)}`,
+      );
     }
-    console.log(`${'all'.padEnd(28)}${String(result.requests).padStart(10)}${String(result.errors).padStart(8)}${result.p50ms.toFixed(1).padStart(9)}${result.p99ms.toFixed(1).padStart(9)}`);
+    console.log(
+      `${'all'.padEnd(28)}${String(result.requests).padStart(10)}${String(result.errors).padStart(8)}${result.p50ms.toFixed(1).padStart(9)}${result.p99ms.toFixed(1).padStart(9)}`,
+    );
     console.log(`\nerror rate ${(result.errorRate * 100).toFixed(3)} %`);
-    console.log(`memory after a full collection, end of warm-up -> end: RSS ${mb(result.rss.start)} -> ${mb(result.rss.end)} (${result.rss.percent.toFixed(1)} %), heap ${mb(result.heap.start)} -> ${mb(result.heap.end)} (${result.heap.percent.toFixed(1)} %)`);
+    console.log(
+      `memory after a full collection, end of warm-up -> end: RSS ${mb(result.rss.start)} -> ${mb(result.rss.end)} (${result.rss.percent.toFixed(1)} %), heap ${mb(result.heap.start)} -> ${mb(result.heap.end)} (${result.heap.percent.toFixed(1)} %)`,
+    );
     console.log(`peak under load (sampled every 10 s): RSS ${mb(peak.rss)}, heap ${mb(peak.heapUsed)}`);
     if (stats.firstErrors.length) {
       console.log(`first errors:\n  ${stats.firstErrors.join('\n  ')}`);
@@ -197,7 +250,9 @@ async function main() {
       const ids = stats.firstErrors.map((e) => /"requestId":"([^"]+)"/.exec(e)?.[1]).filter(Boolean);
       const lines = node.output().split('\n');
       const starts = lines.flatMap((line, i) => (ids.some((id) => line.includes(id)) ? [i] : []));
-      const logged = [...new Set(starts.flatMap((i) => Array.from({ length: 8 }, (_, k) => i + k)))].filter((i) => i < lines.length).map((i) => lines[i]);
+      const logged = [...new Set(starts.flatMap((i) => Array.from({ length: 8 }, (_, k) => i + k)))]
+        .filter((i) => i < lines.length)
+        .map((i) => lines[i]);
       if (logged.length) console.log(`the node logged:\n  ${logged.slice(0, 40).join('\n  ')}`);
     }
     fs.mkdirSync(path.dirname(out), { recursive: true });

@@ -18,7 +18,12 @@ import { registerEditConflictGuard } from './editorial/edit-conflicts';
 import { registerRequiredFieldsInAdmin } from './editorial/required-fields';
 import { registerSharedSlug } from './editorial/shared-slug';
 import { ensureSearchIndex, registerSearchIndexing } from './public-api/search';
-import { grantPublicRead, registerAnonymousGraphqlAllowList, registerAnonymousReadCheck, registerDraftGuard } from './public-api/public-access';
+import {
+  grantPublicRead,
+  registerAnonymousGraphqlAllowList,
+  registerAnonymousReadCheck,
+  registerDraftGuard,
+} from './public-api/public-access';
 import { registerAggregates } from './public-api/aggregates';
 import { registerGraphqlIdeAssets } from './public-api/graphql-ide';
 import { registerJsonLdField } from './public-api/json-ld';

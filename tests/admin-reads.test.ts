@@ -31,9 +31,7 @@ test('one editor opening records concurrently gets every one of them, never a 5x
   const statuses: number[] = [];
   for (let round = 0; round < 15; round += 1) {
     // As the admin does when a person opens records in several tabs and languages: at once.
-    const opened = await Promise.all(
-      documentIds.flatMap((documentId) => ['it', 'en'].map((locale) => raw.open(GP, documentId, locale)))
-    );
+    const opened = await Promise.all(documentIds.flatMap((documentId) => ['it', 'en'].map((locale) => raw.open(GP, documentId, locale))));
     statuses.push(...opened.map((res) => res.status));
   }
   expect(statuses.filter((status) => status >= 500)).toEqual([]);

@@ -84,7 +84,11 @@ test('nested objects are full objects: their own relations resolve', async () =>
   }`);
   expect(outcomeFigures[0].project.goodPractices).toHaveLength(4);
   const network = outcomeFigures.flatMap((f: any) => f.outcomes).find((o: any) => o.slug === 'rete-di-governance');
-  expect(network).toEqual({ slug: 'rete-di-governance', goodPractices: [{ slug: 'rete-di-governance-pubblico-privata' }], themes: [{ slug: 'governance-dei-servizi' }] });
+  expect(network).toEqual({
+    slug: 'rete-di-governance',
+    goodPractices: [{ slug: 'rete-di-governance-pubblico-privata' }],
+    themes: [{ slug: 'governance-dei-servizi' }],
+  });
 });
 
 describe('drafts never count; published outcomes do', () => {
@@ -93,16 +97,34 @@ describe('drafts never count; published outcomes do', () => {
 
   test('a draft outcome in a unit already used is left out', async () => {
     const project = (await kb.strapi.documents('api::project.project').findFirst({ status: 'published' }))!.documentId;
-    const data = { slug: 'altri-incontri', indicatorType: 'output', value: 2.5, qualifier: 'approx', project, source: { title: 'Test record' } };
-    const created = await kb.strapi.documents(OUTCOME).create({ locale: 'it', data: { ...data, title: 'Altri incontri', unit: 'incontri formativi' } } as any);
+    const data = {
+      slug: 'altri-incontri',
+      indicatorType: 'output',
+      value: 2.5,
+      qualifier: 'approx',
+      project,
+      source: { title: 'Test record' },
+    };
+    const created = await kb.strapi
+      .documents(OUTCOME)
+      .create({ locale: 'it', data: { ...data, title: 'Altri incontri', unit: 'incontri formativi' } } as any);
     documentId = created.documentId;
-    await kb.strapi.documents(OUTCOME).update({ documentId, locale: 'en', data: { ...data, title: 'More meetings', unit: 'training meetings' } } as any);
-    expect(meetings(await figures({ groupBy: ['PROJECT'] }), 'incontri formativi')).toMatchObject({ total: 14, count: 1, qualifier: 'exact' });
+    await kb.strapi
+      .documents(OUTCOME)
+      .update({ documentId, locale: 'en', data: { ...data, title: 'More meetings', unit: 'training meetings' } } as any);
+    expect(meetings(await figures({ groupBy: ['PROJECT'] }), 'incontri formativi')).toMatchObject({
+      total: 14,
+      count: 1,
+      qualifier: 'exact',
+    });
   });
 
   test('once published it is summed in its unit, and the sum is as weak as its weakest part', async () => {
     await kb.strapi.documents(OUTCOME).publish({ documentId, locale: '*' });
-    for (const [locale, unit] of [['it', 'incontri formativi'], ['en', 'training meetings']]) {
+    for (const [locale, unit] of [
+      ['it', 'incontri formativi'],
+      ['en', 'training meetings'],
+    ]) {
       const figure = meetings(await figures({ locale, groupBy: ['PROJECT'] }), unit);
       expect(figure).toMatchObject({ total: 16.5, count: 2, qualifier: 'approx' });
       expect(figure.outcomes.map((o: any) => o.slug)).toEqual(['altri-incontri', 'incontri-formativi-nei-territori']);
@@ -114,7 +136,7 @@ describe.each(['it', 'en'] as const)('theme counts, locale %s', (locale) => {
   test('every theme with the published records carrying it, as in the seed', async () => {
     const { themeCounts } = await query(
       `query($locale: I18NLocaleCode) { themeCounts(locale: $locale) { theme { slug name locale } goodPractices trainings thematicTables events outcomes total } }`,
-      { locale }
+      { locale },
     );
     const carrying = (file: string, slug: string) => seed(file).filter((r) => (r.relations?.themes ?? []).includes(slug)).length;
     const expected = seed('themes')
@@ -131,12 +153,20 @@ describe.each(['it', 'en'] as const)('theme counts, locale %s', (locale) => {
       })
       .sort((a, b) => b.total - a.total || (a.theme.slug < b.theme.slug ? -1 : 1));
     expect(themeCounts).toEqual(expected);
-    expect(themeCounts[0]).toMatchObject({ theme: { slug: 'governance-dei-servizi' }, goodPractices: 3, thematicTables: 1, outcomes: 3, total: 7 });
+    expect(themeCounts[0]).toMatchObject({
+      theme: { slug: 'governance-dei-servizi' },
+      goodPractices: 3,
+      thematicTables: 1,
+      outcomes: 3,
+      total: 7,
+    });
   });
 });
 
 test('theme counts leave drafts out and resolve nested relations', async () => {
-  const theme = (await kb.strapi.documents('api::theme.theme').findFirst({ status: 'published', filters: { slug: 'abitare-i-territori' } }))!;
+  const theme = (await kb.strapi
+    .documents('api::theme.theme')
+    .findFirst({ status: 'published', filters: { slug: 'abitare-i-territori' } }))!;
   await kb.strapi.documents('api::good-practice.good-practice').create({
     locale: 'it',
     data: { title: 'Bozza', slug: 'bozza-abitare', summary: 'Bozza.', themes: [theme.documentId], source: { title: 'Test record' } },
@@ -153,7 +183,10 @@ describe('bad input is a 400 with a clear message, never a 500', () => {
     ['an unknown locale', 'fr', /Unknown locale "fr".*it, en/],
     ['all locales at once', '*', /one locale at a time/],
   ])('%s', async (_what, locale, message) => {
-    for (const q of [`query($l: I18NLocaleCode) { outcomeFigures(locale: $l) { total } }`, `query($l: I18NLocaleCode) { themeCounts(locale: $l) { total } }`]) {
+    for (const q of [
+      `query($l: I18NLocaleCode) { outcomeFigures(locale: $l) { total } }`,
+      `query($l: I18NLocaleCode) { themeCounts(locale: $l) { total } }`,
+    ]) {
       const anonymous = await kb.graphql(q, { l: locale });
       const withToken = await kb.graphql(q, { l: locale }, { authorization: `Bearer ${await kb.apiToken()}` });
       for (const res of [anonymous, withToken]) {

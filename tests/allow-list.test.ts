@@ -30,15 +30,34 @@ beforeAll(async () => {
   // Finding 2: one file attached to a published practice, a published training, a practice never
   // published, and a pending edit of the published practice.
   const file = await kb.strapi.db.query('plugin::upload.file').create({
-    data: { name: 'programma.pdf', hash: 'programma_allow_list', ext: '.pdf', mime: 'application/pdf', size: 1, url: '/uploads/programma_allow_list.pdf', provider: 'local' },
+    data: {
+      name: 'programma.pdf',
+      hash: 'programma_allow_list',
+      ext: '.pdf',
+      mime: 'application/pdf',
+      size: 1,
+      url: '/uploads/programma_allow_list.pdf',
+      provider: 'local',
+    },
   });
-  const practice = await documents(GP).findFirst({ status: 'published', locale: 'it', filters: { slug: 'rete-di-governance-pubblico-privata' } });
+  const practice = await documents(GP).findFirst({
+    status: 'published',
+    locale: 'it',
+    filters: { slug: 'rete-di-governance-pubblico-privata' },
+  });
   await documents(GP).update({ documentId: practice!.documentId, locale: 'it', data: { attachments: [file.id] } } as any);
   await documents(GP).publish({ documentId: practice!.documentId, locale: 'it' } as any);
   await documents(GP).update({ documentId: practice!.documentId, locale: 'it', data: { title: `${PENDING_EDIT} rete` } } as any);
   await documents(GP).create({
     locale: 'it',
-    data: { title: `${NEW_DRAFT} bozza`, slug: 'pratica-inedita', summary: `${NEW_DRAFT} riassunto`, curationStatus: 'validated', attachments: [file.id], source },
+    data: {
+      title: `${NEW_DRAFT} bozza`,
+      slug: 'pratica-inedita',
+      summary: `${NEW_DRAFT} riassunto`,
+      curationStatus: 'validated',
+      attachments: [file.id],
+      source,
+    },
   } as any);
   await documents(TRAINING).create({
     locale: 'it',
@@ -71,7 +90,10 @@ describe('finding 1: filters through localizations', () => {
     ['inside not', `{ thematicTables(filters: { not: { localizations: ${containsMarker} } }) { slug } }`],
     ['inside a component', `{ events(filters: { agenda: { thematicTable: { localizations: ${containsMarker} } } }) { slug } }`],
     ['on a relation field', `{ events { slug thematicTables(filters: { localizations: ${containsMarker} }) { slug } } }`],
-    ['on a repeatable component field', `{ events { slug agenda(filters: { thematicTable: { localizations: ${containsMarker} } }) { title } } }`],
+    [
+      'on a repeatable component field',
+      `{ events { slug agenda(filters: { thematicTable: { localizations: ${containsMarker} } }) { title } } }`,
+    ],
     ['in outcome figures', `{ outcomeFigures(filters: { thematicTables: { localizations: ${containsMarker} } }) { total } }`],
   ])('GraphQL: %s is a 400 naming localizations', async (_name, query) => {
     expectRefused(await kb.graphql(query), 'localizations');
@@ -80,7 +102,10 @@ describe('finding 1: filters through localizations', () => {
   test.each([
     ['a root filter', `/api/thematic-tables?filters[localizations][title][$containsi]=${LOCALE_DRAFT}`],
     ['a filter through a relation', `/api/events?filters[thematicTables][localizations][title][$containsi]=${LOCALE_DRAFT}`],
-    ['inside $or', `/api/events?filters[$or][0][thematicTables][localizations][title][$containsi]=${LOCALE_DRAFT}&filters[$or][1][slug]=none`],
+    [
+      'inside $or',
+      `/api/events?filters[$or][0][thematicTables][localizations][title][$containsi]=${LOCALE_DRAFT}&filters[$or][1][slug]=none`,
+    ],
     ['inside $not', `/api/thematic-tables?filters[$not][localizations][title][$containsi]=${LOCALE_DRAFT}`],
     ['a filter in a populate', `/api/events?populate[thematicTables][filters][localizations][title][$containsi]=${LOCALE_DRAFT}`],
     ['a sort', `/api/thematic-tables?sort=localizations.title:asc`],
@@ -116,7 +141,11 @@ describe('finding 2: media back-links', () => {
     ['good practices', '/api/good-practices?populate[attachments][populate]=*', 'attachments'],
     ['trainings', '/api/trainings?populate[materials][populate]=*', 'materials'],
     ['populate[attachments][populate][related]=true', '/api/good-practices?populate[attachments][populate][related]=true', 'attachments'],
-    ['populate[materials][populate][related][populate]=*', '/api/trainings?populate[materials][populate][related][populate]=*', 'materials'],
+    [
+      'populate[materials][populate][related][populate]=*',
+      '/api/trainings?populate[materials][populate][related][populate]=*',
+      'materials',
+    ],
   ])('REST: %s: the files and no record linking them', async (_name, path, field) => {
     const res = await anonymous(path);
     expect(res.status).toBe(200);
@@ -135,7 +164,9 @@ describe('finding 2: media back-links', () => {
   });
 
   test('the files themselves are public', async () => {
-    const data = await kb.data(`{ goodPractices(filters: { slug: { eq: "rete-di-governance-pubblico-privata" } }) { attachments(filters: { name: { eq: "programma.pdf" } }) { name url } } }`);
+    const data = await kb.data(
+      `{ goodPractices(filters: { slug: { eq: "rete-di-governance-pubblico-privata" } }) { attachments(filters: { name: { eq: "programma.pdf" } }) { name url } } }`,
+    );
     expect(data.goodPractices).toEqual([{ attachments: [{ name: 'programma.pdf', url: '/uploads/programma_allow_list.pdf' }] }]);
     const rest = await anonymous('/api/good-practices?filters[attachments][name][$eq]=programma.pdf&fields[0]=slug');
     expect(rest.status).toBe(200);
@@ -173,7 +204,7 @@ describe('what anonymous callers keep', () => {
   test('public fields, relations and components in filters, sort, populate and fields', async () => {
     const res = await anonymous(
       '/api/events?filters[thematicTables][themes][slug][$notNull]=true&filters[agenda][speakers][fullName][$notNull]=true' +
-        '&sort=title:asc&fields[0]=title&fields[1]=slug&populate[thematicTables][fields][0]=slug&populate[agenda][populate]=*&populate[venue]=true'
+        '&sort=title:asc&fields[0]=title&fields[1]=slug&populate[thematicTables][fields][0]=slug&populate[agenda][populate]=*&populate[venue]=true',
     );
     expect(res.status).toBe(200);
     expect(res.body.data.map((e: any) => e.slug)).toEqual(['final-workshop-potenza']);
@@ -181,7 +212,11 @@ describe('what anonymous callers keep', () => {
   });
 
   test('private fields cannot be filtered, sorted or selected', async () => {
-    for (const path of ['/api/people?filters[consentToPublish][$eq]=false', '/api/organizations?sort=email', '/api/good-practices?filters[curationStatus][$eq]=validated']) {
+    for (const path of [
+      '/api/people?filters[consentToPublish][$eq]=false',
+      '/api/organizations?sort=email',
+      '/api/good-practices?filters[curationStatus][$eq]=validated',
+    ]) {
       const res = await anonymous(path);
       expect(res.status).toBe(400);
     }

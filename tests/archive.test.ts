@@ -15,7 +15,6 @@ import { startKnowledgeBase, type KnowledgeBase } from './helpers/strapi';
 import { CONSENT_REQUIRED } from '../src/editorial/consent/core';
 import { sha256 } from '../src/publishing/archive/core';
 
-// eslint-disable-next-line @typescript-eslint/no-var-requires
 const { createDatabase } = require('../scripts/lib/databases');
 
 const appDir = path.resolve(__dirname, '..');
@@ -48,7 +47,11 @@ async function unpack(file: string): Promise<Record<string, Buffer>> {
 }
 
 const linesOf = (files: Record<string, Buffer>, name: string) =>
-  files[name].toString('utf8').split('\n').filter(Boolean).map((text) => JSON.parse(text));
+  files[name]
+    .toString('utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((text) => JSON.parse(text));
 
 /** The two archives hold the same files with the same bytes; the manifests differ only in createdAt. */
 async function expectSameArchive(a: string, b: string) {
@@ -58,7 +61,10 @@ async function expectSameArchive(a: string, b: string) {
     if (name === 'manifest.json') continue;
     expect([name, two[name].toString('utf8')]).toEqual([name, one[name].toString('utf8')]);
   }
-  const manifest = (files: Record<string, Buffer>) => ({ ...JSON.parse(files['manifest.json'].toString('utf8')), createdAt: 'documented difference' });
+  const manifest = (files: Record<string, Buffer>) => ({
+    ...JSON.parse(files['manifest.json'].toString('utf8')),
+    createdAt: 'documented difference',
+  });
   expect(manifest(two)).toEqual(manifest(one));
 }
 
@@ -83,7 +89,11 @@ async function craft(from: string, change: (dir: string) => void, { rehash = tru
 
 const editLines = (dir: string, name: string, edit: (line: any) => any) => {
   const file = path.join(dir, name);
-  const lines = fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((text) => JSON.stringify(edit(JSON.parse(text))));
+  const lines = fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((text) => JSON.stringify(edit(JSON.parse(text))));
   fs.writeFileSync(file, `${lines.join('\n')}\n`);
 };
 
@@ -108,7 +118,10 @@ const PARTNER_VIEW = `query($locale: I18NLocaleCode) {
   people(sort: "slug", pagination: { pageSize: 100 }) { slug fullName affiliations { jobTitle organization { slug } } }
   events { slug agenda { title speakers { slug } thematicTable { slug } } }
 }`;
-const partnerView = async (kb: KnowledgeBase) => ({ it: await kb.data(PARTNER_VIEW, { locale: 'it' }), en: await kb.data(PARTNER_VIEW, { locale: 'en' }) });
+const partnerView = async (kb: KnowledgeBase) => ({
+  it: await kb.data(PARTNER_VIEW, { locale: 'it' }),
+  en: await kb.data(PARTNER_VIEW, { locale: 'en' }),
+});
 
 const engine = testEngine();
 const otherEngine = engine === 'sqlite' ? 'postgres' : 'sqlite';
@@ -126,13 +139,18 @@ beforeAll(async () => {
     const find = async (slug: string) => (await practices.findFirst({ filters: { slug }, locale: 'it', status: 'draft' } as any))!;
 
     // A media file through the upload plugin (an image, so it has a resized format too), published with a practice.
-    const png = await sharp({ create: { width: 400, height: 300, channels: 3, background: '#2a6f97' } }).png().toBuffer();
+    const png = await sharp({ create: { width: 400, height: 300, channels: 3, background: '#2a6f97' } })
+      .png()
+      .toBuffer();
     const pngFile = path.join(work, 'leaflet.png');
     fs.writeFileSync(pngFile, png);
-    const [file] = await source.strapi.plugin('upload').service('upload').upload({
-      data: { fileInfo: { alternativeText: 'Leaflet of the training cycle', caption: 'Volantino' } },
-      files: { filepath: pngFile, originalFilename: 'leaflet.png', mimetype: 'image/png', size: png.length },
-    });
+    const [file] = await source.strapi
+      .plugin('upload')
+      .service('upload')
+      .upload({
+        data: { fileInfo: { alternativeText: 'Leaflet of the training cycle', caption: 'Volantino' } },
+        files: { filepath: pngFile, originalFilename: 'leaflet.png', mimetype: 'image/png', size: png.length },
+      });
     const cycle = await find(CYCLE);
     await practices.update({ documentId: cycle.documentId, locale: 'it', data: { attachments: [file.id] } } as any);
     await practices.publish({ documentId: cycle.documentId, locale: 'it' } as any);
@@ -146,7 +164,9 @@ beforeAll(async () => {
     await practices.update({ documentId: forum.documentId, locale: 'it', data: { title: EDITED_TITLE } } as any);
 
     // A practice that is only a draft, in Italian and English, with a private reviewer note and relations.
-    const theme = await source.strapi.documents('api::theme.theme').findFirst({ filters: { slug: 'integrazione-sociale' }, locale: 'it' } as any);
+    const theme = await source.strapi
+      .documents('api::theme.theme')
+      .findFirst({ filters: { slug: 'integrazione-sociale' }, locale: 'it' } as any);
     const draft = await practices.create({
       locale: 'it',
       data: {
@@ -170,7 +190,13 @@ beforeAll(async () => {
     // A person without consent, with a private e-mail: archived, never public.
     await source.strapi.documents(PERSON as any).create({
       locale: 'it',
-      data: { fullName: 'Persona Riservata', slug: 'persona-riservata', email: 'riservata@example.org', consentToPublish: false, source: { title: 'Registro interno' } },
+      data: {
+        fullName: 'Persona Riservata',
+        slug: 'persona-riservata',
+        email: 'riservata@example.org',
+        consentToPublish: false,
+        source: { title: 'Registro interno' },
+      },
     } as any);
 
     sourceView = await partnerView(source);
@@ -195,12 +221,28 @@ describe('the archive', () => {
     expect(listing.status).toBe(0);
     const names = listing.stdout.split('\n').filter(Boolean);
     expect(names[0]).toBe('manifest.json');
-    expect(names).toEqual(expect.arrayContaining(['records/good-practices.jsonl', 'records/people.jsonl', 'media.jsonl', ...uploads.map(({ name }) => `uploads/${name}`)]));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'records/good-practices.jsonl',
+        'records/people.jsonl',
+        'media.jsonl',
+        ...uploads.map(({ name }) => `uploads/${name}`),
+      ]),
+    );
 
     const manifest = JSON.parse(files['manifest.json'].toString('utf8'));
-    expect(manifest).toMatchObject({ format: 'comin40-knowledge-base-archive', formatVersion: 1, contentModel: expect.stringMatching(/^[0-9a-f]{16}$/) });
-    expect(Object.keys(manifest.files).sort()).toEqual(Object.keys(files).filter((name) => name !== 'manifest.json').sort());
-    for (const [name, { sha256: sum, bytes }] of Object.entries<any>(manifest.files)) expect([name, sum, bytes]).toEqual([name, sha256(files[name]), files[name].length]);
+    expect(manifest).toMatchObject({
+      format: 'comin40-knowledge-base-archive',
+      formatVersion: 1,
+      contentModel: expect.stringMatching(/^[0-9a-f]{16}$/),
+    });
+    expect(Object.keys(manifest.files).sort()).toEqual(
+      Object.keys(files)
+        .filter((name) => name !== 'manifest.json')
+        .sort(),
+    );
+    for (const [name, { sha256: sum, bytes }] of Object.entries<any>(manifest.files))
+      expect([name, sum, bytes]).toEqual([name, sha256(files[name]), files[name].length]);
     // 4 seeded practices (it, en; draft and published) and one draft in it and en.
     expect(manifest.counts['good-practices']).toEqual({ documents: 5, versions: 18 });
     expect(manifest.media).toEqual({ files: 1 });
@@ -208,7 +250,8 @@ describe('the archive', () => {
 
   test('holds drafts and published versions apart, private fields, relations by stable key, media by file', () => {
     const practices = linesOf(files, 'records/good-practices.jsonl');
-    const version = (slug: string, locale: string, status: string) => practices.find((l) => l.slug === slug && l.locale === locale && l.status === status);
+    const version = (slug: string, locale: string, status: string) =>
+      practices.find((l) => l.slug === slug && l.locale === locale && l.status === status);
 
     expect(version(FORUM, 'it', 'draft').data.title).toBe(EDITED_TITLE);
     expect(version(FORUM, 'it', 'published').data.title).not.toBe(EDITED_TITLE);
@@ -226,7 +269,11 @@ describe('the archive', () => {
     });
 
     const [media] = linesOf(files, 'media.jsonl');
-    expect(media).toMatchObject({ alternativeText: 'Leaflet of the training cycle', mime: 'image/png', bytes: uploads.map(({ name }) => `uploads/${name}`) });
+    expect(media).toMatchObject({
+      alternativeText: 'Leaflet of the training cycle',
+      mime: 'image/png',
+      bytes: uploads.map(({ name }) => `uploads/${name}`),
+    });
     expect(version(CYCLE, 'it', 'published').data.attachments).toEqual([media.hash]);
     for (const { name, bytes } of uploads) expect(files[`uploads/${name}`].equals(bytes)).toBe(true);
 
@@ -294,7 +341,8 @@ describe(`import into a fresh instance (${engine})`, () => {
     expect(dry.dryRun).toBe(true);
     expect(dry.report['good-practices']).toEqual({ created: 0, updated: 2, unchanged: 16 });
     expect(await rowCounts(kb)).toEqual(before);
-    const title = async () => (await kb.data('{ goodPractices(locale: "en", filters: { slug: { eq: "' + CYCLE + '" } }) { title } }')).goodPractices[0].title;
+    const title = async () =>
+      (await kb.data('{ goodPractices(locale: "en", filters: { slug: { eq: "' + CYCLE + '" } }) { title } }')).goodPractices[0].title;
     expect(await title()).toBe('Changed here after the import');
 
     const real = await archive().importArchive(kb.strapi, first, quiet);
@@ -309,7 +357,9 @@ describe(`import into a fresh instance (${engine})`, () => {
     const [{ name, bytes }] = uploads;
     fs.rmSync(path.join(uploadsDir(kb), name));
     try {
-      await expect(archive().exportArchive(kb.strapi, path.join(work, 'failed.tar.gz'), quiet)).rejects.toThrow(/is missing from the uploads folder/);
+      await expect(archive().exportArchive(kb.strapi, path.join(work, 'failed.tar.gz'), quiet)).rejects.toThrow(
+        /is missing from the uploads folder/,
+      );
       expect(fs.readdirSync(work).filter((entry) => entry.startsWith('failed.tar.gz'))).toEqual([]);
     } finally {
       fs.writeFileSync(path.join(uploadsDir(kb), name), bytes);
@@ -344,7 +394,11 @@ describe(`import into a fresh instance (${engine})`, () => {
     });
 
     test('a record changed after export (checksum mismatch)', async () => {
-      const tampered = await craft(first, (dir) => editLines(dir, 'records/good-practices.jsonl', (l) => ({ ...l, data: { ...l.data, title: 'Tampered' } })), { rehash: false });
+      const tampered = await craft(
+        first,
+        (dir) => editLines(dir, 'records/good-practices.jsonl', (l) => ({ ...l, data: { ...l.data, title: 'Tampered' } })),
+        { rehash: false },
+      );
       await refused(tampered, /damaged.*records\/good-practices\.jsonl does not match its checksum/);
     });
 
@@ -358,7 +412,9 @@ describe(`import into a fresh instance (${engine})`, () => {
 
     test('a published person without consent (a hand-made archive) is refused', async () => {
       const leaking = await craft(first, (dir) =>
-        editLines(dir, 'records/people.jsonl', (l) => (l.status === 'published' ? { ...l, data: { ...l.data, consentToPublish: false } } : l))
+        editLines(dir, 'records/people.jsonl', (l) =>
+          l.status === 'published' ? { ...l, data: { ...l.data, consentToPublish: false } } : l,
+        ),
       );
       await refused(leaking, CONSENT_REQUIRED);
     });
@@ -366,7 +422,9 @@ describe(`import into a fresh instance (${engine})`, () => {
     test('a failure after records were written undoes them all (one transaction)', async () => {
       // The title change is written in the records pass; the unknown media file fails the links pass.
       const broken = await craft(first, (dir) =>
-        editLines(dir, 'records/good-practices.jsonl', (l) => (l.slug === CYCLE ? { ...l, data: { ...l.data, title: `${l.data.title} (changed)`, attachments: ['no-such-file'] } } : l))
+        editLines(dir, 'records/good-practices.jsonl', (l) =>
+          l.slug === CYCLE ? { ...l, data: { ...l.data, title: `${l.data.title} (changed)`, attachments: ['no-such-file'] } } : l,
+        ),
       );
       await refused(broken, /media file no-such-file, which is not in media\.jsonl/);
       const titles = (await kb.data('{ goodPractices(filters: { slug: { eq: "' + CYCLE + '" } }) { title } }')).goodPractices;
@@ -379,7 +437,12 @@ test('an import merges into a populated instance by slug: records already there 
   const kb = await startKnowledgeBase();
   try {
     const ids = async (uid: string) =>
-      Object.fromEntries(((await kb.strapi.db.query(uid as any).findMany({ select: ['slug', 'documentId'] })) as any[]).map((row) => [row.slug, row.documentId]));
+      Object.fromEntries(
+        ((await kb.strapi.db.query(uid as any).findMany({ select: ['slug', 'documentId'] })) as any[]).map((row) => [
+          row.slug,
+          row.documentId,
+        ]),
+      );
     const before = await ids(PRACTICE);
     const result = await archive().importArchive(kb.strapi, first, quiet);
     const after = await ids(PRACTICE);
@@ -421,7 +484,12 @@ test('the commands: npm run kb:import -- <file> --dry-run reports per type; a fa
   const database = await createDatabase(engine);
   try {
     const npm = (...args: string[]) =>
-      spawnSync('npm', ['run', '--silent', ...args], { cwd: appDir, env: { ...process.env, ...database.env }, encoding: 'utf8', timeout: 180000 });
+      spawnSync('npm', ['run', '--silent', ...args], {
+        cwd: appDir,
+        env: { ...process.env, ...database.env },
+        encoding: 'utf8',
+        timeout: 180000,
+      });
     const dry = npm('kb:import', '--', first, '--dry-run');
     expect(dry.stderr).not.toMatch(/failed/);
     expect(dry.status).toBe(0);

@@ -17,10 +17,18 @@ const noInternals = (body: unknown) => {
 describe('GraphQL', () => {
   test.each([
     ['unknown locale', `{ goodPractices(locale: "xx") { title } }`, /Unknown locale/],
-    ['negative limit', `{ goodPractices(pagination: { limit: -5 }) { title } }`, /pagination.limit must be an integer from 1 to 100 \(got -5\)/],
+    [
+      'negative limit',
+      `{ goodPractices(pagination: { limit: -5 }) { title } }`,
+      /pagination.limit must be an integer from 1 to 100 \(got -5\)/,
+    ],
     ['"everything" limit', `{ goodPractices(pagination: { limit: -1 }) { title } }`, /pagination.limit/],
     ['page 0', `{ goodPractices(pagination: { page: 0 }) { title } }`, /pagination.page must be an integer of at least 1/],
-    ['page size above the maximum', `{ themes(pagination: { pageSize: 1000 }) { name } }`, /pagination.pageSize must be an integer from 1 to 100 \(got 1000\)/],
+    [
+      'page size above the maximum',
+      `{ themes(pagination: { pageSize: 1000 }) { name } }`,
+      /pagination.pageSize must be an integer from 1 to 100 \(got 1000\)/,
+    ],
     ['mixed pagination styles', `{ themes(pagination: { page: 1, limit: 5 }) { name } }`, /either page\/pageSize or start\/limit/],
     ['bad nested pagination', `{ themes { goodPractices(pagination: { limit: 500 }) { title } } }`, /pagination.limit/],
     ['unknown field', `{ goodPractices { nonExistent } }`, /Cannot query field "nonExistent"/],
@@ -88,7 +96,12 @@ describe('REST', () => {
   test('a malformed JSON body is a 400 and writes nothing', async () => {
     const token = await kb.apiToken();
     const before = await kb.strapi.db.query('api::theme.theme').count();
-    const res = await kb.http().post('/api/themes').set('authorization', `Bearer ${token}`).set('content-type', 'application/json').send('{"data": {');
+    const res = await kb
+      .http()
+      .post('/api/themes')
+      .set('authorization', `Bearer ${token}`)
+      .set('content-type', 'application/json')
+      .send('{"data": {');
     expect(res.status).toBe(400);
     noInternals(res.body);
     expect(await kb.strapi.db.query('api::theme.theme').count()).toBe(before);
@@ -104,7 +117,11 @@ describe('validation of what editors write', () => {
   test('an end date before the start date is refused and nothing is written', async () => {
     const before = await kb.strapi.db.query('api::good-practice.good-practice').count();
     const res = await write('/api/good-practices', {
-      title: 'Date invertite', slug: 'date-invertite', summary: 'x', startDate: '2023-05-01', endDate: '2023-04-30',
+      title: 'Date invertite',
+      slug: 'date-invertite',
+      summary: 'x',
+      startDate: '2023-05-01',
+      endDate: '2023-04-30',
     });
     expect(res.status).toBe(400);
     expect(res.body.error.message).toBe('endDate (2023-04-30) must not be before startDate (2023-05-01).');
@@ -113,7 +130,13 @@ describe('validation of what editors write', () => {
 
   test('an update that moves the end before the stored start is refused', async () => {
     const created = await write('/api/outcomes?status=draft', {
-      title: 'Periodo', slug: 'periodo', indicatorType: 'output', value: 3, unit: 'x', periodStart: '2021-01-01', periodEnd: '2021-12-31',
+      title: 'Periodo',
+      slug: 'periodo',
+      indicatorType: 'output',
+      value: 3,
+      unit: 'x',
+      periodStart: '2021-01-01',
+      periodEnd: '2021-12-31',
     });
     expect(created.status).toBe(201);
     const res = await write(`/api/outcomes/${created.body.data.documentId}?status=draft`, { periodEnd: '2020-12-31' }, 'put');
@@ -129,13 +152,25 @@ describe('validation of what editors write', () => {
   });
 
   test('a summary over 600 characters is refused', async () => {
-    const res = await write('/api/good-practices', { title: 'Troppo lunga', slug: 'troppo-lunga', summary: 'x'.repeat(601), source: { title: 'T' } });
+    const res = await write('/api/good-practices', {
+      title: 'Troppo lunga',
+      slug: 'troppo-lunga',
+      summary: 'x'.repeat(601),
+      source: { title: 'T' },
+    });
     expect(res.status).toBe(400);
     expect(JSON.stringify(res.body.error)).toMatch(/summary/);
   });
 
   test('an unknown enumeration value is refused', async () => {
-    const res = await write('/api/outcomes', { title: 'Q', slug: 'q', indicatorType: 'guess', value: 1, unit: 'x', source: { title: 'T' } });
+    const res = await write('/api/outcomes', {
+      title: 'Q',
+      slug: 'q',
+      indicatorType: 'guess',
+      value: 1,
+      unit: 'x',
+      source: { title: 'T' },
+    });
     expect(res.status).toBe(400);
     expect(JSON.stringify(res.body.error)).toMatch(/indicatorType/);
   });

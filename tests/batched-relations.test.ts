@@ -112,10 +112,16 @@ describe('batched relations in GraphQL lists', () => {
   });
 
   test('a relation to an unpublished record stays hidden, batched or not', async () => {
-    const theme = await kb.strapi.documents('api::theme.theme').create({ locale: 'it', data: { name: 'Tema in bozza', slug: 'tema-in-bozza' } as any });
-    const [practice] = await kb.strapi.documents('api::good-practice.good-practice').findMany({ locale: 'it', status: 'draft', filters: { slug: { $startsWith: 'synthetic-' } }, populate: ['themes'] } as any);
+    const theme = await kb.strapi
+      .documents('api::theme.theme')
+      .create({ locale: 'it', data: { name: 'Tema in bozza', slug: 'tema-in-bozza' } as any });
+    const [practice] = await kb.strapi
+      .documents('api::good-practice.good-practice')
+      .findMany({ locale: 'it', status: 'draft', filters: { slug: { $startsWith: 'synthetic-' } }, populate: ['themes'] } as any);
     const themes = [...(practice as any).themes.map((t: any) => t.documentId), theme.documentId];
-    await kb.strapi.documents('api::good-practice.good-practice').update({ documentId: practice.documentId, locale: 'it', data: { themes } as any });
+    await kb.strapi
+      .documents('api::good-practice.good-practice')
+      .update({ documentId: practice.documentId, locale: 'it', data: { themes } as any });
     await kb.strapi.documents('api::good-practice.good-practice').publish({ documentId: practice.documentId, locale: 'it' });
 
     const query = `{ goodPractices(locale: "it", filters: { documentId: { eq: "${practice.documentId}" } }) { themes { slug } themes_connection { nodes { slug } } } }`;

@@ -28,7 +28,11 @@ onPostgres('two nodes on one PostgreSQL', () => {
   });
 
   const gql = async (node: StrapiNode, query: string, variables?: unknown) => {
-    const res = await fetch(`${node.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+    const res = await fetch(`${node.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query, variables }),
+    });
     expect(res.status).toBe(200);
     return (await res.json()).data;
   };
@@ -38,7 +42,9 @@ onPostgres('two nodes on one PostgreSQL', () => {
     const client = new Client({ connectionString: database.env.DATABASE_URL });
     await client.connect();
     try {
-      const rows = await client.query(`SELECT locale, (published_at IS NOT NULL) AS published, count(*)::int AS n FROM good_practices GROUP BY 1, 2 ORDER BY 1, 2`);
+      const rows = await client.query(
+        `SELECT locale, (published_at IS NOT NULL) AS published, count(*)::int AS n FROM good_practices GROUP BY 1, 2 ORDER BY 1, 2`,
+      );
       expect(rows.rows).toEqual([
         { locale: 'en', published: false, n: 4 },
         { locale: 'en', published: true, n: 4 },

@@ -10,7 +10,9 @@ const PARTNER = 'https://partner.example.org';
 
 let kb: KnowledgeBase;
 beforeAll(async () => {
-  kb = await startKnowledgeBase({ env: { NODE_ENV: 'production', CORS_ORIGINS: `${LISTED}, https://tools.comin40.example`, SERVE_ADMIN_PANEL: 'false' } });
+  kb = await startKnowledgeBase({
+    env: { NODE_ENV: 'production', CORS_ORIGINS: `${LISTED}, https://tools.comin40.example`, SERVE_ADMIN_PANEL: 'false' },
+  });
 });
 afterAll(async () => {
   await kb.stop();
@@ -33,14 +35,24 @@ describe('CORS', () => {
     }
   });
 
-  test('a partner page\'s preflight for a GraphQL POST is answered', async () => {
-    const res = await kb.http().options('/graphql').set('origin', PARTNER).set('access-control-request-method', 'POST').set('access-control-request-headers', 'content-type');
+  test("a partner page's preflight for a GraphQL POST is answered", async () => {
+    const res = await kb
+      .http()
+      .options('/graphql')
+      .set('origin', PARTNER)
+      .set('access-control-request-method', 'POST')
+      .set('access-control-request-headers', 'content-type');
     expect(res.status).toBe(204);
     expect(res.headers['access-control-allow-origin']).toBe(PARTNER);
     expect(res.headers['access-control-allow-methods']).toMatch(/POST/);
     expect(res.headers['access-control-allow-headers']).toMatch(/Content-Type/i);
     // A GET revalidating a cached answer.
-    const get = await kb.http().options('/graphql').set('origin', PARTNER).set('access-control-request-method', 'GET').set('access-control-request-headers', 'if-none-match');
+    const get = await kb
+      .http()
+      .options('/graphql')
+      .set('origin', PARTNER)
+      .set('access-control-request-method', 'GET')
+      .set('access-control-request-headers', 'if-none-match');
     expect(get.headers['access-control-allow-origin']).toBe(PARTNER);
     expect(get.headers['access-control-allow-headers']).toMatch(/If-None-Match/i);
   });
@@ -48,11 +60,21 @@ describe('CORS', () => {
   test('credentials from an origin that is not listed get no CORS headers', async () => {
     const token = await kb.apiToken();
     for (const res of [
-      await kb.http().options('/graphql').set('origin', PARTNER).set('access-control-request-method', 'POST').set('access-control-request-headers', 'content-type, authorization'),
+      await kb
+        .http()
+        .options('/graphql')
+        .set('origin', PARTNER)
+        .set('access-control-request-method', 'POST')
+        .set('access-control-request-headers', 'content-type, authorization'),
       await kb.http().post('/graphql').set('origin', PARTNER).set('authorization', `Bearer ${token}`).send(QUERY),
       await kb.http().get('/api/themes').set('origin', PARTNER).set('cookie', 'session=1'),
       await kb.http().options('/api/themes').set('origin', PARTNER).set('access-control-request-method', 'DELETE'),
-      await kb.http().options('/admin/login').set('origin', PARTNER).set('access-control-request-method', 'POST').set('access-control-request-headers', 'content-type'),
+      await kb
+        .http()
+        .options('/admin/login')
+        .set('origin', PARTNER)
+        .set('access-control-request-method', 'POST')
+        .set('access-control-request-headers', 'content-type'),
       await kb.http().post('/admin/login').set('origin', PARTNER).send({ email: 'x@example.org', password: 'x' }),
     ]) {
       expect(res.headers['access-control-allow-origin']).toBeUndefined();
@@ -66,7 +88,12 @@ describe('CORS', () => {
     expect(res.status).toBe(200);
     expect(res.headers['access-control-allow-origin']).toBe(LISTED);
     expect(res.headers['access-control-allow-credentials']).toBe('true');
-    const preflight = await kb.http().options('/admin/login').set('origin', 'https://tools.comin40.example').set('access-control-request-method', 'POST').set('access-control-request-headers', 'content-type');
+    const preflight = await kb
+      .http()
+      .options('/admin/login')
+      .set('origin', 'https://tools.comin40.example')
+      .set('access-control-request-method', 'POST')
+      .set('access-control-request-headers', 'content-type');
     expect(preflight.status).toBe(204);
     expect(preflight.headers['access-control-allow-origin']).toBe('https://tools.comin40.example');
   });
@@ -81,7 +108,10 @@ test('security headers are kept, the server software is not advertised', async (
 });
 
 describe('request ids and masked errors', () => {
-  const INTERNALS = new RegExp(`node_modules|${APP_DIR_PATTERN}|\\.ts:\\d|\\.js:\\d|at [A-Za-z.<>]+ \\(|SQLITE|select |from "|stacktrace`, 'i');
+  const INTERNALS = new RegExp(
+    `node_modules|${APP_DIR_PATTERN}|\\.ts:\\d|\\.js:\\d|at [A-Za-z.<>]+ \\(|SQLITE|select |from "|stacktrace`,
+    'i',
+  );
   let logged: string[] = [];
   let restore: () => void;
   beforeAll(() => {
@@ -118,7 +148,10 @@ describe('request ids and masked errors', () => {
     const res = await kb.http().get('/api/organizations').query({ locale: 'en' });
     expect(res.status).toBe(500);
     const id = res.headers['x-request-id'];
-    expect(res.body).toEqual({ data: null, error: { status: 500, name: 'InternalServerError', message: 'Internal Server Error', details: { requestId: id } } });
+    expect(res.body).toEqual({
+      data: null,
+      error: { status: 500, name: 'InternalServerError', message: 'Internal Server Error', details: { requestId: id } },
+    });
     expect(logged.join('\n')).toContain(`[request ${id}]`);
     expect(logged.join('\n')).toMatch(/SQLITE_ERROR/);
   });
@@ -126,7 +159,9 @@ describe('request ids and masked errors', () => {
   test('a GraphQL internal error shows only its code and the request id', async () => {
     const res = await kb.graphql('{ organizations(locale: "en") { name } }');
     const id = res.headers['x-request-id'];
-    expect(res.body.errors).toEqual([{ message: 'Internal Server Error', path: ['organizations'], extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: id } }]);
+    expect(res.body.errors).toEqual([
+      { message: 'Internal Server Error', path: ['organizations'], extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: id } },
+    ]);
     expect(res.text).not.toMatch(INTERNALS);
     expect(logged.join('\n')).toContain(`[request ${id}]`);
   });

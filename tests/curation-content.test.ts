@@ -19,7 +19,8 @@ const draft = (documentId: string, locale = 'it') => kb.strapi.db.query(GP).find
 const published = (documentId: string) => kb.strapi.db.query(GP).findMany({ where: { documentId, publishedAt: { $notNull: true } } });
 
 // Logged in once: Strapi rate-limits admin logins.
-let sessions: Promise<{ editor: Awaited<ReturnType<typeof contentManager>>; reviewer: Awaited<ReturnType<typeof contentManager>> }> | undefined;
+let sessions:
+  Promise<{ editor: Awaited<ReturnType<typeof contentManager>>; reviewer: Awaited<ReturnType<typeof contentManager>> }> | undefined;
 const people = () =>
   (sessions ??= (async () => ({
     editor: await contentManager(kb, await adminUser(kb, 'strapi-editor', 'Elena')),
@@ -38,7 +39,7 @@ async function validatedPractice(slug: string) {
 }
 
 describe('validation is bound to the content it saw', () => {
-  test('an editor\'s change to a validated practice sends it back to review; it is not published until validated again', async () => {
+  test("an editor's change to a validated practice sends it back to review; it is not published until validated again", async () => {
     const { editor, reviewer, form, documentId } = await validatedPractice('riscritta-dopo-la-revisione');
     // The admin sends the whole form, the unchanged curation status included.
     const rewrite = await editor.save(GP, documentId, { ...form, curationStatus: 'validated', summary: 'Testo mai rivisto.' });
@@ -61,12 +62,18 @@ describe('validation is bound to the content it saw', () => {
 
   test('a change in another language, or to a relation, counts as a change', async () => {
     const { editor, form, documentId } = await validatedPractice('cambiata-in-inglese');
-    expect((await editor.save(GP, documentId, { ...form, title: 'Changed in English', curationStatus: 'validated' }, 'en')).status).toBe(200);
+    expect((await editor.save(GP, documentId, { ...form, title: 'Changed in English', curationStatus: 'validated' }, 'en')).status).toBe(
+      200,
+    );
     expect((await draft(documentId)).curationStatus).toBe('in_review');
 
     const second = await validatedPractice('con-un-tema-in-piu');
     const theme = await aTheme();
-    const linked = await second.editor.save(GP, second.documentId, { ...second.form, curationStatus: 'validated', themes: { connect: [{ documentId: theme.documentId, locale: theme.locale }] } });
+    const linked = await second.editor.save(GP, second.documentId, {
+      ...second.form,
+      curationStatus: 'validated',
+      themes: { connect: [{ documentId: theme.documentId, locale: theme.locale }] },
+    });
     expect(linked.status).toBe(200);
     expect((await draft(second.documentId)).curationStatus).toBe('in_review');
   });
@@ -81,7 +88,9 @@ describe('validation is bound to the content it saw', () => {
   test('a change made from elsewhere (a theme linking the practice) is caught at publication', async () => {
     const { reviewer, form, documentId } = await validatedPractice('collegata-da-un-tema');
     const theme = await aTheme();
-    await kb.strapi.documents('api::theme.theme').update({ documentId: theme.documentId, locale: theme.locale, data: { goodPractices: { connect: [documentId] } } as any });
+    await kb.strapi
+      .documents('api::theme.theme')
+      .update({ documentId: theme.documentId, locale: theme.locale, data: { goodPractices: { connect: [documentId] } } as any });
     // Still marked validated (the practice itself was not written), but not what was validated.
     expect((await draft(documentId)).curationStatus).toBe('validated');
     const publish = await reviewer.publish(GP, documentId);
@@ -95,7 +104,7 @@ describe('validation is bound to the content it saw', () => {
     expect((await reviewer.publish(GP, documentId)).status).toBe(200);
   });
 
-  test('scripts on the server (seed, import, the operator\'s code) are trusted like a reviewer, as before', async () => {
+  test("scripts on the server (seed, import, the operator's code) are trusted like a reviewer, as before", async () => {
     const { documentId } = await validatedPractice('cambiata-da-uno-script');
     const documents = kb.strapi.documents(GP);
     await documents.update({ documentId, locale: 'it', data: { summary: 'Corretta da uno script.' } as any });
@@ -104,22 +113,34 @@ describe('validation is bound to the content it saw', () => {
     expect((await published(documentId)).map((row: any) => row.summary)).toEqual(['Corretta da uno script.']);
   });
 
-  test('integrations are trusted like a reviewer, but do not publish an editor\'s unreviewed change', async () => {
+  test("integrations are trusted like a reviewer, but do not publish an editor's unreviewed change", async () => {
     const auth = { authorization: `Bearer ${await kb.apiToken()}` };
     const { editor, form, documentId } = await validatedPractice('cambiata-da-una-integrazione');
     // An integration's own change to a validated practice is published, as before.
-    const own = await kb.http().put(`/api/good-practices/${documentId}`).set(auth).send({ data: { summary: 'Corretta da un\'integrazione.' } });
+    const own = await kb
+      .http()
+      .put(`/api/good-practices/${documentId}`)
+      .set(auth)
+      .send({ data: { summary: "Corretta da un'integrazione." } });
     expect(own.status).toBe(200);
-    expect((await published(documentId)).map((row: any) => row.summary)).toEqual(['Corretta da un\'integrazione.']);
+    expect((await published(documentId)).map((row: any) => row.summary)).toEqual(["Corretta da un'integrazione."]);
     // An editor's change sends it back to review: an integration's write does not publish it...
     expect((await editor.open(GP, documentId)).status).toBe(200);
     expect((await editor.save(GP, documentId, { ...form, summary: 'Mai rivista.', curationStatus: 'validated' })).status).toBe(200);
-    const over = await kb.http().put(`/api/good-practices/${documentId}`).set(auth).send({ data: { license: 'CC-BY-4.0' } });
+    const over = await kb
+      .http()
+      .put(`/api/good-practices/${documentId}`)
+      .set(auth)
+      .send({ data: { license: 'CC-BY-4.0' } });
     expect(over.status).toBe(400);
     expect(over.body.error.message).toMatch(/changed after it was validated/);
-    expect((await published(documentId)).map((row: any) => row.summary)).toEqual(['Corretta da un\'integrazione.']);
+    expect((await published(documentId)).map((row: any) => row.summary)).toEqual(["Corretta da un'integrazione."]);
     // ...unless it validates it, a power integrations had and keep.
-    const validating = await kb.http().put(`/api/good-practices/${documentId}`).set(auth).send({ data: { curationStatus: 'validated' } });
+    const validating = await kb
+      .http()
+      .put(`/api/good-practices/${documentId}`)
+      .set(auth)
+      .send({ data: { curationStatus: 'validated' } });
     expect(validating.status).toBe(200);
     expect((await published(documentId)).map((row: any) => row.summary)).toEqual(['Mai rivista.']);
   });

@@ -34,7 +34,11 @@ onPostgres('database outage', () => {
     return { path, status: res.status, body, duringOutage: startedDuringOutage && outage === 'down' };
   };
   const graphql = () =>
-    request('/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ goodPractices { title themes { name } } }' }) });
+    request('/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ goodPractices { title themes { name } } }' }),
+    });
   const rest = () => request('/api/outcomes?populate=project');
 
   test('a restart under load gives 503s while it is down, never a 500 or a hang, and the node recovers by itself', async () => {
@@ -44,10 +48,21 @@ onPostgres('database outage', () => {
       while (load) mine.push(await graphql(), await rest());
     };
     const workers = outcomes.map(worker);
-    const logTail = () => node.output().split('\n').filter((l) => !/ (GET|POST) \//.test(l)).slice(-30).join('\n');
+    const logTail = () =>
+      node
+        .output()
+        .split('\n')
+        .filter((l) => !/ (GET|POST) \//.test(l))
+        .slice(-30)
+        .join('\n');
     try {
       // Under load: every worker has had answers before the database goes.
-      await waitFor(async () => outcomes.every((mine) => mine.some((o) => o.status === 200)), 60000, () => `no load:\n${logTail()}`, node.exited);
+      await waitFor(
+        async () => outcomes.every((mine) => mine.some((o) => o.status === 200)),
+        60000,
+        () => `no load:\n${logTail()}`,
+        node.exited,
+      );
       await cluster.stop();
       outage = 'down';
       expect(node.process.exitCode).toBeNull();
@@ -70,10 +85,20 @@ onPostgres('database outage', () => {
 
       // Requests caught in flight end too, without the database (never a hang): each worker has
       // had a request sent and answered during the outage.
-      await waitFor(async () => outcomes.every((mine) => mine.some((o) => o.duringOutage)), 60000, () => `a request hangs:\n${logTail()}`, node.exited);
+      await waitFor(
+        async () => outcomes.every((mine) => mine.some((o) => o.duringOutage)),
+        60000,
+        () => `a request hangs:\n${logTail()}`,
+        node.exited,
+      );
       await cluster.start();
       outage = 'after';
-      await waitFor(async () => (await graphql()).status === 200, 30000, () => `node did not recover:\n${logTail()}`, node.exited);
+      await waitFor(
+        async () => (await graphql()).status === 200,
+        30000,
+        () => `node did not recover:\n${logTail()}`,
+        node.exited,
+      );
     } finally {
       load = false;
       await Promise.allSettled(workers);

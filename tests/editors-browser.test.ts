@@ -21,7 +21,11 @@ let rita: Person;
 beforeAll(async () => {
   ensureAdminBuild();
   kb = await startKnowledgeBase();
-  [anna, bruno, rita] = [await adminUser(kb, 'strapi-editor', 'Anna'), await adminUser(kb, 'strapi-editor', 'Bruno'), await adminUser(kb, 'reviewer', 'Rita')];
+  [anna, bruno, rita] = [
+    await adminUser(kb, 'strapi-editor', 'Anna'),
+    await adminUser(kb, 'strapi-editor', 'Bruno'),
+    await adminUser(kb, 'reviewer', 'Rita'),
+  ];
   const server = kb.strapi.server.httpServer.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -58,7 +62,8 @@ async function session(person: Person, language: 'it' | 'en'): Promise<Page> {
   return page;
 }
 
-const practiceUrl = (documentId: string, locale: string) => `${base}/admin/content-manager/collection-types/${GP}/${documentId}?plugins[i18n][locale]=${locale}`;
+const practiceUrl = (documentId: string, locale: string) =>
+  `${base}/admin/content-manager/collection-types/${GP}/${documentId}?plugins[i18n][locale]=${locale}`;
 const message = (page: Page, text: RegExp) => page.getByText(text).first();
 
 /** Clicks a button that writes (Salva, Pubblica...) and returns the server's answer. */
@@ -71,7 +76,8 @@ async function write(page: Page, button: string) {
   ]);
   return response;
 }
-const drafts = () => kb.strapi.db.query(GP).findMany({ where: { slug: 'sportello-di-mediazione-nei-comuni', publishedAt: null }, orderBy: { locale: 'asc' } });
+const drafts = () =>
+  kb.strapi.db.query(GP).findMany({ where: { slug: 'sportello-di-mediazione-nei-comuni', publishedAt: null }, orderBy: { locale: 'asc' } });
 let documentId: string;
 
 test('an editor logs in in Italian and finds the good practices with title, curation, territory, update and status', async () => {
@@ -80,7 +86,11 @@ test('an editor logs in in Italian and finds the good practices with title, cura
   await page.getByRole('link', { name: 'Buona pratica' }).click();
   await page.getByRole('row').filter({ hasText: 'Rete di governance pubblico/privata' }).filter({ hasText: 'validated' }).waitFor();
   // Columns come in as the list loads (languages and status last): wait for all of them.
-  const columns = () => page.locator('thead th').allInnerTexts().then((names) => names.map((h) => h.trim().toLowerCase()).filter(Boolean));
+  const columns = () =>
+    page
+      .locator('thead th')
+      .allInnerTexts()
+      .then((names) => names.map((h) => h.trim().toLowerCase()).filter(Boolean));
   const expected = ['titolo', 'stato della revisione', 'territori', 'aggiornato', 'disponibile in', 'stato'];
   for (let i = 0; i < 50 && JSON.stringify(await columns()) !== JSON.stringify(expected); i += 1) await page.waitForTimeout(100);
   expect(await columns()).toEqual(expected);
@@ -103,10 +113,16 @@ test('the editor writes the practice in Italian, then its English version', asyn
   const page = await session(anna, 'it');
   await page.locator('input[name="title"]').fill('Sportello di mediazione nei comuni');
   await page.getByRole('button', { name: 'rigenera' }).click();
-  await page.waitForFunction(() => document.querySelector<HTMLInputElement>('input[name="slug"]')?.value === 'sportello-di-mediazione-nei-comuni');
-  await page.locator('textarea[name="summary"]').fill('Uno sportello settimanale nei comuni, dove operatori e mediatori accompagnano le persone straniere ai servizi.');
+  await page.waitForFunction(
+    () => document.querySelector<HTMLInputElement>('input[name="slug"]')?.value === 'sportello-di-mediazione-nei-comuni',
+  );
+  await page
+    .locator('textarea[name="summary"]')
+    .fill('Uno sportello settimanale nei comuni, dove operatori e mediatori accompagnano le persone straniere ai servizi.');
   await page.locator('textarea[name="results"]').fill('120 persone accompagnate ai servizi nel 2023, secondo il registro dello sportello.');
-  await page.locator('textarea[name="transferability"]').fill('Serve un comune disposto a ospitarlo e un mediatore formato; il resto si adatta.');
+  await page
+    .locator('textarea[name="transferability"]')
+    .fill('Serve un comune disposto a ospitarlo e un mediatore formato; il resto si adatta.');
   await page.locator('input[name="source.title"]').fill('Intervista alla coordinatrice del progetto');
   await page.locator('input[name="territories"]').click();
   await page.getByRole('option', { name: /Potenza/ }).click();
@@ -125,11 +141,17 @@ test('the editor writes the practice in Italian, then its English version', asyn
   await dialog.getByRole('combobox').click();
   await page.getByRole('option', { name: /Italian \(it\)/ }).click();
   await dialog.getByRole('button', { name: 'Sì, riempi' }).click();
-  await page.waitForFunction(() => document.querySelector<HTMLInputElement>('input[name="title"]')?.value === 'Sportello di mediazione nei comuni');
+  await page.waitForFunction(
+    () => document.querySelector<HTMLInputElement>('input[name="title"]')?.value === 'Sportello di mediazione nei comuni',
+  );
   await page.locator('input[name="title"]').fill('Mediation desk in the municipalities');
-  await page.locator('textarea[name="summary"]').fill('A weekly desk in the municipalities, where operators and mediators accompany foreign residents to public services.');
+  await page
+    .locator('textarea[name="summary"]')
+    .fill('A weekly desk in the municipalities, where operators and mediators accompany foreign residents to public services.');
   await page.locator('textarea[name="results"]').fill('120 people accompanied to services in 2023, according to the desk register.');
-  await page.locator('textarea[name="transferability"]').fill('It needs a municipality willing to host it and a trained mediator; the rest can be adapted.');
+  await page
+    .locator('textarea[name="transferability"]')
+    .fill('It needs a municipality willing to host it and a trained mediator; the rest can be adapted.');
   await page.locator('input[name="source.title"]').fill('Interview with the project coordinator');
   expect((await write(page, 'Salva')).status()).toBe(200);
   await message(page, /^Salvato$/).waitFor();
@@ -192,7 +214,11 @@ test('anonymous GraphQL returns it in both languages, without the review', async
 test('the preview opens the record as a partner site gets it', async () => {
   const page = await session(rita, 'it');
   await page.goto(practiceUrl(documentId, 'it'));
-  await page.getByRole('link', { name: "Apri l'anteprima" }).or(page.getByRole('button', { name: "Apri l'anteprima" })).first().click();
+  await page
+    .getByRole('link', { name: "Apri l'anteprima" })
+    .or(page.getByRole('button', { name: "Apri l'anteprima" }))
+    .first()
+    .click();
   const preview = page.frameLocator('iframe').first();
   await preview.getByText('"title": "Sportello di mediazione nei comuni"').waitFor();
   await expect(preview.locator('body').innerText()).resolves.not.toMatch(/reviewerNote|curationStatus/);

@@ -19,36 +19,70 @@ afterAll(async () => {
 });
 
 // Logged in once per server: Strapi rate-limits admin logins.
-const sessions = new WeakMap<KnowledgeBase, Promise<Record<'editor' | 'otherEditor' | 'reviewer', Awaited<ReturnType<typeof contentManager>>>>>();
+const sessions = new WeakMap<
+  KnowledgeBase,
+  Promise<Record<'editor' | 'otherEditor' | 'reviewer', Awaited<ReturnType<typeof contentManager>>>>
+>();
 const people = () => {
   if (!sessions.has(kb)) {
-    sessions.set(kb, (async () => ({
-      editor: await contentManager(kb, await adminUser(kb, 'strapi-editor', 'Anna')),
-      otherEditor: await contentManager(kb, await adminUser(kb, 'strapi-editor', 'Bruno')),
-      reviewer: await contentManager(kb, await adminUser(kb, 'reviewer', 'Rita')),
-    }))());
+    sessions.set(
+      kb,
+      (async () => ({
+        editor: await contentManager(kb, await adminUser(kb, 'strapi-editor', 'Anna')),
+        otherEditor: await contentManager(kb, await adminUser(kb, 'strapi-editor', 'Bruno')),
+        reviewer: await contentManager(kb, await adminUser(kb, 'reviewer', 'Rita')),
+      }))(),
+    );
   }
   return sessions.get(kb)!;
 };
 const stored = (documentId: string, locale = 'it') => kb.strapi.db.query(GP).findOne({ where: { documentId, locale, publishedAt: null } });
 const anonymousTitles = async (slug: string) => {
-  const res = await kb.graphql(`query($slug: String) { it: goodPractices(filters: { slug: { eq: $slug } }, locale: "it") { title } en: goodPractices(filters: { slug: { eq: $slug } }, locale: "en") { title } }`, { slug });
+  const res = await kb.graphql(
+    `query($slug: String) { it: goodPractices(filters: { slug: { eq: $slug } }, locale: "it") { title } en: goodPractices(filters: { slug: { eq: $slug } }, locale: "en") { title } }`,
+    { slug },
+  );
   return { it: res.body.data.it.map((p: any) => p.title), en: res.body.data.en.map((p: any) => p.title) };
 };
 
 describe('roles in code', () => {
   const rolePermissions = async () =>
     Object.fromEntries(
-      (await kb.strapi.db.query('admin::role').findMany({ where: { code: { $in: ['strapi-editor', 'reviewer'] } }, populate: ['permissions'] })).map((role: any) => [
+      (
+        await kb.strapi.db
+          .query('admin::role')
+          .findMany({ where: { code: { $in: ['strapi-editor', 'reviewer'] } }, populate: ['permissions'] })
+      ).map((role: any) => [
         role.code,
-        role.permissions.map((p: any) => ({ id: p.id, action: p.action, subject: p.subject, fields: p.properties?.fields ?? null, locales: p.properties?.locales ?? null })),
-      ])
+        role.permissions.map((p: any) => ({
+          id: p.id,
+          action: p.action,
+          subject: p.subject,
+          fields: p.properties?.fields ?? null,
+          locales: p.properties?.locales ?? null,
+        })),
+      ]),
     );
-  const actionsOn = (permissions: any[], subject: string) => permissions.filter((p) => p.subject === subject).map((p) => p.action.split('.').pop()).sort();
+  const actionsOn = (permissions: any[], subject: string) =>
+    permissions
+      .filter((p) => p.subject === subject)
+      .map((p) => p.action.split('.').pop())
+      .sort();
 
   test('Editor writes drafts of every type but does not publish or write the review; Reviewer does', async () => {
     const { 'strapi-editor': editor, reviewer } = await rolePermissions();
-    for (const type of ['good-practice', 'training', 'thematic-table', 'outcome', 'event', 'project', 'organization', 'person', 'territory', 'theme']) {
+    for (const type of [
+      'good-practice',
+      'training',
+      'thematic-table',
+      'outcome',
+      'event',
+      'project',
+      'organization',
+      'person',
+      'territory',
+      'theme',
+    ]) {
       expect(actionsOn(editor, `api::${type}.${type}`)).toEqual(['create', 'delete', 'read', 'update']);
       expect(actionsOn(reviewer, `api::${type}.${type}`)).toEqual(['create', 'delete', 'publish', 'read', 'update']);
     }
@@ -64,7 +98,15 @@ describe('roles in code', () => {
   test('a restart creates nothing twice and puts back permissions changed by hand', async () => {
     const before = await rolePermissions();
     const editorRole = await kb.strapi.service('admin::role').findOne({ code: 'strapi-editor' });
-    await kb.strapi.service('admin::permission').createMany([{ action: 'plugin::content-manager.explorer.publish', subject: GP, properties: { locales: ['it'] }, conditions: [], role: editorRole.id }]);
+    await kb.strapi.service('admin::permission').createMany([
+      {
+        action: 'plugin::content-manager.explorer.publish',
+        subject: GP,
+        properties: { locales: ['it'] },
+        conditions: [],
+        role: editorRole.id,
+      },
+    ]);
     await kb.stop();
     kb = await startKnowledgeBase({ database });
     expect(await kb.strapi.db.query('admin::role').count({ where: { code: { $in: ['strapi-editor', 'reviewer'] } } })).toBe(2);
@@ -77,12 +119,17 @@ describe('roles in code', () => {
 describe('the curation gate', () => {
   test('an editor creates and edits a practice but cannot publish it, validate it or delete it once published', async () => {
     const { editor } = await people();
-    const created = await editor.create(GP, practiceForm('sportello-di-quartiere', { curationStatus: 'validated', reviewerNote: 'Tutto bene' }));
+    const created = await editor.create(
+      GP,
+      practiceForm('sportello-di-quartiere', { curationStatus: 'validated', reviewerNote: 'Tutto bene' }),
+    );
     expect(created.status).toBe(201);
     const { documentId } = created.body.data;
     // The admin does not let an editor write the review (the fields are read-only for them).
     expect(await stored(documentId)).toMatchObject({ curationStatus: 'submitted', reviewerNote: null });
-    expect((await editor.save(GP, documentId, { ...practiceForm('sportello-di-quartiere'), curationStatus: 'validated' })).status).toBe(200);
+    expect((await editor.save(GP, documentId, { ...practiceForm('sportello-di-quartiere'), curationStatus: 'validated' })).status).toBe(
+      200,
+    );
     expect((await stored(documentId)).curationStatus).toBe('submitted');
 
     const published = await editor.publish(GP, documentId);
@@ -95,7 +142,9 @@ describe('the curation gate', () => {
     const seeded = await kb.strapi.documents(GP).findFirst({ status: 'published', locale: 'it' });
     const refused = await editor.remove(GP, seeded!.documentId);
     expect(refused.status).toBe(403);
-    expect(refused.body.error.message).toMatch(/^Questo contenuto è pubblicato: solo un revisore può eliminarlo.*only a reviewer can delete it/);
+    expect(refused.body.error.message).toMatch(
+      /^Questo contenuto è pubblicato: solo un revisore può eliminarlo.*only a reviewer can delete it/,
+    );
     expect(await kb.strapi.documents(GP).findOne({ documentId: seeded!.documentId, status: 'published', locale: 'it' })).not.toBeNull();
   });
 
@@ -114,9 +163,13 @@ describe('the curation gate', () => {
     expect(skip.status).toBe(400);
     expect(skip.body.error.message).toMatch(/un passo alla volta.*«inviata».*«in revisione».*one step at a time/);
 
-    expect((await reviewer.save(GP, documentId, { ...form, curationStatus: 'in_review', reviewerNote: 'Manca la fonte dei numeri.' })).status).toBe(200);
+    expect(
+      (await reviewer.save(GP, documentId, { ...form, curationStatus: 'in_review', reviewerNote: 'Manca la fonte dei numeri.' })).status,
+    ).toBe(200);
     expect((await reviewer.publish(GP, documentId)).status).toBe(400);
-    expect((await reviewer.save(GP, documentId, { ...form, curationStatus: 'validated', reviewerNote: 'Fonte verificata.' })).status).toBe(200);
+    expect((await reviewer.save(GP, documentId, { ...form, curationStatus: 'validated', reviewerNote: 'Fonte verificata.' })).status).toBe(
+      200,
+    );
     expect((await reviewer.publish(GP, documentId)).status).toBe(200);
     expect(await anonymousTitles('mediazione-in-comune')).toEqual({ it: ['Pratica mediazione-in-comune'], en: [] });
 
@@ -130,10 +183,16 @@ describe('the curation gate', () => {
   test('whatever a role made by hand in the admin allows, only reviewers move the curation', async () => {
     const roles = kb.strapi.service('admin::role');
     const role = await roles.create({ name: 'Redazione fatta a mano', description: 'Writes every field' });
-    const fields = kb.strapi.service('admin::content-type').getNestedFields(kb.strapi.contentTypes[GP], { components: kb.strapi.components });
+    const fields = kb.strapi
+      .service('admin::content-type')
+      .getNestedFields(kb.strapi.contentTypes[GP], { components: kb.strapi.components });
     await roles.assignPermissions(
       role.id,
-      ['create', 'read', 'update'].map((action) => ({ action: `plugin::content-manager.explorer.${action}`, subject: GP, properties: { fields, locales: ['it', 'en'] } }))
+      ['create', 'read', 'update'].map((action) => ({
+        action: `plugin::content-manager.explorer.${action}`,
+        subject: GP,
+        properties: { fields, locales: ['it', 'en'] },
+      })),
     );
     const author = await contentManager(kb, await adminUser(kb, role.code, 'Carla'));
     const { documentId } = (await author.create(GP, practiceForm('pratica-di-autrice'))).body.data;
@@ -148,7 +207,7 @@ describe('the curation gate', () => {
   test('the API is gated too: an integration publishes a practice only when it is validated', async () => {
     const auth = { authorization: `Bearer ${await kb.apiToken()}` };
     const count = () => kb.strapi.db.query(GP).count({ where: { slug: { $in: ['via-api', 'via-graphql'] } } });
-    const data = { title: 'Pratica via API', slug: 'via-api', summary: 'Scritta da un\'integrazione.', source: { title: 'Test' } };
+    const data = { title: 'Pratica via API', slug: 'via-api', summary: "Scritta da un'integrazione.", source: { title: 'Test' } };
 
     const rest = await kb.http().post('/api/good-practices').set(auth).send({ data });
     expect(rest.status).toBe(400);
@@ -156,7 +215,7 @@ describe('the curation gate', () => {
     const gql = await kb.graphql(
       `mutation($data: GoodPracticeInput!) { createGoodPractice(data: $data, status: PUBLISHED) { documentId } }`,
       { data: { ...data, slug: 'via-graphql' } },
-      auth
+      auth,
     );
     expect(gql.body.errors[0].message).toMatch(/cannot be published yet/);
     expect(await count()).toBe(0);
@@ -164,9 +223,17 @@ describe('the curation gate', () => {
     // A draft is fine; publishing it waits for validation; a validated one is published.
     const draft = await kb.http().post('/api/good-practices').query({ status: 'draft' }).set(auth).send({ data });
     expect(draft.status).toBe(201);
-    const publish = await kb.http().put(`/api/good-practices/${draft.body.data.documentId}`).set(auth).send({ data: { summary: 'Pubblicala.' } });
+    const publish = await kb
+      .http()
+      .put(`/api/good-practices/${draft.body.data.documentId}`)
+      .set(auth)
+      .send({ data: { summary: 'Pubblicala.' } });
     expect(publish.status).toBe(400);
-    const validated = await kb.http().put(`/api/good-practices/${draft.body.data.documentId}`).set(auth).send({ data: { curationStatus: 'validated' } });
+    const validated = await kb
+      .http()
+      .put(`/api/good-practices/${draft.body.data.documentId}`)
+      .set(auth)
+      .send({ data: { curationStatus: 'validated' } });
     expect(validated.status).toBe(200);
     expect(await anonymousTitles('via-api')).toEqual({ it: ['Pratica via API'], en: [] });
   });
@@ -186,7 +253,7 @@ describe('required fields in the admin', () => {
     const res = await editor.create(GP, { ...practiceForm('senza-titolo'), title: '', source: { title: ' ' } });
     expect(res.status).toBe(400);
     expect(res.body.error.message).toBe(
-      'Non salvato: compila i campi obbligatori (Titolo, Fonte › Titolo della fonte). — Not saved: fill in the required fields (Title, Source › Source title).'
+      'Non salvato: compila i campi obbligatori (Titolo, Fonte › Titolo della fonte). — Not saved: fill in the required fields (Title, Source › Source title).',
     );
     expect(res.body.error.details.errors.map((e: any) => e.path)).toEqual([['title'], ['source', 'title']]);
     expect(await kb.strapi.db.query(GP).count()).toBe(before);
@@ -198,15 +265,20 @@ describe('required fields in the admin', () => {
     expect((await stored(documentId)).summary).toBe('Una pratica scritta da una redattrice.');
   });
 
-  test('integrations keep Strapi\'s rule: a partial draft is accepted, required fields are checked at publication', async () => {
+  test("integrations keep Strapi's rule: a partial draft is accepted, required fields are checked at publication", async () => {
     const auth = { authorization: `Bearer ${await kb.apiToken()}` };
-    const res = await kb.http().post('/api/outcomes').query({ status: 'draft' }).set(auth).send({ data: { title: 'Bozza parziale', slug: 'bozza-parziale' } });
+    const res = await kb
+      .http()
+      .post('/api/outcomes')
+      .query({ status: 'draft' })
+      .set(auth)
+      .send({ data: { title: 'Bozza parziale', slug: 'bozza-parziale' } });
     expect(res.status).toBe(201);
   });
 });
 
 describe('one slug per record, in every language', () => {
-  test('a new language version keeps the record\'s slug; changing it in one language only is refused', async () => {
+  test("a new language version keeps the record's slug; changing it in one language only is refused", async () => {
     const { editor } = await people();
     const { documentId } = (await editor.create(GP, practiceForm('sportello-lavoro'))).body.data;
     // The admin offers the new language a slug of its own (here the placeholder it generates).
@@ -215,7 +287,10 @@ describe('one slug per record, in every language', () => {
     const renamed = await editor.save(GP, documentId, { ...english, slug: 'job-desk' }, 'en');
     expect(renamed.status).toBe(400);
     expect(renamed.body.error.message).toMatch(/è lo stesso in tutte le lingue.*the same in every language/);
-    expect((await kb.strapi.db.query(GP).findMany({ where: { documentId }, select: ['slug'] })).map((row: any) => row.slug)).toEqual(['sportello-lavoro', 'sportello-lavoro']);
+    expect((await kb.strapi.db.query(GP).findMany({ where: { documentId }, select: ['slug'] })).map((row: any) => row.slug)).toEqual([
+      'sportello-lavoro',
+      'sportello-lavoro',
+    ]);
   });
 });
 
@@ -243,15 +318,23 @@ describe('two editors saving the same record', () => {
     expect((await editor.save(GP, documentId, { ...form, summary: 'Versione di Anna.' })).status).toBe(200);
     const late = await otherEditor.save(GP, documentId, { ...form, summary: 'Versione di Bruno.', results: 'Risultati di Bruno.' });
     expect(late.status).toBe(400);
-    expect(late.body.error.message).toMatch(/^Non salvato: Anna Test ha salvato questa scheda \(.+\) dopo che l'hai aperta e ha cambiato anche Sintesi\..*Not saved: Anna Test saved this record .* also changed Summary\./);
+    expect(late.body.error.message).toMatch(
+      /^Non salvato: Anna Test ha salvato questa scheda \(.+\) dopo che l'hai aperta e ha cambiato anche Sintesi\..*Not saved: Anna Test saved this record .* also changed Summary\./,
+    );
     expect(late.body.error.details.errors).toEqual([
-      { path: ['summary'], message: 'La tua versione, non salvata — your version, not saved: «Versione di Bruno.»', name: 'ValidationError' },
+      {
+        path: ['summary'],
+        message: 'La tua versione, non salvata — your version, not saved: «Versione di Bruno.»',
+        name: 'ValidationError',
+      },
     ]);
     expect(await stored(documentId)).toMatchObject({ summary: 'Versione di Anna.', results: null });
 
     // Reloaded (opened again), Bruno combines both and saves.
     expect((await otherEditor.open(GP, documentId)).body.data.summary).toBe('Versione di Anna.');
-    expect((await otherEditor.save(GP, documentId, { ...form, summary: 'Versione di Anna e di Bruno.', results: 'Risultati di Bruno.' })).status).toBe(200);
+    expect(
+      (await otherEditor.save(GP, documentId, { ...form, summary: 'Versione di Anna e di Bruno.', results: 'Risultati di Bruno.' })).status,
+    ).toBe(200);
     // Anna's next save from the page she still has open would erase that: refused in turn.
     expect((await editor.save(GP, documentId, { ...form, summary: 'Ancora Anna.' })).status).toBe(400);
     expect(await stored(documentId)).toMatchObject({ summary: 'Versione di Anna e di Bruno.', results: 'Risultati di Bruno.' });
@@ -263,7 +346,11 @@ describe('two editors saving the same record', () => {
     // Neither finds an English version yet.
     expect((await editor.open(GP, documentId, 'en')).body.data).toEqual({});
     expect((await otherEditor.open(GP, documentId, 'en')).body.data).toEqual({});
-    const english = practiceForm('pratica-bilingue', { title: 'Bilingual practice', summary: 'In English.', source: { title: 'Interview' } });
+    const english = practiceForm('pratica-bilingue', {
+      title: 'Bilingual practice',
+      summary: 'In English.',
+      source: { title: 'Interview' },
+    });
     expect((await otherEditor.save(GP, documentId, english, 'en')).status).toBe(200);
     const second = await editor.save(GP, documentId, { ...english, title: 'A bilingual practice' }, 'en');
     expect(second.status).toBe(400);
@@ -283,7 +370,10 @@ describe('the field guide', () => {
     const { body } = await editor.get(`/content-manager/content-types/${GP}/configuration`);
     const { metadatas, layouts } = body.data.contentType;
     expect(layouts.list).toEqual(['title', 'curationStatus', 'territories', 'updatedAt']);
-    expect(metadatas.results.edit).toMatchObject({ label: 'Risultati ed evidenze di successo', description: expect.stringMatching(/buona evidenza è misurabile/) });
+    expect(metadatas.results.edit).toMatchObject({
+      label: 'Risultati ed evidenze di successo',
+      description: expect.stringMatching(/buona evidenza è misurabile/),
+    });
     expect(metadatas.transferability.edit.description).toMatch(/si può riprendere altrove/);
     expect(metadatas.curationStatus.list.label).toBe('Stato della revisione');
     expect(body.data.components['shared.source'].metadatas.title.edit.label).toBe('Titolo della fonte');
@@ -302,14 +392,20 @@ describe('preview', () => {
     const draft = await kb.http().get(draftLink);
     expect(draft.status).toBe(200);
     expect(draft.headers['cache-control']).toBe('no-store');
-    expect(draft.body.data).toMatchObject({ title: 'Pratica pratica-in-anteprima', source: { title: 'Intervista alla coordinatrice' }, publishedAt: null });
+    expect(draft.body.data).toMatchObject({
+      title: 'Pratica pratica-in-anteprima',
+      source: { title: 'Intervista alla coordinatrice' },
+      publishedAt: null,
+    });
     expect(JSON.stringify(draft.body)).not.toMatch(/curationStatus|reviewerNote|createdBy|@example/);
 
     expect((await kb.http().get(draftLink.replace(/signature=.{4}/, 'signature=AAAA'))).status).toBe(403);
     expect((await kb.http().get(draftLink.replace('locale=it', 'locale=en'))).status).toBe(403);
 
     const seeded = await kb.strapi.documents(GP).findFirst({ status: 'published', locale: 'en' });
-    const published = (await editor.get(`/content-manager/preview/url/${GP}`).query({ documentId: seeded!.documentId, locale: 'en', status: 'published' })).body.data.url;
+    const published = (
+      await editor.get(`/content-manager/preview/url/${GP}`).query({ documentId: seeded!.documentId, locale: 'en', status: 'published' })
+    ).body.data.url;
     expect(published).toBe(`/api/good-practices/${seeded!.documentId}?locale=en&populate=*`);
     expect((await kb.http().get(published)).body.data.title).toBe(seeded!.title);
   });

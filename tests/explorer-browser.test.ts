@@ -32,17 +32,34 @@ async function addTrainings() {
     organizers: [await published('api::organization.organization', 'consorzio-nova')],
   };
   for (let n = 1; n <= TRAININGS; n += 1) {
-    const data = { ...relations, slug: `incontro-formativo-${n}`, startDate: `2021-${String(n).padStart(2, '0')}-15`, mode: 'in_person', venue: { name: 'Sala consiliare', city: 'Potenza' }, license: 'CC-BY-4.0' };
+    const data = {
+      ...relations,
+      slug: `incontro-formativo-${n}`,
+      startDate: `2021-${String(n).padStart(2, '0')}-15`,
+      mode: 'in_person',
+      venue: { name: 'Sala consiliare', city: 'Potenza' },
+      license: 'CC-BY-4.0',
+    };
     const { documentId } = await kb.strapi.documents('api::training.training').create({
       locale: 'it',
       status: 'published',
-      data: { ...data, title: `Incontro formativo ${n} a Potenza`, description: 'Incontro per operatori pubblici.', source: { title: 'Registro di prova' } },
+      data: {
+        ...data,
+        title: `Incontro formativo ${n} a Potenza`,
+        description: 'Incontro per operatori pubblici.',
+        source: { title: 'Registro di prova' },
+      },
     } as any);
     await kb.strapi.documents('api::training.training').update({
       documentId,
       locale: 'en',
       status: 'published',
-      data: { ...data, title: `Training meeting ${n} in Potenza`, description: 'A meeting for public operators.', source: { title: 'Test register' } },
+      data: {
+        ...data,
+        title: `Training meeting ${n} in Potenza`,
+        description: 'A meeting for public operators.',
+        source: { title: 'Test register' },
+      },
     } as any);
     // Published here within milliseconds of each other: each gets a day of its own (before any
     // read is cached), so that "latest first" is an order, not a race.
@@ -148,7 +165,10 @@ describe('the explorer', () => {
     await h1(page, '2 results for “network”').waitFor();
     // (Neither title matches: the engines may rank the two either way.)
     expect((await resultTitles(page)).sort()).toEqual(['Com.In.4.0 project regional Final Workshop', 'Regional forum on migration']);
-    expect((await page.locator('#content .result .meta').allInnerTexts()).sort()).toEqual(['Event · September 26, 2022', 'Thematic table · September 26, 2022']);
+    expect((await page.locator('#content .result .meta').allInnerTexts()).sort()).toEqual([
+      'Event · September 26, 2022',
+      'Thematic table · September 26, 2022',
+    ]);
     await page.getByLabel('Target group').selectOption({ label: 'Public operators' });
     await h1(page, '0 results for “network”').waitFor();
     await page.getByText('No results. Try fewer words or fewer filters.').waitFor();
@@ -178,7 +198,11 @@ describe('the explorer', () => {
     await page.getByLabel('Target group').selectOption({ label: 'All' });
     await page.getByLabel('Theme').selectOption({ label: 'Governance of services' });
     await h1(page, '3 records').waitFor();
-    expect((await resultTitles(page)).sort()).toEqual(['Cycle of training meetings for public operators in the territories', 'Public/private governance network', 'Regional forum on migration']);
+    expect((await resultTitles(page)).sort()).toEqual([
+      'Cycle of training meetings for public operators in the territories',
+      'Public/private governance network',
+      'Regional forum on migration',
+    ]);
     expect(errors).toEqual([]);
   });
 
@@ -197,8 +221,15 @@ describe('the explorer', () => {
     await page.locator('dt').getByText(label('implementationStatus').en, { exact: true }).waitFor();
     await page.getByText('Public operators, Third-sector operators').waitFor();
     expect(await page.getByRole('img', { name: /Outcomes/ }).getAttribute('aria-labelledby')).toBeTruthy();
-    expect(await page.locator('.chart desc').textContent()).toBe('Institutions, associations and bodies in the governance network: 55 institutions, associations and bodies');
-    expect(await jsonLd(page)).toMatchObject({ '@context': 'https://schema.org', '@type': 'CreativeWork', name: 'Public/private governance network', inLanguage: 'en' });
+    expect(await page.locator('.chart desc').textContent()).toBe(
+      'Institutions, associations and bodies in the governance network: 55 institutions, associations and bodies',
+    );
+    expect(await jsonLd(page)).toMatchObject({
+      '@context': 'https://schema.org',
+      '@type': 'CreativeWork',
+      name: 'Public/private governance network',
+      inLanguage: 'en',
+    });
     await shot(page, 'en-good-practice');
 
     await page.getByRole('link', { name: 'Italiano' }).click();
@@ -261,7 +292,9 @@ describe('the explorer', () => {
     expect(await chart.locator('rect').count()).toBe(5);
     expect(await chart.locator('desc').textContent()).toContain('People involved: at least 110 people');
     await page.getByText('Data table').click();
-    const rows = await page.locator('.chart table tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.children].map((cell) => (cell as HTMLElement).innerText)));
+    const rows = await page
+      .locator('.chart table tbody tr')
+      .evaluateAll((trs) => trs.map((tr) => [...tr.children].map((cell) => (cell as HTMLElement).innerText)));
     expect(rows).toContainEqual(['People involved', 'at least 110', 'people']);
     expect(rows).toContainEqual(['Training meetings in the territories', '14', 'training meetings']);
     expect(rows).toHaveLength(5);
@@ -273,7 +306,10 @@ describe('the explorer', () => {
     const { page } = await open(`${base}/?lang=en#/good-practices/no-such-practice`);
     await h1(page, 'Page not found').waitFor();
     await page.goto(`${base}/?lang=en#/?q=the`);
-    await page.getByRole('alert').getByText(/The knowledge base did not answer: The search query has no searchable words/).waitFor();
+    await page
+      .getByRole('alert')
+      .getByText(/The knowledge base did not answer: The search query has no searchable words/)
+      .waitFor();
     await page.goto(`${base}/?lang=en#/no/such/page`);
     await h1(page, 'Page not found').waitFor();
   });
@@ -285,7 +321,12 @@ describe('the explorer', () => {
       page.evaluate(() => {
         const el = document.activeElement as HTMLElement;
         const style = getComputedStyle(el);
-        return { tag: el.tagName, text: el.textContent?.trim(), id: el.id, outline: style.outlineStyle === 'none' ? 0 : parseFloat(style.outlineWidth) };
+        return {
+          tag: el.tagName,
+          text: el.textContent?.trim(),
+          id: el.id,
+          outline: style.outlineStyle === 'none' ? 0 : parseFloat(style.outlineWidth),
+        };
       });
     await page.keyboard.press('Tab');
     expect(await focused()).toMatchObject({ tag: 'A', text: 'Skip to content' });
@@ -306,7 +347,10 @@ describe('the explorer', () => {
   });
 
   test('fits a phone screen', async () => {
-    const { page } = await open(`${base}/?lang=it#/events/final-workshop-potenza`, { viewport: { width: 360, height: 740 }, isMobile: true });
+    const { page } = await open(`${base}/?lang=it#/events/final-workshop-potenza`, {
+      viewport: { width: 360, height: 740 },
+      isMobile: true,
+    });
     await h1(page, 'Final Workshop regionale del progetto Com.In.4.0').waitFor();
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
     await shot(page, 'it-event-phone');
@@ -374,11 +418,11 @@ describe('the widget on a partner page from another origin', () => {
     partner = await partnerSite({
       '/': page(
         `<p id="before">Latest practices on governance:</p>${documentedSnippet()}` +
-          `<p>Trainings in Basilicata:</p>${tag('data-type="trainings" data-territory="basilicata" data-locale="it" data-limit="3"')}`
+          `<p>Trainings in Basilicata:</p>${tag('data-type="trainings" data-territory="basilicata" data-locale="it" data-limit="3"')}`,
       ),
       '/states': page(
         `${tag('data-type="events" data-theme="no-such-theme" data-locale="en"')}${tag('data-type="practices" data-locale="en"')}` +
-          `${tag('data-type="good-practices" data-locale="en" data-limit="0"')}`
+          `${tag('data-type="good-practices" data-locale="en" data-limit="0"')}`,
       ),
       '/offline': page(tag('data-type="good-practices" data-locale="en"')),
     });
@@ -389,7 +433,12 @@ describe('the widget on a partner page from another origin', () => {
     const graphqlCalls: Promise<{ origin?: string; status: number }>[] = [];
     partnerPage.on('response', (response) => {
       if (response.url() === `${base}/graphql` && response.request().method() === 'POST') {
-        graphqlCalls.push(response.request().allHeaders().then((headers) => ({ origin: headers.origin, status: response.status() })));
+        graphqlCalls.push(
+          response
+            .request()
+            .allHeaders()
+            .then((headers) => ({ origin: headers.origin, status: response.status() })),
+        );
       }
     });
     await partnerPage.goto(partner.origin);
@@ -397,7 +446,9 @@ describe('the widget on a partner page from another origin', () => {
     await practices.getByRole('heading', { name: 'Good practices' }).waitFor();
     await practices.getByRole('listitem').first().waitFor();
 
-    const { goodPractices } = await kb.data(`{ goodPractices(locale: "en", filters: { themes: { slug: { eq: "governance-dei-servizi" } } }, sort: "publishedAt:desc") { slug title } }`);
+    const { goodPractices } = await kb.data(
+      `{ goodPractices(locale: "en", filters: { themes: { slug: { eq: "governance-dei-servizi" } } }, sort: "publishedAt:desc") { slug title } }`,
+    );
     expect(goodPractices).toHaveLength(3);
     const links = await practices.getByRole('link').evaluateAll((as) => as.map((a) => [a.textContent, (a as HTMLAnchorElement).href]));
     expect(links).toEqual([
@@ -405,10 +456,21 @@ describe('the widget on a partner page from another origin', () => {
       ['All records in the knowledge base', `${base}/?lang=en#/?type=good-practices&theme=governance-dei-servizi`],
     ]);
     await trainings.getByRole('listitem').nth(2).waitFor();
-    expect(await trainings.locator('li a').allInnerTexts()).toEqual(['Incontro formativo 12 a Potenza', 'Incontro formativo 11 a Potenza', 'Incontro formativo 10 a Potenza']);
+    expect(await trainings.locator('li a').allInnerTexts()).toEqual([
+      'Incontro formativo 12 a Potenza',
+      'Incontro formativo 11 a Potenza',
+      'Incontro formativo 10 a Potenza',
+    ]);
     // Where the tag is, isolated from the page's styles, and a real cross-origin read of the API.
-    expect(await practices.evaluate((el) => [el.previousElementSibling?.id, el.nextElementSibling?.tagName, !!el.shadowRoot])).toEqual(['before', 'SCRIPT', true]);
-    expect(await Promise.all(graphqlCalls)).toEqual([{ origin: partner.origin, status: 200 }, { origin: partner.origin, status: 200 }]);
+    expect(await practices.evaluate((el) => [el.previousElementSibling?.id, el.nextElementSibling?.tagName, !!el.shadowRoot])).toEqual([
+      'before',
+      'SCRIPT',
+      true,
+    ]);
+    expect(await Promise.all(graphqlCalls)).toEqual([
+      { origin: partner.origin, status: 200 },
+      { origin: partner.origin, status: 200 },
+    ]);
     await shot(partnerPage, 'widget-partner-page');
 
     await practices.getByRole('link', { name: goodPractices[0].title }).click();
@@ -421,8 +483,16 @@ describe('the widget on a partner page from another origin', () => {
     const states = await open(`${partner.origin}/states`);
     const widgets = states.page.locator('.comin40-kb-widget');
     await widgets.nth(0).getByText('No published records here yet.').waitFor();
-    await widgets.nth(1).getByRole('alert').getByText('Com.In.4.0 widget: data-type must be one of good-practices, trainings, thematic-tables, events (got "practices").').waitFor();
-    await widgets.nth(2).getByRole('alert').getByText('data-limit must be a whole number from 1 to 20 (got "0").', { exact: false }).waitFor();
+    await widgets
+      .nth(1)
+      .getByRole('alert')
+      .getByText('Com.In.4.0 widget: data-type must be one of good-practices, trainings, thematic-tables, events (got "practices").')
+      .waitFor();
+    await widgets
+      .nth(2)
+      .getByRole('alert')
+      .getByText('data-limit must be a whole number from 1 to 20 (got "0").', { exact: false })
+      .waitFor();
 
     const offline = await open('about:blank');
     await offline.page.route(`${base}/graphql`, (route) => route.abort('connectionrefused'));
@@ -449,7 +519,9 @@ test('page weight and time to first result, measured for the record (not asserte
   const urls = new Map<string, string>();
   const loaded: { path: string; bytes: number }[] = [];
   cdp.on('Network.requestWillBeSent', (event) => urls.set(event.requestId, event.request.url));
-  cdp.on('Network.loadingFinished', (event) => loaded.push({ path: new URL(urls.get(event.requestId)!).pathname, bytes: event.encodedDataLength }));
+  cdp.on('Network.loadingFinished', (event) =>
+    loaded.push({ path: new URL(urls.get(event.requestId)!).pathname, bytes: event.encodedDataLength }),
+  );
   await page.goto(`${base}/?lang=en`, { waitUntil: 'networkidle' });
   await h1(page, 'Explore the knowledge base').waitFor();
 
@@ -490,21 +562,37 @@ test('page weight and time to first result, measured for the record (not asserte
             input.value = q;
             input.dispatchEvent(new Event('input', { bubbles: true }));
           }),
-        words
-      )
+        words,
+      ),
     );
   }
   const sorted = [...times].sort((a, b) => a - b);
   const figures = {
     firstView,
     widget: { bytes: widget.length, gzipBytes: zlib.gzipSync(widget, { level: 9 }).length },
-    timeToFirstResultMs: { median: Math.round(sorted[2]), min: Math.round(sorted[0]), max: Math.round(sorted[4]), typingPauseMs: 200, runs: times.map(Math.round) },
+    timeToFirstResultMs: {
+      median: Math.round(sorted[2]),
+      min: Math.round(sorted[0]),
+      max: Math.round(sorted[4]),
+      typingPauseMs: 200,
+      runs: times.map(Math.round),
+    },
   };
   fs.mkdirSync(path.resolve(__dirname, '.artifacts'), { recursive: true });
   fs.writeFileSync(path.resolve(__dirname, '.artifacts/explorer-figures.json'), `${JSON.stringify(figures, null, 2)}\n`);
   console.log(`[explorer] ${JSON.stringify(figures)}`);
   // The first view is the page, its style sheet and its modules, all at once (nothing else, nothing twice).
-  expect(files.sort()).toEqual(['/', '/explorer/api.js', '/explorer/app.js', '/explorer/chart.js', '/explorer/dom.js', '/explorer/explorer.css', '/explorer/i18n.js', '/explorer/route.js', '/explorer/views.js']);
+  expect(files.sort()).toEqual([
+    '/',
+    '/explorer/api.js',
+    '/explorer/app.js',
+    '/explorer/chart.js',
+    '/explorer/dom.js',
+    '/explorer/explorer.css',
+    '/explorer/i18n.js',
+    '/explorer/route.js',
+    '/explorer/views.js',
+  ]);
 });
 
 test('no request left this machine', () => {

@@ -24,7 +24,11 @@ test('the first start creates that super admin, who can log in; later starts cha
 
     // Another start with other values (a changed password, another e-mail): one administrator, unchanged.
     await kb.stop();
-    kb = await startKnowledgeBase({ seed: false, database, env: { ...env, ADMIN_EMAIL: 'altro@example.org', ADMIN_PASSWORD: 'Altra-Password-2' } });
+    kb = await startKnowledgeBase({
+      seed: false,
+      database,
+      env: { ...env, ADMIN_EMAIL: 'altro@example.org', ADMIN_PASSWORD: 'Altra-Password-2' },
+    });
     expect(await kb.strapi.db.query('admin::user').count()).toBe(1);
     expect((await login(kb, env.ADMIN_PASSWORD)).status).toBe(200);
   } finally {

@@ -46,7 +46,33 @@ function prng(seed: number) {
 }
 type Rng = ReturnType<typeof prng>;
 
-const STRINGS = ['', 'a', 'Potenza', 'integrazione', 'ITF51', 'it', 'en', '*', '%', '_', "'", '"', '\\', '\u0000', 'àèìòù', '迁移', '🙂'.repeat(3), 'x'.repeat(2000), '1e999', 'null', '{"$ne":null}', '../../etc/passwd', '$where', '2022-09-26', '2022-13-45T99:99'];
+const STRINGS = [
+  '',
+  'a',
+  'Potenza',
+  'integrazione',
+  'ITF51',
+  'it',
+  'en',
+  '*',
+  '%',
+  '_',
+  "'",
+  '"',
+  '\\',
+  '\u0000',
+  'àèìòù',
+  '迁移',
+  '🙂'.repeat(3),
+  'x'.repeat(2000),
+  '1e999',
+  'null',
+  '{"$ne":null}',
+  '../../etc/passwd',
+  '$where',
+  '2022-09-26',
+  '2022-13-45T99:99',
+];
 const NUMBERS = [0, 1, -1, 2, 25, 100, 101, 1e6, -1e6, 2 ** 31, 2 ** 53, -(2 ** 53), 1e308, 0.5, -0.0001];
 const literal = (value: unknown): string => (typeof value === 'string' ? JSON.stringify(value) : String(value));
 
@@ -144,16 +170,96 @@ function withVariables(rng: Rng): { query: string; variables: unknown } {
   const lists = Object.values(query.getFields()).filter((f) => f.args.some((a) => a.name === 'filters'));
   const field = rng.pick(lists);
   const filters = field.args.find((a) => a.name === 'filters')!.type;
-  const values = [null, 1, -1, 1e308, 'x', '', true, [], {}, [1, 'a'], { pageSize: 'ten' }, { page: -1 }, { limit: 2 ** 53 }, { slug: { eq: 5 } }, { not: { not: { id: { eq: 'x' } } } }, 'x'.repeat(10_000)];
+  const values = [
+    null,
+    1,
+    -1,
+    1e308,
+    'x',
+    '',
+    true,
+    [],
+    {},
+    [1, 'a'],
+    { pageSize: 'ten' },
+    { page: -1 },
+    { limit: 2 ** 53 },
+    { slug: { eq: 5 } },
+    { not: { not: { id: { eq: 'x' } } } },
+    'x'.repeat(10_000),
+  ];
   return {
     query: `query($f: ${filters.toString()}, $p: PaginationArg, $l: I18NLocaleCode, $s: [String]) { ${field.name}(filters: $f, pagination: $p, locale: $l, sort: $s) { __typename } }`,
-    variables: rng.chance(0.1) ? rng.pick([null, [], 'x', 5]) : { f: rng.pick(values), p: rng.pick(values), l: rng.pick(values), s: rng.pick(values) },
+    variables: rng.chance(0.1)
+      ? rng.pick([null, [], 'x', 5])
+      : { f: rng.pick(values), p: rng.pick(values), l: rng.pick(values), s: rng.pick(values) },
   };
 }
 
-const REST_TYPES = ['good-practices', 'trainings', 'thematic-tables', 'outcomes', 'events', 'organizations', 'people', 'territories', 'themes', 'projects'];
-const REST_FIELDS = ['title', 'slug', 'name', 'summary', 'value', 'nutsCode', 'fullName', 'consentToPublish', 'startDate', 'locale', 'publishedAt', 'id', 'documentId', 'themes', 'territories', 'project', 'parent', 'children', 'organizations', 'agenda', 'source', 'nope', '$and', '__proto__', 'constructor'];
-const REST_OPERATORS = ['$eq', '$eqi', '$ne', '$in', '$notIn', '$lt', '$lte', '$gt', '$gte', '$between', '$contains', '$containsi', '$notContains', '$startsWith', '$endsWith', '$null', '$notNull', '$not', '$and', '$or', '$foo', 'eq', ''];
+const REST_TYPES = [
+  'good-practices',
+  'trainings',
+  'thematic-tables',
+  'outcomes',
+  'events',
+  'organizations',
+  'people',
+  'territories',
+  'themes',
+  'projects',
+];
+const REST_FIELDS = [
+  'title',
+  'slug',
+  'name',
+  'summary',
+  'value',
+  'nutsCode',
+  'fullName',
+  'consentToPublish',
+  'startDate',
+  'locale',
+  'publishedAt',
+  'id',
+  'documentId',
+  'themes',
+  'territories',
+  'project',
+  'parent',
+  'children',
+  'organizations',
+  'agenda',
+  'source',
+  'nope',
+  '$and',
+  '__proto__',
+  'constructor',
+];
+const REST_OPERATORS = [
+  '$eq',
+  '$eqi',
+  '$ne',
+  '$in',
+  '$notIn',
+  '$lt',
+  '$lte',
+  '$gt',
+  '$gte',
+  '$between',
+  '$contains',
+  '$containsi',
+  '$notContains',
+  '$startsWith',
+  '$endsWith',
+  '$null',
+  '$notNull',
+  '$not',
+  '$and',
+  '$or',
+  '$foo',
+  'eq',
+  '',
+];
 const encode = (s: string) => (s.includes('%') && Math.random() < 0 ? s : encodeURIComponent(s));
 
 /** A query string with qs nesting: filters, populate, sort, pagination, fields, locale, status. */
@@ -169,13 +275,21 @@ function restQuery(rng: Rng): string {
         break;
       }
       case 1:
-        params.push(rng.chance(0.5) ? `populate=${rng.pick(['*', 'deep', '', rng.pick(REST_FIELDS)])}` : `${key('populate', rng.pick(REST_FIELDS), rng.pick(['populate', 'fields', 'filters', 'sort', 'on']), rng.pick(REST_FIELDS))}=${rng.pick(['*', 'true', 'name', '1'])}`);
+        params.push(
+          rng.chance(0.5)
+            ? `populate=${rng.pick(['*', 'deep', '', rng.pick(REST_FIELDS)])}`
+            : `${key('populate', rng.pick(REST_FIELDS), rng.pick(['populate', 'fields', 'filters', 'sort', 'on']), rng.pick(REST_FIELDS))}=${rng.pick(['*', 'true', 'name', '1'])}`,
+        );
         break;
       case 2:
-        params.push(`sort${rng.chance(0.3) ? `[${rng.int(3)}]` : ''}=${encode(`${rng.pick(REST_FIELDS)}${rng.pick([':asc', ':desc', ':sideways', '', ',title'])}`)}`);
+        params.push(
+          `sort${rng.chance(0.3) ? `[${rng.int(3)}]` : ''}=${encode(`${rng.pick(REST_FIELDS)}${rng.pick([':asc', ':desc', ':sideways', '', ',title'])}`)}`,
+        );
         break;
       case 3:
-        params.push(`${key('pagination', rng.pick(['page', 'pageSize', 'start', 'limit', 'withCount', 'x']))}=${encode(String(rng.pick([...NUMBERS, 'ten', '', '-1', 'true'])))}`);
+        params.push(
+          `${key('pagination', rng.pick(['page', 'pageSize', 'start', 'limit', 'withCount', 'x']))}=${encode(String(rng.pick([...NUMBERS, 'ten', '', '-1', 'true'])))}`,
+        );
         break;
       case 4:
         params.push(`${key('fields', String(rng.int(3)))}=${rng.pick(REST_FIELDS)}`);
@@ -188,7 +302,19 @@ function restQuery(rng: Rng): string {
         break;
       default:
         // Raw oddities: deep nesting, broken escapes, long arrays.
-        params.push(rng.pick([`${'a'.repeat(1)}${'[b]'.repeat(40)}=1`, '%ZZ=1', 'filters=%00', `filters[title][$in]=${'x,'.repeat(500)}`, Array.from({ length: 200 }, (_, j) => `filters[$or][${j}][slug][$eq]=s${j}`).join('&'), 'filters[$or]=1', 'populate[0][0][0]=x', '&&&==', 'pagination[page]=1&pagination[page]=2']));
+        params.push(
+          rng.pick([
+            `${'a'.repeat(1)}${'[b]'.repeat(40)}=1`,
+            '%ZZ=1',
+            'filters=%00',
+            `filters[title][$in]=${'x,'.repeat(500)}`,
+            Array.from({ length: 200 }, (_, j) => `filters[$or][${j}][slug][$eq]=s${j}`).join('&'),
+            'filters[$or]=1',
+            'populate[0][0][0]=x',
+            '&&&==',
+            'pagination[page]=1&pagination[page]=2',
+          ]),
+        );
     }
   }
   return params.join('&');
@@ -255,7 +381,9 @@ describe(`fuzzing (FUZZ_SEED=${SEED}, FUZZ_CASES=${CASES})`, () => {
     }
     const leak = INTERNALS.find((pattern) => pattern.test(res.text ?? ''));
     if (res.status >= 500 || leak) {
-      problems.push(`case ${index}: ${res.status}${leak ? ` leaks ${leak}` : ''} for ${c.describe}\n  -> ${String(res.text).slice(0, 300)}`);
+      problems.push(
+        `case ${index}: ${res.status}${leak ? ` leaks ${leak}` : ''} for ${c.describe}\n  -> ${String(res.text).slice(0, 300)}`,
+      );
     }
   };
   const healthy = async () => {
@@ -264,7 +392,10 @@ describe(`fuzzing (FUZZ_SEED=${SEED}, FUZZ_CASES=${CASES})`, () => {
     expect(res.status).toBe(200);
   };
   const report = () => {
-    if (problems.length) throw new Error(`${problems.length} failing cases (replay with FUZZ_SEED=${SEED} FUZZ_CASES=${CASES}):\n${problems.slice(0, 15).join('\n')}`);
+    if (problems.length)
+      throw new Error(
+        `${problems.length} failing cases (replay with FUZZ_SEED=${SEED} FUZZ_CASES=${CASES}):\n${problems.slice(0, 15).join('\n')}`,
+      );
   };
   const run = async (stream: number, count: number, make: (rng: Rng) => Case) => {
     const rng = prng(SEED * 31 + stream);
@@ -275,11 +406,22 @@ describe(`fuzzing (FUZZ_SEED=${SEED}, FUZZ_CASES=${CASES})`, () => {
     }
     report();
   };
-  const gql = (body: unknown, headers: Record<string, string> = {}) => () => kb.http().post('/graphql').set(headers).send(body as object);
+  const gql =
+    (body: unknown, headers: Record<string, string> = {}) =>
+    () =>
+      kb
+        .http()
+        .post('/graphql')
+        .set(headers)
+        .send(body as object);
 
   describe('what it found, fixed and kept as plain cases', () => {
     test.each([
-      ['not inside a relation filter', '{ goodPractices(filters: { territories: { not: { nutsCode: { eq: "ITF51" } } } }) { title } }', /filters.territories: not inside a relation filter is not supported; put it around the relation instead: \{ not: \{ territories:/],
+      [
+        'not inside a relation filter',
+        '{ goodPractices(filters: { territories: { not: { nutsCode: { eq: "ITF51" } } } }) { title } }',
+        /filters.territories: not inside a relation filter is not supported; put it around the relation instead: \{ not: \{ territories:/,
+      ],
       ['and inside a field filter', '{ people(filters: { fullName: { and: ["x"] } }) { fullName } }', /and cannot be used inside a field/],
       ['pagination: null', '{ trainings(pagination: null) { title } }', /pagination must be an object/],
     ])('GraphQL: %s is a 400', async (_name, text, message) => {
@@ -309,7 +451,7 @@ describe(`fuzzing (FUZZ_SEED=${SEED}, FUZZ_CASES=${CASES})`, () => {
       ['or that is not a list', 'filters[$or]=1', /or takes a list of filters/],
       ['a filter that is not an object', 'filters=x', /./],
       ['a prototype member as a field', 'fields[0]=__proto__', /"__proto__" is not a field/],
-      ['and inside a populated relation\'s filter', 'populate[themes][filters][name][$and][0][$eq]=x', /populate.themes.filters.name.\$and/],
+      ["and inside a populated relation's filter", 'populate[themes][filters][name][$and][0][$eq]=x', /populate.themes.filters.name.\$and/],
       // PostgreSQL refuses these values where SQLite shrugs: a 500 there.
       ['an id out of range', 'filters[themes]=2147483648', /filters.themes: "2147483648" is not an id/],
       ['a word compared with a date', 'filters[startDate][$gt]=soon', /filters.startDate.\$gt: "soon" is not a date/],
@@ -328,7 +470,12 @@ describe(`fuzzing (FUZZ_SEED=${SEED}, FUZZ_CASES=${CASES})`, () => {
     });
 
     test('a multipart body without its boundary is a 400', async () => {
-      const res = await kb.http().put('/api/themes/x').set('authorization', `Bearer ${token}`).set('content-type', 'multipart/form-data').send('garbage');
+      const res = await kb
+        .http()
+        .put('/api/themes/x')
+        .set('authorization', `Bearer ${token}`)
+        .set('content-type', 'multipart/form-data')
+        .send('garbage');
       expect(res.status).toBe(400);
     });
   });

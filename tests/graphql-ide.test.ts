@@ -17,7 +17,12 @@ describe('in development', () => {
     expect(res.status).toBe(200);
     expect(res.text).toContain('/graphql-ide/graphiql.min.js');
     expect(res.text).not.toMatch(/https?:\/\//);
-    for (const [file, type] of [['graphiql.min.js', 'javascript'], ['graphiql.min.css', 'css'], ['react.production.min.js', 'javascript'], ['start.js', 'javascript']]) {
+    for (const [file, type] of [
+      ['graphiql.min.js', 'javascript'],
+      ['graphiql.min.css', 'css'],
+      ['react.production.min.js', 'javascript'],
+      ['start.js', 'javascript'],
+    ]) {
       const asset = await kb.http().get(`/graphql-ide/${file}`);
       expect([file, asset.status]).toEqual([file, 200]);
       expect(asset.headers['content-type']).toContain(type);

@@ -24,7 +24,9 @@ describe('filter values have a maximum length', () => {
     expect(byVariable.body.errors[0].message).toMatch(/filters\.name\.containsi.*1000 characters/);
     noInternals(byVariable.body);
     // Nested inside and/or and a relation, and in the search's own filters.
-    const nested = await kb.graphql('query($q: String) { goodPractices(filters: { or: [{ themes: { name: { eq: $q } } }] }) { slug } }', { q: LONG });
+    const nested = await kb.graphql('query($q: String) { goodPractices(filters: { or: [{ themes: { name: { eq: $q } } }] }) { slug } }', {
+      q: LONG,
+    });
     expect(nested.status).toBe(400);
     expect(nested.body.errors[0].message).toMatch(/filters\.or\.0\.themes\.name\.eq/);
     const inline = await kb.graphql(`{ themes(filters: { slug: { in: ["x", "${'b'.repeat(20_000)}"] } }) { slug } }`);
@@ -39,11 +41,21 @@ describe('filter values have a maximum length', () => {
   });
 
   test('REST: the same limit', async () => {
-    const res = await kb.http().get('/api/themes').query({ 'filters[name][$containsi]': 'a'.repeat(5000) });
+    const res = await kb
+      .http()
+      .get('/api/themes')
+      .query({ 'filters[name][$containsi]': 'a'.repeat(5000) });
     expect(res.status).toBe(400);
     expect(res.body.error.message).toMatch(/filters\.name\.\$containsi.*1000 characters/);
     noInternals(res.body);
-    expect((await kb.http().get('/api/themes').query({ 'filters[name][$containsi]': 'a'.repeat(1000) })).status).toBe(200);
+    expect(
+      (
+        await kb
+          .http()
+          .get('/api/themes')
+          .query({ 'filters[name][$containsi]': 'a'.repeat(1000) })
+      ).status,
+    ).toBe(200);
   });
 });
 
@@ -65,7 +77,10 @@ describe('GraphQL variables have a maximum nesting depth', () => {
       noInternals(res.body);
     }
     // Over GET too (where the response cache reads the variables from the query string).
-    const get = await kb.http().get('/graphql').query({ query, variables: JSON.stringify({ f: nestedOr(600) }) });
+    const get = await kb
+      .http()
+      .get('/graphql')
+      .query({ query, variables: JSON.stringify({ f: nestedOr(600) }) });
     expect(get.status).toBe(400);
     // Reasonable nesting is served.
     const fine = await kb.graphql(query, { f: nestedOr(5) });

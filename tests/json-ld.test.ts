@@ -53,7 +53,7 @@ describe.each(['it', 'en'])('anonymous jsonLd, locale %s', (locale) => {
   test('good practices: CreativeWorks about their themes, covering Basilicata, with licence and source', async () => {
     const { goodPractices } = await query(
       `query($locale: I18NLocaleCode) { goodPractices(locale: $locale, sort: "slug") { documentId title themes { documentId name } jsonLd } }`,
-      { locale }
+      { locale },
     );
     expect(goodPractices).toHaveLength(4);
     for (const practice of goodPractices) {
@@ -65,11 +65,17 @@ describe.each(['it', 'en'])('anonymous jsonLd, locale %s', (locale) => {
         inLanguage: locale,
         license: CC_BY,
         isBasedOn: { '@type': 'CreativeWork', name: expect.stringContaining('Final Workshop') },
-        spatialCoverage: [{ '@type': 'AdministrativeArea', name: 'Basilicata', identifier: expect.arrayContaining([{ '@type': 'PropertyValue', propertyID: 'NUTS', value: 'ITF5' }]) }],
+        spatialCoverage: [
+          {
+            '@type': 'AdministrativeArea',
+            name: 'Basilicata',
+            identifier: expect.arrayContaining([{ '@type': 'PropertyValue', propertyID: 'NUTS', value: 'ITF5' }]),
+          },
+        ],
         funding: { '@type': 'Grant', funder: { '@type': 'FundingScheme' } },
       });
       expect(practice.jsonLd.about.map((t: any) => [t['@type'], t['@id'], t.name])).toEqual(
-        practice.themes.map((t: any) => ['DefinedTerm', iri('themes', t.documentId, locale), t.name])
+        practice.themes.map((t: any) => ['DefinedTerm', iri('themes', t.documentId, locale), t.name]),
       );
       expect(practice.jsonLd.dateModified).toBeTruthy();
     }
@@ -81,7 +87,7 @@ describe.each(['it', 'en'])('anonymous jsonLd, locale %s', (locale) => {
         events(locale: $locale) { documentId jsonLd }
         thematicTables(locale: $locale, sort: "order") { documentId title jsonLd }
       }`,
-      { locale }
+      { locale },
     );
     const [event] = events;
     const { jsonLd } = event;
@@ -93,9 +99,20 @@ describe.each(['it', 'en'])('anonymous jsonLd, locale %s', (locale) => {
         '@type': 'Place',
         name: 'GoDesk',
         address: { '@type': 'PostalAddress', streetAddress: 'Via della Tecnica 18', addressLocality: 'Potenza' },
-        containedInPlace: { name: 'Potenza', identifier: [{ propertyID: 'NUTS', value: 'ITF51' }, { propertyID: 'ISTAT', value: '076' }] },
+        containedInPlace: {
+          name: 'Potenza',
+          identifier: [
+            { propertyID: 'NUTS', value: 'ITF51' },
+            { propertyID: 'ISTAT', value: '076' },
+          ],
+        },
       },
-      mainEntityOfPage: { '@type': 'CreativeWork', inLanguage: locale, license: CC_BY, isBasedOn: { description: expect.stringMatching(/2022/) } },
+      mainEntityOfPage: {
+        '@type': 'CreativeWork',
+        inLanguage: locale,
+        license: CC_BY,
+        isBasedOn: { description: expect.stringMatching(/2022/) },
+      },
     });
     expect(jsonLd.subEvent).toHaveLength(11);
     expect(jsonLd.subEvent[0]).toMatchObject({ '@type': 'Event', startDate: '2022-09-26T09:00:00+02:00' });
@@ -141,16 +158,22 @@ describe.each(['it', 'en'])('anonymous jsonLd, locale %s', (locale) => {
         organizations(locale: $locale, sort: "slug") { slug jsonLd }
         people(locale: $locale, sort: "slug") { slug jsonLd }
       }`,
-      { locale }
+      { locale },
     );
     const [basilicata, potenza] = data.territories;
     expect(basilicata.jsonLd).toMatchObject({
       '@type': 'AdministrativeArea',
       name: 'Basilicata',
-      identifier: [{ '@type': 'PropertyValue', propertyID: 'NUTS', value: 'ITF5' }, { '@type': 'PropertyValue', propertyID: 'ISTAT', value: '17' }],
+      identifier: [
+        { '@type': 'PropertyValue', propertyID: 'NUTS', value: 'ITF5' },
+        { '@type': 'PropertyValue', propertyID: 'ISTAT', value: '17' },
+      ],
       containsPlace: [{ '@id': potenza.jsonLd['@id'] }],
     });
-    expect(potenza.jsonLd).toMatchObject({ identifier: [{ value: 'ITF51' }, { value: '076' }], containedInPlace: { '@id': iri('territories', basilicata.documentId, locale) } });
+    expect(potenza.jsonLd).toMatchObject({
+      identifier: [{ value: 'ITF51' }, { value: '076' }],
+      containedInPlace: { '@id': iri('territories', basilicata.documentId, locale) },
+    });
 
     const [nova, region] = data.organizations;
     expect(nova.jsonLd).toMatchObject({ '@type': 'Consortium', name: 'Consorzio NOVA', alternateName: 'NOVA' });
@@ -161,7 +184,13 @@ describe.each(['it', 'en'])('anonymous jsonLd, locale %s', (locale) => {
       '@type': 'Person',
       name: 'Giovanni Casaletto',
       jobTitle: ['Regional Project Manager'],
-      worksFor: [{ '@type': 'OrganizationRole', roleName: 'Regional Project Manager', worksFor: { '@id': nova.jsonLd['@id'], name: 'Consorzio NOVA' } }],
+      worksFor: [
+        {
+          '@type': 'OrganizationRole',
+          roleName: 'Regional Project Manager',
+          worksFor: { '@id': nova.jsonLd['@id'], name: 'Consorzio NOVA' },
+        },
+      ],
       mainEntityOfPage: { license: CC_BY },
     });
     for (const person of data.people) expect(JSON.stringify(person.jsonLd)).not.toMatch(/consent|email|@example/i);
@@ -174,24 +203,37 @@ describe.each(['it', 'en'])('anonymous jsonLd, locale %s', (locale) => {
         outcomes(locale: $locale, sort: "value") { unit jsonLd }
         themes(locale: $locale, sort: "slug") { name jsonLd }
       }`,
-      { locale }
+      { locale },
     );
     const [project] = data.projects;
     expect(project.jsonLd).toMatchObject({
       '@type': 'Project',
       alternateName: 'Com.In.4.0',
-      funding: { '@type': 'Grant', funder: { '@type': 'FundingScheme', name: expect.stringContaining('2014-2020') }, fundedItem: { '@id': project.jsonLd['@id'] } },
+      funding: {
+        '@type': 'Grant',
+        funder: { '@type': 'FundingScheme', name: expect.stringContaining('2014-2020') },
+        fundedItem: { '@id': project.jsonLd['@id'] },
+      },
       mainEntityOfPage: { license: CC_BY, inLanguage: locale },
     });
     expect(project.jsonLd.member.map((m: any) => m.roleName)).toEqual(['partner', 'partner', 'coordinator']);
 
     const people = data.outcomes.at(-1);
-    expect(people.jsonLd).toMatchObject({ '@type': 'Observation', minValue: 110, unitText: people.unit, observationAbout: expect.arrayContaining([{ '@id': project.jsonLd['@id'], '@type': 'Project', name: expect.any(String) }]) });
+    expect(people.jsonLd).toMatchObject({
+      '@type': 'Observation',
+      minValue: 110,
+      unitText: people.unit,
+      observationAbout: expect.arrayContaining([{ '@id': project.jsonLd['@id'], '@type': 'Project', name: expect.any(String) }]),
+    });
     expect(people.jsonLd.value).toBeUndefined();
     expect(data.outcomes.map((o: any) => o.jsonLd.value ?? o.jsonLd.minValue)).toEqual([1, 14, 50, 55, 110]);
 
     for (const theme of data.themes) {
-      expect(theme.jsonLd).toMatchObject({ '@type': 'DefinedTerm', name: theme.name, inDefinedTermSet: { '@id': `${PUBLIC_URL}/api/themes?locale=${locale}` } });
+      expect(theme.jsonLd).toMatchObject({
+        '@type': 'DefinedTerm',
+        name: theme.name,
+        inDefinedTermSet: { '@id': `${PUBLIC_URL}/api/themes?locale=${locale}` },
+      });
     }
   });
 });
@@ -201,7 +243,9 @@ test('a jsonLd result expands, with the bundled context, to schema.org linked da
   const [expanded] = await expandJsonLd(events[0].jsonLd);
   expect(expanded['@type']).toEqual(['http://schema.org/Event']);
   expect(expanded['http://schema.org/subEvent']).toHaveLength(11);
-  expect(expanded['http://schema.org/location'][0]['http://schema.org/address'][0]['http://schema.org/streetAddress']).toEqual([{ '@value': 'Via della Tecnica 18' }]);
+  expect(expanded['http://schema.org/location'][0]['http://schema.org/address'][0]['http://schema.org/streetAddress']).toEqual([
+    { '@value': 'Via della Tecnica 18' },
+  ]);
 });
 
 test('a list is loaded with one query per type, however many records ask for jsonLd', async () => {
@@ -222,13 +266,17 @@ test('a draft never appears: a draft-only theme linked to a practice that is the
     data: { name: 'Tema in bozza', slug: 'tema-in-bozza', license: 'CC-BY-4.0', source: { title: 'Bozza' } },
   } as any);
   const practiceId = await published(GP, 'forum-regionale-sui-fenomeni-migratori');
-  const practice = await kb.strapi.documents(GP).findOne({ documentId: practiceId, locale: 'it', status: 'draft', populate: { themes: true } } as any);
+  const practice = await kb.strapi
+    .documents(GP)
+    .findOne({ documentId: practiceId, locale: 'it', status: 'draft', populate: { themes: true } } as any);
   await kb.strapi.documents(GP).update({
     documentId: practiceId,
     locale: 'it',
     data: { themes: [...practice!.themes.map((t: any) => t.documentId), theme.documentId] },
   } as any);
-  const draft = await kb.strapi.documents(GP).findOne({ documentId: practiceId, locale: 'it', status: 'draft', populate: { themes: true } } as any);
+  const draft = await kb.strapi
+    .documents(GP)
+    .findOne({ documentId: practiceId, locale: 'it', status: 'draft', populate: { themes: true } } as any);
   expect(draft!.themes.map((t: any) => t.name)).toContain('Tema in bozza');
   await kb.strapi.documents(GP).publish({ documentId: practiceId, locale: 'it' });
 

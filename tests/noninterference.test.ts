@@ -30,7 +30,11 @@ afterAll(async () => {
 });
 
 async function introspect(url: string): Promise<Introspection> {
-  const res = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: INTROSPECTION_QUERY }) });
+  const res = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: INTROSPECTION_QUERY }),
+  });
   const body = await res.json();
   if (res.status !== 200 || body.errors) throw new Error(`introspection refused: ${res.status} ${JSON.stringify(body.errors)}`);
   return body.data.__schema;
@@ -42,38 +46,50 @@ async function openDataFiles(url: string): Promise<string[]> {
   return [...new Set(['catalog.jsonld', ...[...catalogue.matchAll(/\/open-data\/([\w.-]+)/g)].map((m) => m[1])])];
 }
 
-test(`${REQUESTS} generated anonymous requests (seed ${SEED}) get the same answers with and without hidden content`, async () => {
-  const { public: pub, hidden } = instances;
-  const files = await openDataFiles(pub.url);
-  expect(files.length).toBeGreaterThan(2);
-  const probes = generateProbes({ seed: SEED, count: REQUESTS, schema: await introspect(pub.url), model: instances.model, facts: instances.facts, openDataFiles: files });
+test(
+  `${REQUESTS} generated anonymous requests (seed ${SEED}) get the same answers with and without hidden content`,
+  async () => {
+    const { public: pub, hidden } = instances;
+    const files = await openDataFiles(pub.url);
+    expect(files.length).toBeGreaterThan(2);
+    const probes = generateProbes({
+      seed: SEED,
+      count: REQUESTS,
+      schema: await introspect(pub.url),
+      model: instances.model,
+      facts: instances.facts,
+      openDataFiles: files,
+    });
 
-  const mismatches: Mismatch[] = [];
-  let sent = 0;
-  const worker = async () => {
-    for (let next = probes.next(); !next.done; next = probes.next()) {
-      sent += 1;
-      mismatches.push(...(await compare(pub.url, hidden.url, next.value)));
+    const mismatches: Mismatch[] = [];
+    let sent = 0;
+    const worker = async () => {
+      for (let next = probes.next(); !next.done; next = probes.next()) {
+        sent += 1;
+        mismatches.push(...(await compare(pub.url, hidden.url, next.value)));
+      }
+    };
+    await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+    expect(sent).toBe(REQUESTS);
+    for (const node of [pub, hidden]) {
+      if (node.process.exitCode !== null)
+        throw new Error(`a node stopped during the run (exit ${node.process.exitCode}):\n${node.output().slice(-3000)}`);
     }
-  };
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  expect(sent).toBe(REQUESTS);
-  for (const node of [pub, hidden]) {
-    if (node.process.exitCode !== null) throw new Error(`a node stopped during the run (exit ${node.process.exitCode}):\n${node.output().slice(-3000)}`);
-  }
 
-  if (mismatches.length) {
-    const report = path.join(os.tmpdir(), `noninterference-${SEED}-${process.pid}.json`);
-    fs.writeFileSync(report, JSON.stringify(mismatches, null, 1));
-    const counts = new Map<string, number>();
-    for (const m of mismatches) counts.set(m.kind, (counts.get(m.kind) ?? 0) + 1);
-    const shown = mismatches
-      .slice(0, SHOWN)
-      .map((m) => `- ${m.kind}\n    ${m.request}\n${m.differences.map((d) => `      ${d}`).join('\n')}`)
-      .join('\n');
-    throw new Error(
-      `${mismatches.length} mismatches in ${sent} requests (seed ${SEED}; NONINTERFERENCE_SEED=${SEED} replays them): ` +
-        `${[...counts].map(([k, n]) => `${n} × ${k}`).join(', ')}.\nAll of them: ${report}\nThe first ${Math.min(SHOWN, mismatches.length)} ($KB is an instance's address):\n${shown}`,
-    );
-  }
-}, 120000 + REQUESTS * 500);
+    if (mismatches.length) {
+      const report = path.join(os.tmpdir(), `noninterference-${SEED}-${process.pid}.json`);
+      fs.writeFileSync(report, JSON.stringify(mismatches, null, 1));
+      const counts = new Map<string, number>();
+      for (const m of mismatches) counts.set(m.kind, (counts.get(m.kind) ?? 0) + 1);
+      const shown = mismatches
+        .slice(0, SHOWN)
+        .map((m) => `- ${m.kind}\n    ${m.request}\n${m.differences.map((d) => `      ${d}`).join('\n')}`)
+        .join('\n');
+      throw new Error(
+        `${mismatches.length} mismatches in ${sent} requests (seed ${SEED}; NONINTERFERENCE_SEED=${SEED} replays them): ` +
+          `${[...counts].map(([k, n]) => `${n} × ${k}`).join(', ')}.\nAll of them: ${report}\nThe first ${Math.min(SHOWN, mismatches.length)} ($KB is an instance's address):\n${shown}`,
+      );
+    }
+  },
+  120000 + REQUESTS * 500,
+);

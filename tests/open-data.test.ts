@@ -33,7 +33,7 @@ const TYPES = [
 // The official shapes live in the project workspace beside the repository (../shared/standards),
 // not in it; a clone elsewhere on this machine finds them at /work/shared, or DCAT_AP_SHAPES_DIR.
 const SHAPES_DIR = [process.env.DCAT_AP_SHAPES_DIR, path.resolve(__dirname, '../../shared/standards'), '/work/shared/standards'].find(
-  (dir) => dir && fs.existsSync(path.join(dir, 'dcat-ap-3.0.1-SHACL.ttl'))
+  (dir) => dir && fs.existsSync(path.join(dir, 'dcat-ap-3.0.1-SHACL.ttl')),
 );
 if (!SHAPES_DIR) throw new Error('The DCAT-AP 3.0.1 SHACL shapes were not found: set DCAT_AP_SHAPES_DIR to the folder that holds them.');
 const SHAPES = ['dcat-ap-3.0.1-SHACL.ttl', 'dcat-ap-3.0.1-SHACL-ranges.ttl'].map((file) => path.join(SHAPES_DIR, file));
@@ -42,12 +42,17 @@ const SYNTHETIC = PAGE_SIZE + 50;
 const TRICKY = 'Virgole, "virgolette"\ne a capo; tutto in una cella';
 
 let kb: KnowledgeBase;
-const get = (file: string) => kb.http().get(`/open-data/${file}`).buffer(true).parse((res, done) => {
-  let body = '';
-  res.setEncoding('utf8');
-  res.on('data', (chunk: string) => (body += chunk));
-  res.on('end', () => done(null, body));
-});
+const get = (file: string) =>
+  kb
+    .http()
+    .get(`/open-data/${file}`)
+    .buffer(true)
+    .parse((res, done) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => done(null, body));
+    });
 const published = (uid: string, locale: string) => kb.strapi.documents(uid as any).count({ status: 'published', locale } as any);
 const csv = (text: string): Record<string, string>[] => parse(text, { columns: true, bom: true, relax_column_count: false });
 
@@ -57,9 +62,17 @@ beforeAll(async () => {
   // A draft, a private note, an unpublished edit, a person without consent, a private e-mail.
   await kb.strapi.documents(GP).create({
     locale: 'it',
-    data: { title: 'Bozza mai pubblicata', slug: 'bozza-mai-pubblicata', summary: 'Bozza.', implementationStatus: 'planned', source: { title: 'Test' } } as any,
+    data: {
+      title: 'Bozza mai pubblicata',
+      slug: 'bozza-mai-pubblicata',
+      summary: 'Bozza.',
+      implementationStatus: 'planned',
+      source: { title: 'Test' },
+    } as any,
   });
-  const practice = await kb.strapi.documents(GP).findFirst({ status: 'published', locale: 'it', filters: { slug: 'forum-regionale-sui-fenomeni-migratori' } });
+  const practice = await kb.strapi
+    .documents(GP)
+    .findFirst({ status: 'published', locale: 'it', filters: { slug: 'forum-regionale-sui-fenomeni-migratori' } });
   await kb.strapi.documents(GP).update({
     documentId: practice!.documentId,
     locale: 'it',
@@ -67,11 +80,20 @@ beforeAll(async () => {
     data: { reviewerNote: 'NOTA-RISERVATA', lessonsLearned: TRICKY } as any,
   });
   await kb.strapi.documents(GP).update({ documentId: practice!.documentId, locale: 'it', data: { title: 'Titolo in lavorazione' } as any });
-  await kb.strapi.documents(PERSON).create({ locale: 'it', data: { fullName: 'Persona Riservata', slug: 'persona-riservata', consentToPublish: false, source: { title: 'Test' } } as any });
+  await kb.strapi.documents(PERSON).create({
+    locale: 'it',
+    data: { fullName: 'Persona Riservata', slug: 'persona-riservata', consentToPublish: false, source: { title: 'Test' } } as any,
+  });
   await kb.strapi.documents(PERSON).create({
     locale: 'it',
     status: 'published',
-    data: { fullName: 'Persona Consenziente', slug: 'persona-consenziente', consentToPublish: true, email: 'riservato@example.org', source: { title: 'Test' } } as any,
+    data: {
+      fullName: 'Persona Consenziente',
+      slug: 'persona-consenziente',
+      consentToPublish: true,
+      email: 'riservato@example.org',
+      source: { title: 'Test' },
+    } as any,
   });
 }, 300000);
 afterAll(async () => {
@@ -91,9 +113,14 @@ describe('the DCAT-AP_IT catalogue', () => {
   });
 
   /** The catalogue as RDF, through jsonld with nothing loaded from the network. */
-  const nquads = async (document: object) => (await jsonld.toRDF(document as any, { format: 'application/n-quads', documentLoader } as any)) as unknown as string;
+  const nquads = async (document: object) =>
+    (await jsonld.toRDF(document as any, { format: 'application/n-quads', documentLoader } as any)) as unknown as string;
   const validate = async (document: object) =>
-    JSON.parse(execFileSync(process.execPath, [path.join(__dirname, 'helpers/shacl-validate.mjs'), ...SHAPES], { input: await nquads(document) }).toString());
+    JSON.parse(
+      execFileSync(process.execPath, [path.join(__dirname, 'helpers/shacl-validate.mjs'), ...SHAPES], {
+        input: await nquads(document),
+      }).toString(),
+    );
 
   test('validates against the DCAT-AP 3.0.1 SHACL shapes with no violations', async () => {
     const report = await validate(catalogue);
@@ -108,28 +135,50 @@ describe('the DCAT-AP_IT catalogue', () => {
     delete catalog['dcat:dataset'][0]['dcat:distribution'][0]['dcat:accessURL'];
     const report = await validate(broken);
     expect(report.conforms).toBe(false);
-    expect(report.results.map((r: any) => r.path).sort()).toEqual(['http://purl.org/dc/terms/publisher', 'http://www.w3.org/ns/dcat#accessURL']);
+    expect(report.results.map((r: any) => r.path).sort()).toEqual([
+      'http://purl.org/dc/terms/publisher',
+      'http://www.w3.org/ns/dcat#accessURL',
+    ]);
   });
 
   test('describes one dataset per public type and one with everything, each with its distributions', async () => {
     const [catalog] = graph();
     expect(catalog['@type']).toEqual(['dcat:Catalog', 'dcatapit:Catalog']);
     const datasets = catalog['dcat:dataset'];
-    expect(datasets.map((d: any) => d['@id'])).toEqual([...TYPES.map(([, plural]) => `${PUBLIC_URL}/open-data/${plural}`), `${PUBLIC_URL}/open-data/knowledge-base`]);
+    expect(datasets.map((d: any) => d['@id'])).toEqual([
+      ...TYPES.map(([, plural]) => `${PUBLIC_URL}/open-data/${plural}`),
+      `${PUBLIC_URL}/open-data/knowledge-base`,
+    ]);
     const practices = datasets[1];
     expect(practices).toMatchObject({
       '@type': ['dcat:Dataset', 'dcatapit:Dataset'],
       'dct:identifier': 'com-in-4-0:good-practices',
-      'dct:title': [{ '@value': 'Buone pratiche', '@language': 'it' }, { '@value': 'Good practices', '@language': 'en' }],
+      'dct:title': [
+        { '@value': 'Buone pratiche', '@language': 'it' },
+        { '@value': 'Good practices', '@language': 'en' },
+      ],
       'dct:rightsHolder': { '@id': `${PUBLIC_URL}/open-data/catalog.jsonld#publisher` },
       'dct:accrualPeriodicity': { '@id': 'http://publications.europa.eu/resource/authority/frequency/IRREG' },
     });
-    expect(practices['dcat:distribution'].map((d: any) => [d['dcat:downloadURL']['@id'], d['dct:format']['@id'], d['dcat:mediaType']['@id']])).toEqual([
-      [`${PUBLIC_URL}/open-data/good-practices.jsonld`, 'http://publications.europa.eu/resource/authority/file-type/JSON_LD', 'https://www.iana.org/assignments/media-types/application/ld+json'],
-      [`${PUBLIC_URL}/open-data/good-practices.csv`, 'http://publications.europa.eu/resource/authority/file-type/CSV', 'https://www.iana.org/assignments/media-types/text/csv'],
+    expect(
+      practices['dcat:distribution'].map((d: any) => [d['dcat:downloadURL']['@id'], d['dct:format']['@id'], d['dcat:mediaType']['@id']]),
+    ).toEqual([
+      [
+        `${PUBLIC_URL}/open-data/good-practices.jsonld`,
+        'http://publications.europa.eu/resource/authority/file-type/JSON_LD',
+        'https://www.iana.org/assignments/media-types/application/ld+json',
+      ],
+      [
+        `${PUBLIC_URL}/open-data/good-practices.csv`,
+        'http://publications.europa.eu/resource/authority/file-type/CSV',
+        'https://www.iana.org/assignments/media-types/text/csv',
+      ],
     ]);
     // Synthetic practices are CC0, the project's are CC BY: the file is offered under CC BY.
-    expect(practices['dcat:distribution'][0]['dct:license']).toMatchObject({ '@id': 'https://creativecommons.org/licenses/by/4.0/', 'foaf:name': 'CC-BY-4.0' });
+    expect(practices['dcat:distribution'][0]['dct:license']).toMatchObject({
+      '@id': 'https://creativecommons.org/licenses/by/4.0/',
+      'foaf:name': 'CC-BY-4.0',
+    });
     // Themes: the EU data theme and the knowledge base's own themes (good practices have them).
     const themes = practices['dcat:theme'].map((t: any) => t['@id']);
     expect(themes[0]).toBe('http://publications.europa.eu/resource/authority/data-theme/SOCI');
@@ -141,16 +190,26 @@ describe('the DCAT-AP_IT catalogue', () => {
   });
 
   test('publisher, spatial and temporal coverage come from the settings and the published records', async () => {
-    expect(node(`${PUBLIC_URL}/open-data/catalog.jsonld#publisher`)).toMatchObject({ '@type': ['foaf:Agent', 'dcatapit:Agent'], 'dct:identifier': 'com-in-4-0' });
+    expect(node(`${PUBLIC_URL}/open-data/catalog.jsonld#publisher`)).toMatchObject({
+      '@type': ['foaf:Agent', 'dcatapit:Agent'],
+      'dct:identifier': 'com-in-4-0',
+    });
     const [catalog] = graph();
     // Basilicata, not Potenza inside it (the synthetic regions are top-level too).
     const spatial = catalog['dct:spatial'].map((s: any) => s['@id']);
     expect(spatial).toContain('http://data.europa.eu/nuts/code/ITF5');
     expect(spatial).not.toContain('http://data.europa.eu/nuts/code/ITF51');
-    expect(node('http://data.europa.eu/nuts/code/ITF5')).toMatchObject({ '@type': 'dct:Location', 'dcatapit:geographicalIdentifier': 'ITF5' });
+    expect(node('http://data.europa.eu/nuts/code/ITF5')).toMatchObject({
+      '@type': 'dct:Location',
+      'dcatapit:geographicalIdentifier': 'ITF5',
+    });
     const events = catalog['dcat:dataset'][5];
     expect(events['dct:temporal']).toEqual([
-      { '@type': 'dct:PeriodOfTime', 'dcat:startDate': { '@value': '2022-09-26', '@type': 'xsd:date' }, 'dcat:endDate': { '@value': '2022-09-26', '@type': 'xsd:date' } },
+      {
+        '@type': 'dct:PeriodOfTime',
+        'dcat:startDate': { '@value': '2022-09-26', '@type': 'xsd:date' },
+        'dcat:endDate': { '@value': '2022-09-26', '@type': 'xsd:date' },
+      },
     ]);
     expect(catalog['dct:modified']['@value']).toMatch(/^\d{4}-\d{2}-\d{2}$/);
   });
@@ -202,7 +261,18 @@ describe('CSV columns', () => {
     expect(text.startsWith('\uFEFFdocumentId,locale,url,title,slug,summary,context,')).toBe(true);
     const rows = csv(text);
     const header = Object.keys(rows[0]);
-    expect(header).toEqual(expect.arrayContaining(['targetGroups.group', 'attachments', 'project', 'themes', 'territories', 'source.title', 'source.note', 'license']));
+    expect(header).toEqual(
+      expect.arrayContaining([
+        'targetGroups.group',
+        'attachments',
+        'project',
+        'themes',
+        'territories',
+        'source.title',
+        'source.note',
+        'license',
+      ]),
+    );
     for (const hidden of ['curationStatus', 'reviewerNote']) expect(header).not.toContain(hidden);
     const forum = rows.find((r) => r.slug === 'forum-regionale-sui-fenomeni-migratori' && r.locale === 'it')!;
     expect(forum.lessonsLearned).toBe(TRICKY);
@@ -237,9 +307,19 @@ describe('CSV columns', () => {
 
 test('drafts, private fields, unpublished edits and people without consent are in no file', async () => {
   let all = '';
-  for (const file of ['knowledge-base.jsonld', 'catalog.jsonld', ...TYPES.map(([, plural]) => `${plural}.csv`)]) all += (await get(file)).body;
+  for (const file of ['knowledge-base.jsonld', 'catalog.jsonld', ...TYPES.map(([, plural]) => `${plural}.csv`)])
+    all += (await get(file)).body;
   expect(all).toContain('Persona Consenziente');
-  for (const secret of ['bozza-mai-pubblicata', 'NOTA-RISERVATA', 'Titolo in lavorazione', 'Persona Riservata', 'riservato@example.org', 'consentToPublish', 'curationStatus', 'reviewerNote']) {
+  for (const secret of [
+    'bozza-mai-pubblicata',
+    'NOTA-RISERVATA',
+    'Titolo in lavorazione',
+    'Persona Riservata',
+    'riservato@example.org',
+    'consentToPublish',
+    'curationStatus',
+    'reviewerNote',
+  ]) {
     expect(all).not.toContain(secret);
   }
 });
@@ -267,7 +347,9 @@ describe('HTTP', () => {
     expect(first.headers['last-modified']).toBeTruthy();
     expect((await kb.http().get('/open-data/themes.jsonld').set('If-None-Match', etag)).status).toBe(304);
     const theme = await kb.strapi.documents('api::theme.theme').findFirst({ status: 'published', locale: 'en' });
-    await kb.strapi.documents('api::theme.theme').update({ documentId: theme!.documentId, locale: 'en', status: 'published', data: { description: 'Changed.' } as any });
+    await kb.strapi
+      .documents('api::theme.theme')
+      .update({ documentId: theme!.documentId, locale: 'en', status: 'published', data: { description: 'Changed.' } as any });
     const after = await kb.http().get('/open-data/themes.jsonld').set('If-None-Match', etag);
     expect(after.status).toBe(200);
     expect(after.headers.etag).not.toBe(etag);

@@ -20,7 +20,7 @@ async function expectServing() {
   expect((await kb.http().get('/_ready')).status).toBe(200);
 }
 
-describe('the outage switch opens only on the database\'s own failure', () => {
+describe("the outage switch opens only on the database's own failure", () => {
   test('an anonymous 401 from the admin API stays a 401', async () => {
     const me = await kb.http().get('/admin/users/me');
     expect(me.status).toBe(401);
@@ -35,12 +35,15 @@ describe('the outage switch opens only on the database\'s own failure', () => {
 
   test('an anonymous 401 of the content API stays a 401', async () => {
     // Public reads are allowed, writes are not: Strapi answers an anonymous write with a 401 or 403.
-    const res = await kb.http().post('/api/themes').send({ data: { name: 'x' } });
+    const res = await kb
+      .http()
+      .post('/api/themes')
+      .send({ data: { name: 'x' } });
     expect([401, 403]).toContain(res.status);
     await expectServing();
   });
 
-  test('an error whose message quotes the client\'s words, like a connection error, is the client\'s error', async () => {
+  test("an error whose message quotes the client's words, like a connection error, is the client's error", async () => {
     const gql = await kb.graphql('{ themes(status: "Connection terminated unexpectedly") { slug } }');
     expect(gql.status).toBe(400);
     expect(gql.body.errors[0].extensions.code).not.toBe('SERVICE_UNAVAILABLE');

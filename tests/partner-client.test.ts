@@ -43,8 +43,14 @@ test('its types are generated from schema.graphql and its code type-checks (npm 
 
 test('it prints the latest published good practices, in English and in Italian', async () => {
   await run(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', client, '--outDir', outDir]);
-  for (const [locale, limit] of [['en', 5], ['it', 2]] as const) {
-    const { goodPractices } = await kb.data(`query($locale: I18NLocaleCode, $limit: Int) { goodPractices(locale: $locale, sort: "publishedAt:desc", pagination: { pageSize: $limit }) { slug title implementationStatus } }`, { locale, limit });
+  for (const [locale, limit] of [
+    ['en', 5],
+    ['it', 2],
+  ] as const) {
+    const { goodPractices } = await kb.data(
+      `query($locale: I18NLocaleCode, $limit: Int) { goodPractices(locale: $locale, sort: "publishedAt:desc", pagination: { pageSize: $limit }) { slug title implementationStatus } }`,
+      { locale, limit },
+    );
     expect(goodPractices).toHaveLength(locale === 'en' ? 4 : 2);
     const { stdout } = await latestPractices({ KB_LOCALE: locale, KB_LIMIT: String(limit) });
     const entries = stdout.split('\n').filter((line) => line && !line.startsWith(' '));
@@ -54,6 +60,9 @@ test('it prints the latest published good practices, in English and in Italian',
   }
 }, 120000);
 
-test('a request the API refuses ends it with the API\'s message and exit code 1', async () => {
-  await expect(latestPractices({ KB_LOCALE: 'fr' })).rejects.toMatchObject({ code: 1, stderr: expect.stringMatching(/^latest-practices: Unknown locale "fr"/) });
+test("a request the API refuses ends it with the API's message and exit code 1", async () => {
+  await expect(latestPractices({ KB_LOCALE: 'fr' })).rejects.toMatchObject({
+    code: 1,
+    stderr: expect.stringMatching(/^latest-practices: Unknown locale "fr"/),
+  });
 });

@@ -26,7 +26,9 @@ describe('anonymous writes', () => {
     ['update', `mutation($id: ID!) { updateTheme(documentId: $id, data: { name: "Cambiato" }) { documentId } }`],
     ['delete', `mutation($id: ID!) { deleteTheme(documentId: $id) { documentId } }`],
   ])('GraphQL %s mutation is refused with 403 and writes nothing', async (_name, mutation) => {
-    const theme = await kb.strapi.documents('api::theme.theme').findFirst({ status: 'published', filters: { slug: 'abitare-i-territori' } });
+    const theme = await kb.strapi
+      .documents('api::theme.theme')
+      .findFirst({ status: 'published', filters: { slug: 'abitare-i-territori' } });
     const before = await count('api::theme.theme');
     const res = await kb.graphql(mutation, { id: theme!.documentId });
     expect(res.status).toBe(403);
@@ -38,10 +40,20 @@ describe('anonymous writes', () => {
 
   test('REST writes are refused with 403 and write nothing', async () => {
     const before = await count(GP);
-    const created = await kb.http().post('/api/good-practices').send({ data: { title: 'x', slug: 'x', summary: 'x' } });
+    const created = await kb
+      .http()
+      .post('/api/good-practices')
+      .send({ data: { title: 'x', slug: 'x', summary: 'x' } });
     expect(created.status).toBe(403);
     const gp = await kb.strapi.documents(GP).findFirst({ status: 'published' });
-    expect((await kb.http().put(`/api/good-practices/${gp!.documentId}`).send({ data: { title: 'y' } })).status).toBe(403);
+    expect(
+      (
+        await kb
+          .http()
+          .put(`/api/good-practices/${gp!.documentId}`)
+          .send({ data: { title: 'y' } })
+      ).status,
+    ).toBe(403);
     expect((await kb.http().delete(`/api/good-practices/${gp!.documentId}`)).status).toBe(403);
     expect(await count(GP)).toBe(before);
   });
@@ -84,7 +96,13 @@ describe('drafts', () => {
       .post(`/content-manager/collection-types/${GP}`)
       .query({ locale: 'it' })
       .set('authorization', `Bearer ${jwt}`)
-      .send({ title: 'Bozza dal pannello', slug: 'bozza-dal-pannello', summary: 'Non ancora pubblicata.', implementationStatus: 'planned', source: { title: 'Test' } });
+      .send({
+        title: 'Bozza dal pannello',
+        slug: 'bozza-dal-pannello',
+        summary: 'Non ancora pubblicata.',
+        implementationStatus: 'planned',
+        source: { title: 'Test' },
+      });
     expect(res.status).toBe(201);
     await expectInvisible('bozza-dal-pannello', res.body.data.documentId);
   });
@@ -104,7 +122,9 @@ describe('drafts', () => {
   });
 
   test('unsaved edits to a published record stay private until published again', async () => {
-    const gp = await kb.strapi.documents(GP).findFirst({ status: 'published', locale: 'it', filters: { slug: 'forum-regionale-sui-fenomeni-migratori' } });
+    const gp = await kb.strapi
+      .documents(GP)
+      .findFirst({ status: 'published', locale: 'it', filters: { slug: 'forum-regionale-sui-fenomeni-migratori' } });
     await kb.strapi.documents(GP).update({ documentId: gp!.documentId, locale: 'it', data: { title: 'Titolo in lavorazione' } as any });
     const res = await kb.graphql(`query($id: ID!) { goodPractice(documentId: $id) { title } }`, { id: gp!.documentId });
     expect(res.body.data.goodPractice.title).toBe('Forum regionale sui fenomeni migratori');
@@ -113,7 +133,9 @@ describe('drafts', () => {
 
 describe('private fields', () => {
   test('are not in the public GraphQL schema', async () => {
-    const res = await kb.graphql(`{ person: __type(name: "Person") { fields { name } } gp: __type(name: "GoodPractice") { fields { name } } org: __type(name: "Organization") { fields { name } } }`);
+    const res = await kb.graphql(
+      `{ person: __type(name: "Person") { fields { name } } gp: __type(name: "GoodPractice") { fields { name } } org: __type(name: "Organization") { fields { name } } }`,
+    );
     const names = (t: string) => res.body.data[t].fields.map((f: any) => f.name);
     expect(names('person')).toContain('fullName');
     expect(names('person')).not.toContain('consentToPublish');
@@ -150,18 +172,22 @@ describe('people without consent', () => {
     });
     await expect(kb.strapi.documents(PERSON).publish({ documentId: person.documentId, locale: '*' })).rejects.toThrow(/consent/i);
     await expect(
-      kb.strapi.documents(PERSON).create({ locale: 'it', status: 'published', data: { fullName: 'Altra', slug: 'altra', source } as any })
+      kb.strapi.documents(PERSON).create({ locale: 'it', status: 'published', data: { fullName: 'Altra', slug: 'altra', source } as any }),
     ).rejects.toThrow(/consent/i);
 
     // A published event names them as a speaker: the agenda still shows no such person.
-    const event = await kb.strapi.documents('api::event.event').findFirst({ locale: 'it', status: 'draft', populate: { agenda: { populate: '*' } } });
+    const event = await kb.strapi
+      .documents('api::event.event')
+      .findFirst({ locale: 'it', status: 'draft', populate: { agenda: { populate: '*' } } });
     const agenda = (event as any).agenda.map(({ id, speakers, thematicTable, ...item }: any) => ({
       ...item,
       speakers: speakers.map((s: any) => s.documentId),
       thematicTable: thematicTable?.documentId ?? null,
     }));
     agenda[1].speakers.push(person.documentId);
-    await kb.strapi.documents('api::event.event').update({ documentId: event!.documentId, locale: 'it', status: 'published', data: { agenda } as any });
+    await kb.strapi
+      .documents('api::event.event')
+      .update({ documentId: event!.documentId, locale: 'it', status: 'published', data: { agenda } as any });
 
     const gql = await kb.graphql(`{ people(pagination: { limit: 100 }) { fullName } events { agenda { speakers { fullName } } } }`);
     expect(JSON.stringify(gql.body)).not.toContain('Persona Riservata');
@@ -194,21 +220,48 @@ test('a training written by an editor integration is readable with its relations
   const themes = await ids('api::theme.theme', ['governance-dei-servizi']);
   const [project] = await ids('api::project.project', ['com-in-4-0']);
   const data = {
-    slug: 'incontro-di-prova', startDate: '2022-05-10', mode: 'in_person', territory, themes, project,
-    venue: { name: 'Sala di prova', city: 'Potenza' }, source: { title: 'Test' },
+    slug: 'incontro-di-prova',
+    startDate: '2022-05-10',
+    mode: 'in_person',
+    territory,
+    themes,
+    project,
+    venue: { name: 'Sala di prova', city: 'Potenza' },
+    source: { title: 'Test' },
   };
-  const it = await kb.http().post('/api/trainings').query({ locale: 'it' }).set(auth).send({ data: { ...data, title: 'Incontro di prova' } });
+  const it = await kb
+    .http()
+    .post('/api/trainings')
+    .query({ locale: 'it' })
+    .set(auth)
+    .send({ data: { ...data, title: 'Incontro di prova' } });
   expect(it.status).toBe(201);
-  const en = await kb.http().put(`/api/trainings/${it.body.data.documentId}`).query({ locale: 'en' }).set(auth).send({ data: { ...data, title: 'Test meeting' } });
+  const en = await kb
+    .http()
+    .put(`/api/trainings/${it.body.data.documentId}`)
+    .query({ locale: 'en' })
+    .set(auth)
+    .send({ data: { ...data, title: 'Test meeting' } });
   expect(en.status).toBe(200);
 
-  for (const [locale, title] of [['it', 'Incontro di prova'], ['en', 'Test meeting']]) {
+  for (const [locale, title] of [
+    ['it', 'Incontro di prova'],
+    ['en', 'Test meeting'],
+  ]) {
     const res = await kb.graphql(
       `query($locale: I18NLocaleCode) { trainings(locale: $locale) { title mode startDate venue { name } territory { nutsCode } themes { slug } project { slug } } }`,
-      { locale }
+      { locale },
     );
     expect(res.body.data.trainings).toEqual([
-      { title, mode: 'in_person', startDate: '2022-05-10', venue: { name: 'Sala di prova' }, territory: { nutsCode: 'ITF51' }, themes: [{ slug: 'governance-dei-servizi' }], project: { slug: 'com-in-4-0' } },
+      {
+        title,
+        mode: 'in_person',
+        startDate: '2022-05-10',
+        venue: { name: 'Sala di prova' },
+        territory: { nutsCode: 'ITF51' },
+        themes: [{ slug: 'governance-dei-servizi' }],
+        project: { slug: 'com-in-4-0' },
+      },
     ]);
   }
   const project2 = await kb.graphql(`{ projects { trainings { slug } } }`);

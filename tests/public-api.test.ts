@@ -27,11 +27,17 @@ describe.each(['it', 'en'])('every public type with its relations, locale %s', (
         funding { fund specificObjective nationalObjective action call }
         partners { role organization { name } } coordinator { fullName } territories { nutsCode }
         goodPractices { slug } outcomes { slug } events { slug } source { title note } license } }`,
-      { locale }
+      { locale },
     );
     expect(projects).toHaveLength(1);
     const [project] = projects;
-    expect(project).toMatchObject({ slug: 'com-in-4-0', acronym: 'Com.In.4.0', locale, license: 'CC-BY-4.0', coordinator: { fullName: 'Elvira Locantore' } });
+    expect(project).toMatchObject({
+      slug: 'com-in-4-0',
+      acronym: 'Com.In.4.0',
+      locale,
+      license: 'CC-BY-4.0',
+      coordinator: { fullName: 'Elvira Locantore' },
+    });
     expect(project.partners.map((p: any) => p.organization.name).sort()).toEqual(['Consorzio NOVA', 'Regione Basilicata']);
     expect(project.territories).toEqual([{ nutsCode: 'ITF5' }]);
     expect(project.goodPractices).toHaveLength(4);
@@ -45,7 +51,7 @@ describe.each(['it', 'en'])('every public type with its relations, locale %s', (
       `query($locale: I18NLocaleCode) { goodPractices(locale: $locale, sort: "slug") { slug title summary implementationStatus
         targetGroups { group } themes { slug name } territories { slug } project { slug } outcomes { value } thematicTables { slug }
         source { title note } license } }`,
-      { locale }
+      { locale },
     );
     expect(goodPractices.map((p: any) => p.slug)).toEqual([
       'ciclo-di-incontri-formativi-per-operatori-pubblici',
@@ -56,7 +62,9 @@ describe.each(['it', 'en'])('every public type with its relations, locale %s', (
     const cycle = bySlug(goodPractices, 'ciclo-di-incontri-formativi-per-operatori-pubblici');
     expect(cycle.outcomes.map((o: any) => o.value).sort((a: number, b: number) => a - b)).toEqual([14, 50, 110]);
     expect(cycle.targetGroups).toEqual([{ group: 'public_operators' }]);
-    expect(bySlug(goodPractices, 'forum-regionale-sui-fenomeni-migratori').thematicTables).toEqual([{ slug: 'forum-regionale-sui-fenomeni-migratori' }]);
+    expect(bySlug(goodPractices, 'forum-regionale-sui-fenomeni-migratori').thematicTables).toEqual([
+      { slug: 'forum-regionale-sui-fenomeni-migratori' },
+    ]);
     for (const p of goodPractices) {
       expect(p.project).toEqual({ slug: 'com-in-4-0' });
       expect(p.themes.length).toBeGreaterThan(0);
@@ -72,7 +80,7 @@ describe.each(['it', 'en'])('every public type with its relations, locale %s', (
       `query($locale: I18NLocaleCode) { events(locale: $locale, filters: { slug: { eq: "final-workshop-potenza" } }, pagination: { pageSize: 1 }) { slug title type startDate venue { name address city }
         agenda { time kind title speakers { fullName affiliations { jobTitle organization { name } } } thematicTable { slug } }
         thematicTables(sort: "order") { slug order } themes { slug } territory { nutsCode parent { nutsCode } } project { slug } source { note } } }`,
-      { locale }
+      { locale },
     );
     expect(events).toHaveLength(1);
     const [event] = events;
@@ -92,13 +100,21 @@ describe.each(['it', 'en'])('every public type with its relations, locale %s', (
     expect(busciolano.affiliations[0].organization.name).toBe('Regione Basilicata');
     expect(busciolano.affiliations[0].jobTitle).toBe(locale === 'it' ? 'Capo di Gabinetto' : 'Chief of Staff (Capo di Gabinetto)');
     expect(event.agenda.filter((i: any) => i.kind === 'thematic_tables').map((i: any) => i.thematicTable.slug)).toEqual(
-      event.thematicTables.map((t: any) => t.slug)
+      event.thematicTables.map((t: any) => t.slug),
     );
     expect(event.thematicTables.map((t: any) => t.order)).toEqual([1, 2, 3, 4]);
     expect(event.agenda.map((i: any) => i.kind)).toEqual([
-      'registration', 'welcome', 'introduction', 'talk',
-      'thematic_tables', 'thematic_tables', 'thematic_tables', 'thematic_tables',
-      'plenary', 'debate', 'conclusions',
+      'registration',
+      'welcome',
+      'introduction',
+      'talk',
+      'thematic_tables',
+      'thematic_tables',
+      'thematic_tables',
+      'thematic_tables',
+      'plenary',
+      'debate',
+      'conclusions',
     ]);
   });
 
@@ -112,18 +128,29 @@ describe.each(['it', 'en'])('every public type with its relations, locale %s', (
         territories(locale: $locale, sort: "slug") { slug name level nutsCode istatCode parent { slug } children { slug } }
         themes(locale: $locale, sort: "slug") { slug name goodPractices { slug } thematicTables { slug } }
       }`,
-      { locale }
+      { locale },
     );
     expect(data.thematicTables).toHaveLength(4);
     for (const t of data.thematicTables) expect(t.event).toEqual({ slug: 'final-workshop-potenza' });
     expect(bySlug(data.thematicTables, 'formazione-e-competenze-dei-migranti').goodPractices).toEqual([
       { slug: 'poli-sociali-formazione-individuale-e-personalizzata' },
     ]);
-    expect(data.outcomes.map((o: any) => [o.value, o.qualifier])).toEqual([[1, 'exact'], [14, 'exact'], [50, 'exact'], [55, 'exact'], [110, 'at_least']]);
+    expect(data.outcomes.map((o: any) => [o.value, o.qualifier])).toEqual([
+      [1, 'exact'],
+      [14, 'exact'],
+      [50, 'exact'],
+      [55, 'exact'],
+      [110, 'at_least'],
+    ]);
     expect(bySlug(data.outcomes, 'rete-di-governance').goodPractices).toEqual([{ slug: 'rete-di-governance-pubblico-privata' }]);
     expect(data.organizations.map((o: any) => o.name)).toEqual(['Consorzio NOVA', 'Regione Basilicata']);
     expect(bySlug(data.organizations, 'regione-basilicata').territory).toEqual({ slug: 'basilicata' });
-    expect(data.people.map((p: any) => p.fullName)).toEqual(['Elvira Locantore', 'Gianpietro Losapio', 'Giovanni Casaletto', 'Michele Busciolano']);
+    expect(data.people.map((p: any) => p.fullName)).toEqual([
+      'Elvira Locantore',
+      'Gianpietro Losapio',
+      'Giovanni Casaletto',
+      'Michele Busciolano',
+    ]);
     expect(bySlug(data.territories, 'basilicata')).toMatchObject({ level: 'region', nutsCode: 'ITF5', children: [{ slug: 'potenza' }] });
     expect(bySlug(data.territories, 'potenza')).toMatchObject({ level: 'province', nutsCode: 'ITF51', parent: { slug: 'basilicata' } });
     expect(data.themes).toHaveLength(7);
@@ -159,11 +186,11 @@ test("the project's funding line is the article's", async () => {
 });
 
 test('lookup by slug and pagination with defaults', async () => {
-  const { goodPractices } = await query(
-    `{ goodPractices(filters: { slug: { eq: "rete-di-governance-pubblico-privata" } }) { title } }`
-  );
+  const { goodPractices } = await query(`{ goodPractices(filters: { slug: { eq: "rete-di-governance-pubblico-privata" } }) { title } }`);
   expect(goodPractices).toEqual([{ title: 'Rete di governance pubblico/privata' }]);
-  const page = await query(`{ themes_connection(pagination: { page: 2, pageSize: 3 }) { nodes { slug } pageInfo { total page pageSize pageCount } } }`);
+  const page = await query(
+    `{ themes_connection(pagination: { page: 2, pageSize: 3 }) { nodes { slug } pageInfo { total page pageSize pageCount } } }`,
+  );
   expect(page.themes_connection.pageInfo).toEqual({ total: 7, page: 2, pageSize: 3, pageCount: 3 });
   expect(page.themes_connection.nodes).toHaveLength(3);
 });

@@ -34,7 +34,12 @@ describe('with the default limits', () => {
   });
 
   test('page size', async () => {
-    await expectRefused(kb, await kb.graphql(`{ themes(pagination: { pageSize: 101 }) { name } }`), 400, /pagination.pageSize must be an integer from 1 to 100/);
+    await expectRefused(
+      kb,
+      await kb.graphql(`{ themes(pagination: { pageSize: 101 }) { name } }`),
+      400,
+      /pagination.pageSize must be an integer from 1 to 100/,
+    );
   });
 
   test('query cost', async () => {
@@ -60,12 +65,18 @@ describe('with the default limits', () => {
   });
 
   test('request body size', async () => {
-    const res = await kb.http().post('/graphql').send({ query: NORMAL, variables: { padding: 'x'.repeat(100 * 1024) } });
+    const res = await kb
+      .http()
+      .post('/graphql')
+      .send({ query: NORMAL, variables: { padding: 'x'.repeat(100 * 1024) } });
     await expectRefused(kb, res, 413, /too large/i);
   });
 
   test('batched operations', async () => {
-    const res = await kb.http().post('/graphql').send([{ query: NORMAL }, { query: NORMAL }]);
+    const res = await kb
+      .http()
+      .post('/graphql')
+      .send([{ query: NORMAL }, { query: NORMAL }]);
     await expectRefused(kb, res, 400, /batch/i);
   });
 

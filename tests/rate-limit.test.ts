@@ -17,7 +17,10 @@ describe('in-process counters, behind one trusted proxy', () => {
   let kb: KnowledgeBase;
   beforeAll(async () => {
     // Counting requests needs no content: no seed, in this file's every instance.
-    kb = await startKnowledgeBase({ seed: false, env: { RATE_LIMIT_ANONYMOUS: '5', RATE_LIMIT_TOKEN: '8', RATE_LIMIT_WINDOW_MS: DAY, TRUSTED_PROXIES: '1' } });
+    kb = await startKnowledgeBase({
+      seed: false,
+      env: { RATE_LIMIT_ANONYMOUS: '5', RATE_LIMIT_TOKEN: '8', RATE_LIMIT_WINDOW_MS: DAY, TRUSTED_PROXIES: '1' },
+    });
   });
   afterAll(async () => {
     await kb.stop();
@@ -26,7 +29,8 @@ describe('in-process counters, behind one trusted proxy', () => {
   let n = 0;
   /** A client address of its own for each test (as the proxy reports it). */
   const newClient = () => `203.0.113.${(n += 1)}`;
-  const gql = (client: string, headers: Record<string, string> = {}) => kb.graphql(QUERY, undefined, { 'x-forwarded-for': client, ...headers });
+  const gql = (client: string, headers: Record<string, string> = {}) =>
+    kb.graphql(QUERY, undefined, { 'x-forwarded-for': client, ...headers });
 
   test('an anonymous client gets its limit, then a 429 with Retry-After in the GraphQL and REST shapes', async () => {
     const client = newClient();
@@ -50,7 +54,7 @@ describe('in-process counters, behind one trusted proxy', () => {
     expect((await gql(newClient())).status).toBe(200);
   });
 
-  test('addresses a client adds in front of the proxy\'s own are not believed', async () => {
+  test("addresses a client adds in front of the proxy's own are not believed", async () => {
     const client = newClient();
     for (let i = 0; i < 5; i += 1) expect((await gql(client)).status).toBe(200);
     expect((await gql(`198.51.100.7, ${client}`)).status).toBe(429);
@@ -78,7 +82,7 @@ describe('in-process counters, behind one trusted proxy', () => {
     expect((await gql(client, { authorization: `Bearer ${randomUUID()}` })).status).toBe(429);
   });
 
-  test('the admin is not limited by it: login works from a limited address, under Strapi\'s own login limiter', async () => {
+  test("the admin is not limited by it: login works from a limited address, under Strapi's own login limiter", async () => {
     const client = newClient();
     for (let i = 0; i < 6; i += 1) await gql(client);
     expect((await gql(client)).status).toBe(429);
@@ -86,7 +90,8 @@ describe('in-process counters, behind one trusted proxy', () => {
     expect((await kb.http().get('/admin/users/me').set('authorization', `Bearer ${jwt}`).set('x-forwarded-for', client)).status).toBe(200);
 
     // Strapi's limiter: five attempts per address and e-mail, then 429.
-    const attempt = () => kb.http().post('/admin/login').set('x-forwarded-for', client).send({ email: 'nobody@example.org', password: 'Wrong-Passw0rd' });
+    const attempt = () =>
+      kb.http().post('/admin/login').set('x-forwarded-for', client).send({ email: 'nobody@example.org', password: 'Wrong-Passw0rd' });
     for (let i = 0; i < 5; i += 1) expect((await attempt()).status).toBe(400);
     expect((await attempt()).status).toBe(429);
   });
@@ -101,7 +106,10 @@ describe('when Redis fails', () => {
   let kb: KnowledgeBase;
   beforeAll(async () => {
     // Nothing listens on port 9 (discard): every Redis command fails at once.
-    kb = await startKnowledgeBase({ seed: false, env: { RATE_LIMIT_ANONYMOUS: '3', RATE_LIMIT_WINDOW_MS: DAY, REDIS_URL: 'redis://127.0.0.1:9' } });
+    kb = await startKnowledgeBase({
+      seed: false,
+      env: { RATE_LIMIT_ANONYMOUS: '3', RATE_LIMIT_WINDOW_MS: DAY, REDIS_URL: 'redis://127.0.0.1:9' },
+    });
   });
   afterAll(async () => {
     await kb.stop();
@@ -119,7 +127,13 @@ describe('two nodes sharing Redis', () => {
   beforeAll(async () => {
     databases.push(await createTestDatabase(), await createTestDatabase());
     // The same key prefix: the two nodes count as one service (as on one shared database).
-    const shared = { REDIS_URL: 'redis://127.0.0.1:6379', REDIS_PREFIX: `test-rate-${randomUUID()}:`, RATE_LIMIT_ANONYMOUS: '6', RATE_LIMIT_WINDOW_MS: DAY, SEED_ON_EMPTY: 'false' };
+    const shared = {
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      REDIS_PREFIX: `test-rate-${randomUUID()}:`,
+      RATE_LIMIT_ANONYMOUS: '6',
+      RATE_LIMIT_WINDOW_MS: DAY,
+      SEED_ON_EMPTY: 'false',
+    };
     nodes = await Promise.all(databases.map((db) => startNode({ ...db.env, ...shared })));
   }, 240000);
   afterAll(async () => {
@@ -127,7 +141,7 @@ describe('two nodes sharing Redis', () => {
     await Promise.all(databases.map((db) => db.drop()));
   });
 
-  test('a client\'s requests count once, whichever node answers; X-Forwarded-For is ignored without a trusted proxy', async () => {
+  test("a client's requests count once, whichever node answers; X-Forwarded-For is ignored without a trusted proxy", async () => {
     const ask = (node: StrapiNode, i: number) =>
       fetch(`${node.url}/graphql`, {
         method: 'POST',

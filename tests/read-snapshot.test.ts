@@ -45,11 +45,22 @@ test('lookups and searches answered while the same record is edited and republis
   })();
   const reader = async (query: string, into: any[]) => {
     while (publishing) {
-      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables: { slug: SLUG } }) });
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query, variables: { slug: SLUG } }),
+      });
       into.push(await res.json());
     }
   };
-  await Promise.all([editor, reader(LOOKUP, answers), reader(LOOKUP, answers), reader(LOOKUP, answers), reader(LOOKUP, answers), reader(SEARCH, searches)]);
+  await Promise.all([
+    editor,
+    reader(LOOKUP, answers),
+    reader(LOOKUP, answers),
+    reader(LOOKUP, answers),
+    reader(LOOKUP, answers),
+    reader(SEARCH, searches),
+  ]);
   expect(answers.length).toBeGreaterThanOrEqual(160);
   for (const answer of answers) {
     expect(answer.errors).toBeUndefined();
@@ -66,22 +77,27 @@ test('lookups and searches answered while the same record is edited and republis
   }
 });
 
-(testEngine() === 'postgres' ? test : test.skip)('on PostgreSQL a read and everything it populates run in one REPEATABLE READ transaction', async () => {
-  const events: { sql: string; tx?: string }[] = [];
-  const listen = (query: { sql: string; __knexTxId?: string }) => events.push({ sql: query.sql, tx: query.__knexTxId });
-  kb.strapi.db.connection.on('query', listen);
-  try {
-    await kb.strapi.documents(GP as any).findMany({ locale: 'it', status: 'published', filters: { slug: SLUG }, populate: ['themes', 'source', 'targetGroups'] } as any);
-  } finally {
-    kb.strapi.db.connection.off('query', listen);
-  }
-  // Start-up work may still run in the background: look at the transaction of this read alone.
-  const tx = events.find((e) => /from "public"\."good_practices"/.test(e.sql))?.tx;
-  expect(tx).toBeTruthy();
-  const read = events.filter((e) => e.tx === tx).map((e) => e.sql);
-  expect(read.slice(0, 2)).toEqual(['BEGIN;', 'SET TRANSACTION ISOLATION LEVEL REPEATABLE READ']);
-  for (const table of ['themes', 'components_shared_sources', 'components_shared_target_groups']) {
-    expect(read.some((sql) => sql.includes(`from "public"."${table}"`))).toBe(true);
-  }
-  expect(read[read.length - 1]).toBe('COMMIT;');
-});
+(testEngine() === 'postgres' ? test : test.skip)(
+  'on PostgreSQL a read and everything it populates run in one REPEATABLE READ transaction',
+  async () => {
+    const events: { sql: string; tx?: string }[] = [];
+    const listen = (query: { sql: string; __knexTxId?: string }) => events.push({ sql: query.sql, tx: query.__knexTxId });
+    kb.strapi.db.connection.on('query', listen);
+    try {
+      await kb.strapi
+        .documents(GP as any)
+        .findMany({ locale: 'it', status: 'published', filters: { slug: SLUG }, populate: ['themes', 'source', 'targetGroups'] } as any);
+    } finally {
+      kb.strapi.db.connection.off('query', listen);
+    }
+    // Start-up work may still run in the background: look at the transaction of this read alone.
+    const tx = events.find((e) => /from "public"\."good_practices"/.test(e.sql))?.tx;
+    expect(tx).toBeTruthy();
+    const read = events.filter((e) => e.tx === tx).map((e) => e.sql);
+    expect(read.slice(0, 2)).toEqual(['BEGIN;', 'SET TRANSACTION ISOLATION LEVEL REPEATABLE READ']);
+    for (const table of ['themes', 'components_shared_sources', 'components_shared_target_groups']) {
+      expect(read.some((sql) => sql.includes(`from "public"."${table}"`))).toBe(true);
+    }
+    expect(read[read.length - 1]).toBe('COMMIT;');
+  },
+);

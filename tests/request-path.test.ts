@@ -13,7 +13,12 @@ const QUERY = '{ themes(pagination: { pageSize: 1 }) { slug } }';
 let kb: KnowledgeBase;
 beforeAll(async () => {
   kb = await startKnowledgeBase({
-    env: { RATE_LIMIT_ANONYMOUS: String(LIMIT), RATE_LIMIT_WINDOW_MS: String(24 * 3600 * 1000), TRUSTED_PROXIES: '1', CORS_ORIGINS: 'https://admin.comin40.example' },
+    env: {
+      RATE_LIMIT_ANONYMOUS: String(LIMIT),
+      RATE_LIMIT_WINDOW_MS: String(24 * 3600 * 1000),
+      TRUSTED_PROXIES: '1',
+      CORS_ORIGINS: 'https://admin.comin40.example',
+    },
   });
 });
 afterAll(async () => {
@@ -73,7 +78,12 @@ describe('edge protections see the path as the router does', () => {
   });
 
   test('the response cache answers every spelling', async () => {
-    const get = (path: string) => kb.http().get(path).query({ query: '{ themes(pagination: { pageSize: 2 }) { slug name } }' }).set('x-forwarded-for', '198.51.100.200');
+    const get = (path: string) =>
+      kb
+        .http()
+        .get(path)
+        .query({ query: '{ themes(pagination: { pageSize: 2 }) { slug name } }' })
+        .set('x-forwarded-for', '198.51.100.200');
     const canonical = await get('/graphql');
     expect(canonical.status).toBe(200);
     for (const path of ['/GRAPHQL', '/graphql/']) {
@@ -90,7 +100,9 @@ describe('edge protections see the path as the router does', () => {
       client += 1;
       const res = await send(method, path, `198.51.100.${client}`).set('origin', PARTNER);
       // The open-data files say `*` themselves; either way the partner's page may read them.
-      expect([`${method} ${path} ${PARTNER}`, `${method} ${path} *`]).toContain(`${method} ${path} ${res.headers['access-control-allow-origin']}`);
+      expect([`${method} ${path} ${PARTNER}`, `${method} ${path} *`]).toContain(
+        `${method} ${path} ${res.headers['access-control-allow-origin']}`,
+      );
       expect(res.headers['access-control-allow-credentials']).toBeUndefined();
     }
     // And a spelling of the admin API is still the admin's: no partner origin.

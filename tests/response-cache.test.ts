@@ -56,7 +56,11 @@ describe('response cache', () => {
   });
 
   test.each([
-    ['update of the draft only', false, (s: any, id: string) => s.documents(PRACTICE).update({ documentId: id, locale: 'it', data: { summary: 'Solo bozza.' } })],
+    [
+      'update of the draft only',
+      false,
+      (s: any, id: string) => s.documents(PRACTICE).update({ documentId: id, locale: 'it', data: { summary: 'Solo bozza.' } }),
+    ],
     ['unpublish', true, (s: any, id: string) => s.documents(PRACTICE).unpublish({ documentId: id, locale: 'it' })],
     [
       'publish of an edited draft',
@@ -111,7 +115,9 @@ describe('response cache', () => {
     expect(revalidated.headers.etag).toBe(etag);
 
     const id = first.body.data.goodPractices[0].documentId;
-    await kb.strapi.documents(PRACTICE).update({ documentId: id, locale: 'it', status: 'published', data: { title: 'Titolo cambiato' } } as any);
+    await kb.strapi
+      .documents(PRACTICE)
+      .update({ documentId: id, locale: 'it', status: 'published', data: { title: 'Titolo cambiato' } } as any);
     const changed = await get(params, { 'if-none-match': etag });
     expect(changed.status).toBe(200);
     expect(changed.headers.etag).not.toBe(etag);
@@ -174,7 +180,11 @@ onPostgres('two nodes sharing Redis', () => {
   });
 
   const read = async (node: StrapiNode, query: string) => {
-    const res = await fetch(`${node.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+    const res = await fetch(`${node.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query }),
+    });
     expect(res.status).toBe(200);
     return { cache: res.headers.get('x-cache'), data: (await res.json()).data };
   };

@@ -5,7 +5,7 @@
 import fs from 'fs';
 import path from 'path';
 import { startKnowledgeBase, type KnowledgeBase } from './helpers/strapi';
-// eslint-disable-next-line @typescript-eslint/no-var-requires
+
 const { INTROSPECTION_QUERY, contractFromIntrospection, compareContract } = require('../scripts/lib/schema-contract');
 
 const committed = fs.readFileSync(path.resolve(__dirname, '../schema.graphql'), 'utf8');
@@ -31,7 +31,7 @@ test('the live schema is the committed schema.graphql, with no breaking change',
 test('a removed field or type is reported as breaking, an added one is not', () => {
   const removed = committed.replace(/^\s+nutsCode: String\n/m, '');
   expect(compareContract(committed, removed).breaking).toEqual(
-    expect.arrayContaining([expect.stringMatching(/FIELD_REMOVED: Territory.nutsCode was removed/)])
+    expect.arrayContaining([expect.stringMatching(/FIELD_REMOVED: Territory.nutsCode was removed/)]),
   );
   const added = committed.replace('type Territory {', 'type Territory {\n  population: Int');
   expect(compareContract(committed, added)).toEqual({ breaking: [], changed: true });

@@ -20,7 +20,10 @@ const search = async (variables: Record<string, unknown>) => {
   const res = await kb.graphql(SEARCH, variables);
   expect(res.body.errors).toBeUndefined();
   expect(res.status).toBe(200);
-  return res.body.data.search as { total: number; items: { type: string; slug: string; title: string; snippet: string; score: number; documentId: string }[] };
+  return res.body.data.search as {
+    total: number;
+    items: { type: string; slug: string; title: string; snippet: string; score: number; documentId: string }[];
+  };
 };
 const slugs = async (variables: Record<string, unknown>) => (await search(variables)).items.map((item) => item.slug);
 
@@ -60,11 +63,15 @@ describe('what partners find', () => {
   test('stemming, the thesaurus and accent folding', async () => {
     // formativi and formativo share a stem; formazione reaches them through the thesaurus.
     for (const query of ['formativo', 'formazione']) {
-      expect(await slugs({ query, locale: 'it', types: ['GOOD_PRACTICE'] })).toContain('ciclo-di-incontri-formativi-per-operatori-pubblici');
+      expect(await slugs({ query, locale: 'it', types: ['GOOD_PRACTICE'] })).toContain(
+        'ciclo-di-incontri-formativi-per-operatori-pubblici',
+      );
     }
     expect(await slugs({ query: 'trainings', locale: 'en' })).toContain('ciclo-di-incontri-formativi-per-operatori-pubblici');
     // "attivita" (no accent) finds "attività".
-    const hit = (await search({ query: 'attivita coinvolte', locale: 'it' })).items.find((item) => item.slug === 'ciclo-di-incontri-formativi-per-operatori-pubblici');
+    const hit = (await search({ query: 'attivita coinvolte', locale: 'it' })).items.find(
+      (item) => item.slug === 'ciclo-di-incontri-formativi-per-operatori-pubblici',
+    );
     expect(hit?.snippet).toMatch(/<mark>coinvolte<\/mark> nelle <mark>attività<\/mark>/);
     // Every word must match.
     expect(await slugs({ query: 'minori zanzibar', locale: 'it' })).toEqual([]);
@@ -84,7 +91,9 @@ describe('what partners find', () => {
     expect(themed).not.toContain('formazione-e-competenze-dei-migranti');
 
     // The Final Workshop is dated 26 September 2022 (the year is inferred, see its source note).
-    expect(await slugs({ query: 'workshop', locale: 'it', types: ['EVENT'], filters: { from: '2022-09-01', to: '2022-09-30' } })).toEqual(['final-workshop-potenza']);
+    expect(await slugs({ query: 'workshop', locale: 'it', types: ['EVENT'], filters: { from: '2022-09-01', to: '2022-09-30' } })).toEqual([
+      'final-workshop-potenza',
+    ]);
     expect(await slugs({ query: 'workshop', locale: 'it', types: ['EVENT'], filters: { from: '2023-01-01' } })).toEqual([]);
 
     const all = await search({ query: 'migranti', locale: 'it' });
@@ -98,7 +107,10 @@ describe('what partners find', () => {
 
 describe('the index follows every editorial change at once, and drafts never surface', () => {
   test('draft, publish, edit, draft-only edit, unpublish, delete', async () => {
-    const draft = await practices().create({ locale: 'it', data: practice('pratica-zanzibar', 'Sportello zanzibar per i nuovi arrivati') as any });
+    const draft = await practices().create({
+      locale: 'it',
+      data: practice('pratica-zanzibar', 'Sportello zanzibar per i nuovi arrivati') as any,
+    });
     expect(await slugs({ query: 'zanzibar', locale: 'it' })).toEqual([]);
 
     await practices().publish({ documentId: draft.documentId, locale: 'it' });
@@ -106,7 +118,11 @@ describe('the index follows every editorial change at once, and drafts never sur
     expect(await slugs({ query: 'zanzibar', locale: 'en' })).toEqual([]);
 
     // An edit saved as draft does not reach the public index; publishing it does.
-    await practices().update({ documentId: draft.documentId, locale: 'it', data: { title: 'Sportello tanganica per i nuovi arrivati' } as any });
+    await practices().update({
+      documentId: draft.documentId,
+      locale: 'it',
+      data: { title: 'Sportello tanganica per i nuovi arrivati' } as any,
+    });
     expect(await slugs({ query: 'tanganica', locale: 'it' })).toEqual([]);
     expect(await slugs({ query: 'zanzibar', locale: 'it' })).toEqual(['pratica-zanzibar']);
     await practices().publish({ documentId: draft.documentId, locale: 'it' });
@@ -127,18 +143,25 @@ describe('the index follows every editorial change at once, and drafts never sur
     const created = await kb.graphql(
       `mutation($data: GoodPracticeInput!) { createGoodPractice(data: $data, locale: "en", status: PUBLISHED) { documentId } }`,
       { data: practice('practice-kilimanjaro', 'Kilimanjaro desk for newcomers', { summary: 'A desk written by the test.' }) },
-      { authorization: `Bearer ${token}` }
+      { authorization: `Bearer ${token}` },
     );
     expect(created.body.errors).toBeUndefined();
     expect(await slugs({ query: 'kilimanjaro', locale: 'en' })).toEqual(['practice-kilimanjaro']);
   });
 
   test('territory filter includes what lies inside; renaming a theme updates the records that carry it', async () => {
-    const [potenza] = await kb.strapi.documents('api::territory.territory').findMany({ filters: { slug: 'potenza' }, locale: 'it', status: 'published' } as any);
-    const [theme] = await kb.strapi.documents('api::theme.theme').findMany({ filters: { slug: 'integrazione-sociale' }, locale: 'it', status: 'published' } as any);
+    const [potenza] = await kb.strapi
+      .documents('api::territory.territory')
+      .findMany({ filters: { slug: 'potenza' }, locale: 'it', status: 'published' } as any);
+    const [theme] = await kb.strapi
+      .documents('api::theme.theme')
+      .findMany({ filters: { slug: 'integrazione-sociale' }, locale: 'it', status: 'published' } as any);
     const doc = await practices().create({
       locale: 'it',
-      data: practice('pratica-potentina', 'Sportello potentino di orientamento', { territories: [potenza.documentId], themes: [theme.documentId] }) as any,
+      data: practice('pratica-potentina', 'Sportello potentino di orientamento', {
+        territories: [potenza.documentId],
+        themes: [theme.documentId],
+      }) as any,
     });
     await practices().publish({ documentId: doc.documentId, locale: 'it' });
 
@@ -146,26 +169,44 @@ describe('the index follows every editorial change at once, and drafts never sur
     expect(await slugs({ query: 'sportello', locale: 'it', filters: { territories: ['potenza'] } })).toEqual(['pratica-potentina']);
     // Practices of the whole region are not all in Potenza.
     expect(await slugs({ query: 'governance', locale: 'it', filters: { territories: ['potenza'] }, types: ['GOOD_PRACTICE'] })).toEqual([]);
-    expect((await slugs({ query: 'governance', locale: 'it', filters: { territories: ['basilicata'] }, types: ['GOOD_PRACTICE'] })).length).toBeGreaterThan(0);
+    expect(
+      (await slugs({ query: 'governance', locale: 'it', filters: { territories: ['basilicata'] }, types: ['GOOD_PRACTICE'] })).length,
+    ).toBeGreaterThan(0);
 
     // Theme names are searchable on the records they describe, and follow the theme.
     expect(await slugs({ query: 'convivenza', locale: 'it' })).toEqual([]);
-    await kb.strapi.documents('api::theme.theme').update({ documentId: theme.documentId, locale: 'it', data: { name: 'Integrazione sociale e convivenza' } as any });
+    await kb.strapi
+      .documents('api::theme.theme')
+      .update({ documentId: theme.documentId, locale: 'it', data: { name: 'Integrazione sociale e convivenza' } as any });
     await kb.strapi.documents('api::theme.theme').publish({ documentId: theme.documentId, locale: 'it' });
     expect(await slugs({ query: 'convivenza', locale: 'it', types: ['GOOD_PRACTICE'] })).toEqual(
-      expect.arrayContaining(['pratica-potentina', 'rete-di-governance-pubblico-privata'])
+      expect.arrayContaining(['pratica-potentina', 'rete-di-governance-pubblico-privata']),
     );
   });
 
-  test('a link made from the other side (a theme naming a practice) reaches the practice\'s entry', async () => {
-    const practiceDoc = await practices().create({ locale: 'it', data: practice('pratica-lavoro', 'Sportello lavoro per i nuovi arrivati') as any });
+  test("a link made from the other side (a theme naming a practice) reaches the practice's entry", async () => {
+    const practiceDoc = await practices().create({
+      locale: 'it',
+      data: practice('pratica-lavoro', 'Sportello lavoro per i nuovi arrivati') as any,
+    });
     await practices().publish({ documentId: practiceDoc.documentId, locale: 'it' });
     const themes = kb.strapi.documents('api::theme.theme');
-    const [theme] = await themes.findMany({ filters: { slug: 'inserimento-lavorativo' }, locale: 'it', status: 'draft', populate: ['goodPractices'] } as any);
+    const [theme] = await themes.findMany({
+      filters: { slug: 'inserimento-lavorativo' },
+      locale: 'it',
+      status: 'draft',
+      populate: ['goodPractices'],
+    } as any);
     expect(await slugs({ query: 'sportello lavoro', locale: 'it', filters: { themes: ['inserimento-lavorativo'] } })).toEqual([]);
-    await themes.update({ documentId: theme.documentId, locale: 'it', data: { goodPractices: { connect: [practiceDoc.documentId] } } as any });
+    await themes.update({
+      documentId: theme.documentId,
+      locale: 'it',
+      data: { goodPractices: { connect: [practiceDoc.documentId] } } as any,
+    });
     await themes.publish({ documentId: theme.documentId, locale: 'it' });
-    expect(await slugs({ query: 'sportello lavoro', locale: 'it', filters: { themes: ['inserimento-lavorativo'] } })).toEqual(['pratica-lavoro']);
+    expect(await slugs({ query: 'sportello lavoro', locale: 'it', filters: { themes: ['inserimento-lavorativo'] } })).toEqual([
+      'pratica-lavoro',
+    ]);
   });
 
   test('anonymous callers cannot reach drafts through search arguments: search has no status argument', async () => {

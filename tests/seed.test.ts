@@ -28,8 +28,16 @@ describe('seeded database', () => {
 
   test('holds everything the article lists, published in both locales', async () => {
     const expected: Record<string, number> = {
-      project: 1, 'good-practice': 4, training: 0, 'thematic-table': 4, outcome: 5, event: 1,
-      organization: 2, person: 4, territory: 2, theme: 7,
+      project: 1,
+      'good-practice': 4,
+      training: 0,
+      'thematic-table': 4,
+      outcome: 5,
+      event: 1,
+      organization: 2,
+      person: 4,
+      territory: 2,
+      theme: 7,
     };
     for (const [type, n] of Object.entries(expected)) {
       const uid = `api::${type}.${type}` as any;

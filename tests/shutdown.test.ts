@@ -44,7 +44,7 @@ test('SIGTERM lets the request in flight finish, refuses new ones, and exits 0',
         let text = '';
         res.on('data', (d) => (text += d));
         res.on('end', () => resolve({ status: res.statusCode!, text }));
-      }
+      },
     );
     req.on('continue', inFlight);
     req.on('error', reject);
@@ -55,7 +55,11 @@ test('SIGTERM lets the request in flight finish, refuses new ones, and exits 0',
 
   node.process.kill('SIGTERM');
   // Stopping: new connections are refused while the request in flight still waits for its body.
-  const refused = () => fetch(`${node.url}/_health`).then(() => false, () => true);
+  const refused = () =>
+    fetch(`${node.url}/_health`).then(
+      () => false,
+      () => true,
+    );
   await waitFor(refused, 30000, () => `still taking connections after SIGTERM:\n${node.output()}`, node.exited);
 
   req.end(body.slice(half));

@@ -27,10 +27,20 @@ beforeAll(async () => {
   kb = await startKnowledgeBase({ env: { PUBLIC_URL } });
   await kb.strapi.documents(GP).create({
     locale: 'it',
-    data: { title: 'Bozza mai pubblicata', slug: 'bozza-mai-pubblicata', summary: 'Bozza.', implementationStatus: 'planned', source: { title: 'Test' } } as any,
+    data: {
+      title: 'Bozza mai pubblicata',
+      slug: 'bozza-mai-pubblicata',
+      summary: 'Bozza.',
+      implementationStatus: 'planned',
+      source: { title: 'Test' },
+    } as any,
   });
-  const forum = await kb.strapi.documents(GP).findFirst({ status: 'published', locale: 'it', filters: { slug: 'forum-regionale-sui-fenomeni-migratori' } });
-  await kb.strapi.documents(GP).update({ documentId: forum!.documentId, locale: 'it', status: 'published', data: { reviewerNote: 'NOTA-RISERVATA' } as any });
+  const forum = await kb.strapi
+    .documents(GP)
+    .findFirst({ status: 'published', locale: 'it', filters: { slug: 'forum-regionale-sui-fenomeni-migratori' } });
+  await kb.strapi
+    .documents(GP)
+    .update({ documentId: forum!.documentId, locale: 'it', status: 'published', data: { reviewerNote: 'NOTA-RISERVATA' } as any });
   await kb.strapi.documents('api::person.person').create({
     locale: 'it',
     data: { fullName: 'Persona Riservata', slug: 'persona-riservata', consentToPublish: false, source: { title: 'Test' } } as any,
@@ -50,15 +60,23 @@ afterAll(async () => {
 
 const open = (relative: string) => page.goto(pathToFileURL(path.join(dir, relative)).href);
 const files = (sub = '') =>
-  fs.readdirSync(path.join(dir, sub), { withFileTypes: true }).flatMap((entry): string[] =>
-    entry.isDirectory() ? files(path.join(sub, entry.name)) : [path.join(sub, entry.name)]
-  );
+  fs
+    .readdirSync(path.join(dir, sub), { withFileTypes: true })
+    .flatMap((entry): string[] => (entry.isDirectory() ? files(path.join(sub, entry.name)) : [path.join(sub, entry.name)]));
 
 test('the command reports its progress and writes pages, search index, licence page and open data', () => {
   expect(lines).toContain('[snapshot] good-practices (it): 4 pages');
   expect(lines).toContain('[snapshot] good-practices (en): 4 pages');
   const all = files();
-  for (const expected of ['index.html', 'it/index.html', 'en/licence.html', 'assets/search-index.js', 'open-data/catalog.jsonld', 'open-data/good-practices.csv', 'open-data/knowledge-base.jsonld']) {
+  for (const expected of [
+    'index.html',
+    'it/index.html',
+    'en/licence.html',
+    'assets/search-index.js',
+    'open-data/catalog.jsonld',
+    'open-data/good-practices.csv',
+    'open-data/knowledge-base.jsonld',
+  ]) {
     expect(all).toContain(expected);
   }
   expect(all).toContain('it/good-practices/forum-regionale-sui-fenomeni-migratori.html');
@@ -78,9 +96,19 @@ test('every link is relative and leads to a file of the snapshot; nothing is loa
 });
 
 test('drafts, private fields and people without consent are in no file', () => {
-  const text = files().map((f) => fs.readFileSync(path.join(dir, f), 'utf8')).join('\n');
+  const text = files()
+    .map((f) => fs.readFileSync(path.join(dir, f), 'utf8'))
+    .join('\n');
   expect(text).toContain('Forum regionale sui fenomeni migratori');
-  for (const secret of ['bozza-mai-pubblicata', 'NOTA-RISERVATA', 'Persona Riservata', 'persona-riservata', 'consentToPublish', 'reviewerNote']) expect(text).not.toContain(secret);
+  for (const secret of [
+    'bozza-mai-pubblicata',
+    'NOTA-RISERVATA',
+    'Persona Riservata',
+    'persona-riservata',
+    'consentToPublish',
+    'reviewerNote',
+  ])
+    expect(text).not.toContain(secret);
 });
 
 test('opened from disk: search in Italian, a record page with its JSON-LD, then English', async () => {
@@ -90,7 +118,11 @@ test('opened from disk: search in Italian, a record page with its JSON-LD, then 
   // The practice, the thematic table and the theme of the regional forum: three records.
   await page.getByRole('status').filter({ hasText: '3 risultati' }).waitFor();
   await screenshot(page, 'snapshot-01-search');
-  await page.locator('#search-results li').filter({ hasText: 'Buona pratica' }).getByRole('link', { name: 'Forum regionale sui fenomeni migratori' }).click();
+  await page
+    .locator('#search-results li')
+    .filter({ hasText: 'Buona pratica' })
+    .getByRole('link', { name: 'Forum regionale sui fenomeni migratori' })
+    .click();
   await page.getByRole('heading', { level: 1, name: 'Forum regionale sui fenomeni migratori' }).waitFor();
   expect(await page.locator('html').getAttribute('lang')).toBe('it');
   const jsonLd = JSON.parse((await page.locator('script[type="application/ld+json"]').textContent())!);
@@ -107,7 +139,9 @@ test('opened from disk: search in Italian, a record page with its JSON-LD, then 
   await page.getByRole('link', { name: 'English' }).click();
   await page.getByRole('heading', { level: 1 }).waitFor();
   expect(await page.locator('html').getAttribute('lang')).toBe('en');
-  const english = await kb.data(`{ goodPractices(locale: "en", filters: { slug: { eq: "forum-regionale-sui-fenomeni-migratori" } }) { title themes { name } } }`);
+  const english = await kb.data(
+    `{ goodPractices(locale: "en", filters: { slug: { eq: "forum-regionale-sui-fenomeni-migratori" } }) { title themes { name } } }`,
+  );
   const [practice] = english.goodPractices;
   expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(practice.title);
 

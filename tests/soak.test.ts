@@ -12,7 +12,7 @@ import { testEngine } from './helpers/database';
 const run = (args: string[]) =>
   new Promise<{ code: number; output: string }>((resolve) => {
     execFile(process.execPath, [path.join(__dirname, '../scripts/soak.js'), ...args], { timeout: 180_000 }, (error, stdout, stderr) =>
-      resolve({ code: error ? Number((error as any).code ?? 1) : 0, output: stdout + stderr })
+      resolve({ code: error ? Number((error as any).code ?? 1) : 0, output: stdout + stderr }),
     );
   });
 
@@ -21,13 +21,30 @@ test('a short soak: every kind of request answered, memory read after collection
   const out = path.join(dir, 'soak.json');
   try {
     // dist/ is built by the test setup; compiling again here would rewrite it under other suites.
-    const { code, output } = await run(['--minutes', '0.25', '--warmup', '3', '--connections', '4', '--engine', testEngine(), '--out', out, '--no-compile']);
+    const { code, output } = await run([
+      '--minutes',
+      '0.25',
+      '--warmup',
+      '3',
+      '--connections',
+      '4',
+      '--engine',
+      testEngine(),
+      '--out',
+      out,
+      '--no-compile',
+    ]);
     expect({ code, output }).toMatchObject({ code: 0 });
     expect(output).toContain('error rate 0.000 %');
     const result = JSON.parse(fs.readFileSync(out, 'utf8'));
     expect(result.errors).toBe(0);
     expect(Object.keys(result.scenarios).sort()).toEqual([
-      'editor write (published)', 'graphql event page', 'graphql list', 'graphql search', 'graphql slug lookup', 'rest read',
+      'editor write (published)',
+      'graphql event page',
+      'graphql list',
+      'graphql search',
+      'graphql slug lookup',
+      'rest read',
     ]);
     for (const scenario of Object.values<any>(result.scenarios)) expect(scenario.requests).toBeGreaterThan(0);
     // One collected sample after warm-up, one at the end.

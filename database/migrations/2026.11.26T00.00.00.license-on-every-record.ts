@@ -5,8 +5,16 @@
  * Runs before Strapi's schema sync, so on a fresh database the tables do not exist yet.
  */
 const TABLES = [
-  'projects', 'good_practices', 'trainings', 'thematic_tables', 'outcomes',
-  'events', 'organizations', 'people', 'territories', 'themes',
+  'projects',
+  'good_practices',
+  'trainings',
+  'thematic_tables',
+  'outcomes',
+  'events',
+  'organizations',
+  'people',
+  'territories',
+  'themes',
 ];
 const DEFAULT_LICENSE = 'CC-BY-4.0';
 

@@ -35,7 +35,7 @@ export function fieldLabels() {
   labels ??= fetch('/explorer/labels.json', { headers: { accept: 'application/json' } })
     .then(
       (response) => (response.ok ? response.json() : Promise.reject(new ApiError(`HTTP ${response.status}`))),
-      () => Promise.reject(new ApiError(''))
+      () => Promise.reject(new ApiError('')),
     )
     .catch((error) => {
       labels = undefined;
@@ -51,24 +51,49 @@ const text = (field) => (node) => node[field];
  */
 export const LIST = {
   'good-practices': {
-    search: 'GOOD_PRACTICE', query: 'goodPractices', filters: 'GoodPracticeFiltersInput', sort: 'title',
-    fields: 'summary startDate endDate', summary: text('summary'), territory: (slug) => ({ territories: { within: slug } }),
+    search: 'GOOD_PRACTICE',
+    query: 'goodPractices',
+    filters: 'GoodPracticeFiltersInput',
+    sort: 'title',
+    fields: 'summary startDate endDate',
+    summary: text('summary'),
+    territory: (slug) => ({ territories: { within: slug } }),
   },
   trainings: {
-    search: 'TRAINING', query: 'trainings', filters: 'TrainingFiltersInput', sort: 'startDate:desc',
-    fields: 'description startDate endDate', summary: text('description'), territory: (slug) => ({ territory: { within: slug } }),
+    search: 'TRAINING',
+    query: 'trainings',
+    filters: 'TrainingFiltersInput',
+    sort: 'startDate:desc',
+    fields: 'description startDate endDate',
+    summary: text('description'),
+    territory: (slug) => ({ territory: { within: slug } }),
   },
   'thematic-tables': {
-    search: 'THEMATIC_TABLE', query: 'thematicTables', filters: 'ThematicTableFiltersInput', sort: 'order',
-    fields: 'scope', summary: text('scope'), territory: (slug) => ({ event: { territory: { within: slug } } }),
+    search: 'THEMATIC_TABLE',
+    query: 'thematicTables',
+    filters: 'ThematicTableFiltersInput',
+    sort: 'order',
+    fields: 'scope',
+    summary: text('scope'),
+    territory: (slug) => ({ event: { territory: { within: slug } } }),
   },
   events: {
-    search: 'EVENT', query: 'events', filters: 'EventFiltersInput', sort: 'startDate:desc',
-    fields: 'description startDate endDate', summary: text('description'), territory: (slug) => ({ territory: { within: slug } }),
+    search: 'EVENT',
+    query: 'events',
+    filters: 'EventFiltersInput',
+    sort: 'startDate:desc',
+    fields: 'description startDate endDate',
+    summary: text('description'),
+    territory: (slug) => ({ territory: { within: slug } }),
   },
   outcomes: {
-    search: 'OUTCOME', query: 'outcomes', filters: 'OutcomeFiltersInput', sort: 'value:desc',
-    fields: 'description value qualifier unit', summary: text('description'), territory: (slug) => ({ territory: { within: slug } }),
+    search: 'OUTCOME',
+    query: 'outcomes',
+    filters: 'OutcomeFiltersInput',
+    sort: 'value:desc',
+    fields: 'description value qualifier unit',
+    summary: text('description'),
+    territory: (slug) => ({ territory: { within: slug } }),
   },
 };
 export const typeOfSearchHit = Object.fromEntries(Object.entries(LIST).map(([type, config]) => [config.search, type]));
@@ -91,12 +116,20 @@ const figureFilters = ({ theme, territory }) => listFilters('outcomes', { theme,
 
 export const loadOptions = (locale, signal) =>
   graphql(
-    `query Options($locale: I18NLocaleCode) {
-      themes(locale: $locale, sort: "name", pagination: { pageSize: 100 }) { slug name }
-      territories(locale: $locale, sort: "name", pagination: { pageSize: 100 }) { slug name }
-    }`,
+    `
+      query Options($locale: I18NLocaleCode) {
+        themes(locale: $locale, sort: "name", pagination: { pageSize: 100 }) {
+          slug
+          name
+        }
+        territories(locale: $locale, sort: "name", pagination: { pageSize: 100 }) {
+          slug
+          name
+        }
+      }
+    `,
     { locale },
-    signal
+    signal,
   );
 
 export const search = (locale, state, signal) =>
@@ -117,7 +150,7 @@ export const search = (locale, state, signal) =>
       },
       page: state.page,
     },
-    signal
+    signal,
   ).then((data) => data.search);
 
 /** One type's published records, a page at a time. */
@@ -132,7 +165,7 @@ export function list(locale, state, signal) {
       }
     }`,
     { locale, filters: listFilters(type, state), page: state.page },
-    signal
+    signal,
   ).then((data) => data.list);
 }
 
@@ -156,7 +189,7 @@ export function overview(locale, state, signal) {
       }
     }`,
     variables,
-    signal
+    signal,
   ).then((data) => ({ sections: types.map((type, i) => ({ type, ...data[`t${i}`] })), figures: data.figures }));
 }
 
@@ -166,32 +199,50 @@ const source = 'source { title url publisher date note } license jsonLd';
 const outcomes = 'outcomes { slug title value qualifier unit }';
 /** One record page's list query and fields, per type. */
 const RECORD_FIELDS = {
-  'good-practices': ['goodPractices', `
+  'good-practices': [
+    'goodPractices',
+    `
     title summary context objectives activities results lessonsLearned transferability resourcesNeeded
     implementationStatus startDate endDate targetGroups { group }
     themes { slug name } territories { slug name } project { title acronym }
     leadOrganization { ${org} } partnerOrganizations { ${org} }
-    trainings { ${link} } thematicTables { ${link} } ${outcomes} ${source}`],
-  trainings: ['trainings', `
+    trainings { ${link} } thematicTables { ${link} } ${outcomes} ${source}`,
+  ],
+  trainings: [
+    'trainings',
+    `
     title description learningObjectives audience startDate endDate mode participantsCount publicOperatorsCount
     venue { name address city } themes { slug name } territory { slug name } project { title acronym }
-    trainers { fullName } organizers { ${org} } goodPractices { ${link} } ${outcomes} ${source}`],
-  'thematic-tables': ['thematicTables', `
+    trainers { fullName } organizers { ${org} } goodPractices { ${link} } ${outcomes} ${source}`,
+  ],
+  'thematic-tables': [
+    'thematicTables',
+    `
     title scope findings recommendations event { slug title startDate }
     themes { slug name } facilitators { fullName } participatingOrganizations { ${org} }
-    goodPractices { ${link} } ${outcomes} ${source}`],
-  events: ['events', `
+    goodPractices { ${link} } ${outcomes} ${source}`,
+  ],
+  events: [
+    'events',
+    `
     title description type startDate endDate venue { name address city }
     agenda { time kind title speakers { fullName affiliations { jobTitle organization { name } } } thematicTable { ${link} } }
     themes { slug name } territory { slug name } project { title acronym }
-    organizers { ${org} } thematicTables { ${link} } ${outcomes} ${source}`],
-  outcomes: ['outcomes', `
+    organizers { ${org} } thematicTables { ${link} } ${outcomes} ${source}`,
+  ],
+  outcomes: [
+    'outcomes',
+    `
     title description indicatorType indicatorCode value qualifier unit periodStart periodEnd evidence
     themes { slug name } territory { slug name } project { title acronym }
-    goodPractices { ${link} } trainings { ${link} } events { ${link} } thematicTables { ${link} } ${source}`],
-  organizations: ['organizations', `
+    goodPractices { ${link} } trainings { ${link} } events { ${link} } thematicTables { ${link} } ${source}`,
+  ],
+  organizations: [
+    'organizations',
+    `
     title: name acronym type website description governanceNetworkMember territory { slug name }
-    ledGoodPractices { ${link} } ${source}`],
+    ledGoodPractices { ${link} } ${source}`,
+  ],
 };
 
 /** One published record by its slug, or null. */
@@ -203,6 +254,6 @@ export function record(locale, type, slug, signal) {
       }
     }`,
     { slug, locale },
-    signal
+    signal,
   ).then((data) => data.record[0] ?? null);
 }

@@ -42,9 +42,21 @@ async function dress(route, signal) {
   const state = route.view === 'search' ? route : formState();
   if (!options.has(lang)) options.set(lang, await api.loadOptions(lang, signal));
   const { themes, territories } = options.get(lang);
-  fill(field.type, LIST_TYPES.map((type) => [type, w.types[type][1]]), state.type);
-  fill(field.theme, themes.map((t) => [t.slug, t.name]), state.theme);
-  fill(field.territory, territories.map((t) => [t.slug, t.name]), state.territory);
+  fill(
+    field.type,
+    LIST_TYPES.map((type) => [type, w.types[type][1]]),
+    state.type,
+  );
+  fill(
+    field.theme,
+    themes.map((t) => [t.slug, t.name]),
+    state.theme,
+  );
+  fill(
+    field.territory,
+    territories.map((t) => [t.slug, t.name]),
+    state.territory,
+  );
   fill(field.group, Object.entries(w.enums.targetGroup), state.group);
   // The search box is left alone while someone types in it.
   if (route.view === 'search' && document.activeElement !== field.q) field.q.value = route.q;
@@ -119,7 +131,8 @@ field.q.addEventListener('input', () => {
   clearTimeout(typing);
   typing = setTimeout(() => searchFor(formState(), { replace: true }), TYPING_PAUSE_MS);
 });
-for (const key of ['type', 'theme', 'territory', 'group']) field[key].addEventListener('change', () => searchFor(formState(), { replace: false }));
+for (const key of ['type', 'theme', 'territory', 'group'])
+  field[key].addEventListener('change', () => searchFor(formState(), { replace: false }));
 form.addEventListener('submit', (event) => {
   event.preventDefault();
   clearTimeout(typing);

@@ -18,7 +18,13 @@ export function figureChart(rows, { caption, description, words, href }) {
   const summary = rows.map((row) => `${row.label}: ${row.shown} ${row.unit}`).join('; ');
   const svg = s(
     'svg',
-    { viewBox: `0 0 ${WIDTH} ${rows.length * ROW}`, role: 'img', 'aria-labelledby': `${id}-title ${id}-desc`, className: 'chart-svg', focusable: 'false' },
+    {
+      viewBox: `0 0 ${WIDTH} ${rows.length * ROW}`,
+      role: 'img',
+      'aria-labelledby': `${id}-title ${id}-desc`,
+      className: 'chart-svg',
+      focusable: 'false',
+    },
     s('title', { id: `${id}-title` }, caption),
     s('desc', { id: `${id}-desc` }, summary),
     rows.map((row, i) => {
@@ -29,28 +35,43 @@ export function figureChart(rows, { caption, description, words, href }) {
         {},
         s('text', { x: 0, y: y + 18, className: 'chart-label' }, row.label),
         s('rect', { x: 0, y: y + 26, width: width.toFixed(1), height: BAR, rx: 3, className: 'chart-bar' }),
-        s('text', { x: (width + 8).toFixed(1), y: y + 26 + BAR - 5, className: 'chart-value' }, row.shown)
+        s('text', { x: (width + 8).toFixed(1), y: y + 26 + BAR - 5, className: 'chart-value' }, row.shown),
       );
-    })
+    }),
   );
   const table = h(
     'table',
     {},
     h('caption', {}, caption),
-    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, words.figure), h('th', { scope: 'col' }, words.value), h('th', { scope: 'col' }, words.unit))),
+    h(
+      'thead',
+      {},
+      h('tr', {}, h('th', { scope: 'col' }, words.figure), h('th', { scope: 'col' }, words.value), h('th', { scope: 'col' }, words.unit)),
+    ),
     h(
       'tbody',
       {},
       rows.map((row) =>
-        h('tr', {}, h('th', { scope: 'row' }, row.hash ? h('a', { href: href(row.hash) }, row.label) : row.label), h('td', { className: 'number' }, row.shown), h('td', {}, row.unit))
-      )
-    )
+        h(
+          'tr',
+          {},
+          h('th', { scope: 'row' }, row.hash ? h('a', { href: href(row.hash) }, row.label) : row.label),
+          h('td', { className: 'number' }, row.shown),
+          h('td', {}, row.unit),
+        ),
+      ),
+    ),
   );
   return h(
     'figure',
     { className: 'chart', 'aria-labelledby': `${id}-caption` },
-    h('figcaption', { id: `${id}-caption` }, h('strong', {}, caption), description ? h('span', { className: 'hint' }, ` ${description}`) : null),
+    h(
+      'figcaption',
+      { id: `${id}-caption` },
+      h('strong', {}, caption),
+      description ? h('span', { className: 'hint' }, ` ${description}`) : null,
+    ),
     svg,
-    h('details', {}, h('summary', {}, words.dataTable), table)
+    h('details', {}, h('summary', {}, words.dataTable), table),
   );
 }

@@ -9,7 +9,14 @@ import { recordHash, searchHash } from './route.js';
 export function formatter(lang, words, href) {
   const number = new Intl.NumberFormat(lang);
   const day = new Intl.DateTimeFormat(lang, { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
-  const moment = new Intl.DateTimeFormat(lang, { day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Rome' });
+  const moment = new Intl.DateTimeFormat(lang, {
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZone: 'Europe/Rome',
+  });
   // A Date is a calendar day (read in UTC so that it never shifts); a DateTime is shown in Rome's time.
   const date = (value) => (!value ? '' : value.length === 10 ? day.format(new Date(`${value}T00:00:00Z`)) : moment.format(new Date(value)));
   return {
@@ -34,18 +41,23 @@ function resultItem(f, { type, slug, title, text, snippet, when }, heading) {
     { className: 'result' },
     h(heading, {}, f.link(recordHash(type, slug), title)),
     h('p', { className: 'meta' }, f.words.types[type][0], when ? ` · ${when}` : ''),
-    text || snippet ? paragraph : null
+    text || snippet ? paragraph : null,
   );
 }
 
 const listItem = (f, type, heading) => (node) =>
-  resultItem(f, {
-    type,
-    slug: node.slug,
-    title: node.title,
-    text: type === 'outcomes' ? `${f.value(node.value, node.qualifier)} ${node.unit}. ${node.description ?? ''}` : LIST[type].summary(node),
-    when: node.startDate ? f.period(node.startDate, node.endDate) : '',
-  }, heading);
+  resultItem(
+    f,
+    {
+      type,
+      slug: node.slug,
+      title: node.title,
+      text:
+        type === 'outcomes' ? `${f.value(node.value, node.qualifier)} ${node.unit}. ${node.description ?? ''}` : LIST[type].summary(node),
+      when: node.startDate ? f.period(node.startDate, node.endDate) : '',
+    },
+    heading,
+  );
 
 function pager(f, state, pageCount) {
   if (pageCount <= 1) return null;
@@ -55,7 +67,7 @@ function pager(f, state, pageCount) {
     { className: 'pager', 'aria-label': f.words.pages },
     state.page > 1 ? h('a', { href: to(state.page - 1), rel: 'prev' }, f.words.previous) : null,
     h('span', { 'aria-current': 'page' }, f.words.pageOf(state.page, pageCount)),
-    state.page < pageCount ? h('a', { href: to(state.page + 1), rel: 'next' }, f.words.next) : null
+    state.page < pageCount ? h('a', { href: to(state.page + 1), rel: 'next' }, f.words.next) : null,
   );
 }
 
@@ -67,7 +79,7 @@ function resultsSection(f, state, total, items, pageCount) {
     h('h1', { id: 'results-heading', tabindex: '-1' }, f.words.results(total, state.q)),
     note,
     items.length ? h('ol', { className: 'result-list', start: (state.page - 1) * PAGE_SIZE + 1 }, items) : h('p', {}, f.words.noResults),
-    pager(f, state, pageCount)
+    pager(f, state, pageCount),
   );
 }
 
@@ -77,24 +89,42 @@ export const searchResults = (f, state, result) =>
     state,
     result.total,
     result.items.map((hit) =>
-      resultItem(f, { type: typeOfSearchHit[hit.type], slug: hit.slug, title: hit.title, snippet: hit.snippet, when: hit.startDate ? f.period(hit.startDate, hit.endDate) : '' }, 'h2')
+      resultItem(
+        f,
+        {
+          type: typeOfSearchHit[hit.type],
+          slug: hit.slug,
+          title: hit.title,
+          snippet: hit.snippet,
+          when: hit.startDate ? f.period(hit.startDate, hit.endDate) : '',
+        },
+        'h2',
+      ),
     ),
-    Math.ceil(result.total / PAGE_SIZE)
+    Math.ceil(result.total / PAGE_SIZE),
   );
 
 export const listResults = (f, state, connection) =>
-  resultsSection(f, state, connection?.pageInfo.total ?? 0, (connection?.nodes ?? []).map(listItem(f, state.type, 'h2')), connection?.pageInfo.pageCount ?? 0);
+  resultsSection(
+    f,
+    state,
+    connection?.pageInfo.total ?? 0,
+    (connection?.nodes ?? []).map(listItem(f, state.type, 'h2')),
+    connection?.pageInfo.pageCount ?? 0,
+  );
 
 /** Outcome figures summed per project and unit (outcomeFigures), as a chart. */
 export function figuresChart(f, figures) {
   if (!figures.length) return null;
-  const rows = [...figures].sort((a, b) => b.total - a.total).map((figure) => ({
-    label: figure.count === 1 ? figure.outcomes[0].title : `${figure.project?.acronym ?? ''} · ${figure.unit}`,
-    value: figure.total,
-    shown: f.value(figure.total, figure.qualifier),
-    unit: figure.unit,
-    hash: figure.count === 1 ? recordHash('outcomes', figure.outcomes[0].slug) : null,
-  }));
+  const rows = [...figures]
+    .sort((a, b) => b.total - a.total)
+    .map((figure) => ({
+      label: figure.count === 1 ? figure.outcomes[0].title : `${figure.project?.acronym ?? ''} · ${figure.unit}`,
+      value: figure.total,
+      shown: f.value(figure.total, figure.qualifier),
+      unit: figure.unit,
+      hash: figure.count === 1 ? recordHash('outcomes', figure.outcomes[0].slug) : null,
+    }));
   return figureChart(rows, { caption: f.words.keyFigures, description: f.words.figuresDescription, words: f.words, href: f.href });
 }
 
@@ -107,36 +137,63 @@ export function overview(f, state, data) {
         { className: 'overview-section', 'aria-labelledby': `overview-${section.type}` },
         h('h2', { id: `overview-${section.type}` }, f.words.types[section.type][1]),
         h('ul', { className: 'result-list' }, section.nodes.map(listItem(f, section.type, 'h3'))),
-        h('p', {}, f.link(searchHash({ ...state, type: section.type, page: 1 }), f.words.showAll(section.pageInfo.total)))
-      )
+        h('p', {}, f.link(searchHash({ ...state, type: section.type, page: 1 }), f.words.showAll(section.pageInfo.total))),
+      ),
     );
   return h(
     'div',
     { className: 'overview' },
     h('h1', { tabindex: '-1' }, f.words.overview),
     figuresChart(f, data.figures),
-    sections.length ? sections : h('p', {}, f.words.noResults)
+    sections.length ? sections : h('p', {}, f.words.noResults),
   );
 }
 
 // ---- record pages ----
 
-const paragraphs = (text) => text.split(/\n+/).filter((line) => line.trim()).map((line) => h('p', {}, line));
-const linkList = (f, type, items) => (items?.length ? h('ul', { className: 'inline-list' }, items.map((item) => h('li', {}, f.link(recordHash(type, item.slug), item.title ?? item.name)))) : null);
-const filterLinks = (f, key, items) => (items?.length ? h('ul', { className: 'inline-list' }, items.map((item) => h('li', {}, f.link(searchHash({ [key]: item.slug }), item.name)))) : null);
+const paragraphs = (text) =>
+  text
+    .split(/\n+/)
+    .filter((line) => line.trim())
+    .map((line) => h('p', {}, line));
+const linkList = (f, type, items) =>
+  items?.length
+    ? h(
+        'ul',
+        { className: 'inline-list' },
+        items.map((item) => h('li', {}, f.link(recordHash(type, item.slug), item.title ?? item.name))),
+      )
+    : null;
+const filterLinks = (f, key, items) =>
+  items?.length
+    ? h(
+        'ul',
+        { className: 'inline-list' },
+        items.map((item) => h('li', {}, f.link(searchHash({ [key]: item.slug }), item.name))),
+      )
+    : null;
 const names = (people) => people?.map((person) => person.fullName).join(', ');
 const venue = (v) => (v ? [v.name, v.address, v.city].filter(Boolean).join(', ') : null);
 const project = (p) => (p ? `${p.title} (${p.acronym})` : null);
 
 function outcomesChart(f, outcomes) {
   if (!outcomes?.length) return null;
-  const rows = outcomes.map((o) => ({ label: o.title, value: o.value, shown: f.value(o.value, o.qualifier), unit: o.unit, hash: recordHash('outcomes', o.slug) }));
+  const rows = outcomes.map((o) => ({
+    label: o.title,
+    value: o.value,
+    shown: f.value(o.value, o.qualifier),
+    unit: o.unit,
+    hash: recordHash('outcomes', o.slug),
+  }));
   return figureChart(rows, { caption: f.words.related.outcomes, words: f.words, href: f.href });
 }
 
 function agenda(f, items, heading) {
   if (!items?.length) return null;
-  const speaker = (person) => [person.fullName, ...(person.affiliations ?? []).map((a) => [a.jobTitle, a.organization?.name].filter(Boolean).join(', '))].filter(Boolean).join(' — ');
+  const speaker = (person) =>
+    [person.fullName, ...(person.affiliations ?? []).map((a) => [a.jobTitle, a.organization?.name].filter(Boolean).join(', '))]
+      .filter(Boolean)
+      .join(' — ');
   return h(
     'section',
     { 'aria-labelledby': 'agenda-heading' },
@@ -150,10 +207,24 @@ function agenda(f, items, heading) {
           {},
           // The time column stays in place when the article gives no time.
           item.time ? h('time', { datetime: item.time.slice(0, 5) }, item.time.slice(0, 5)) : h('span'),
-          h('div', {}, h('p', { className: 'agenda-title' }, item.title), item.speakers?.length ? h('ul', { className: 'speakers' }, item.speakers.map((p) => h('li', {}, speaker(p)))) : null, item.thematicTable ? h('p', {}, f.link(recordHash('thematic-tables', item.thematicTable.slug), item.thematicTable.title)) : null)
-        )
-      )
-    )
+          h(
+            'div',
+            {},
+            h('p', { className: 'agenda-title' }, item.title),
+            item.speakers?.length
+              ? h(
+                  'ul',
+                  { className: 'speakers' },
+                  item.speakers.map((p) => h('li', {}, speaker(p))),
+                )
+              : null,
+            item.thematicTable
+              ? h('p', {}, f.link(recordHash('thematic-tables', item.thematicTable.slug), item.thematicTable.title))
+              : null,
+          ),
+        ),
+      ),
+    ),
   );
 }
 
@@ -172,7 +243,10 @@ const PAGES = {
       [l('partnerOrganizations'), linkList(f, 'organizations', r.partnerOrganizations)],
     ],
     texts: ['context', 'objectives', 'activities', 'results', 'lessonsLearned', 'transferability', 'resourcesNeeded'],
-    related: [['trainings', r.trainings], ['thematic-tables', r.thematicTables]],
+    related: [
+      ['trainings', r.trainings],
+      ['thematic-tables', r.thematicTables],
+    ],
   }),
   trainings: (f, r, w, l) => ({
     facts: [
@@ -193,7 +267,10 @@ const PAGES = {
   'thematic-tables': (f, r, w, l) => ({
     lead: r.scope,
     facts: [
-      [l('event'), r.event ? h('span', {}, f.link(recordHash('events', r.event.slug), r.event.title), `, ${f.date(r.event.startDate)}`) : null],
+      [
+        l('event'),
+        r.event ? h('span', {}, f.link(recordHash('events', r.event.slug), r.event.title), `, ${f.date(r.event.startDate)}`) : null,
+      ],
       [l('themes'), filterLinks(f, 'theme', r.themes)],
       [l('facilitators'), names(r.facilitators)],
       [l('participatingOrganizations'), linkList(f, 'organizations', r.participatingOrganizations)],
@@ -226,7 +303,12 @@ const PAGES = {
       [l('project'), project(r.project)],
     ],
     texts: ['description', 'evidence'],
-    related: [['good-practices', r.goodPractices], ['trainings', r.trainings], ['events', r.events], ['thematic-tables', r.thematicTables]],
+    related: [
+      ['good-practices', r.goodPractices],
+      ['trainings', r.trainings],
+      ['events', r.events],
+      ['thematic-tables', r.thematicTables],
+    ],
     noChart: true,
   }),
   organizations: (f, r, w, l) => ({
@@ -251,7 +333,7 @@ function sourceNote(f, source, license, l) {
     h('h2', {}, l('source')),
     h('p', {}, title, source.publisher ? ` — ${source.publisher}` : '', source.date ? `, ${f.date(source.date)}` : ''),
     source.note ? h('p', {}, h('span', { className: 'label' }, `${l('note', 'shared.source')}: `), source.note) : null,
-    h('p', {}, h('span', { className: 'label' }, `${l('license')}: `), license)
+    h('p', {}, h('span', { className: 'label' }, `${l('license')}: `), license),
   );
 }
 
@@ -270,14 +352,28 @@ export function recordPage(f, type, r, backHash, labels) {
     h('p', { className: 'kicker' }, f.link(backHash, `← ${w.backToSearch}`), ' · ', w.types[type][0]),
     h('h1', { tabindex: '-1' }, r.title),
     page.lead ? h('p', { className: 'lead' }, page.lead) : null,
-    facts.length ? h('dl', { className: 'facts' }, facts.map(([label, value]) => h('div', {}, h('dt', {}, label), h('dd', {}, value)))) : null,
+    facts.length
+      ? h(
+          'dl',
+          { className: 'facts' },
+          facts.map(([label, value]) => h('div', {}, h('dt', {}, label), h('dd', {}, value))),
+        )
+      : null,
     page.texts.filter((field) => r[field]).map((field) => h('section', {}, h('h2', {}, l(field)), paragraphs(r[field]))),
     page.extra,
     page.noChart ? null : outcomesChart(f, r.outcomes),
-    page.related.filter(([, items]) => items?.length).map(([kind, items]) => h('section', {}, h('h2', {}, w.related[kind]), linkList(f, kind, items))),
-    sourceNote(f, r.source, r.license, l)
+    page.related
+      .filter(([, items]) => items?.length)
+      .map(([kind, items]) => h('section', {}, h('h2', {}, w.related[kind]), linkList(f, kind, items))),
+    sourceNote(f, r.source, r.license, l),
   );
 }
 
 export const notFound = (f, backHash) =>
-  h('div', { className: 'not-found' }, h('h1', { tabindex: '-1' }, f.words.notFound), h('p', {}, f.words.notFoundText), h('p', {}, f.link(backHash, f.words.backToSearch)));
+  h(
+    'div',
+    { className: 'not-found' },
+    h('h1', { tabindex: '-1' }, f.words.notFound),
+    h('p', {}, f.words.notFoundText),
+    h('p', {}, f.link(backHash, f.words.backToSearch)),
+  );

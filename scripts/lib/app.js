@@ -31,7 +31,7 @@ function runScript(tag, main) {
     (error) => {
       console.error(`[${tag}] failed: ${error.message}`);
       process.exit(1);
-    }
+    },
   );
 }
 

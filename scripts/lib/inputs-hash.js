@@ -9,13 +9,20 @@ const files = (entry) => {
   const full = path.join(appDir, entry);
   if (!fs.existsSync(full)) return [];
   if (!fs.statSync(full).isDirectory()) return [entry];
-  return fs.readdirSync(full).sort().flatMap((name) => files(path.join(entry, name)));
+  return fs
+    .readdirSync(full)
+    .sort()
+    .flatMap((name) => files(path.join(entry, name)));
 };
 
 /** sha256 over the names and contents of every file under the given app-relative paths. */
 function inputsHash(inputs) {
   const hash = crypto.createHash('sha256');
-  for (const file of inputs.flatMap(files)) hash.update(`${file}\0`).update(fs.readFileSync(path.join(appDir, file))).update('\0');
+  for (const file of inputs.flatMap(files))
+    hash
+      .update(`${file}\0`)
+      .update(fs.readFileSync(path.join(appDir, file)))
+      .update('\0');
   return hash.digest('hex');
 }
 

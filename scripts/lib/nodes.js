@@ -74,12 +74,20 @@ async function startNode(env, { waitReady = true } = {}) {
 /** Registers the first administrator on a node and makes a full-access API token, as an editor would. */
 async function editorToken(node, email = 'editor@example.org') {
   const post = async (url, body, headers = {}) => {
-    const res = await fetch(`${node.url}${url}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    const res = await fetch(`${node.url}${url}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    });
     if (!res.ok) throw new Error(`${url}: ${res.status} ${await res.text()}`);
     return (await res.json()).data;
   };
   const { token: jwt } = await post('/admin/register-admin', { firstname: 'Editor', email, password: 'Editor-Passw0rd' });
-  const { accessKey } = await post('/admin/api-tokens', { name: `token-${Date.now()}`, type: 'full-access', lifespan: null }, { authorization: `Bearer ${jwt}` });
+  const { accessKey } = await post(
+    '/admin/api-tokens',
+    { name: `token-${Date.now()}`, type: 'full-access', lifespan: null },
+    { authorization: `Bearer ${jwt}` },
+  );
   return accessKey;
 }
 

@@ -22,7 +22,11 @@ async function head(path: string): Promise<Buffer> {
 export default () => async (ctx: any, next: () => Promise<void>) => {
   const received = ctx.request.files ? Object.values(ctx.request.files).flat() : [];
   for (const file of received as any[]) {
-    const problem = uploadProblem({ name: file.originalFilename ?? '', declaredType: file.mimetype ?? '', head: await head(file.filepath) });
+    const problem = uploadProblem({
+      name: file.originalFilename ?? '',
+      declaredType: file.mimetype ?? '',
+      head: await head(file.filepath),
+    });
     if (problem) {
       // strapi::body removes received files only after a request that did not fail.
       await Promise.all((received as any[]).map((f) => rm(f.filepath, { force: true })));

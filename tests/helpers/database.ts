@@ -1,4 +1,3 @@
-// eslint-disable-next-line @typescript-eslint/no-var-requires
 const databases = require('../../scripts/lib/databases');
 
 export interface TestDatabase {

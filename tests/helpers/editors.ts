@@ -36,7 +36,8 @@ export async function contentManager(kb: KnowledgeBase, person: Person) {
   return {
     open: (uid: string, documentId: string, locale = 'it') => send(kb.http().get(at(uid, documentId)), locale),
     create: (uid: string, data: Record<string, unknown>, locale = 'it') => send(kb.http().post(at(uid)), locale).send(data),
-    save: (uid: string, documentId: string, data: Record<string, unknown>, locale = 'it') => send(kb.http().put(at(uid, documentId)), locale).send(data),
+    save: (uid: string, documentId: string, data: Record<string, unknown>, locale = 'it') =>
+      send(kb.http().put(at(uid, documentId)), locale).send(data),
     publish: (uid: string, documentId: string, locale = 'it') => send(kb.http().post(at(uid, documentId, 'publish')), locale).send({}),
     remove: (uid: string, documentId: string, locale = 'it') => send(kb.http().delete(at(uid, documentId)), locale),
     get: (path: string) => kb.http().get(path).set(auth).expect(noServerError),
@@ -54,7 +55,6 @@ export const practiceForm = (slug: string, extra: Record<string, unknown> = {}) 
   ...extra,
 });
 
-// eslint-disable-next-line @typescript-eslint/no-var-requires
 const adminBuild = require('../../scripts/lib/admin-build');
 /** Builds the admin panel into dist/build unless it is up to date with its sources. */
 export const ensureAdminBuild: (options?: { log?: (line: string) => void }) => boolean = adminBuild.ensureAdminBuild;

@@ -31,6 +31,7 @@ module.exports = async (globalConfig, projectConfig) => {
   }
 
   const selected = (file) =>
-    new RegExp(globalConfig.testPathPattern, 'i').test(file) && !projectConfig.testPathIgnorePatterns.some((pattern) => new RegExp(pattern).test(file));
+    new RegExp(globalConfig.testPathPattern, 'i').test(file) &&
+    !projectConfig.testPathIgnorePatterns.some((pattern) => new RegExp(pattern).test(file));
   if (ADMIN_SUITES.some(selected)) ensureAdminBuild({ log: (line) => console.log(`[tests] ${line}`) });
 };

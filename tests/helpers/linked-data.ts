@@ -15,8 +15,10 @@ export const SCHEMA_ORG_CONTEXT = schemaOrgContext['@context'] as Record<string,
 
 const SCHEMA_ORG_URLS = new Set(
   ['http', 'https'].flatMap((scheme) =>
-    ['schema.org', 'schema.org/', 'schema.org/docs/jsonldcontext.json', 'schema.org/docs/jsonldcontext.jsonld'].map((path) => `${scheme}://${path}`)
-  )
+    ['schema.org', 'schema.org/', 'schema.org/docs/jsonldcontext.json', 'schema.org/docs/jsonldcontext.jsonld'].map(
+      (path) => `${scheme}://${path}`,
+    ),
+  ),
 );
 
 export async function documentLoader(url: string) {

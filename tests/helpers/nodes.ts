@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'child_process';
-// eslint-disable-next-line @typescript-eslint/no-var-requires
+
 const nodes = require('../../scripts/lib/nodes');
 
 export interface StrapiNode {
@@ -12,5 +12,10 @@ export interface StrapiNode {
 
 export const freePort: () => Promise<number> = nodes.freePort;
 export const startNode: (env: Record<string, string>, options?: { waitReady?: boolean }) => Promise<StrapiNode> = nodes.startNode;
-export const waitFor: (check: () => Promise<boolean>, timeoutMs: number, describe: () => string, exited?: Promise<unknown>) => Promise<void> = nodes.waitFor;
+export const waitFor: (
+  check: () => Promise<boolean>,
+  timeoutMs: number,
+  describe: () => string,
+  exited?: Promise<unknown>,
+) => Promise<void> = nodes.waitFor;
 export const editorToken: (node: StrapiNode, email?: string) => Promise<string> = nodes.editorToken;

@@ -21,5 +21,5 @@ process.stdout.write(
       message: r.message.map((m) => m.value),
       sourceShape: term(r.sourceShape),
     })),
-  })
+  }),
 );

@@ -77,8 +77,7 @@ export async function startKnowledgeBase({
   return {
     strapi,
     http,
-    graphql: (query, variables, headers = {}) =>
-      http().post('/graphql').set(headers).send({ query, variables }),
+    graphql: (query, variables, headers = {}) => http().post('/graphql').set(headers).send({ query, variables }),
     async data(query, variables) {
       const res = await http().post('/graphql').send({ query, variables });
       expect(res.body.errors).toBeUndefined();
@@ -117,7 +116,9 @@ export async function adminSession(kb: KnowledgeBase): Promise<string> {
   const password = 'Editor-Passw0rd!';
   const superAdmin = await kb.strapi.service('admin::role').getSuperAdmin();
   if (!(await kb.strapi.db.query('admin::user').findOne({ where: { email } }))) {
-    await kb.strapi.service('admin::user').create({ email, firstname: 'Test', lastname: 'Editor', password, isActive: true, roles: [superAdmin.id] });
+    await kb.strapi
+      .service('admin::user')
+      .create({ email, firstname: 'Test', lastname: 'Editor', password, isActive: true, roles: [superAdmin.id] });
   }
   const res = await kb.http().post('/admin/login').send({ email, password });
   if (res.status !== 200) throw new Error(`admin login failed: ${res.status} ${JSON.stringify(res.body)}`);

@@ -60,7 +60,8 @@ describe('rate limiting', () => {
   });
   test('only the public API is limited', () => {
     for (const path of ['/graphql', '/api/themes', '/open-data/catalog.ttl']) expect(isRateLimitedPath(path, '/graphql')).toBe(true);
-    for (const path of ['/admin/login', '/_health', '/upload', '/graphqlx', '/apis']) expect(isRateLimitedPath(path, '/graphql')).toBe(false);
+    for (const path of ['/admin/login', '/_health', '/upload', '/graphqlx', '/apis'])
+      expect(isRateLimitedPath(path, '/graphql')).toBe(false);
   });
   test('bearer tokens are read as Strapi reads them', () => {
     expect(bearerToken('Bearer abc')).toBe('abc');
@@ -71,26 +72,47 @@ describe('rate limiting', () => {
   });
   test('limits from the environment, checked', () => {
     expect(rateLimitsFromEnv({})).toEqual({ anonymous: 300, token: 3000, windowMs: 60_000 });
-    expect(rateLimitsFromEnv({ RATE_LIMIT_ANONYMOUS: '0', RATE_LIMIT_TOKEN: '10', RATE_LIMIT_WINDOW_MS: '1000' })).toEqual({ anonymous: 0, token: 10, windowMs: 1000 });
+    expect(rateLimitsFromEnv({ RATE_LIMIT_ANONYMOUS: '0', RATE_LIMIT_TOKEN: '10', RATE_LIMIT_WINDOW_MS: '1000' })).toEqual({
+      anonymous: 0,
+      token: 10,
+      windowMs: 1000,
+    });
     expect(() => rateLimitsFromEnv({ RATE_LIMIT_ANONYMOUS: 'many' })).toThrow(/RATE_LIMIT_ANONYMOUS must be an integer/);
     expect(() => rateLimitsFromEnv({ RATE_LIMIT_WINDOW_MS: '10' })).toThrow(/at least 1000/);
   });
 });
 
 describe('CORS', () => {
-  const request = (method: string, path: string, headers: Record<string, string> = {}) => ({ method, path, header: (n: string) => headers[n] ?? '' });
+  const request = (method: string, path: string, headers: Record<string, string> = {}) => ({
+    method,
+    path,
+    header: (n: string) => headers[n] ?? '',
+  });
   test('public reads without credentials may come from anywhere', () => {
     expect(isAnonymousRead(request('POST', '/graphql'), '/graphql')).toBe(true);
     expect(isAnonymousRead(request('GET', '/api/themes'), '/graphql')).toBe(true);
     expect(isAnonymousRead(request('GET', '/open-data/catalog.jsonld'), '/graphql')).toBe(true);
-    expect(isAnonymousRead(request('OPTIONS', '/graphql', { 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' }), '/graphql')).toBe(true);
+    expect(
+      isAnonymousRead(
+        request('OPTIONS', '/graphql', { 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' }),
+        '/graphql',
+      ),
+    ).toBe(true);
   });
   test('credentials, writes and other routes may not', () => {
     expect(isAnonymousRead(request('POST', '/graphql', { authorization: 'Bearer x' }), '/graphql')).toBe(false);
     expect(isAnonymousRead(request('GET', '/api/themes', { cookie: 'a=b' }), '/graphql')).toBe(false);
     expect(isAnonymousRead(request('POST', '/api/themes'), '/graphql')).toBe(false);
     expect(isAnonymousRead(request('GET', '/admin/users/me'), '/graphql')).toBe(false);
-    expect(isAnonymousRead(request('OPTIONS', '/graphql', { 'access-control-request-method': 'POST', 'access-control-request-headers': 'Content-Type, Authorization' }), '/graphql')).toBe(false);
+    expect(
+      isAnonymousRead(
+        request('OPTIONS', '/graphql', {
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'Content-Type, Authorization',
+        }),
+        '/graphql',
+      ),
+    ).toBe(false);
     expect(isAnonymousRead(request('OPTIONS', '/api/themes', { 'access-control-request-method': 'DELETE' }), '/graphql')).toBe(false);
   });
   test('CORS_ORIGINS: a list of origins, the server itself by default, never "*"', () => {
@@ -104,7 +126,8 @@ describe('CORS', () => {
 describe('request ids and masked errors', () => {
   test('a sane incoming id is kept, anything else replaced', () => {
     expect(requestIdFrom('lb-4f2a9c01')).toBe('lb-4f2a9c01');
-    for (const bad of [undefined, '', 'short', 'with space 123', 'x'.repeat(101), 'a\nb12345678']) expect(requestIdFrom(bad)).toMatch(/^[0-9a-f-]{36}$/);
+    for (const bad of [undefined, '', 'short', 'with space 123', 'x'.repeat(101), 'a\nb12345678'])
+      expect(requestIdFrom(bad)).toMatch(/^[0-9a-f-]{36}$/);
   });
   test('client errors are told apart from faults of the server', () => {
     class Known extends Error {}
@@ -115,7 +138,11 @@ describe('request ids and masked errors', () => {
   });
   test('internal GraphQL errors keep only their code and the id; no stack traces in production', () => {
     const errors = [
-      { message: 'Internal Server Error', path: ['a'], extensions: { code: 'INTERNAL_SERVER_ERROR', error: { message: 'select …' }, stacktrace: ['at x'] } },
+      {
+        message: 'Internal Server Error',
+        path: ['a'],
+        extensions: { code: 'INTERNAL_SERVER_ERROR', error: { message: 'select …' }, stacktrace: ['at x'] },
+      },
       { message: 'Bad', extensions: { code: 'BAD_USER_INPUT', stacktrace: ['at y'] } },
     ];
     expect(maskGraphqlErrors(errors, [true, false], 'id-12345678', true)).toEqual([
@@ -155,14 +182,20 @@ describe('query checks', () => {
   test('what Strapi runs passes', () => {
     ok({ title: 'x' });
     ok({ title: { $containsi: 'x', $not: { $eq: 'y' } } });
-    ok({ $or: [{ title: { $eq: 'a' } }, { territories: { name: { $in: ['a', 'b'] } } }], $not: { territories: { parent: { name: 'B' } } } });
+    ok({
+      $or: [{ title: { $eq: 'a' } }, { territories: { name: { $in: ['a', 'b'] } } }],
+      $not: { territories: { parent: { name: 'B' } } },
+    });
     ok({ territories: { $null: true } });
     ok({ territories: 5 });
     ok({ territories: { $and: [{ name: 'x' }] } });
     ok({ unknownField: { anything: 1 } });
   });
   test('what Strapi cannot run is a clear problem', () => {
-    bad({ territories: { $not: { name: 'x' } } }, /^filters.territories: not inside a relation filter is not supported; put it around the relation instead: \{ not: \{ territories: \{ … \} \} \}.$/);
+    bad(
+      { territories: { $not: { name: 'x' } } },
+      /^filters.territories: not inside a relation filter is not supported; put it around the relation instead: \{ not: \{ territories: \{ … \} \} \}.$/,
+    );
     bad({ title: { $and: ['x'] } }, /filters.title.\$and: and cannot be used inside a field/);
     bad({ $eq: 'x' }, /filters.\$eq: eq must be applied to a field/);
     bad({ $or: { 0: {} } }, /or takes a list of filters/);
@@ -177,7 +210,14 @@ describe('query checks', () => {
   });
   test('values must suit their field (PostgreSQL is strict where SQLite is not)', () => {
     const typed: Record<string, Attributes> = {
-      t: { n: { type: 'integer' }, d: { type: 'date' }, at: { type: 'datetime' }, x: { type: 'decimal' }, s: { type: 'string' }, r: { type: 'relation', target: 't' } },
+      t: {
+        n: { type: 'integer' },
+        d: { type: 'date' },
+        at: { type: 'datetime' },
+        x: { type: 'decimal' },
+        s: { type: 'string' },
+        r: { type: 'relation', target: 't' },
+      },
     };
     const check = (filters: unknown) => () => checkFilters(filters, 't', (uid) => typed[uid]);
     expect(check({ n: { $gt: '5' }, d: { $between: ['2022-01-01', '2022-12-31'] }, x: 1.5, s: { $containsi: 'x' }, r: '7' })).not.toThrow();
@@ -191,12 +231,14 @@ describe('query checks', () => {
     expect(check({ n: { $contains: '1' } })).toThrow(/contains compares text; this field is of type integer/);
     expect(check({ s: 'a\u0000b' })).toThrow(/NUL character/);
   });
-  test('fields are the type\'s own attributes; populate is checked on the related type', () => {
+  test("fields are the type's own attributes; populate is checked on the related type", () => {
     expect(() => checkFields(['title', 'id'], types.practice)).not.toThrow();
     expect(() => checkFields(['__proto__'], types.practice)).toThrow(QueryProblem);
     expect(() => checkFields('constructor', types.practice)).toThrow(/"constructor" is not a field/);
     expect(() => checkPopulate({ territories: { fields: ['name'], filters: { name: 'x' } } }, 'practice', of)).not.toThrow();
     expect(() => checkPopulate({ territories: { fields: ['toString'] } }, 'practice', of)).toThrow(/populate.territories.fields/);
-    expect(() => checkPopulate({ territories: { populate: { parent: { filters: { $eq: 1 } } } } }, 'practice', of)).toThrow(/populate.territories.populate.parent.filters.\$eq/);
+    expect(() => checkPopulate({ territories: { populate: { parent: { filters: { $eq: 1 } } } } }, 'practice', of)).toThrow(
+      /populate.territories.populate.parent.filters.\$eq/,
+    );
   });
 });

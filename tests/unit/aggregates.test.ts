@@ -32,7 +32,9 @@ describe('outcome figures', () => {
       ['public operators', 50, 1],
       ['training meetings', 14, 1],
     ]);
-    expect(figures.every((f) => f.project === null && f.territory === null && f.indicatorType === null && f.indicatorCode === null)).toBe(true);
+    expect(figures.every((f) => f.project === null && f.territory === null && f.indicatorType === null && f.indicatorCode === null)).toBe(
+      true,
+    );
   });
 
   test('grouped by project: sorted by project slug, then unit; outcomes by slug', () => {

@@ -21,9 +21,21 @@ const models: Model[] = [
       updatedBy: { type: 'relation', relation: 'oneToOne', target: 'admin::user' },
     },
   },
-  { uid: PERSON, modelType: 'contentType', attributes: { fullName: { type: 'string' }, consentToPublish: { type: 'boolean', private: true } } },
-  { uid: AGENDA, modelType: 'component', attributes: { title: { type: 'string' }, speakers: { type: 'relation', relation: 'oneToMany', target: PERSON } } },
-  { uid: MEDIA_UID, modelType: 'contentType', attributes: { name: { type: 'string' }, related: { type: 'relation', relation: 'morphToMany' } } },
+  {
+    uid: PERSON,
+    modelType: 'contentType',
+    attributes: { fullName: { type: 'string' }, consentToPublish: { type: 'boolean', private: true } },
+  },
+  {
+    uid: AGENDA,
+    modelType: 'component',
+    attributes: { title: { type: 'string' }, speakers: { type: 'relation', relation: 'oneToMany', target: PERSON } },
+  },
+  {
+    uid: MEDIA_UID,
+    modelType: 'contentType',
+    attributes: { name: { type: 'string' }, related: { type: 'relation', relation: 'morphToMany' } },
+  },
 ];
 const list = buildAllowList(models);
 const read = (params: Record<string, unknown>) => anonymousRead(params, TABLE, list);
@@ -69,7 +81,10 @@ describe('anonymous reads', () => {
     ['fields.facilitators', { fields: ['title', 'facilitators'] }],
     ['fields.note', { fields: 'title,note' }],
     ['populate.facilitators.filters.consentToPublish', { populate: { facilitators: { filters: { consentToPublish: true } } } }],
-    ['populate.agenda.populate.speakers.sort.consentToPublish', { populate: { agenda: { populate: { speakers: { sort: 'consentToPublish' } } } } }],
+    [
+      'populate.agenda.populate.speakers.sort.consentToPublish',
+      { populate: { agenda: { populate: { speakers: { sort: 'consentToPublish' } } } } },
+    ],
     ['publicationFilter', { publicationFilter: 'modified' }],
     ['hasPublishedVersion', { hasPublishedVersion: false }],
   ])('%s is refused, named', (path, params) => {

@@ -81,8 +81,25 @@ describe('a stored version as a line', () => {
   const line = rowToLine(row, attributes, component);
 
   test('keys, state and timestamps beside the data; no row ids, no admin users, no inverse relations', () => {
-    expect(line).toMatchObject({ documentId: 'doc1', slug: 'final-workshop', locale: 'it', status: 'draft', publishedAt: null, updatedAt: '2026-01-02T10:00:00.000Z' });
-    expect(Object.keys(line.data).sort()).toEqual(['agenda', 'endDate', 'materials', 'online', 'project', 'source', 'startDate', 'title', 'value']);
+    expect(line).toMatchObject({
+      documentId: 'doc1',
+      slug: 'final-workshop',
+      locale: 'it',
+      status: 'draft',
+      publishedAt: null,
+      updatedAt: '2026-01-02T10:00:00.000Z',
+    });
+    expect(Object.keys(line.data).sort()).toEqual([
+      'agenda',
+      'endDate',
+      'materials',
+      'online',
+      'project',
+      'source',
+      'startDate',
+      'title',
+      'value',
+    ]);
     expect(archivedFields(attributes)).not.toContain('thematicTables');
     expect(canonicalJson(line)).not.toMatch(/"id":/);
   });
@@ -105,7 +122,10 @@ describe('a stored version as a line', () => {
       'api::person.person:anna',
       'api::project.project:com-in-4-0',
     ]);
-    expect(mapRefs(line.data, attributes, component, (_target, ref) => ref.slug)).toMatchObject({ project: 'com-in-4-0', agenda: [{ speakers: ['anna'] }] });
+    expect(mapRefs(line.data, attributes, component, (_target, ref) => ref.slug)).toMatchObject({
+      project: 'com-in-4-0',
+      agenda: [{ speakers: ['anna'] }],
+    });
   });
 
   test('the columns a version writes directly', () => {
@@ -152,7 +172,9 @@ describe('checks before anything is written', () => {
 
   test('a line of another model or a broken line is named', () => {
     expect(lineProblems(good, attributes)).toEqual([]);
-    expect(lineProblems({ ...good, data: { ...good.data, colour: 'red' } }, attributes)).toEqual([expect.stringMatching(/unknown fields colour/)]);
+    expect(lineProblems({ ...good, data: { ...good.data, colour: 'red' } }, attributes)).toEqual([
+      expect.stringMatching(/unknown fields colour/),
+    ]);
     expect(lineProblems({ ...good, status: 'published' }, attributes)).toEqual(['status and publishedAt disagree']);
     expect(lineProblems('text', attributes)).toEqual(['not a record']);
     const { title: _title, ...withoutTitle } = good.data;
@@ -160,15 +182,22 @@ describe('checks before anything is written', () => {
   });
 
   test('publication rules: consent, curation, date ranges', () => {
-    const published = (data: Record<string, unknown>): Line => ({ ...good, status: 'published', publishedAt: '2026-01-01T00:00:00.000Z', data });
+    const published = (data: Record<string, unknown>): Line => ({
+      ...good,
+      status: 'published',
+      publishedAt: '2026-01-01T00:00:00.000Z',
+      data,
+    });
     expect(publicationProblems('api::person.person', published({ consentToPublish: false }), {})).toEqual([CONSENT_REQUIRED]);
     expect(publicationProblems('api::person.person', { ...published({ consentToPublish: false }), status: 'draft' }, {})).toEqual([]);
-    expect(publicationProblems('api::good-practice.good-practice', published({ curationStatus: 'in_review' }), {})).toEqual([expect.stringMatching(/cannot be published yet/)]);
+    expect(publicationProblems('api::good-practice.good-practice', published({ curationStatus: 'in_review' }), {})).toEqual([
+      expect.stringMatching(/cannot be published yet/),
+    ]);
     expect(publicationProblems('api::good-practice.good-practice', published({ curationStatus: 'validated' }), {})).toEqual([]);
     const dates = { startDate: { type: 'date' }, endDate: { type: 'date' } };
-    expect(publicationProblems('api::training.training', { ...good, data: { startDate: '2022-09-26', endDate: '2022-09-01' } }, dates)).toEqual([
-      expect.stringMatching(/endDate .* must not be before startDate/),
-    ]);
+    expect(
+      publicationProblems('api::training.training', { ...good, data: { startDate: '2022-09-26', endDate: '2022-09-01' } }, dates),
+    ).toEqual([expect.stringMatching(/endDate .* must not be before startDate/)]);
   });
 
   test('manifest: ours, of a version this code reads, complete', () => {
@@ -190,18 +219,39 @@ describe('checks before anything is written', () => {
   });
 
   test('media: the file and its resized formats; only local uploads', () => {
-    const file = { documentId: 'f1', hash: 'leaflet_abc', url: '/uploads/leaflet_abc.png', size: '12.5', width: 400, formats: { thumbnail: { url: '/uploads/thumbnail_leaflet_abc.png' } } };
+    const file = {
+      documentId: 'f1',
+      hash: 'leaflet_abc',
+      url: '/uploads/leaflet_abc.png',
+      size: '12.5',
+      width: 400,
+      formats: { thumbnail: { url: '/uploads/thumbnail_leaflet_abc.png' } },
+    };
     const fileAttributes: Attributes = { size: { type: 'decimal' }, width: { type: 'integer' }, formats: { type: 'json' } };
-    expect(fileToLine(file, fileAttributes)).toMatchObject({ size: 12.5, bytes: ['uploads/leaflet_abc.png', 'uploads/thumbnail_leaflet_abc.png'] });
-    expect(() => fileToLine({ ...file, url: 'https://cdn.example.org/leaflet.png' }, fileAttributes)).toThrow(/only local media can be archived/);
+    expect(fileToLine(file, fileAttributes)).toMatchObject({
+      size: 12.5,
+      bytes: ['uploads/leaflet_abc.png', 'uploads/thumbnail_leaflet_abc.png'],
+    });
+    expect(() => fileToLine({ ...file, url: 'https://cdn.example.org/leaflet.png' }, fileAttributes)).toThrow(
+      /only local media can be archived/,
+    );
   });
 });
 
 describe('content-model versions and upgrades', () => {
   test('the version follows the schemas, not their key order', () => {
-    const a = contentModelVersion({ contentTypes: { t: { attributes: { title: { type: 'string' } }, kind: 'collectionType' } }, components: {} });
-    const b = contentModelVersion({ contentTypes: { t: { kind: 'collectionType', attributes: { title: { type: 'string' } } } }, components: {} });
-    const c = contentModelVersion({ contentTypes: { t: { kind: 'collectionType', attributes: { title: { type: 'text' } } } }, components: {} });
+    const a = contentModelVersion({
+      contentTypes: { t: { attributes: { title: { type: 'string' } }, kind: 'collectionType' } },
+      components: {},
+    });
+    const b = contentModelVersion({
+      contentTypes: { t: { kind: 'collectionType', attributes: { title: { type: 'string' } } } },
+      components: {},
+    });
+    const c = contentModelVersion({
+      contentTypes: { t: { kind: 'collectionType', attributes: { title: { type: 'text' } } } },
+      components: {},
+    });
     expect(a).toBe(b);
     expect(a).not.toBe(c);
   });
@@ -216,7 +266,12 @@ describe('content-model versions and upgrades', () => {
       return { ...line, data: { ...data, implementationStatus: status } };
     },
   };
-  const license: UpgradeStep = { from: 'v2', to: 'v3', description: 'licence on every record', upgrade: (_type, line) => ({ ...line, data: { license: 'CC-BY-4.0', ...line.data } }) };
+  const license: UpgradeStep = {
+    from: 'v2',
+    to: 'v3',
+    description: 'licence on every record',
+    upgrade: (_type, line) => ({ ...line, data: { license: 'CC-BY-4.0', ...line.data } }),
+  };
 
   test('registered steps chain from the archive to the current model', () => {
     const path = upgradePath('v1', 'v3', [license, rename])!;

@@ -16,8 +16,19 @@ const models: Record<string, Model> = {
       related: { type: 'relation', relation: 'morphToMany' },
     },
   },
-  theme: { uid: 'theme', options: { draftAndPublish: true }, attributes: { parent: { type: 'relation', relation: 'manyToOne', target: 'theme' }, practices: { type: 'relation', relation: 'manyToMany', target: 'practice', mappedBy: 'themes' } } },
-  organization: { uid: 'organization', options: { draftAndPublish: true }, attributes: { territory: { type: 'relation', relation: 'manyToOne', target: 'territory' } } },
+  theme: {
+    uid: 'theme',
+    options: { draftAndPublish: true },
+    attributes: {
+      parent: { type: 'relation', relation: 'manyToOne', target: 'theme' },
+      practices: { type: 'relation', relation: 'manyToMany', target: 'practice', mappedBy: 'themes' },
+    },
+  },
+  organization: {
+    uid: 'organization',
+    options: { draftAndPublish: true },
+    attributes: { territory: { type: 'relation', relation: 'manyToOne', target: 'territory' } },
+  },
   territory: { uid: 'territory', options: { draftAndPublish: true }, attributes: {} },
   source: { uid: 'source', attributes: { by: { type: 'relation', relation: 'manyToOne', target: 'organization' } } },
   'plugin::upload.file': { uid: 'plugin::upload.file', attributes: {} },
@@ -28,7 +39,7 @@ function planOf(query: string, connection = false) {
   const document = parse(query);
   const operation = document.definitions.find((d) => d.kind === 'OperationDefinition') as OperationDefinitionNode;
   const fragments = Object.fromEntries(
-    document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === 'FragmentDefinition').map((d) => [d.name.value, d])
+    document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === 'FragmentDefinition').map((d) => [d.name.value, d]),
   );
   const root = (operation.selectionSet.selections[0] as any).selectionSet;
   return preloadPlan(connection ? nodesSelection(root, fragments) : root, models.practice, getModel, fragments);
@@ -44,7 +55,9 @@ describe('batched relations core', () => {
   });
 
   test("leaves to Strapi's resolvers what takes arguments, inverse and polymorphic relations, and localizations", () => {
-    expect(planOf('{ practices { themes(filters: { id: { eq: 1 } }) { id } localizations { id } related { id } lead { id } } }')).toEqual({ lead: {} });
+    expect(planOf('{ practices { themes(filters: { id: { eq: 1 } }) { id } localizations { id } related { id } lead { id } } }')).toEqual({
+      lead: {},
+    });
     const themes = (parse('{ themes { practices { id } parent { id } } }').definitions[0] as any).selectionSet.selections[0].selectionSet;
     const inverse = preloadPlan(themes, models.theme, getModel, {});
     expect(inverse).toEqual({ parent: {} });

@@ -82,12 +82,16 @@ describe('public access', () => {
     expect(publicRead({ status: 'published', locale: 'en' }, ['it', 'en'])).toEqual({ params: { status: 'published', locale: 'en' } });
     expect(publicRead({ locale: '*' }, ['it', 'en'])).toEqual({ params: { status: 'published', locale: '*' } });
     expect(publicRead({ status: 'draft' }, ['it', 'en'])).toMatchObject({ refusal: 'forbidden' });
-    expect(publicRead({ locale: 'fr' }, ['it', 'en'])).toEqual({ refusal: 'invalid', message: 'Unknown locale "fr". Available locales: it, en.' });
+    expect(publicRead({ locale: 'fr' }, ['it', 'en'])).toEqual({
+      refusal: 'invalid',
+      message: 'Unknown locale "fr". Available locales: it, en.',
+    });
   });
 });
 
 describe('secrets', () => {
-  const env = (values: Record<string, string>) => Object.assign((name: string) => values[name], { array: (name: string) => values[name]?.split(',') });
+  const env = (values: Record<string, string>) =>
+    Object.assign((name: string) => values[name], { array: (name: string) => values[name]?.split(',') });
   test('a missing or blank secret stops the start and names the variable', () => {
     expect(() => secret(env({}), 'APP_KEYS')).toThrow(MissingSecretError);
     expect(() => secret(env({ JWT_SECRET: '  ' }), 'JWT_SECRET')).toThrow(/Missing secret JWT_SECRET/);
@@ -98,7 +102,8 @@ describe('secrets', () => {
   });
 });
 
-describe('database outage breaker', () => {  test('passes while the database is fine, refuses after a failure, probes once per interval', () => {
+describe('database outage breaker', () => {
+  test('passes while the database is fine, refuses after a failure, probes once per interval', () => {
     const breaker = new OutageBreaker(1000);
     expect(breaker.decide(0)).toBe('pass');
     breaker.recordFailure(100);
@@ -118,14 +123,28 @@ describe('database outage breaker', () => {  test('passes while the database is 
   });
   test('tells an unreachable database from a bad query', () => {
     expect(isDatabaseUnavailable(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }))).toBe(true);
-    expect(isDatabaseUnavailable(Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }))).toBe(true);
+    expect(isDatabaseUnavailable(Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }))).toBe(
+      true,
+    );
     expect(isDatabaseUnavailable({ name: 'KnexTimeoutError', message: 'Knex: Timeout acquiring a connection' })).toBe(true);
     expect(isDatabaseUnavailable({ originalError: { code: 'ECONNRESET' } })).toBe(true);
-    const raisedIn = (file: string, message: string) => Object.assign(new Error(message), { stack: `Error: ${message}\n    at Object.f (${file}:1:1)` });
-    expect(isDatabaseUnavailable(raisedIn('/app/node_modules/knex/lib/execution/transaction.js', 'Transaction query already complete, run with DEBUG=knex:tx for more info'))).toBe(true);
+    const raisedIn = (file: string, message: string) =>
+      Object.assign(new Error(message), { stack: `Error: ${message}\n    at Object.f (${file}:1:1)` });
+    expect(
+      isDatabaseUnavailable(
+        raisedIn(
+          '/app/node_modules/knex/lib/execution/transaction.js',
+          'Transaction query already complete, run with DEBUG=knex:tx for more info',
+        ),
+      ),
+    ).toBe(true);
     expect(isDatabaseUnavailable(raisedIn('/app/node_modules/pg/lib/client.js', 'Connection terminated unexpectedly'))).toBe(true);
     // The same words from anywhere else may be the client's own (a GraphQL error quoting an argument).
-    expect(isDatabaseUnavailable(raisedIn('/app/node_modules/graphql/validation/validate.js', 'Enum cannot represent value: "Connection terminated unexpectedly"'))).toBe(false);
+    expect(
+      isDatabaseUnavailable(
+        raisedIn('/app/node_modules/graphql/validation/validate.js', 'Enum cannot represent value: "Connection terminated unexpectedly"'),
+      ),
+    ).toBe(false);
     expect(isDatabaseUnavailable(new Error('Connection terminated unexpectedly'))).toBe(false);
     expect(isDatabaseUnavailable(Object.assign(new Error('duplicate key value'), { code: '23505' }))).toBe(false);
     expect(isDatabaseUnavailable(new Error('Forbidden'))).toBe(false);

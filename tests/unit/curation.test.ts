@@ -10,14 +10,28 @@ const attributes = {
   attachments: { type: 'media' },
   localizations: { type: 'relation' },
 };
-const it = { locale: 'it', title: 'Pratica', curationStatus: 'validated', reviewerNote: 'ok', updatedAt: '2026-01-01', themes: [{ id: 1, documentId: 't1' }], source: { id: 7, title: 'Fonte' }, attachments: [{ id: 3, documentId: 'f1' }] };
+const it = {
+  locale: 'it',
+  title: 'Pratica',
+  curationStatus: 'validated',
+  reviewerNote: 'ok',
+  updatedAt: '2026-01-01',
+  themes: [{ id: 1, documentId: 't1' }],
+  source: { id: 7, title: 'Fonte' },
+  attachments: [{ id: 3, documentId: 'f1' }],
+};
 const en = { ...it, locale: 'en', title: 'Practice' };
 
 describe('what a validation vouches for', () => {
   test('the content of every language, its components, relations and media: not the curation or bookkeeping', () => {
     const base = contentFingerprint([it, en], attributes);
     expect(contentFingerprint([en, it], attributes)).toBe(base);
-    expect(contentFingerprint([{ ...it, curationStatus: 'in_review', reviewerNote: 'x', updatedAt: '2027-01-01', source: { id: 99, title: 'Fonte' } }, en], attributes)).toBe(base);
+    expect(
+      contentFingerprint(
+        [{ ...it, curationStatus: 'in_review', reviewerNote: 'x', updatedAt: '2027-01-01', source: { id: 99, title: 'Fonte' } }, en],
+        attributes,
+      ),
+    ).toBe(base);
     for (const changed of [
       { ...it, title: 'Altro' },
       { ...it, themes: [...it.themes, { id: 2, documentId: 't2' }] },
@@ -31,7 +45,11 @@ describe('what a validation vouches for', () => {
   });
 
   test('loads relations and media by documentId, components whole, nothing of the curation', () => {
-    expect(fingerprintPopulate(attributes)).toEqual({ themes: { select: ['documentId'] }, source: true, attachments: { select: ['documentId'] } });
+    expect(fingerprintPopulate(attributes)).toEqual({
+      themes: { select: ['documentId'] },
+      source: true,
+      attachments: { select: ['documentId'] },
+    });
   });
 
   test('a write validates, keeps, or sends back to review', () => {

@@ -38,7 +38,7 @@ describe('the field guide (data/admin/fields.json)', () => {
       Object.keys(attributes).flatMap((field) => {
         const texts = fieldTexts(guide, model, field);
         return texts?.label.it && texts.label.en && texts.description?.it && texts.description.en ? [] : [`${model}.${field}`];
-      })
+      }),
     );
     expect(missing).toEqual([]);
   });
@@ -47,7 +47,8 @@ describe('the field guide (data/admin/fields.json)', () => {
     for (const [model, { name, list }] of Object.entries(guide.models)) {
       if (!model.startsWith('api::')) continue;
       expect([model, name?.en]).toEqual([model, schemas[model].info.displayName]);
-      for (const column of list ?? []) expect([model, column]).toEqual([model, column in schemas[model].attributes || column === 'updatedAt' ? column : 'missing']);
+      for (const column of list ?? [])
+        expect([model, column]).toEqual([model, column in schemas[model].attributes || column === 'updatedAt' ? column : 'missing']);
     }
     expect(guide.models['api::good-practice.good-practice'].list).toEqual(['title', 'curationStatus', 'territories', 'updatedAt']);
   });
@@ -68,7 +69,10 @@ describe('the field guide (data/admin/fields.json)', () => {
       settings: { mainField: 'title', pageSize: 10 },
       metadatas: {
         id: { edit: {}, list: { label: 'id', searchable: true } },
-        results: { edit: { label: 'results', description: '', placeholder: '', visible: true, editable: true }, list: { label: 'results', sortable: true } },
+        results: {
+          edit: { label: 'results', description: '', placeholder: '', visible: true, editable: true },
+          list: { label: 'results', sortable: true },
+        },
         territories: { edit: { label: 'territories', mainField: 'name', visible: true }, list: { label: 'territories' } },
       },
       layouts: { list: ['id', 'title'], edit: [[{ name: 'results', size: 6 }]] },
@@ -111,9 +115,15 @@ describe('the field guide (data/admin/fields.json)', () => {
     ]);
     // A few ids only exist in the code, with a default message (the list's status column).
     const code = (dir: string): string[] =>
-      fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-        entry.isDirectory() ? code(path.join(dir, entry.name)) : entry.name.endsWith('.mjs') ? [fs.readFileSync(path.join(dir, entry.name), 'utf8')] : []
-      );
+      fs
+        .readdirSync(dir, { withFileTypes: true })
+        .flatMap((entry) =>
+          entry.isDirectory()
+            ? code(path.join(dir, entry.name))
+            : entry.name.endsWith('.mjs')
+              ? [fs.readFileSync(path.join(dir, entry.name), 'utf8')]
+              : [],
+        );
     const italian = readJson(path.join(root, 'data/admin/strapi-it.json')).messages;
     const unknown = Object.keys(italian).filter((key) => !known.has(key));
     const contentManagerCode = unknown.length ? code(path.join(root, 'node_modules/@strapi/content-manager/dist/admin')).join('\n') : '';
@@ -122,17 +132,31 @@ describe('the field guide (data/admin/fields.json)', () => {
 
   test('the edit view shows the English texts in any admin language but Italian', () => {
     const layout = {
-      layout: [[[{ label: 'Trasferibilità', hint: fieldTexts(guide, 'api::good-practice.good-practice', 'transferability')!.description!.it, name: 'transferability' }]]],
+      layout: [
+        [
+          [
+            {
+              label: 'Trasferibilità',
+              hint: fieldTexts(guide, 'api::good-practice.good-practice', 'transferability')!.description!.it,
+              name: 'transferability',
+            },
+          ],
+        ],
+      ],
       components: { 'shared.source': { layout: [[{ label: 'Titolo della fonte', hint: '', name: 'title' }]] } },
     };
     const english = englishTexts(guide);
     const en = layoutInLanguage(layout, 'en', english);
-    expect(en.layout[0][0][0]).toMatchObject({ label: 'Transferability', hint: expect.stringMatching(/^Whether and how the practice can be taken up elsewhere/), name: 'transferability' });
+    expect(en.layout[0][0][0]).toMatchObject({
+      label: 'Transferability',
+      hint: expect.stringMatching(/^Whether and how the practice can be taken up elsewhere/),
+      name: 'transferability',
+    });
     expect(en.components['shared.source'].layout[0][0]).toMatchObject({ label: 'Source title', hint: '' });
     expect(layoutInLanguage(layout, 'it', english)).toBe(layout);
   });
 
-  test('labels for the JSON-LD, the static site and the explorer are the admin\'s (src/content/labels)', () => {
+  test("labels for the JSON-LD, the static site and the explorer are the admin's (src/content/labels)", () => {
     expect(FIELD_GUIDE).toEqual(guide);
     const practice = 'api::good-practice.good-practice';
     expect(fieldLabel(practice, 'results', 'it')).toBe('Risultati ed evidenze di successo');
@@ -141,18 +165,26 @@ describe('the field guide (data/admin/fields.json)', () => {
     expect(fieldLabel(practice, 'themes', 'en')).toBe(guide.common.themes.label.en);
     expect(fieldLabel('shared.source', 'note', 'it')).toBe('Nota sulla fonte');
     expect(fieldLabel(practice, 'nameless', 'it')).toBe('nameless');
-    expect(labelsOf(practice, ['results', 'nameless'])).toEqual({ results: { it: 'Risultati ed evidenze di successo', en: 'Results and evidence of success' } });
+    expect(labelsOf(practice, ['results', 'nameless'])).toEqual({
+      results: { it: 'Risultati ed evidenze di successo', en: 'Results and evidence of success' },
+    });
   });
 });
 
 describe('roles', () => {
-  const fields = { 'api::good-practice.good-practice': ['title', 'curationStatus', 'reviewerNote', 'source.title'], 'api::theme.theme': ['name'] };
+  const fields = {
+    'api::good-practice.good-practice': ['title', 'curationStatus', 'reviewerNote', 'source.title'],
+    'api::theme.theme': ['name'],
+  };
   const find = (permissions: ReturnType<typeof rolePermissions>, action: string, subject: string) =>
     permissions.find((p) => p.action === `plugin::content-manager.explorer.${action}` && p.subject === subject);
 
   test('an editor reads the review but does not write it, and does not publish', () => {
     const editor = rolePermissions(EDITOR, fields, ['it', 'en']);
-    expect(find(editor, 'read', 'api::good-practice.good-practice')!.properties).toEqual({ fields: fields['api::good-practice.good-practice'], locales: ['it', 'en'] });
+    expect(find(editor, 'read', 'api::good-practice.good-practice')!.properties).toEqual({
+      fields: fields['api::good-practice.good-practice'],
+      locales: ['it', 'en'],
+    });
     for (const action of ['create', 'update']) {
       expect(find(editor, action, 'api::good-practice.good-practice')!.properties!.fields).toEqual(['title', 'source.title']);
     }
@@ -163,7 +195,9 @@ describe('roles', () => {
 
   test('a reviewer writes every field and publishes', () => {
     const reviewer = rolePermissions(REVIEWER, fields, ['it', 'en']);
-    expect(find(reviewer, 'update', 'api::good-practice.good-practice')!.properties!.fields).toEqual(fields['api::good-practice.good-practice']);
+    expect(find(reviewer, 'update', 'api::good-practice.good-practice')!.properties!.fields).toEqual(
+      fields['api::good-practice.good-practice'],
+    );
     expect(find(reviewer, 'publish', 'api::theme.theme')!.properties).toEqual({ locales: ['it', 'en'] });
   });
 
@@ -193,7 +227,13 @@ describe('curation', () => {
     ['in_review', 'validated', true, true, null],
     ['validated', 'submitted', false, true, null],
     ['in_review', 'submitted', false, true, null],
-    ['submitted', 'validated', false, true, /da «inviata» si passa a «in revisione», non a «validata».*after "submitted" comes "in review", not "validated"/],
+    [
+      'submitted',
+      'validated',
+      false,
+      true,
+      /da «inviata» si passa a «in revisione», non a «validata».*after "submitted" comes "in review", not "validated"/,
+    ],
     [undefined, 'validated', false, true, /un passo alla volta/],
     [undefined, 'in_review', false, true, null],
   ])('%s → %s (note changed: %s, reviewer: %s)', (from, to, noteChanged, reviewer, expected) => {
@@ -223,10 +263,19 @@ describe('required fields in the admin', () => {
   const component = (uid: string) => (uid === 'shared.source' ? source : group);
 
   test('a new record needs every required field without a default; blanks count as empty', () => {
-    expect(emptyRequiredFields(practice, component, { title: '  ', source: { note: 'x' } }, true)).toEqual([['title'], ['summary'], ['source', 'title']]);
-    expect(emptyRequiredFields(practice, component, { title: 'T', summary: 'S', source: { title: 'F' }, targetGroups: [{ group: 'employers' }, {}] }, true)).toEqual([
-      ['targetGroups', '1', 'group'],
+    expect(emptyRequiredFields(practice, component, { title: '  ', source: { note: 'x' } }, true)).toEqual([
+      ['title'],
+      ['summary'],
+      ['source', 'title'],
     ]);
+    expect(
+      emptyRequiredFields(
+        practice,
+        component,
+        { title: 'T', summary: 'S', source: { title: 'F' }, targetGroups: [{ group: 'employers' }, {}] },
+        true,
+      ),
+    ).toEqual([['targetGroups', '1', 'group']]);
   });
 
   test('an update is judged on what it sends', () => {
@@ -235,13 +284,26 @@ describe('required fields in the admin', () => {
   });
 
   test('empty fields are named as the admin labels them', () => {
-    const labels: Record<string, { it: string; en: string }> = { title: { it: 'Titolo', en: 'Title' }, source: { it: 'Fonte', en: 'Source' } };
-    const labelOf = (model: string, field: string) => (model === 'shared.source' && field === 'title' ? { it: 'Titolo della fonte', en: 'Source title' } : labels[field]);
-    expect(pathLabel(['source', 'title'], 'api::x.x', practice, component, labelOf)).toEqual({ it: 'Fonte › Titolo della fonte', en: 'Source › Source title' });
-    expect(pathLabel(['targetGroups', '0', 'group'], 'api::x.x', practice, component, labelOf)).toEqual({ it: 'targetGroups › group', en: 'targetGroups › group' });
-    expect(requiredFieldsMessage([{ it: 'Titolo', en: 'Title' }, { it: 'Sintesi', en: 'Summary' }])).toBe(
-      'Non salvato: compila i campi obbligatori (Titolo, Sintesi). — Not saved: fill in the required fields (Title, Summary).'
-    );
+    const labels: Record<string, { it: string; en: string }> = {
+      title: { it: 'Titolo', en: 'Title' },
+      source: { it: 'Fonte', en: 'Source' },
+    };
+    const labelOf = (model: string, field: string) =>
+      model === 'shared.source' && field === 'title' ? { it: 'Titolo della fonte', en: 'Source title' } : labels[field];
+    expect(pathLabel(['source', 'title'], 'api::x.x', practice, component, labelOf)).toEqual({
+      it: 'Fonte › Titolo della fonte',
+      en: 'Source › Source title',
+    });
+    expect(pathLabel(['targetGroups', '0', 'group'], 'api::x.x', practice, component, labelOf)).toEqual({
+      it: 'targetGroups › group',
+      en: 'targetGroups › group',
+    });
+    expect(
+      requiredFieldsMessage([
+        { it: 'Titolo', en: 'Title' },
+        { it: 'Sintesi', en: 'Summary' },
+      ]),
+    ).toBe('Non salvato: compila i campi obbligatori (Titolo, Sintesi). — Not saved: fill in the required fields (Title, Summary).');
   });
 });
 
@@ -283,23 +345,42 @@ describe('two editors on one record', () => {
   test('someone saved other fields since: merged, leaving out what this save did not change', () => {
     const base = { at: 1, fields: print(opened) };
     const theirs = { at: 2, fields: print({ ...opened, summary: 'Anna' }) };
-    expect(resolve(base, theirs, print({ ...opened, title: 'Bruno' }))).toEqual({ write: 'merged', unchanged: ['summary', 'value', 'source'] });
+    expect(resolve(base, theirs, print({ ...opened, title: 'Bruno' }))).toEqual({
+      write: 'merged',
+      unchanged: ['summary', 'value', 'source'],
+    });
     // Both made the same change: nothing to choose between.
-    expect(resolve(base, theirs, print({ ...opened, summary: 'Anna' }))).toEqual({ write: 'merged', unchanged: ['title', 'value', 'source'] });
+    expect(resolve(base, theirs, print({ ...opened, summary: 'Anna' }))).toEqual({
+      write: 'merged',
+      unchanged: ['title', 'value', 'source'],
+    });
   });
 
   test('someone changed the same field to something else: refused, naming the fields', () => {
     const base = { at: 1, fields: print(opened) };
     const theirs = { at: 2, fields: print({ ...opened, summary: 'Anna', source: { title: 'Fonte di Anna' } }) };
-    expect(resolve(base, theirs, print({ ...opened, summary: 'Bruno', source: { title: 'Fonte di Bruno' } }))).toEqual({ write: 'refused', clashes: ['summary', 'source'] });
+    expect(resolve(base, theirs, print({ ...opened, summary: 'Bruno', source: { title: 'Fonte di Bruno' } }))).toEqual({
+      write: 'refused',
+      clashes: ['summary', 'source'],
+    });
     // A language version someone created after it was opened (absent then): any difference clashes.
-    expect(resolve({ at: null, fields: {} }, { at: 2, fields: print(opened) }, print({ ...opened, title: 'Altro' }))).toEqual({ write: 'refused', clashes: ['title'] });
+    expect(resolve({ at: null, fields: {} }, { at: 2, fields: print(opened) }, print({ ...opened, title: 'Altro' }))).toEqual({
+      write: 'refused',
+      clashes: ['title'],
+    });
   });
 
   test('the refusal says who saved, when (Italian time) and which fields; the refused value comes back to copy', () => {
-    const message = conflictMessage({ at: Date.UTC(2024, 2, 5, 9, 7), by: 'Anna Rossi' }, [{ it: 'Sintesi', en: 'Summary' }, { it: 'Fonte', en: 'Source' }]);
-    expect(message).toMatch(/^Non salvato: Anna Rossi ha salvato questa scheda \(5 mar, 10:07\) dopo che l'hai aperta e ha cambiato anche Sintesi, Fonte\./);
-    expect(message).toMatch(/Not saved: Anna Rossi saved this record \(5 Mar, 10:07\) after you opened it and also changed Summary, Source\./);
+    const message = conflictMessage({ at: Date.UTC(2024, 2, 5, 9, 7), by: 'Anna Rossi' }, [
+      { it: 'Sintesi', en: 'Summary' },
+      { it: 'Fonte', en: 'Source' },
+    ]);
+    expect(message).toMatch(
+      /^Non salvato: Anna Rossi ha salvato questa scheda \(5 mar, 10:07\) dopo che l'hai aperta e ha cambiato anche Sintesi, Fonte\./,
+    );
+    expect(message).toMatch(
+      /Not saved: Anna Rossi saved this record \(5 Mar, 10:07\) after you opened it and also changed Summary, Source\./,
+    );
     expect(conflictMessage({ at: 0 }, [])).toMatch(/^Non salvato: qualcun altro ha salvato.*Not saved: someone else saved/);
     expect(yourVersion('Testo di Bruno')).toBe('La tua versione, non salvata — your version, not saved: «Testo di Bruno»');
     expect(yourVersion({ id: 3, title: 'Registro', url: null, note: 'pagina 4' })).toMatch(/«Registro · pagina 4»$/);
@@ -309,7 +390,11 @@ describe('two editors on one record', () => {
 describe('one slug per record', () => {
   test.each([
     ['the first language version', { sent: 'a', own: undefined, other: undefined }, null],
-    ['a new language version takes the record\'s slug, whatever it sends', { sent: 'placeholder', own: undefined, other: 'a' }, { slug: 'a' }],
+    [
+      "a new language version takes the record's slug, whatever it sends",
+      { sent: 'placeholder', own: undefined, other: 'a' },
+      { slug: 'a' },
+    ],
     ['an edit that keeps the slug', { sent: 'a', own: 'a', other: 'a' }, null],
     ['an edit that leaves it out', { sent: undefined, own: 'a', other: 'a' }, null],
     ['a change in one language only', { sent: 'b', own: 'a', other: 'a' }, { refusal: SLUG_CHANGE_REFUSED }],
@@ -327,7 +412,14 @@ describe('first administrator', () => {
       password: 'Passw0rd-lunga',
       firstname: 'anna',
     });
-    expect(firstAdminFromEnv({ ADMIN_EMAIL: 'a@example.org', ADMIN_PASSWORD: 'Passw0rd-lunga', ADMIN_FIRSTNAME: 'Anna', ADMIN_LASTNAME: 'Rossi' })).toMatchObject({
+    expect(
+      firstAdminFromEnv({
+        ADMIN_EMAIL: 'a@example.org',
+        ADMIN_PASSWORD: 'Passw0rd-lunga',
+        ADMIN_FIRSTNAME: 'Anna',
+        ADMIN_LASTNAME: 'Rossi',
+      }),
+    ).toMatchObject({
       firstname: 'Anna',
       lastname: 'Rossi',
     });

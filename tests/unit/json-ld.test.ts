@@ -7,7 +7,16 @@ import fs from 'fs';
 import path from 'path';
 import { readSeedFiles } from '../../src/publishing/seed';
 import { contentTypeUid, documentData, type Schemas } from '../../src/publishing/seed/core';
-import { JSON_LD_TYPES, agendaStart, licenseUrl, prune, recordIri, toJsonLd, type JsonLdUid, type RecordKind } from '../../src/public-api/json-ld/core';
+import {
+  JSON_LD_TYPES,
+  agendaStart,
+  licenseUrl,
+  prune,
+  recordIri,
+  toJsonLd,
+  type JsonLdUid,
+  type RecordKind,
+} from '../../src/public-api/json-ld/core';
 import { SCHEMA_ORG_CONTEXT, documentLoader, expandJsonLd } from '../helpers/linked-data';
 import jsonld from 'jsonld';
 import { PUBLIC_UIDS } from '../../src/content/model/core';
@@ -20,7 +29,9 @@ const schemas: Schemas = {
   component: (uid) => readJson('src/components', ...uid.split('.').map((part, i) => (i ? `${part}.json` : part))).attributes,
 };
 const { base, files } = readSeedFiles(path.join(root, 'data/seed'));
-const seed = new Map(files.flatMap((file) => file.records.map((record) => [`${contentTypeUid(file.type)}#${record.slug}`, record] as const)));
+const seed = new Map(
+  files.flatMap((file) => file.records.map((record) => [`${contentTypeUid(file.type)}#${record.slug}`, record] as const)),
+);
 
 const BASE_URL = 'https://kb.example.org';
 const UPDATED = '2026-11-20T10:00:00.000Z';
@@ -32,14 +43,20 @@ function loaded(uid: string, slug: string, locale: string, populate: Populate): 
   const record = seed.get(`${uid}#${slug}`);
   if (!record) throw new Error(`no ${uid} ${slug} in data/seed`);
   const data = documentData(uid, record, locale, base, schemas, (_target, target) => target);
-  return { documentId: `${typeOf(uid)}-${slug}`, locale, updatedAt: UPDATED, publishedAt: UPDATED, ...withRelations(data, schemas.attributes(uid), populate, locale, slug) };
+  return {
+    documentId: `${typeOf(uid)}-${slug}`,
+    locale,
+    updatedAt: UPDATED,
+    publishedAt: UPDATED,
+    ...withRelations(data, schemas.attributes(uid), populate, locale, slug),
+  };
 }
 
 function withRelations(data: Rec, attributes: Rec, populate: Populate, locale: string, slug?: string): Rec {
   const out: Rec = {};
   for (const [field, attribute] of Object.entries<any>(attributes)) {
     const spec = populate[field];
-    const nested = typeof spec === 'object' ? spec.populate ?? {} : {};
+    const nested = typeof spec === 'object' ? (spec.populate ?? {}) : {};
     if (!['relation', 'component', 'media'].includes(attribute.type)) {
       if (field in data) out[field] = data[field];
     } else if (!spec) {
@@ -106,7 +123,8 @@ async function expectSchemaOrg(doc: Rec, type: string) {
 }
 
 /** The IRI of a seeded record (its documentId here is `<kind>-<slug>`). */
-const iri = (kind: RecordKind, slug: string, locale = 'it') => recordIri(kind, { documentId: `${kind}-${slug}`, locale }, { baseUrl: BASE_URL, locale });
+const iri = (kind: RecordKind, slug: string, locale = 'it') =>
+  recordIri(kind, { documentId: `${kind}-${slug}`, locale }, { baseUrl: BASE_URL, locale });
 const CC_BY = 'https://creativecommons.org/licenses/by/4.0/';
 
 describe('schema.org JSON-LD of the seed data', () => {
@@ -122,7 +140,14 @@ describe('schema.org JSON-LD of the seed data', () => {
         '@type': 'Place',
         name: 'GoDesk',
         address: { '@type': 'PostalAddress', streetAddress: 'Via della Tecnica 18', addressLocality: 'Potenza' },
-        containedInPlace: { '@type': 'AdministrativeArea', name: 'Potenza', identifier: [{ propertyID: 'NUTS', value: 'ITF51' }, { propertyID: 'ISTAT', value: '076' }] },
+        containedInPlace: {
+          '@type': 'AdministrativeArea',
+          name: 'Potenza',
+          identifier: [
+            { propertyID: 'NUTS', value: 'ITF51' },
+            { propertyID: 'ISTAT', value: '076' },
+          ],
+        },
       },
       funding: { '@type': 'Grant', funder: { '@type': 'FundingScheme', name: 'Fondo Asilo, Migrazione e Integrazione (FAMI) 2014-2020' } },
       mainEntityOfPage: { '@type': 'CreativeWork', inLanguage: 'it', license: CC_BY, dateModified: UPDATED },
@@ -134,7 +159,10 @@ describe('schema.org JSON-LD of the seed data', () => {
     expect(event.subEvent[1].startDate).toBeUndefined();
     expect(event.subEvent[1].performer.map((p: Rec) => p.name)).toEqual(['Michele Busciolano', 'Elvira Locantore']);
     expect(event.subEvent[1].performer[0]['@id']).toBe(iri('person', 'michele-busciolano'));
-    expect(event.subEvent[4]).toMatchObject({ '@id': iri('thematic-table', 'minori-stranieri-e-neomaggiorenni'), name: 'Tavolo tematico: minori stranieri e neomaggiorenni' });
+    expect(event.subEvent[4]).toMatchObject({
+      '@id': iri('thematic-table', 'minori-stranieri-e-neomaggiorenni'),
+      name: 'Tavolo tematico: minori stranieri e neomaggiorenni',
+    });
   });
 
   test('a good practice: a CreativeWork with themes, territory, funding, licence and source', async () => {
@@ -147,11 +175,21 @@ describe('schema.org JSON-LD of the seed data', () => {
       license: CC_BY,
       dateModified: UPDATED,
       isBasedOn: { '@type': 'CreativeWork', name: 'Com.In.4.0 – Skills for integration: the regional Final Workshop in Potenza' },
-      about: [{ '@type': 'DefinedTerm', name: 'Governance of services', termCode: 'governance-dei-servizi', inDefinedTermSet: { '@type': 'DefinedTermSet' } }],
+      about: [
+        {
+          '@type': 'DefinedTerm',
+          name: 'Governance of services',
+          termCode: 'governance-dei-servizi',
+          inDefinedTermSet: { '@type': 'DefinedTermSet' },
+        },
+      ],
       spatialCoverage: [{ '@type': 'AdministrativeArea', '@id': iri('territory', 'basilicata', 'en'), name: 'Basilicata' }],
       audience: [{ '@type': 'Audience', audienceType: 'public_operators' }],
       sourceOrganization: { '@type': 'Project', '@id': iri('project', 'com-in-4-0', 'en') },
-      funding: { '@type': 'Grant', funder: { '@type': 'FundingScheme', name: 'Asylum, Migration and Integration Fund (AMIF / FAMI) 2014-2020' } },
+      funding: {
+        '@type': 'Grant',
+        funder: { '@type': 'FundingScheme', name: 'Asylum, Migration and Integration Fund (AMIF / FAMI) 2014-2020' },
+      },
     });
     expect(practice.hasPart.map((part: Rec) => part.name)).toEqual(['Activities', 'Results and evidence of success']);
     expect(practice.isBasedOn.description).toMatch(/the article gives no publisher/);
@@ -160,7 +198,11 @@ describe('schema.org JSON-LD of the seed data', () => {
   test('a theme named with its EuroVoc concept is sameAs it', async () => {
     const theme = jsonLdOf('api::theme.theme', 'integrazione-sociale', 'it', { eurovocUri: 'http://eurovoc.europa.eu/2707' });
     const expanded = await expectSchemaOrg(theme, 'DefinedTerm');
-    expect(theme).toMatchObject({ name: 'Integrazione sociale dei migranti', sameAs: 'http://eurovoc.europa.eu/2707', inDefinedTermSet: { '@id': `${BASE_URL}/api/themes?locale=it` } });
+    expect(theme).toMatchObject({
+      name: 'Integrazione sociale dei migranti',
+      sameAs: 'http://eurovoc.europa.eu/2707',
+      inDefinedTermSet: { '@id': `${BASE_URL}/api/themes?locale=it` },
+    });
     expect(expanded[`${SCHEMA}sameAs`]).toEqual([{ '@id': 'http://eurovoc.europa.eu/2707' }]);
   });
 
@@ -173,9 +215,17 @@ describe('schema.org JSON-LD of the seed data', () => {
         { '@type': 'PropertyValue', propertyID: 'NUTS', value: 'ITF51' },
         { '@type': 'PropertyValue', propertyID: 'ISTAT', value: '076' },
       ],
-      containedInPlace: { '@id': iri('territory', 'basilicata'), identifier: [{ propertyID: 'NUTS', value: 'ITF5' }, { propertyID: 'ISTAT', value: '17' }] },
+      containedInPlace: {
+        '@id': iri('territory', 'basilicata'),
+        identifier: [
+          { propertyID: 'NUTS', value: 'ITF5' },
+          { propertyID: 'ISTAT', value: '17' },
+        ],
+      },
     });
-    expect(jsonLdOf('api::territory.territory', 'basilicata').containsPlace).toEqual([expect.objectContaining({ '@id': iri('territory', 'potenza'), name: 'Potenza' })]);
+    expect(jsonLdOf('api::territory.territory', 'basilicata').containsPlace).toEqual([
+      expect.objectContaining({ '@id': iri('territory', 'potenza'), name: 'Potenza' }),
+    ]);
   });
 
   test('organizations: the Region a GovernmentOrganization in Basilicata, NOVA a Consortium with its acronym', async () => {
@@ -193,7 +243,13 @@ describe('schema.org JSON-LD of the seed data', () => {
     expect(person).toMatchObject({
       name: 'Giovanni Casaletto',
       jobTitle: ['Regional Project Manager'],
-      worksFor: [{ '@type': 'OrganizationRole', roleName: 'Regional Project Manager', worksFor: { '@type': 'Consortium', name: 'Consorzio NOVA', '@id': iri('organization', 'consorzio-nova') } }],
+      worksFor: [
+        {
+          '@type': 'OrganizationRole',
+          roleName: 'Regional Project Manager',
+          worksFor: { '@type': 'Consortium', name: 'Consorzio NOVA', '@id': iri('organization', 'consorzio-nova') },
+        },
+      ],
     });
     const coordinator = jsonLdOf('api::person.person', 'elvira-locantore', 'en');
     await expectSchemaOrg(coordinator, 'Person');
@@ -209,7 +265,8 @@ describe('schema.org JSON-LD of the seed data', () => {
       alternateName: 'Com.In.4.0',
       funding: {
         '@type': 'Grant',
-        description: 'Obiettivo Specifico 2. Integrazione / Migrazione legale; Obiettivo nazionale ON 3 – Capacity building; lett. j) Governance dei servizi; Capacity building 2018',
+        description:
+          'Obiettivo Specifico 2. Integrazione / Migrazione legale; Obiettivo nazionale ON 3 – Capacity building; lett. j) Governance dei servizi; Capacity building 2018',
         funder: { '@type': 'FundingScheme' },
         fundedItem: { '@id': iri('project', 'com-in-4-0') },
       },
@@ -232,7 +289,10 @@ describe('schema.org JSON-LD of the seed data', () => {
       { '@type': 'PropertyValue', propertyID: 'qualifier', value: 'at_least' },
     ]);
     expect(people.observationAbout.map((thing: Rec) => thing['@type'])).toEqual(['Project', 'AdministrativeArea', 'CreativeWork']);
-    const meetings = jsonLdOf('api::outcome.outcome', 'incontri-formativi-nei-territori', 'en', { periodStart: '2019-01-01', periodEnd: '2019-12-31' });
+    const meetings = jsonLdOf('api::outcome.outcome', 'incontri-formativi-nei-territori', 'en', {
+      periodStart: '2019-01-01',
+      periodEnd: '2019-12-31',
+    });
     await expectSchemaOrg(meetings, 'Observation');
     expect(meetings).toMatchObject({ value: 14, unitText: 'training meetings', observationDate: '2019-12-31', observationPeriod: 'P365D' });
   });
@@ -276,7 +336,7 @@ describe('schema.org JSON-LD of the seed data', () => {
         license: 'CC-BY-4.0',
         source: { title: 'Registro degli incontri', date: '2021-03-11' },
       },
-      { baseUrl: BASE_URL, locale: 'it' }
+      { baseUrl: BASE_URL, locale: 'it' },
     ) as Rec;
     await expectSchemaOrg(training, 'EducationEvent');
     expect(training).toMatchObject({
@@ -288,7 +348,10 @@ describe('schema.org JSON-LD of the seed data', () => {
       performer: [{ '@type': 'Person', name: 'Gianpietro Losapio' }],
       organizer: [{ '@type': 'Consortium', name: 'Consorzio NOVA' }],
       workFeatured: [{ '@type': 'MediaObject', contentUrl: `${BASE_URL}/uploads/slides.pdf`, encodingFormat: 'application/pdf' }],
-      mainEntityOfPage: { license: CC_BY, isBasedOn: { '@type': 'CreativeWork', name: 'Registro degli incontri', datePublished: '2021-03-11' } },
+      mainEntityOfPage: {
+        license: CC_BY,
+        isBasedOn: { '@type': 'CreativeWork', name: 'Registro degli incontri', datePublished: '2021-03-11' },
+      },
     });
     expect(JSON.stringify(training)).not.toContain('12');
   });
@@ -338,7 +401,11 @@ describe('pieces', () => {
 
   test('empty values are left out', () => {
     const date = new Date('2022-09-26T07:00:00.000Z');
-    expect(prune({ a: undefined, b: null, c: '', d: [], e: [null, { f: undefined }], g: 0, h: { i: 'x' }, date })).toEqual({ g: 0, h: { i: 'x' }, date });
+    expect(prune({ a: undefined, b: null, c: '', d: [], e: [null, { f: undefined }], g: 0, h: { i: 'x' }, date })).toEqual({
+      g: 0,
+      h: { i: 'x' },
+      date,
+    });
   });
 
   test('nothing is loaded from the network: only the bundled schema.org context', async () => {
@@ -350,7 +417,9 @@ describe('pieces', () => {
   });
 
   test('safe mode refuses what would be dropped', async () => {
-    await expect(expandJsonLd({ '@context': 'https://schema.org', '@type': 'CreativeWork', '@id': 'relative' })).rejects.toThrow(/Safe mode/);
+    await expect(expandJsonLd({ '@context': 'https://schema.org', '@type': 'CreativeWork', '@id': 'relative' })).rejects.toThrow(
+      /Safe mode/,
+    );
     await expect(toRdf({ '@context': 'https://schema.org', '@type': 'CreativeWork', license: 'IODL-2.0' })).rejects.toThrow(/Safe mode/);
   });
 });

@@ -1,4 +1,12 @@
-import { escapeHtml, recordPage, recordSections, scriptJson, searchEntry, SEARCH_SUMMARY, type Model } from '../../src/publishing/snapshot/core';
+import {
+  escapeHtml,
+  recordPage,
+  recordSections,
+  scriptJson,
+  searchEntry,
+  SEARCH_SUMMARY,
+  type Model,
+} from '../../src/publishing/snapshot/core';
 
 const model: Model = {
   title: { type: 'string' },
@@ -26,13 +34,16 @@ test('a record page: facts first, texts and links in model order, private fields
       status: 'in_progress',
       reviewerNote: 'PRIVATA',
       lessons: 'L',
-      themes: [{ slug: 'a', name: 'Tema A' }, { slug: 'missing', name: 'Assente' }],
+      themes: [
+        { slug: 'a', name: 'Tema A' },
+        { slug: 'missing', name: 'Assente' },
+      ],
       venue: { name: 'Sala', city: 'Potenza' },
       license: 'CC-BY-4.0',
     },
     model,
     components,
-    ctx
+    ctx,
   );
   expect(sections).toEqual([
     { kind: 'facts', facts: [['STATUS', 'in progress']] },

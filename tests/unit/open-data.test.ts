@@ -27,7 +27,17 @@ describe('CSV columns from the content model', () => {
 
   test('stable order; private fields, inverse sides and non-public relations left out', () => {
     expect(columns.map((c) => c.name)).toEqual([
-      'documentId', 'locale', 'url', 'title', 'themes', 'project', 'files', 'groups.group', 'groups.organization', 'source.title', 'license',
+      'documentId',
+      'locale',
+      'url',
+      'title',
+      'themes',
+      'project',
+      'files',
+      'groups.group',
+      'groups.organization',
+      'source.title',
+      'license',
     ]);
   });
 
@@ -40,7 +50,10 @@ describe('CSV columns from the content model', () => {
       themes: [{ slug: 'a' }, { slug: 'b' }],
       project: { slug: 'p' },
       files: [{ url: '/uploads/x.pdf' }, { url: 'https://cdn.example.org/y.pdf' }],
-      groups: [{ group: 'public_operators', organization: { slug: 'o1' } }, { group: 'employers', organization: null }],
+      groups: [
+        { group: 'public_operators', organization: { slug: 'o1' } },
+        { group: 'employers', organization: null },
+      ],
       source: { title: 'Articolo', secret: 'NO' },
       license: 'CC-BY-4.0',
     };
@@ -63,7 +76,11 @@ describe('CSV columns from the content model', () => {
   test("a repeatable component's columns stay aligned item by item; separators inside values are escaped", () => {
     const agendaModel: Attributes = { agenda: { type: 'component', component: 'event.agenda-item', repeatable: true } };
     const agendaItem: Record<string, Attributes> = {
-      'event.agenda-item': { time: { type: 'time' }, title: { type: 'string' }, speakers: { type: 'relation', target: 'api::theme.theme' } },
+      'event.agenda-item': {
+        time: { type: 'time' },
+        title: { type: 'string' },
+        speakers: { type: 'relation', target: 'api::theme.theme' },
+      },
     };
     const agenda = [
       { time: '09:00:00.000', title: 'Registrazione; caffè', speakers: [] },
@@ -86,7 +103,9 @@ describe('CSV columns from the content model', () => {
       return entries;
     };
     expect(split(row['agenda.title'])).toEqual(agenda.map((item) => item.title));
-    expect(split(row['agenda.speakers']).map((cell) => (cell ? cell.split('|') : []))).toEqual(agenda.map((item) => item.speakers.map((s) => s.slug)));
+    expect(split(row['agenda.speakers']).map((cell) => (cell ? cell.split('|') : []))).toEqual(
+      agenda.map((item) => item.speakers.map((s) => s.slug)),
+    );
   });
 
   test('populate loads exactly what the columns read', () => {

@@ -2,18 +2,34 @@ import { MemoryStore, cacheKey, canonicalJson, etagOf, graphqlRead, isKeepable, 
 
 describe('response cache core', () => {
   test('reads a GraphQL request from a POST body or a GET query string, and nothing else', () => {
-    expect(graphqlRead({ query: '{ a }', variables: { x: 1 } }, false)).toEqual({ query: '{ a }', variables: { x: 1 }, operationName: undefined, persistedHash: undefined });
-    expect(graphqlRead({ query: '{ a }', variables: '{"x":1}', operationName: 'Q' }, true)).toMatchObject({ variables: { x: 1 }, operationName: 'Q' });
-    expect(graphqlRead({ extensions: '{"persistedQuery":{"version":1,"sha256Hash":"abc"}}' }, true)).toMatchObject({ query: undefined, persistedHash: 'abc' });
-    for (const bad of [undefined, [], { query: 3 }, { variables: '{}' }, { query: '{ a }', operationName: 5 }]) expect(graphqlRead(bad as any, false)).toBeUndefined();
+    expect(graphqlRead({ query: '{ a }', variables: { x: 1 } }, false)).toEqual({
+      query: '{ a }',
+      variables: { x: 1 },
+      operationName: undefined,
+      persistedHash: undefined,
+    });
+    expect(graphqlRead({ query: '{ a }', variables: '{"x":1}', operationName: 'Q' }, true)).toMatchObject({
+      variables: { x: 1 },
+      operationName: 'Q',
+    });
+    expect(graphqlRead({ extensions: '{"persistedQuery":{"version":1,"sha256Hash":"abc"}}' }, true)).toMatchObject({
+      query: undefined,
+      persistedHash: 'abc',
+    });
+    for (const bad of [undefined, [], { query: 3 }, { variables: '{}' }, { query: '{ a }', operationName: 5 }])
+      expect(graphqlRead(bad as any, false)).toBeUndefined();
     expect(graphqlRead({ query: '{ a }', variables: '{broken' }, true)).toBeUndefined();
   });
 
   test('one key whatever the formatting, comments or variable order; another for other variables or operation', () => {
     const key = cacheKey({ query: 'query Q($a: Int, $b: Int) { x(a: $a, b: $b) { y } }', variables: { a: 1, b: 2 } });
-    expect(cacheKey({ query: '# hello\nquery Q($a: Int, $b: Int) {\n  x(a: $a, b: $b) {\n    y\n  }\n}', variables: { b: 2, a: 1 } })).toBe(key);
+    expect(cacheKey({ query: '# hello\nquery Q($a: Int, $b: Int) {\n  x(a: $a, b: $b) {\n    y\n  }\n}', variables: { b: 2, a: 1 } })).toBe(
+      key,
+    );
     expect(cacheKey({ query: 'query Q($a: Int, $b: Int) { x(a: $a, b: $b) { y } }', variables: { a: 1, b: 3 } })).not.toBe(key);
-    expect(cacheKey({ query: 'query Q($a: Int, $b: Int) { x(a: $a, b: $b) { y } }', variables: { a: 1, b: 2 }, operationName: 'Q' })).not.toBe(key);
+    expect(
+      cacheKey({ query: 'query Q($a: Int, $b: Int) { x(a: $a, b: $b) { y } }', variables: { a: 1, b: 2 }, operationName: 'Q' }),
+    ).not.toBe(key);
     expect(cacheKey({ query: '{ x(s: "a  b") { y } }' })).not.toBe(cacheKey({ query: '{ x(s: "a b") { y } }' }));
     expect(cacheKey({ persistedHash: 'abc' })).not.toBe(cacheKey({ persistedHash: 'abd' }));
     expect(cacheKey({ query: '{ "unterminated' })).toBeUndefined();

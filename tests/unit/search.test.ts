@@ -2,7 +2,18 @@
 import fs from 'fs';
 import path from 'path';
 import { terms, tokenize } from '../../src/public-api/search/analysis';
-import { SearchInputError, entryFor, fts5Expression, planQuery, score, searchPage, snippet, territoriesWithin, tsqueryText, type Thesaurus } from '../../src/public-api/search/core';
+import {
+  SearchInputError,
+  entryFor,
+  fts5Expression,
+  planQuery,
+  score,
+  searchPage,
+  snippet,
+  territoriesWithin,
+  tsqueryText,
+  type Thesaurus,
+} from '../../src/public-api/search/core';
 
 const thesaurus: Thesaurus = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../data/search/thesaurus.json'), 'utf8'));
 
@@ -38,7 +49,7 @@ test('snippets: the best passage, escaped, with matches marked', () => {
       ['results', '<b>50</b> operatori pubblici & altri operatori.'],
     ],
     plan,
-    'it'
+    'it',
   );
   expect(html).toBe('&lt;b&gt;50&lt;/b&gt; <mark>operatori</mark> pubblici &amp; altri <mark>operatori</mark>.');
   const long = Array.from({ length: 60 }, (_, i) => `parola${i}`).join(' ') + ' operatori finali';
@@ -99,7 +110,7 @@ test('an index entry: title, texts, related names, facets and dates of a good pr
       curationStatus: 'validated',
       reviewerNote: 'privato',
     },
-    attributes
+    attributes,
   );
   expect(entry).toMatchObject({ type: 'good-practice', title: 'Rete di governance', startDate: '2021-01-01', endDate: '2021-01-01' });
   expect(entry.texts).toEqual([['summary', 'Una rete pubblico/privata.']]);
@@ -112,6 +123,6 @@ test('an index entry: title, texts, related names, facets and dates of a good pr
       { kind: 'project', value: 'pr' },
       { kind: 'target-group', value: 'public_operators' },
       { kind: 'status', value: 'ongoing' },
-    ])
+    ]),
   );
 });

@@ -60,7 +60,8 @@ test('summaries respect the 600-character limit and required fields are filled',
         if (attribute.required && attribute.type !== 'uid' && attribute.default === undefined) {
           expect([uid, record.slug, locale, name, data[name] != null]).toEqual([uid, record.slug, locale, name, true]);
         }
-        if (attribute.maxLength && typeof data[name] === 'string') expect((data[name] as string).length).toBeLessThanOrEqual(attribute.maxLength);
+        if (attribute.maxLength && typeof data[name] === 'string')
+          expect((data[name] as string).length).toBeLessThanOrEqual(attribute.maxLength);
       }
     }
   }
@@ -72,7 +73,11 @@ test('a field the content model does not have is reported with the record it is 
 });
 
 test('files load in dependency order whatever their names', () => {
-  const order = orderSeedFiles([{ type: 'good-practice', records: [] }, { type: 'territory', records: [] }, { type: 'event', records: [] }]);
+  const order = orderSeedFiles([
+    { type: 'good-practice', records: [] },
+    { type: 'territory', records: [] },
+    { type: 'event', records: [] },
+  ]);
   expect(order.map((f) => f.type)).toEqual(['territory', 'event', 'good-practice']);
   expect(() => orderSeedFiles([{ type: 'nonsense', records: [] }])).toThrow(/unknown type "nonsense"/);
 });

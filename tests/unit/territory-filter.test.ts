@@ -16,7 +16,10 @@ describe('within', () => {
   });
 
   test('replaces within, keeping the other conditions', () => {
-    expect(expandWithin({ within: 'basilicata', level: { eq: 'province' } }, 4)).toEqual({ level: { eq: 'province' }, ...within('basilicata') });
+    expect(expandWithin({ within: 'basilicata', level: { eq: 'province' } }, 4)).toEqual({
+      level: { eq: 'province' },
+      ...within('basilicata'),
+    });
   });
 
   test('an existing or and the territory condition must both hold', () => {
@@ -35,8 +38,8 @@ describe('within', () => {
           or: [{ territory: { within: 'basilicata' } }, { slug: { eq: 'x' } }],
           not: { organizers: { territory: { parent: { within: 'basilicata' } } } },
         },
-        2
-      )
+        2,
+      ),
     ).toEqual({
       territories: { or: withinConditions('potenza', 2) },
       or: [{ territory: { or: withinConditions('basilicata', 2) } }, { slug: { eq: 'x' } }],
@@ -78,9 +81,16 @@ describe('fields that take filters', () => {
     'project.partner': {
       uid: 'project.partner',
       modelType: 'component',
-      attributes: { organization: { type: 'relation', relation: 'manyToOne', target: 'api::organization.organization' }, detail: { type: 'component', component: 'shared.note' } },
+      attributes: {
+        organization: { type: 'relation', relation: 'manyToOne', target: 'api::organization.organization' },
+        detail: { type: 'component', component: 'shared.note' },
+      },
     },
-    'project.funding': { uid: 'project.funding', modelType: 'component', attributes: { people: { type: 'relation', relation: 'manyToMany', target: 'api::person.person' } } },
+    'project.funding': {
+      uid: 'project.funding',
+      modelType: 'component',
+      attributes: { people: { type: 'relation', relation: 'manyToMany', target: 'api::person.person' } },
+    },
     'shared.note': { uid: 'shared.note', modelType: 'component', attributes: {} },
   };
   const naming = {

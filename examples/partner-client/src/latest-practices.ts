@@ -25,7 +25,11 @@ const LatestPractices = graphql(`
 `);
 
 /** POSTs a typed operation; GraphQL errors (a 4xx with a message) become exceptions. */
-async function execute<Result, Variables>(endpoint: string, document: TypedDocumentString<Result, Variables>, variables: Variables): Promise<Result> {
+async function execute<Result, Variables>(
+  endpoint: string,
+  document: TypedDocumentString<Result, Variables>,
+  variables: Variables,
+): Promise<Result> {
   const response = await fetch(endpoint, {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/json' },
@@ -45,7 +49,9 @@ async function main(): Promise<void> {
   for (const practice of goodPractices) {
     // The schema allows null entries in lists; the API leaves out what an anonymous caller may not see.
     if (!practice) continue;
-    const where = practice.territories.flatMap((territory) => (territory ? [`${territory.name} (${territory.nutsCode ?? '-'})`] : [])).join(', ');
+    const where = practice.territories
+      .flatMap((territory) => (territory ? [`${territory.name} (${territory.nutsCode ?? '-'})`] : []))
+      .join(', ');
     const themes = practice.themes.flatMap((theme) => (theme ? [theme.name] : [])).join('; ');
     console.log(`${practice.title} [${practice.implementationStatus}]`);
     if (where) console.log(`  where: ${where}`);

@@ -44,7 +44,9 @@ export function fieldLabel(model: string, field: string, locale: string): string
 
 /** The labels of the given fields of one type or component; fields the guide does not name are left out. */
 export const labelsOf = (model: string, fields: string[]): Record<string, Texts> =>
-  Object.fromEntries(fields.flatMap((field) => {
-    const label = fieldTexts(FIELD_GUIDE, model, field)?.label;
-    return label ? [[field, label]] : [];
-  }));
+  Object.fromEntries(
+    fields.flatMap((field) => {
+      const label = fieldTexts(FIELD_GUIDE, model, field)?.label;
+      return label ? [[field, label]] : [];
+    }),
+  );

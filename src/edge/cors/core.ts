@@ -34,7 +34,10 @@ export function isAnonymousRead(request: CorsRequest, graphqlEndpoint: string): 
 
 /** CORS_ORIGINS as a list of origins (scheme://host[:port]); the server's own URL by default. */
 export function corsOrigins(configured: string | undefined, ownUrl: string): string[] {
-  const list = (configured ?? '').split(',').map((s) => s.trim().replace(/\/+$/, '')).filter(Boolean);
+  const list = (configured ?? '')
+    .split(',')
+    .map((s) => s.trim().replace(/\/+$/, ''))
+    .filter(Boolean);
   for (const origin of list) {
     if (origin === '*') throw new Error('CORS_ORIGINS may not be "*": list the origins of the admin and of trusted tools.');
     if (!/^https?:\/\/[^/\s]+$/.test(origin)) throw new Error(`CORS_ORIGINS: "${origin}" is not an origin (scheme://host[:port]).`);

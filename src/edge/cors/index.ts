@@ -14,7 +14,10 @@ export function corsConfig(env: Env) {
   return {
     name: 'strapi::cors',
     config: {
-      origin: (ctx: any) => (fromListed(ctx) || !isAnonymousRead({ method: ctx.method, path: ctx.path, header: (n) => ctx.get(n) }, graphqlEndpoint) ? listed : ['*']),
+      origin: (ctx: any) =>
+        fromListed(ctx) || !isAnonymousRead({ method: ctx.method, path: ctx.path, header: (n) => ctx.get(n) }, graphqlEndpoint)
+          ? listed
+          : ['*'],
       credentials: fromListed,
       headers: ['Content-Type', 'Authorization', 'Origin', 'Accept', 'X-Request-Id', 'If-None-Match'],
       expose: ['X-Request-Id', 'Retry-After', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'ETag', 'X-Cache'],

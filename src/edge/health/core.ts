@@ -19,15 +19,32 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): P
 }
 
 const UNAVAILABLE_CODES = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
   // PostgreSQL: admin/crash shutdown, cannot connect now, connection exceptions.
-  '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006',
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
 ]);
 
 /** The driver, its pool and knex: where the database's own failures are raised. */
 const DRIVER_FRAME = /[\\/]node_modules[\\/](pg|pg-pool|pg-protocol|knex|tarn)[\\/]/;
 /** Whether an error was made inside the database driver, not by code that may quote a client's words. */
-const raisedByDriver = (e: any): boolean => DRIVER_FRAME.test(String(e.stack ?? '').split('\n').find((line) => /^\s+at /.test(line)) ?? '');
+const raisedByDriver = (e: any): boolean =>
+  DRIVER_FRAME.test(
+    String(e.stack ?? '')
+      .split('\n')
+      .find((line) => /^\s+at /.test(line)) ?? '',
+  );
 
 /**
  * True for errors that look like "the database cannot be reached right now", as opposed to bad
@@ -40,7 +57,12 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     if (UNAVAILABLE_CODES.has(String(e.code))) return true;
     if (e.name === 'KnexTimeoutError') return true;
     if (!raisedByDriver(e)) continue;
-    if (/Connection terminated|Connection ended unexpectedly|timeout exceeded when trying to connect|Client has encountered a connection error|the database system is (starting up|shutting down)/i.test(String(e.message))) return true;
+    if (
+      /Connection terminated|Connection ended unexpectedly|timeout exceeded when trying to connect|Client has encountered a connection error|the database system is (starting up|shutting down)/i.test(
+        String(e.message),
+      )
+    )
+      return true;
     // Strapi runs even reads in a transaction; when the server kills its connection, knex
     // reports the next query of that transaction this way, not with the connection error.
     if (/^Transaction query already complete/.test(String(e.message))) return true;
@@ -51,7 +73,10 @@ export function isDatabaseUnavailable(error: unknown): boolean {
 export const UNAVAILABLE_MESSAGE = 'Service temporarily unavailable: the database cannot be reached. Please retry shortly.';
 
 /** The GraphQL answer during an outage (REST uses Strapi's error shape with the same message). */
-export const graphqlUnavailableBody = () => ({ data: null, errors: [{ message: UNAVAILABLE_MESSAGE, extensions: { code: 'SERVICE_UNAVAILABLE' } }] });
+export const graphqlUnavailableBody = () => ({
+  data: null,
+  errors: [{ message: UNAVAILABLE_MESSAGE, extensions: { code: 'SERVICE_UNAVAILABLE' } }],
+});
 export const RETRY_AFTER_SECONDS = 5;
 
 /**

@@ -1,6 +1,14 @@
 import type { Core } from '@strapi/strapi';
 import { isGraphqlPath, routerPath } from '../request-path/core';
-import { graphqlUnavailableBody, OutageBreaker, RETRY_AFTER_SECONDS, UNAVAILABLE_MESSAGE, isDatabaseUnavailable, readiness, withTimeout } from './core';
+import {
+  graphqlUnavailableBody,
+  OutageBreaker,
+  RETRY_AFTER_SECONDS,
+  UNAVAILABLE_MESSAGE,
+  isDatabaseUnavailable,
+  readiness,
+  withTimeout,
+} from './core';
 
 const state = { shuttingDown: false };
 
@@ -73,10 +81,9 @@ export function registerDatabaseOutageHandling(strapi: Core.Strapi): void {
     ctx.status = 503;
     ctx.set('Retry-After', String(RETRY_AFTER_SECONDS));
     // Each API answers in its own error shape.
-    ctx.body =
-      isGraphqlPath(ctx.path, graphqlEndpoint)
-        ? graphqlUnavailableBody()
-        : { data: null, error: { status: 503, name: 'ServiceUnavailableError', message: UNAVAILABLE_MESSAGE } };
+    ctx.body = isGraphqlPath(ctx.path, graphqlEndpoint)
+      ? graphqlUnavailableBody()
+      : { data: null, error: { status: 503, name: 'ServiceUnavailableError', message: UNAVAILABLE_MESSAGE } };
   };
   strapi.server.use(async (ctx, next) => {
     try {
@@ -161,7 +168,7 @@ export function registerGracefulShutdown(strapi: Core.Strapi, { drainMs = Number
         (error) => {
           strapi.log.error(`[shutdown] ${(error as Error).message}`);
           process.exit(1);
-        }
+        },
       );
   };
   process.once('SIGTERM', () => stop('SIGTERM'));

@@ -17,13 +17,44 @@ export type AttributesOf = (uid: string) => Attributes | undefined;
 const GROUP = new Set(['$and', '$or']);
 /** Field operators a client may use ($jsonSupersetOf is internal to Strapi and PostgreSQL-only). */
 export const FIELD_OPERATORS = new Set([
-  '$not', '$in', '$notIn', '$eq', '$eqi', '$ne', '$nei', '$gt', '$gte', '$lt', '$lte', '$null', '$notNull', '$between',
-  '$startsWith', '$endsWith', '$startsWithi', '$endsWithi', '$contains', '$notContains', '$containsi', '$notContainsi',
+  '$not',
+  '$in',
+  '$notIn',
+  '$eq',
+  '$eqi',
+  '$ne',
+  '$nei',
+  '$gt',
+  '$gte',
+  '$lt',
+  '$lte',
+  '$null',
+  '$notNull',
+  '$between',
+  '$startsWith',
+  '$endsWith',
+  '$startsWithi',
+  '$endsWithi',
+  '$contains',
+  '$notContains',
+  '$containsi',
+  '$notContainsi',
 ]);
 /** Operators whose value is cast to the field's type (a bare value means $eq). */
 const CAST = new Set(['$eq', '$ne', '$in', '$notIn', '$gt', '$gte', '$lt', '$lte', '$between']);
 /** Operators that compare text (LIKE, lower()). */
-const TEXT = new Set(['$eqi', '$nei', '$startsWith', '$endsWith', '$startsWithi', '$endsWithi', '$contains', '$notContains', '$containsi', '$notContainsi']);
+const TEXT = new Set([
+  '$eqi',
+  '$nei',
+  '$startsWith',
+  '$endsWith',
+  '$startsWithi',
+  '$endsWithi',
+  '$contains',
+  '$notContains',
+  '$containsi',
+  '$notContainsi',
+]);
 const INT32 = 2147483647;
 const NUMERIC_TYPES = new Set(['integer', 'biginteger', 'float', 'decimal', 'increments']);
 const TEMPORAL_TYPES = new Set(['date', 'datetime', 'timestamp', 'time']);
@@ -68,7 +99,10 @@ function checkRelation(value: unknown, target: string, attributesOf: AttributesO
   const keys = Object.keys(value);
   const operators = keys.filter(isOperatorKey);
   if (operators.includes('$not')) {
-    fail(path, `not inside a relation filter is not supported; put it around the relation instead: { not: { ${path[path.length - 1]}: { … } } }.`);
+    fail(
+      path,
+      `not inside a relation filter is not supported; put it around the relation instead: { not: { ${path[path.length - 1]}: { … } } }.`,
+    );
   }
   if (operators.length === 0) return checkWhere(value, target, attributesOf, path);
   if (operators.length !== keys.length || operators.length > 1) {
@@ -113,11 +147,13 @@ function checkValues(value: unknown, path: string[], type: string): void {
     }
     if (type === 'biginteger' && !/^-?\d{1,18}$/.test(text)) fail(path, `${JSON.stringify(v)} is not an integer.`);
     if ((type === 'float' || type === 'decimal') && !Number.isFinite(number)) fail(path, `${JSON.stringify(v)} is not a number.`);
-    if (type === 'date' && !(/^\d{4}-\d{2}-\d{2}$/.test(text) && !Number.isNaN(Date.parse(text)))) fail(path, `${JSON.stringify(v)} is not a date (YYYY-MM-DD).`);
+    if (type === 'date' && !(/^\d{4}-\d{2}-\d{2}$/.test(text) && !Number.isNaN(Date.parse(text))))
+      fail(path, `${JSON.stringify(v)} is not a date (YYYY-MM-DD).`);
     if ((type === 'datetime' || type === 'timestamp') && !(/^\d{4}-\d{2}-\d{2}/.test(text) && !Number.isNaN(Date.parse(text)))) {
       fail(path, `${JSON.stringify(v)} is not a date and time (ISO 8601).`);
     }
-    if (type === 'time' && !/^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,3})?)?$/.test(text)) fail(path, `${JSON.stringify(v)} is not a time (HH:mm:ss).`);
+    if (type === 'time' && !/^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,3})?)?$/.test(text))
+      fail(path, `${JSON.stringify(v)} is not a time (HH:mm:ss).`);
   }
 }
 
@@ -129,9 +165,12 @@ function checkField(value: unknown, path: string[], type: string): void {
   if (!isRecord(value)) return checkValues(value, path, type); // a plain value: equality
   for (const [operator, operand] of Object.entries(value)) {
     if (!isOperatorKey(operator) || GROUP.has(operator)) {
-      fail([...path, operator], GROUP.has(operator)
-        ? `${name(operator)} cannot be used inside a field; combine whole filters instead: { ${name(operator)}: [{ ${path[path.length - 1]}: … }, …] }.`
-        : `"${operator}" is not an operator (eq, ne, in, contains, …).`);
+      fail(
+        [...path, operator],
+        GROUP.has(operator)
+          ? `${name(operator)} cannot be used inside a field; combine whole filters instead: { ${name(operator)}: [{ ${path[path.length - 1]}: … }, …] }.`
+          : `"${operator}" is not an operator (eq, ne, in, contains, …).`,
+      );
     }
     checkOperator(operator, operand, path, type);
   }
@@ -147,7 +186,8 @@ export function checkFilters(filters: unknown, uid: string, attributesOf: Attrib
 export function checkFields(fields: unknown, attributes: Attributes, path = 'fields'): void {
   if (fields === undefined || fields === null || fields === '*') return;
   for (const field of Array.isArray(fields) ? fields : [fields]) {
-    if (typeof field !== 'string' || !hasOwn(attributes, field)) throw new QueryProblem(`${path}: ${JSON.stringify(field)} is not a field of this type.`);
+    if (typeof field !== 'string' || !hasOwn(attributes, field))
+      throw new QueryProblem(`${path}: ${JSON.stringify(field)} is not a field of this type.`);
   }
 }
 

@@ -15,7 +15,10 @@ export function parseTrustedProxies(value: string | undefined): ProxyTrust {
   if (!text || text === '0') return null;
   if (/^\d+$/.test(text)) return { hops: Number(text) };
   const networks = new BlockList();
-  for (const entry of text.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const entry of text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const [address, prefix, extra] = entry.split('/');
     const family = isIP(address);
     const maxBits = family === 4 ? 32 : 128;

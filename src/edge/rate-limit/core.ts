@@ -42,7 +42,10 @@ export class WindowCounter {
   private window = -1;
   private counts = new Map<string, number>();
 
-  constructor(private readonly windowMs: number, private readonly maxClients = 100_000) {}
+  constructor(
+    private readonly windowMs: number,
+    private readonly maxClients = 100_000,
+  ) {}
 
   hit(identity: string, now: number): Hit {
     const window = windowOf(now, this.windowMs);

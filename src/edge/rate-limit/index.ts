@@ -31,7 +31,11 @@ export function rateLimitStore(strapi: Core.Strapi, windowMs: number): (identity
     const window = windowOf(now, windowMs);
     const key = `${sharedKeyPrefix(strapi)}rate:${identity}:${window}`;
     try {
-      const replies = await redis.multi().incr(key).pexpire(key, windowMs + 1000).exec();
+      const replies = await redis
+        .multi()
+        .incr(key)
+        .pexpire(key, windowMs + 1000)
+        .exec();
       const [error, count] = replies?.[0] ?? [new Error('no reply')];
       if (error) throw error;
       return { count: Number(count), resetAt: (window + 1) * windowMs };

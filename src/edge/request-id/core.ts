@@ -9,8 +9,7 @@ import { randomUUID } from 'crypto';
 /** An id a proxy or a client sent is kept only if it is a short, plain token (it ends up in logs). */
 const SANE_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{7,99}$/;
 
-export const requestIdFrom = (incoming: string | undefined): string =>
-  incoming && SANE_ID.test(incoming) ? incoming : randomUUID();
+export const requestIdFrom = (incoming: string | undefined): string => (incoming && SANE_ID.test(incoming) ? incoming : randomUUID());
 
 export const INTERNAL_ERROR_MESSAGE = 'Internal Server Error';
 
@@ -41,7 +40,12 @@ interface FormattedError {
  * and the request id (Strapi's formatter copies the original message, which may be SQL, into
  * extensions.error). In production no error carries a stack trace.
  */
-export function maskGraphqlErrors(errors: readonly FormattedError[], internal: readonly boolean[], requestId: string, production: boolean): FormattedError[] {
+export function maskGraphqlErrors(
+  errors: readonly FormattedError[],
+  internal: readonly boolean[],
+  requestId: string,
+  production: boolean,
+): FormattedError[] {
   return errors.map((error, i) => {
     if (internal[i]) return { message: INTERNAL_ERROR_MESSAGE, path: error.path, extensions: { code: 'INTERNAL_SERVER_ERROR', requestId } };
     if (!production || !error.extensions || !('stacktrace' in error.extensions)) return error;

@@ -39,7 +39,7 @@ export class ResponseCache {
 
   constructor(
     private readonly strapi: Core.Strapi,
-    private readonly endpoint: string
+    private readonly endpoint: string,
   ) {
     this.memory = new MemoryStore(this.settings().maxMegabytes * 1024 * 1024);
     this.prefix = `${sharedKeyPrefix(strapi)}response:`;
@@ -147,7 +147,12 @@ export class ResponseCache {
     await next();
     const body = typeof ctx.body === 'string' ? ctx.body : Buffer.isBuffer(ctx.body) ? ctx.body.toString('utf8') : undefined;
     if (body === undefined || !isKeepable(ctx.status, body, settings.entryMaxKilobytes * 1024)) return;
-    const entry: CachedResponse = { generation, etag: etagOf(body), type: String(ctx.response.get('content-type') || 'application/json'), body };
+    const entry: CachedResponse = {
+      generation,
+      etag: etagOf(body),
+      type: String(ctx.response.get('content-type') || 'application/json'),
+      body,
+    };
     await this.keep(key, entry).catch((error) => this.strapi.log.warn(`[response-cache] not kept: ${error.message}`));
     this.answer(ctx, entry, 'MISS');
   }

@@ -12,7 +12,7 @@ export const secret = (env: Env, name: string): string => {
   if (!value || !value.trim()) {
     throw new MissingSecretError(
       `Missing secret ${name}. Set it in the environment (production never generates secrets; ` +
-        `in development run "npm run develop", which writes them into .env).`
+        `in development run "npm run develop", which writes them into .env).`,
     );
   }
   return value;

@@ -72,7 +72,18 @@ export const sameNote = (a: unknown, b: unknown): boolean => (a || null) === (b 
  * its components, and the relations and media it links (by documentId), all but the curation
  * itself and bookkeeping. Two drafts with the same fingerprint read the same to a reviewer.
  */
-const NOT_CONTENT = new Set(['curationStatus', 'reviewerNote', 'id', 'documentId', 'createdAt', 'updatedAt', 'publishedAt', 'createdBy', 'updatedBy', 'localizations']);
+const NOT_CONTENT = new Set([
+  'curationStatus',
+  'reviewerNote',
+  'id',
+  'documentId',
+  'createdAt',
+  'updatedAt',
+  'publishedAt',
+  'createdBy',
+  'updatedBy',
+  'localizations',
+]);
 
 export interface ContentAttribute {
   type: string;
@@ -83,32 +94,49 @@ export function fingerprintPopulate(attributes: Record<string, ContentAttribute>
   return Object.fromEntries(
     Object.entries(attributes)
       .filter(([name, attribute]) => !NOT_CONTENT.has(name) && ['relation', 'media', 'component', 'dynamiczone'].includes(attribute.type))
-      .map(([name, attribute]) => [name, attribute.type === 'relation' || attribute.type === 'media' ? { select: ['documentId'] } : true])
+      .map(([name, attribute]) => [name, attribute.type === 'relation' || attribute.type === 'media' ? { select: ['documentId'] } : true]),
   );
 }
 
 const withoutIds = (value: unknown): unknown => {
   if (Array.isArray(value)) return value.map(withoutIds);
   if (value && typeof value === 'object' && !(value instanceof Date)) {
-    return Object.fromEntries(Object.entries(value).filter(([key]) => key !== 'id').map(([key, v]) => [key, withoutIds(v)]));
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([key]) => key !== 'id')
+        .map(([key, v]) => [key, withoutIds(v)]),
+    );
   }
   return value;
 };
 
 export function contentFingerprint(drafts: Record<string, unknown>[], attributes: Record<string, ContentAttribute>): string {
-  const linked = (value: unknown) => (Array.isArray(value) ? value.map(linked) : value && typeof value === 'object' ? (value as { documentId?: unknown }).documentId ?? null : null);
+  const linked = (value: unknown) =>
+    Array.isArray(value)
+      ? value.map(linked)
+      : value && typeof value === 'object'
+        ? ((value as { documentId?: unknown }).documentId ?? null)
+        : null;
   const content = [...drafts]
     .sort((a, b) => String(a.locale).localeCompare(String(b.locale)))
     .map((draft) =>
       Object.entries(attributes)
         .filter(([name]) => !NOT_CONTENT.has(name))
-        .map(([name, attribute]) => [name, attribute.type === 'relation' || attribute.type === 'media' ? linked(draft[name]) : withoutIds(draft[name] ?? null)])
+        .map(([name, attribute]) => [
+          name,
+          attribute.type === 'relation' || attribute.type === 'media' ? linked(draft[name]) : withoutIds(draft[name] ?? null),
+        ]),
     );
   return createHash('sha256').update(JSON.stringify(content)).digest('base64url');
 }
 
 /** What a write leaves of a validation: a new one, a practice sent back to review, or nothing to do. */
-export function validationAfterWrite({ status, validating, fingerprint, validated }: {
+export function validationAfterWrite({
+  status,
+  validating,
+  fingerprint,
+  validated,
+}: {
   /** The stored curation status after the write. */
   status: unknown;
   /** The write set the status to validated, by someone who may (a reviewer, an integration, a script). */

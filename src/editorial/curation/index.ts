@@ -36,8 +36,10 @@ export function registerCurationGate(strapi: Core.Strapi): void {
   const attributes = () => strapi.contentType(GOOD_PRACTICE).attributes as unknown as Record<string, ContentAttribute>;
   const fingerprint = async (documentId: string) =>
     contentFingerprint(
-      await strapi.db.query(GOOD_PRACTICE).findMany({ where: { documentId, publishedAt: null }, populate: fingerprintPopulate(attributes()) }),
-      attributes()
+      await strapi.db
+        .query(GOOD_PRACTICE)
+        .findMany({ where: { documentId, publishedAt: null }, populate: fingerprintPopulate(attributes()) }),
+      attributes(),
     );
   const validation = (documentId: string) => strapi.store({ type: 'plugin', name: 'curation', key: `validated-${documentId}` });
   const validatedFingerprint = async (documentId: string) => ((await validation(documentId).get()) as string | null) ?? null;
@@ -93,7 +95,8 @@ export function registerCurationGate(strapi: Core.Strapi): void {
         const validating = user ? params.data?.curationStatus === 'validated' && isReviewer(user.roles) : true;
         status = await settle(documentId, validating);
         // The admin shows the saved record as returned: it must show the practice back in review.
-        if (result && typeof result === 'object' && 'curationStatus' in result) (result as unknown as { curationStatus: unknown }).curationStatus = status;
+        if (result && typeof result === 'object' && 'curationStatus' in result)
+          (result as unknown as { curationStatus: unknown }).curationStatus = status;
       }
       if (!publishing) return result;
       // What was validated (if anything) is compared first: a practice sent back to review by a

@@ -44,7 +44,12 @@ function comparable(value: unknown, attribute: Attribute, component: (uid: strin
     const attributes = component(attribute.component);
     const one = (item: unknown) =>
       item && typeof item === 'object'
-        ? Object.fromEntries(comparedFields(attributes).map((name) => [name, comparable((item as Record<string, unknown>)[name], attributes[name], component)]))
+        ? Object.fromEntries(
+            comparedFields(attributes).map((name) => [
+              name,
+              comparable((item as Record<string, unknown>)[name], attributes[name], component),
+            ]),
+          )
         : null;
     return attribute.repeatable && Array.isArray(value) ? value.map(one) : one(value);
   }
@@ -52,9 +57,20 @@ function comparable(value: unknown, attribute: Attribute, component: (uid: strin
 }
 
 /** Fingerprints of the given fields of a record. */
-export function fingerprints(record: Record<string, unknown>, fields: string[], attributes: Attributes, component: (uid: string) => Attributes): Record<string, string> {
+export function fingerprints(
+  record: Record<string, unknown>,
+  fields: string[],
+  attributes: Attributes,
+  component: (uid: string) => Attributes,
+): Record<string, string> {
   return Object.fromEntries(
-    fields.map((name) => [name, createHash('sha256').update(JSON.stringify(comparable(record[name], attributes[name], component))).digest('base64url').slice(0, 12)])
+    fields.map((name) => [
+      name,
+      createHash('sha256')
+        .update(JSON.stringify(comparable(record[name], attributes[name], component)))
+        .digest('base64url')
+        .slice(0, 12),
+    ]),
   );
 }
 
@@ -101,6 +117,12 @@ export function conflictMessage({ by, at }: Saver, fields: { it: string; en: str
 /** The refused value, under its field, for the person to copy back. */
 export function yourVersion(value: unknown): string {
   const text = (v: unknown): string[] =>
-    v === null || v === undefined || v === '' ? [] : typeof v === 'object' ? Object.entries(v).filter(([k]) => k !== 'id' && k !== '__temp_key__').flatMap(([, x]) => text(x)) : [String(v)];
+    v === null || v === undefined || v === ''
+      ? []
+      : typeof v === 'object'
+        ? Object.entries(v)
+            .filter(([k]) => k !== 'id' && k !== '__temp_key__')
+            .flatMap(([, x]) => text(x))
+        : [String(v)];
   return `La tua versione, non salvata — your version, not saved: «${text(value).join(' · ')}»`;
 }

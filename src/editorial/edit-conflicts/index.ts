@@ -3,14 +3,27 @@ import { errors } from '@strapi/utils';
 import { currentAdminUser } from '../roles';
 import { FIELD_GUIDE, fieldTexts } from '../../content/labels/core';
 import type { Attributes } from '../../content/model/core';
-import { comparedFields, conflictMessage, fingerprints, remember, resolve, versionKey, yourVersion, type OpenedVersion, type OpenedVersions } from './core';
+import {
+  comparedFields,
+  conflictMessage,
+  fingerprints,
+  remember,
+  resolve,
+  versionKey,
+  yourVersion,
+  type OpenedVersion,
+  type OpenedVersions,
+} from './core';
 import { PUBLIC_UIDS } from '../../content/model/core';
 
 /** The content manager's "open a record in the edit view" route. */
 const OPEN_ROUTE = 'collection-types.findOne';
 
 type Params = { documentId?: string; locale?: string; status?: string; data?: Record<string, unknown> };
-type Row = Record<string, unknown> & { updatedAt?: string | Date; updatedBy?: { firstname?: string; lastname?: string; email?: string } | null };
+type Row = Record<string, unknown> & {
+  updatedAt?: string | Date;
+  updatedBy?: { firstname?: string; lastname?: string; email?: string } | null;
+};
 
 const time = (value: unknown) => (value ? new Date(value as string).getTime() : null);
 
@@ -34,7 +47,10 @@ export function registerEditConflictGuard(strapi: Core.Strapi): void {
     if (!documentId) return next();
     const attributes = strapi.contentType(context.uid).attributes as unknown as Attributes;
     const fields = comparedFields(attributes);
-    const version = (row: Row | null): OpenedVersion => ({ at: time(row?.updatedAt), fields: row ? fingerprints(row, fields, attributes, component) : {} });
+    const version = (row: Row | null): OpenedVersion => ({
+      at: time(row?.updatedAt),
+      fields: row ? fingerprints(row, fields, attributes, component) : {},
+    });
     const record = async (row: Row | null) => {
       const key = versionKey(context.uid, documentId, locale);
       await store(user.id).set({ value: remember(await opened(user.id), key, version(row)) });
@@ -52,7 +68,11 @@ export function registerEditConflictGuard(strapi: Core.Strapi): void {
       const ctx = strapi.requestContext.get();
       const route = ctx?.state?.route as { handler?: string; info?: { pluginName?: string } } | undefined;
       const result = await next();
-      const opening = ctx?.method === 'GET' && route?.handler === OPEN_ROUTE && route.info?.pluginName === 'content-manager' && params.status !== 'published';
+      const opening =
+        ctx?.method === 'GET' &&
+        route?.handler === OPEN_ROUTE &&
+        route.info?.pluginName === 'content-manager' &&
+        params.status !== 'published';
       if (opening) await record(result as Row | null);
       return result;
     }
@@ -60,7 +80,11 @@ export function registerEditConflictGuard(strapi: Core.Strapi): void {
     const data = params.data ?? {};
     const stored = await storedDraft();
     const sentFields = fields.filter((name) => name in data);
-    const resolution = resolve((await opened(user.id))[versionKey(context.uid, documentId, locale)], stored && version(stored), fingerprints(data, sentFields, attributes, component));
+    const resolution = resolve(
+      (await opened(user.id))[versionKey(context.uid, documentId, locale)],
+      stored && version(stored),
+      fingerprints(data, sentFields, attributes, component),
+    );
     if (resolution.write === 'refused') {
       const by = [stored?.updatedBy?.firstname, stored?.updatedBy?.lastname].filter(Boolean).join(' ') || stored?.updatedBy?.email;
       const labels = resolution.clashes.map((name) => fieldTexts(FIELD_GUIDE, context.uid, name)?.label ?? { it: name, en: name });

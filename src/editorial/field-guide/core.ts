@@ -37,12 +37,19 @@ export function guidedConfiguration(current: ViewConfiguration, guide: FieldGuid
         {
           ...metadata,
           ...(metadata.edit && Object.keys(metadata.edit).length
-            ? { edit: { ...metadata.edit, label: stored(texts.label), description: stored(texts.description), placeholder: stored(texts.placeholder) } }
+            ? {
+                edit: {
+                  ...metadata.edit,
+                  label: stored(texts.label),
+                  description: stored(texts.description),
+                  placeholder: stored(texts.placeholder),
+                },
+              }
             : {}),
           ...(metadata.list ? { list: { ...metadata.list, label: stored(texts.label) } } : {}),
         },
       ];
-    })
+    }),
   );
   const list = guide.models[model]?.list;
   return { settings: current.settings, metadatas, layouts: { ...current.layouts, list: list ?? current.layouts.list } };

@@ -31,7 +31,10 @@ export function firstAdminFromEnv(env: Record<string, string | undefined>): Firs
   const email = env.ADMIN_EMAIL?.trim().toLowerCase();
   const password = env.ADMIN_PASSWORD;
   if (!email && !password) return null;
-  if (!email || !password) throw new FirstAdminConfigError('Set both ADMIN_EMAIL and ADMIN_PASSWORD to create the first administrator, or neither to register it in the admin panel.');
+  if (!email || !password)
+    throw new FirstAdminConfigError(
+      'Set both ADMIN_EMAIL and ADMIN_PASSWORD to create the first administrator, or neither to register it in the admin panel.',
+    );
   if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw new FirstAdminConfigError(`ADMIN_EMAIL "${email}" is not an e-mail address.`);
   const problems = passwordProblems(password);
   if (problems.length) throw new FirstAdminConfigError(`ADMIN_PASSWORD needs ${problems.join(', ')}.`);

@@ -22,7 +22,8 @@ export const previewKey = (secret: string): Buffer => createHmac('sha256', secre
 const signature = (key: Buffer, { plural, documentId, locale }: PreviewTarget, expires: number) =>
   createHmac('sha256', key).update(`${plural}\n${documentId}\n${locale}\n${expires}`).digest('base64url');
 
-const query = (values: Record<string, string | number>) => new URLSearchParams(Object.entries(values).map(([k, v]): [string, string] => [k, String(v)])).toString();
+const query = (values: Record<string, string | number>) =>
+  new URLSearchParams(Object.entries(values).map(([k, v]): [string, string] => [k, String(v)])).toString();
 
 /** The public JSON of the published version: exactly what a partner site reads. */
 export const publishedUrl = ({ plural, documentId, locale }: PreviewTarget): string =>

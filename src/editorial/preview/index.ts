@@ -10,7 +10,10 @@ const key = () => previewKey(strapi.config.get('admin.auth.secret') as string);
  * The admin's preview handler (config/admin.ts): the address that shows a record as a partner
  * site gets it. When the partner explorer page exists, this is where it will point instead.
  */
-export function previewUrl(uid: string, { documentId, locale, status }: { documentId: string; locale?: string | null; status?: string | null }): string | undefined {
+export function previewUrl(
+  uid: string,
+  { documentId, locale, status }: { documentId: string; locale?: string | null; status?: string | null },
+): string | undefined {
   if (!PUBLIC_UIDS.includes(uid)) return undefined;
   const target = { plural: pluralOf(uid), documentId, locale: locale || CONTENT_LOCALES[0].code };
   return status === 'published' ? publishedUrl(target) : draftUrl(key(), target, Date.now());

@@ -20,7 +20,7 @@ export function emptyRequiredFields(
   component: (uid: string) => Attributes,
   data: Record<string, unknown>,
   creating: boolean,
-  prefix: string[] = []
+  prefix: string[] = [],
 ): string[][] {
   return Object.entries(attributes).flatMap(([name, attribute]) => {
     if (LINKED.has(attribute.type)) return [];
@@ -31,7 +31,10 @@ export function emptyRequiredFields(
     if (attribute.type !== 'component' || !attribute.component) return [];
     // A component is written whole: its own required fields must all be there.
     const inner = component(attribute.component);
-    const items = attribute.repeatable && Array.isArray(value) ? value.map((item, i) => [item, [...path, String(i)]] as const) : [[value, path] as const];
+    const items =
+      attribute.repeatable && Array.isArray(value)
+        ? value.map((item, i) => [item, [...path, String(i)]] as const)
+        : [[value, path] as const];
     return items.flatMap(([item, at]) => emptyRequiredFields(inner, component, (item ?? {}) as Record<string, unknown>, true, at));
   });
 }
@@ -47,7 +50,7 @@ export function pathLabel(
   model: string,
   attributes: Attributes,
   component: (uid: string) => Attributes,
-  labelOf: (model: string, field: string) => Label | undefined
+  labelOf: (model: string, field: string) => Label | undefined,
 ): Label {
   const parts: Label[] = [];
   for (const name of path.filter((part) => !/^\d+$/.test(part))) {

@@ -23,7 +23,8 @@ export const EDITOR: RoleDefinition = {
 export const REVIEWER: RoleDefinition = {
   code: 'reviewer',
   name: 'Reviewer',
-  description: 'Rivede le buone pratiche, cambia lo stato della revisione e pubblica. / Reviews good practices, changes their curation status and publishes.',
+  description:
+    'Rivede le buone pratiche, cambia lo stato della revisione e pubblica. / Reviews good practices, changes their curation status and publishes.',
   publishes: true,
 };
 
@@ -40,7 +41,7 @@ const FIELD_ACTIONS = new Set(['create', 'read', 'update']);
 
 /** What Strapi's own Editor role gets in the media library, so that attachments can be added. */
 const MEDIA_LIBRARY = ['read', 'configure-view', 'assets.create', 'assets.update', 'assets.download', 'assets.copy-link'].map(
-  (action) => `plugin::upload.${action}`
+  (action) => `plugin::upload.${action}`,
 );
 
 export interface Permission {
@@ -59,10 +60,10 @@ export function rolePermissions(role: RoleDefinition, fieldsByType: Record<strin
   const actions = ['create', 'read', 'update', 'delete', ...(role.publishes ? ['publish'] : [])];
   const content = Object.entries(fieldsByType).flatMap(([subject, fields]) =>
     actions.map((action) => {
-      const reviewerOnly = !role.publishes && action !== 'read' ? REVIEWER_FIELDS[subject] ?? [] : [];
+      const reviewerOnly = !role.publishes && action !== 'read' ? (REVIEWER_FIELDS[subject] ?? []) : [];
       const properties = FIELD_ACTIONS.has(action) ? { fields: fields.filter((f) => !reviewerOnly.includes(f)), locales } : { locales };
       return { action: `${EXPLORER}.${action}`, subject, properties, conditions: [] };
-    })
+    }),
   );
   return [...content, ...MEDIA_LIBRARY.map((action) => ({ action, conditions: [] }))];
 }

@@ -25,7 +25,10 @@ export async function ensureEditorialRoles(strapi: Core.Strapi): Promise<void> {
   const roles = strapi.service('admin::role');
   const contentTypes = strapi.service('admin::content-type');
   const fieldsByType = Object.fromEntries(
-    PUBLIC_UIDS.map((uid) => [uid, contentTypes.getNestedFields(strapi.contentTypes[uid as keyof typeof strapi.contentTypes], { components: strapi.components })])
+    PUBLIC_UIDS.map((uid) => [
+      uid,
+      contentTypes.getNestedFields(strapi.contentTypes[uid as keyof typeof strapi.contentTypes], { components: strapi.components }),
+    ]),
   );
   const locales = CONTENT_LOCALES.map((locale) => locale.code);
   for (const definition of EDITORIAL_ROLES) {

@@ -21,7 +21,9 @@ export function registerSharedSlug(strapi: Core.Strapi): void {
       other: rows.find((row) => row.locale !== params.locale)?.slug,
     });
     if (decision && 'refusal' in decision) {
-      throw new errors.ValidationError(decision.refusal, { errors: [{ path: ['slug'], message: decision.refusal, name: 'ValidationError' }] });
+      throw new errors.ValidationError(decision.refusal, {
+        errors: [{ path: ['slug'], message: decision.refusal, name: 'ValidationError' }],
+      });
     }
     if (decision && 'slug' in decision) params.data = { ...params.data, slug: decision.slug };
     return next();

@@ -24,5 +24,4 @@ export function dateRangeErrors(values: Values, attributes: Record<string, unkno
 }
 
 /** Which range fields a write touches, so unrelated writes cost no extra read. */
-export const touchedRangeFields = (data: Values | undefined): string[] =>
-  DATE_RANGES.flat().filter((field) => data && field in data);
+export const touchedRangeFields = (data: Values | undefined): string[] => DATE_RANGES.flat().filter((field) => data && field in data);

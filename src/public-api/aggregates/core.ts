@@ -84,10 +84,10 @@ export function outcomeFigures<O extends OutcomeRecord>(outcomes: O[], groupBy: 
     const [first] = members;
     const has = (d: OutcomeDimension) => dimensions.includes(d);
     return {
-      project: has('project') ? first.project ?? null : null,
-      territory: has('territory') ? first.territory ?? null : null,
-      indicatorType: has('indicatorType') ? first.indicatorType ?? null : null,
-      indicatorCode: has('indicatorCode') ? first.indicatorCode ?? null : null,
+      project: has('project') ? (first.project ?? null) : null,
+      territory: has('territory') ? (first.territory ?? null) : null,
+      indicatorType: has('indicatorType') ? (first.indicatorType ?? null) : null,
+      indicatorCode: has('indicatorCode') ? (first.indicatorCode ?? null) : null,
       unit: first.unit,
       total: roundSum(members.reduce((sum, o) => sum + decimal(o.value), 0)),
       count: members.length,
@@ -120,7 +120,10 @@ export type ThemeCount<T> = { theme: T; total: number } & Record<CountedKind, nu
 export function themeCounts<T extends Linked>(themes: T[], counted: Record<CountedKind, Record<string, number>>): ThemeCount<T>[] {
   return themes
     .map((theme) => {
-      const counts = Object.fromEntries(COUNTED_KINDS.map((kind) => [kind, counted[kind][theme.documentId] ?? 0])) as Record<CountedKind, number>;
+      const counts = Object.fromEntries(COUNTED_KINDS.map((kind) => [kind, counted[kind][theme.documentId] ?? 0])) as Record<
+        CountedKind,
+        number
+      >;
       const total = COUNTED_KINDS.reduce((sum, kind) => sum + counts[kind], 0);
       return { theme, ...counts, total };
     })
@@ -134,6 +137,7 @@ export function themeCounts<T extends Linked>(themes: T[], counted: Record<Count
 export function figuresLocale(asked: unknown, locales: readonly string[]): { locale: string } | { problem: string } {
   if (asked === undefined || asked === null) return { locale: locales[0] };
   if (typeof asked === 'string' && locales.includes(asked)) return { locale: asked };
-  if (asked === '*') return { problem: `locale "*" is not accepted: figures are computed in one locale at a time (${locales.join(', ')}).` };
+  if (asked === '*')
+    return { problem: `locale "*" is not accepted: figures are computed in one locale at a time (${locales.join(', ')}).` };
   return { problem: unknownLocale(asked, locales) };
 }

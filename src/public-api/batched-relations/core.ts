@@ -7,7 +7,6 @@ import type { Attribute, Model } from '../../content/model/core';
  * once per record by each field's resolver. Pure: GraphQL AST and content-model data only.
  */
 
-
 /** Per attribute to preload, the plan for the records it brings. */
 export interface PreloadPlan {
   [attribute: string]: PreloadPlan;
@@ -38,7 +37,7 @@ export function preloadPlan(
   selection: SelectionSetNode | undefined,
   model: Model,
   getModel: (uid: string) => Model,
-  fragments: Record<string, FragmentDefinitionNode>
+  fragments: Record<string, FragmentDefinitionNode>,
 ): PreloadPlan {
   const plan: PreloadPlan = {};
   for (const field of fieldsOf(selection, fragments)) {
@@ -52,7 +51,10 @@ export function preloadPlan(
 }
 
 /** The selection on the records of a connection (`… { nodes { … } }`). */
-export function nodesSelection(selection: SelectionSetNode | undefined, fragments: Record<string, FragmentDefinitionNode>): SelectionSetNode {
+export function nodesSelection(
+  selection: SelectionSetNode | undefined,
+  fragments: Record<string, FragmentDefinitionNode>,
+): SelectionSetNode {
   const selections = fieldsOf(selection, fragments)
     .filter((field) => field.name.value === 'nodes')
     .flatMap((field) => field.selectionSet?.selections ?? []);
@@ -60,7 +62,12 @@ export function nodesSelection(selection: SelectionSetNode | undefined, fragment
 }
 
 /** The populate parameter of the Document Service for a plan: published records only when reading published ones. */
-export function populateFor(plan: PreloadPlan, model: Model, getModel: (uid: string) => Model, published: boolean): Record<string, unknown> {
+export function populateFor(
+  plan: PreloadPlan,
+  model: Model,
+  getModel: (uid: string) => Model,
+  published: boolean,
+): Record<string, unknown> {
   const populate: Record<string, unknown> = {};
   for (const [name, nested] of Object.entries(plan)) {
     const target = preloadTarget(name, model.attributes[name], getModel)!;

@@ -45,10 +45,12 @@ export function registerRelationBatching(strapi: Core.Strapi): void {
       useFieldMiddleware(strapi, [`Query.${field}`], (next: Resolver, parent, args, context, info) => {
         const published = !args?.status || String(args.status).toLowerCase() === 'published';
         if (!enabled() || !published) return next(parent, args, context, info);
-        const records = info.fieldNodes.map((node: any) => (connection ? nodesSelection(node.selectionSet, info.fragments) : node.selectionSet));
+        const records = info.fieldNodes.map((node: any) =>
+          connection ? nodesSelection(node.selectionSet, info.fragments) : node.selectionSet,
+        );
         const plan = records.reduce(
           (all: PreloadPlan, selection: any) => ({ ...all, ...preloadPlan(selection, model, getModel, info.fragments) }),
-          {}
+          {},
         );
         if (!Object.keys(plan).length) return next(parent, args, context, info);
         const populate = populateFor(plan, model, getModel, true);
@@ -74,8 +76,9 @@ export function registerRelationBatching(strapi: Core.Strapi): void {
   for (const model of withComponents(PUBLIC_UIDS.map(getModel), getModel)) {
     for (const [name, attribute] of Object.entries(model.attributes)) {
       if (!preloadTarget(name, attribute, getModel)) continue;
-      const list = attribute.type === 'relation' ? attribute.relation!.endsWith('Many') : Boolean(attribute.multiple || attribute.repeatable);
-      const targetUid = attribute.type === 'media' ? 'plugin::upload.file' : attribute.target ?? attribute.component;
+      const list =
+        attribute.type === 'relation' ? attribute.relation!.endsWith('Many') : Boolean(attribute.multiple || attribute.repeatable);
+      const targetUid = attribute.type === 'media' ? 'plugin::upload.file' : (attribute.target ?? attribute.component);
       const answer = (connection: boolean) => (next: Resolver, parent: any, args: any, context: any, info: any) => {
         const fromLoaded = parent && loaded.get(parent)?.has(name) && !info.fieldNodes.some((node: any) => node.arguments?.length);
         if (!fromLoaded) return next(parent, args, context, info);

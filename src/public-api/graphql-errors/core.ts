@@ -18,9 +18,7 @@ const STATUS_BY_CODE: Record<string, number> = {
 
 /** The status for a response carrying these errors, or null to leave Apollo's choice. */
 export function httpStatusForErrors(errors: readonly { extensions?: { code?: unknown } }[] | undefined): number | null {
-  const statuses = (errors ?? [])
-    .map((e) => STATUS_BY_CODE[String(e.extensions?.code)])
-    .filter((s): s is number => s !== undefined);
+  const statuses = (errors ?? []).map((e) => STATUS_BY_CODE[String(e.extensions?.code)]).filter((s): s is number => s !== undefined);
   if (statuses.length === 0) return null;
   // A 403 explains more than a 400 when both occur: the caller may not do this at all.
   return Math.max(...statuses);

@@ -18,9 +18,12 @@ export function useFieldMiddleware(strapi: Core.Strapi, paths: string[], middlew
     const fields = new Map<string, ResolverMiddleware[]>();
     registries.set(strapi, (registry = fields));
     // Read when the schema is built, after every capability has registered.
-    strapi.plugin('graphql').service('extension').use(() => ({
-      resolversConfig: Object.fromEntries([...fields].map(([path, middlewares]) => [path, { middlewares }])),
-    }));
+    strapi
+      .plugin('graphql')
+      .service('extension')
+      .use(() => ({
+        resolversConfig: Object.fromEntries([...fields].map(([path, middlewares]) => [path, { middlewares }])),
+      }));
   }
   for (const path of paths) registry.set(path, [...(registry.get(path) ?? []), middleware]);
 }

@@ -284,7 +284,11 @@ export function projectJsonLd(p: Rec, ctx: JsonLdContext): WithContext<Project> 
     member: [
       ...list(p.partners)
         .filter((partner) => partner.organization)
-        .map((partner) => ({ '@type': 'OrganizationRole' as const, roleName: partner.role, member: organization(partner.organization, ctx) })),
+        .map((partner) => ({
+          '@type': 'OrganizationRole' as const,
+          roleName: partner.role,
+          member: organization(partner.organization, ctx),
+        })),
       ...(p.coordinator ? [{ '@type': 'OrganizationRole' as const, roleName: 'coordinator', member: person(p.coordinator, ctx) }] : []),
     ],
     areaServed: list(p.territories).map((t) => place(t, ctx)),
@@ -316,7 +320,10 @@ export function goodPracticeJsonLd(gp: Rec, ctx: JsonLdContext): WithContext<Cre
     sourceOrganization: gp.project ? projectRef(gp.project, ctx) : undefined,
     funding: grant(gp.project, ctx),
     // Thematic tables discuss the practice; trainings teach it.
-    subjectOf: [...list(gp.thematicTables).map((t) => eventRef('thematic-table', t, ctx)), ...list(gp.trainings).map((t) => trainingRef(t, ctx))],
+    subjectOf: [
+      ...list(gp.thematicTables).map((t) => eventRef('thematic-table', t, ctx)),
+      ...list(gp.trainings).map((t) => trainingRef(t, ctx)),
+    ],
     associatedMedia: media(gp.attachments, ctx),
     ...recordFacts(gp, ctx),
   };
@@ -513,7 +520,16 @@ export const JSON_LD_TYPES = {
     map: goodPracticeJsonLd,
   },
   'api::training.training': {
-    populate: { venue: true, project: withFunding, territory: true, themes: true, trainers: true, organizers: true, materials: true, source: true },
+    populate: {
+      venue: true,
+      project: withFunding,
+      territory: true,
+      themes: true,
+      trainers: true,
+      organizers: true,
+      materials: true,
+      source: true,
+    },
     map: trainingJsonLd,
   },
   'api::thematic-table.thematic-table': {

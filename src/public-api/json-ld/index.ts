@@ -33,7 +33,7 @@ export function registerJsonLdField(strapi: Core.Strapi): void {
                 },
               });
             },
-          })
+          }),
         ),
         resolversConfig: Object.fromEntries(typeNames.map(([, typeName]) => [`${typeName}.jsonLd`, { auth: false }])),
       };
@@ -83,7 +83,10 @@ function batchedLoader(strapi: Core.Strapi): Load {
         pending.set(batchKey, batch);
       }
       batch.ids.add(documentId);
-      loaded.set(key, batch.records.then((records) => records.get(documentId) ?? null));
+      loaded.set(
+        key,
+        batch.records.then((records) => records.get(documentId) ?? null),
+      );
     }
     return loaded.get(key)!;
   };

@@ -98,7 +98,8 @@ function checkWhere(where: unknown, uid: string, list: AllowList, path: string[]
   for (const [key, value] of Object.entries(where)) {
     const at = [...path, key];
     if (key === '$and' || key === '$or' || key === '$not') checkWhere(value, uid, list, at);
-    else if (key.startsWith('$')) checkOperator(key, at); // on a relation: compares its id
+    else if (key.startsWith('$'))
+      checkOperator(key, at); // on a relation: compares its id
     else {
       const allowed = attributeOf(list, uid, key, at);
       if (allowed.kind === 'nested') checkWhere(value, allowed.target, list, at);

@@ -4,8 +4,7 @@
 import { PUBLIC_UIDS } from '../../content/model/core';
 
 /** The only permissions the anonymous (public) role holds. */
-export const publicReadActions = (): string[] =>
-  PUBLIC_UIDS.flatMap((uid) => [`${uid}.find`, `${uid}.findOne`]);
+export const publicReadActions = (): string[] => PUBLIC_UIDS.flatMap((uid) => [`${uid}.find`, `${uid}.findOne`]);
 
 /** Strapi's API-token auth strategies (renamed to content-api-token in 5.x). */
 const TOKEN_STRATEGIES = new Set(['api-token', 'content-api-token']);
@@ -22,7 +21,6 @@ interface RequestState {
 export const isPublicCaller = (state: RequestState | undefined): boolean =>
   state?.route?.info?.type === 'content-api' && !TOKEN_STRATEGIES.has(String(state.auth?.strategy?.name));
 
-
 export const DRAFTS_FORBIDDEN =
   'Drafts are not public. Only published content can be read without an API token; remove status: DRAFT (GraphQL) or status=draft (REST).';
 
@@ -31,8 +29,7 @@ export const unknownLocale = (locale: unknown, locales: readonly string[]): stri
   `Unknown locale "${locale}". Available locales: ${locales.join(', ')}.`;
 
 export type PublicRead =
-  | { params: { status: 'published'; [key: string]: unknown } }
-  | { refusal: 'forbidden' | 'invalid'; message: string };
+  { params: { status: 'published'; [key: string]: unknown } } | { refusal: 'forbidden' | 'invalid'; message: string };
 
 /**
  * What a public read may ask: published content only (asking for drafts is refused, not

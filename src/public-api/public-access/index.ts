@@ -1,7 +1,16 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { isPublicCaller, publicRead, publicReadActions } from './core';
-import { anonymousRead, buildAllowList, MEDIA_UID, nestedTarget, NotAllowed, notAllowed, PUBLICATION_ARGUMENTS, refusedRelations } from './allow-list';
+import {
+  anonymousRead,
+  buildAllowList,
+  MEDIA_UID,
+  nestedTarget,
+  NotAllowed,
+  notAllowed,
+  PUBLICATION_ARGUMENTS,
+  refusedRelations,
+} from './allow-list';
 import { useFieldMiddleware } from '../graphql-middlewares';
 import { CONTENT_LOCALES } from '../../content/locales/core';
 import { PUBLIC_UIDS, READ_ACTIONS, withComponents, type Model } from '../../content/model/core';
@@ -80,7 +89,9 @@ export function registerAnonymousReadCheck(strapi: Core.Strapi): void {
   const allowList = buildAllowList(publicModels(strapi));
   strapi.documents.use(async (context, next) => {
     if (READ_ACTIONS.has(context.action) && guarded.has(context.uid) && anonymousCaller(strapi)) {
-      context.params = refuseNotAllowed(() => anonymousRead(context.params as Record<string, unknown>, context.uid, allowList)) as typeof context.params;
+      context.params = refuseNotAllowed(() =>
+        anonymousRead(context.params as Record<string, unknown>, context.uid, allowList),
+      ) as typeof context.params;
     }
     return next();
   });
@@ -116,7 +127,9 @@ export function registerAnonymousGraphqlAllowList(strapi: Core.Strapi): void {
 
   // Strapi turns `hasPublishedVersion` into `publicationFilter` before the document service: refused here under the name asked.
   const queries = PUBLIC_UIDS.map((uid) => strapi.contentType(uid as any)).flatMap((contentType) =>
-    [naming.getFindQueryName(contentType), naming.getFindConnectionQueryName(contentType), naming.getFindOneQueryName(contentType)].map((name) => `Query.${name}`)
+    [naming.getFindQueryName(contentType), naming.getFindConnectionQueryName(contentType), naming.getFindOneQueryName(contentType)].map(
+      (name) => `Query.${name}`,
+    ),
   );
   useFieldMiddleware(strapi, queries, (next, parent, args, context, info) => {
     const asked = PUBLICATION_ARGUMENTS.find((name) => args?.[name] != null);

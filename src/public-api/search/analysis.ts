@@ -7,7 +7,6 @@ import type { Locale } from '../../content/locales/core';
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- the package ships no type declarations
 const snowball = require('snowball-stemmers');
 
-
 const STEMMERS: Record<Locale, { stem: (word: string) => string }> = {
   it: snowball.newStemmer('italian'),
   en: snowball.newStemmer('english'),
@@ -16,10 +15,12 @@ const STEMMERS: Record<Locale, { stem: (word: string) => string }> = {
 // Short, high-frequency words only: anything that carries meaning in this domain stays searchable.
 const STOP_WORDS: Record<Locale, Set<string>> = {
   it: new Set(
-    ('a ad ai al alla alle allo agli anche che chi ci come con cui da dai dal dalla dalle dagli degli dei del della delle dello di e ed gli ha hanno ho i il in la le lo loro ma ne negli nei nel nella nelle nello non o per piu se si sia sono su sua sue sui sul sulla sulle suo suoi tra fra un una uno essere stato questo questa questi queste quello quella').split(' ')
+    'a ad ai al alla alle allo agli anche che chi ci come con cui da dai dal dalla dalle dagli degli dei del della delle dello di e ed gli ha hanno ho i il in la le lo loro ma ne negli nei nel nella nelle nello non o per piu se si sia sono su sua sue sui sul sulla sulle suo suoi tra fra un una uno essere stato questo questa questi queste quello quella'.split(
+      ' ',
+    ),
   ),
   en: new Set(
-    ('a an and are as at be by for from has have in into is it its of on or that the their this to was were which who will with').split(' ')
+    'a an and are as at be by for from has have in into is it its of on or that the their this to was were which who will with'.split(' '),
   ),
 };
 
@@ -34,7 +35,11 @@ export interface Token {
   term: string;
 }
 
-export const fold = (text: string): string => text.normalize('NFD').replace(/\p{M}+/gu, '').toLowerCase();
+export const fold = (text: string): string =>
+  text
+    .normalize('NFD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase();
 
 const WORD = /[\p{L}\p{N}]+/gu;
 

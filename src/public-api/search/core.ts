@@ -55,8 +55,7 @@ export const SEARCH_TYPES: Record<SearchTypeName, SearchTypeConfig> = {
 
 export const SEARCH_TYPE_NAMES = Object.keys(SEARCH_TYPES) as SearchTypeName[];
 export const searchTypeUid = (type: SearchTypeName) => `api::${type}.${type}`;
-export const searchTypeOfUid = (uid: string): SearchTypeName | undefined =>
-  SEARCH_TYPE_NAMES.find((type) => searchTypeUid(type) === uid);
+export const searchTypeOfUid = (uid: string): SearchTypeName | undefined => SEARCH_TYPE_NAMES.find((type) => searchTypeUid(type) === uid);
 
 /** What a related record contributes: its facet kind and the fields that name it. */
 const RELATED: Record<string, { kind: FacetKind; names: string[] }> = {
@@ -70,7 +69,6 @@ const RELATED: Record<string, { kind: FacetKind; names: string[] }> = {
 /** The content types whose changes can alter an indexed record (through its relations). */
 export const RELATED_UIDS = Object.keys(RELATED);
 
-
 /** One populate definition per searchable type: just what the index needs. */
 export function populateFor(type: SearchTypeName, attributes: Attributes): Record<string, unknown> {
   const populate: Record<string, unknown> = {};
@@ -78,7 +76,10 @@ export function populateFor(type: SearchTypeName, attributes: Attributes): Recor
     const related = RELATED[attributes[name].target!];
     // An event's dates and place also date and place its thematic tables.
     const extra = related.kind === 'event' ? ['startDate', 'endDate'] : [];
-    populate[name] = { fields: ['documentId', ...related.names, ...extra], ...(related.kind === 'event' ? { populate: { territory: { fields: ['documentId', 'name'] } } } : {}) };
+    populate[name] = {
+      fields: ['documentId', ...related.names, ...extra],
+      ...(related.kind === 'event' ? { populate: { territory: { fields: ['documentId', 'name'] } } } : {}),
+    };
   }
   if (type === 'good-practice') populate.targetGroups = true;
   if (type === 'event') populate.agenda = true;
@@ -116,7 +117,7 @@ export function entryFor(type: SearchTypeName, doc: Doc, attributes: Attributes)
   const facets: SearchEntry['facets'] = [];
   const related: string[] = [];
   let startDate = config.dates ? day(doc[config.dates[0]]) : null;
-  let endDate = config.dates ? day(doc[config.dates[1]]) ?? startDate : null;
+  let endDate = config.dates ? (day(doc[config.dates[1]]) ?? startDate) : null;
   for (const name of config.relations) {
     const { kind, names } = RELATED[attributes[name].target!];
     for (const target of asList(doc[name])) {
@@ -149,8 +150,9 @@ export function entryFor(type: SearchTypeName, doc: Doc, attributes: Attributes)
   };
 }
 
-const uniqueFacets = (facets: SearchEntry['facets']) =>
-  [...new Map(facets.map((facet) => [`${facet.kind}:${facet.value}`, facet])).values()];
+const uniqueFacets = (facets: SearchEntry['facets']) => [
+  ...new Map(facets.map((facet) => [`${facet.kind}:${facet.value}`, facet])).values(),
+];
 
 // ---------------------------------------------------------------------------------------------
 // Queries
@@ -175,7 +177,8 @@ export const MAX_QUERY_WORDS = 10;
 export function planQuery(query: string, locale: Locale, thesaurus: Thesaurus): QueryTerm[] {
   if (query.length > MAX_QUERY_LENGTH) throw new SearchInputError(`The search query is too long: at most ${MAX_QUERY_LENGTH} characters.`);
   const words = tokenize(query, locale).filter((token) => token.term);
-  if (!words.length) throw new SearchInputError('The search query has no searchable words: give at least one word that is not a stop word.');
+  if (!words.length)
+    throw new SearchInputError('The search query has no searchable words: give at least one word that is not a stop word.');
   if (words.length > MAX_QUERY_WORDS) throw new SearchInputError(`The search query has too many words: at most ${MAX_QUERY_WORDS}.`);
   const groups = thesaurus[locale].map((group) => group.words.map((word) => stem(fold(word), locale)));
   const plan = words.map((word, index) => {
@@ -265,7 +268,7 @@ export function territoriesWithin(all: TerritoryNode[], slugs: string[]): string
   const unknown = slugs.filter((slug) => !all.some((node) => node.slug === slug));
   if (unknown.length) throw new SearchInputError(`Unknown territory: ${unknown.join(', ')}. Use the slug of a published territory.`);
   const found = new Set(all.filter((node) => slugs.includes(node.slug)).map((node) => node.documentId));
-  for (let grown = true; grown; ) {
+  for (let grown = true; grown;) {
     grown = false;
     for (const node of all) {
       if (node.parent && found.has(node.parent) && !found.has(node.documentId)) {

@@ -23,10 +23,21 @@ export function registerSearchQuery(strapi: Core.Strapi): void {
           description: 'Every filter given must hold; within one filter, any of the values listed.',
           definition(t: any) {
             t.list.nonNull.string('themes', { description: 'Theme slugs.' });
-            t.list.nonNull.string('territories', { description: 'Territory slugs; a territory includes every territory inside it (a region its provinces and municipalities).' });
-            t.list.nonNull.field('targetGroups', { type: 'ENUM_COMPONENTSHAREDTARGETGROUP_GROUP', description: 'Good practices for these target groups.' });
-            t.list.nonNull.field('implementationStatus', { type: 'ENUM_GOODPRACTICE_IMPLEMENTATIONSTATUS', description: 'Good practices in this state.' });
-            t.field('from', { type: 'Date', description: 'Records dated on or after this day (their end, or start when they have no end).' });
+            t.list.nonNull.string('territories', {
+              description: 'Territory slugs; a territory includes every territory inside it (a region its provinces and municipalities).',
+            });
+            t.list.nonNull.field('targetGroups', {
+              type: 'ENUM_COMPONENTSHAREDTARGETGROUP_GROUP',
+              description: 'Good practices for these target groups.',
+            });
+            t.list.nonNull.field('implementationStatus', {
+              type: 'ENUM_GOODPRACTICE_IMPLEMENTATIONSTATUS',
+              description: 'Good practices in this state.',
+            });
+            t.field('from', {
+              type: 'Date',
+              description: 'Records dated on or after this day (their end, or start when they have no end).',
+            });
             t.field('to', { type: 'Date', description: 'Records starting on or before this day.' });
           },
         }),

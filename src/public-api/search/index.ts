@@ -35,8 +35,12 @@ const locales = () => CONTENT_LOCALES.map((locale) => locale.code);
 
 const attributesOf = (strapi: Core.Strapi, type: SearchTypeName) => strapi.contentType(searchTypeUid(type) as any).attributes as any;
 
-
-async function publishedEntries(strapi: Core.Strapi, type: SearchTypeName, documentIds: string[] | null, page?: { start: number; limit: number }) {
+async function publishedEntries(
+  strapi: Core.Strapi,
+  type: SearchTypeName,
+  documentIds: string[] | null,
+  page?: { start: number; limit: number },
+) {
   const entries = [];
   const attributes = attributesOf(strapi, type);
   for (const locale of locales()) {
@@ -89,7 +93,8 @@ export function registerSearchIndexing(strapi: Core.Strapi): void {
     if (!WRITE_ACTIONS.has(context.action) || (!type && !related.has(context.uid))) return next();
     return strapi.db.transaction(async ({ trx }) => {
       const params = context.params as { documentId?: string };
-      const before = params.documentId && related.has(context.uid) ? await dependents(strapi, trx as any, context.uid, params.documentId) : [];
+      const before =
+        params.documentId && related.has(context.uid) ? await dependents(strapi, trx as any, context.uid, params.documentId) : [];
       const result: any = await next();
       const documentId = params.documentId ?? result?.documentId;
       if (!documentId) return result;
@@ -108,7 +113,7 @@ export function registerSearchIndexing(strapi: Core.Strapi): void {
 /** Rebuilds the whole index from the published content, in one transaction, with progress. */
 export async function rebuildSearchIndex(
   strapi: Core.Strapi,
-  { log = (line: string): void => void strapi.log.info(line), batch = 500 }: { log?: (line: string) => void; batch?: number } = {}
+  { log = (line: string): void => void strapi.log.info(line), batch = 500 }: { log?: (line: string) => void; batch?: number } = {},
 ): Promise<{ entries: number; seconds: number }> {
   const started = Date.now();
   const rebuilt = await strapi.db.transaction(async ({ trx }) => {
@@ -170,7 +175,9 @@ export interface SearchArgs {
 }
 
 async function slugsToIds(strapi: Core.Strapi, uid: string, locale: string, slugs: string[], what: string): Promise<string[]> {
-  const docs = await strapi.documents(uid as any).findMany({ status: 'published', locale, filters: { slug: { $in: slugs } }, fields: ['slug'] } as any);
+  const docs = await strapi
+    .documents(uid as any)
+    .findMany({ status: 'published', locale, filters: { slug: { $in: slugs } }, fields: ['slug'] } as any);
   const unknown = slugs.filter((slug) => !docs.some((doc: any) => doc.slug === slug));
   if (unknown.length) throw new SearchInputError(`Unknown ${what}: ${unknown.join(', ')}. Use the slug of a published ${what}.`);
   return docs.map((doc: any) => doc.documentId);

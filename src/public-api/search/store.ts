@@ -4,7 +4,15 @@
  * the full-text structures in step); only matching and ranking differ per engine.
  */
 import type { Knex } from 'knex';
-import { fts5Expression, tsqueryText, type QueryTerm, type SearchEntry, type SearchFilters, type SearchPage, type SearchTypeName } from './core';
+import {
+  fts5Expression,
+  tsqueryText,
+  type QueryTerm,
+  type SearchEntry,
+  type SearchFilters,
+  type SearchPage,
+  type SearchTypeName,
+} from './core';
 
 export interface StoredHit {
   type: SearchTypeName;
@@ -53,7 +61,7 @@ export async function insertEntries(knex: Knex, entries: SearchEntry[]): Promise
           related_terms: entry.relatedTerms,
           start_date: entry.startDate,
           end_date: entry.endDate,
-        }))
+        })),
       )
       .returning('id');
     const facets = batch.flatMap((entry, index) => entry.facets.map((facet) => ({ entry_id: rows[index].id, ...facet })));
@@ -66,8 +74,7 @@ export async function clearEntries(knex: Knex): Promise<void> {
   await knex('search_entries').delete();
 }
 
-export const countEntries = async (knex: Knex): Promise<number> =>
-  Number((await knex('search_entries').count({ n: '*' }).first())?.n ?? 0);
+export const countEntries = async (knex: Knex): Promise<number> => Number((await knex('search_entries').count({ n: '*' }).first())?.n ?? 0);
 
 /** Documents whose entries name this related record (a theme, a territory...) as a facet. */
 export async function documentsWithFacet(knex: Knex, value: string): Promise<{ type: SearchTypeName; documentId: string }[]> {
@@ -82,7 +89,9 @@ export async function documentsWithFacet(knex: Knex, value: string): Promise<{ t
 export async function findEntries(knex: Knex, query: SearchQuery): Promise<{ total: number; hits: StoredHit[] }> {
   const sqlite = isSqlite(knex);
   const base = sqlite
-    ? knex('search_fts').join('search_entries as e', 'e.id', 'search_fts.rowid').whereRaw('search_fts MATCH ?', [fts5Expression(query.plan)])
+    ? knex('search_fts')
+        .join('search_entries as e', 'e.id', 'search_fts.rowid')
+        .whereRaw('search_fts MATCH ?', [fts5Expression(query.plan)])
     : knex('search_entries as e').whereRaw(`e.tsv @@ to_tsquery('simple', ?)`, [tsqueryText(query.plan)]);
   base.where('e.locale', query.locale);
   const { types, facets, from, to } = query.filters;
@@ -99,7 +108,10 @@ export async function findEntries(knex: Knex, query: SearchQuery): Promise<{ tot
         knex.raw('-bm25(search_fts, 10.0, 3.0, 1.0)'),
         knex.raw('e.id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?)', [fts5Expression(query.plan, 'title_terms')]),
       ]
-    : [knex.raw(`ts_rank(e.tsv, to_tsquery('simple', ?))`, [tsqueryText(query.plan)]), knex.raw(`e.tsv @@ to_tsquery('simple', ?)`, [tsqueryText(query.plan, 'A')])];
+    : [
+        knex.raw(`ts_rank(e.tsv, to_tsquery('simple', ?))`, [tsqueryText(query.plan)]),
+        knex.raw(`e.tsv @@ to_tsquery('simple', ?)`, [tsqueryText(query.plan, 'A')]),
+      ];
   // Count and rank on narrow columns only (a covering index on SQLite); the wide rows (texts
   // for the snippets) are read afterwards, for the page alone. All three in one snapshot: an edit
   // committed between them would otherwise count, rank or drop entries that are gone.
@@ -116,7 +128,10 @@ export async function findEntries(knex: Knex, query: SearchQuery): Promise<{ tot
       .limit(query.page.limit);
     const rows = await trx('search_entries')
       .select('id', 'type', 'document_id', 'slug', 'title', 'texts', 'start_date', 'end_date')
-      .whereIn('id', ranked.map((row) => row.id));
+      .whereIn(
+        'id',
+        ranked.map((row) => row.id),
+      );
     return { total, ranked, rows };
   }, snapshot);
   if (!ranked.length) return { total, hits: [] };

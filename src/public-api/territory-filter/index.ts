@@ -37,17 +37,20 @@ export function registerTerritoryFilter(strapi: Core.Strapi): void {
   useFieldMiddleware(strapi, fields, territoryWithinMiddleware(strapi));
   const filtersType = naming.getFiltersInputTypeName(strapi.contentType(TERRITORY));
 
-  strapi.plugin('graphql').service('extension').use(({ nexus }: { nexus: any }) => ({
-    types: [
-      nexus.extendInputType({
-        type: filtersType,
-        definition(t: any) {
-          t.string(WITHIN, {
-            description:
-              'This territory, given by slug, or any territory inside it (a region includes its provinces and municipalities).',
-          });
-        },
-      }),
-    ],
-  }));
+  strapi
+    .plugin('graphql')
+    .service('extension')
+    .use(({ nexus }: { nexus: any }) => ({
+      types: [
+        nexus.extendInputType({
+          type: filtersType,
+          definition(t: any) {
+            t.string(WITHIN, {
+              description:
+                'This territory, given by slug, or any territory inside it (a region includes its provinces and municipalities).',
+            });
+          },
+        }),
+      ],
+    }));
 }

@@ -4,7 +4,7 @@
  * version: per locale, draft and published apart), media.jsonl and the media files themselves.
  * Pure: no Strapi here; the adapter (./index) reads and writes the database.
  */
-import type { Attribute, Attributes } from '../../content/model/core';
+import type { Attributes } from '../../content/model/core';
 import { createHash } from 'crypto';
 import { publishRefusal } from '../../editorial/curation/core';
 import { CONSENT_REQUIRED } from '../../editorial/consent/core';
@@ -47,7 +47,7 @@ function sortKeys(value: unknown): unknown {
     return Object.fromEntries(
       Object.keys(value as object)
         .sort()
-        .map((key) => [key, sortKeys((value as Record<string, unknown>)[key])])
+        .map((key) => [key, sortKeys((value as Record<string, unknown>)[key])]),
     );
   }
   return value;
@@ -65,7 +65,6 @@ export function contentModelVersion(schemas: { contentTypes: Record<string, unkn
 
 // ---------------------------------------------------------------------------------------------
 // The model as the archive sees it
-
 
 export interface TypeModel {
   uid: string;
@@ -200,7 +199,13 @@ export const lineOrder = (a: Pick<Line, 'locale' | 'status'>, b: Pick<Line, 'loc
 
 /** Columns a version writes directly (what is not a relation, a component or media). */
 export function scalarData(line: Line, attributes: Attributes): Row {
-  const row: Row = { slug: line.slug, locale: line.locale, createdAt: line.createdAt, updatedAt: line.updatedAt, publishedAt: line.publishedAt };
+  const row: Row = {
+    slug: line.slug,
+    locale: line.locale,
+    createdAt: line.createdAt,
+    updatedAt: line.updatedAt,
+    publishedAt: line.publishedAt,
+  };
   for (const name of archivedFields(attributes)) {
     if (!['relation', 'media', 'component'].includes(attributes[name].type)) row[name] = line.data[name];
   }
@@ -208,7 +213,11 @@ export function scalarData(line: Line, attributes: Attributes): Row {
 }
 
 /** Every relation reference in a value of `data` (components included), with the attribute that holds it. */
-export function* refsIn(data: Record<string, unknown>, attributes: Attributes, component: Components): Generator<{ target: string; ref: Ref }> {
+export function* refsIn(
+  data: Record<string, unknown>,
+  attributes: Attributes,
+  component: Components,
+): Generator<{ target: string; ref: Ref }> {
   for (const name of archivedFields(attributes)) {
     const attribute = attributes[name];
     const value = data[name];
@@ -221,16 +230,27 @@ export function* refsIn(data: Record<string, unknown>, attributes: Attributes, c
 }
 
 /** `data` with every relation reference replaced by what `resolve` makes of it (components included). */
-export function mapRefs<T>(data: Record<string, unknown>, attributes: Attributes, component: Components, resolve: (target: string, ref: Ref) => T): Record<string, unknown> {
+export function mapRefs<T>(
+  data: Record<string, unknown>,
+  attributes: Attributes,
+  component: Components,
+  resolve: (target: string, ref: Ref) => T,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const name of archivedFields(attributes)) {
     const attribute = attributes[name];
     const value = data[name];
     if (attribute.type === 'relation') {
-      out[name] = Array.isArray(value) ? value.map((one) => resolve(attribute.target!, one)) : value == null ? null : resolve(attribute.target!, value as Ref);
+      out[name] = Array.isArray(value)
+        ? value.map((one) => resolve(attribute.target!, one))
+        : value == null
+          ? null
+          : resolve(attribute.target!, value as Ref);
     } else if (attribute.type === 'component' && value != null) {
       const nested = component(attribute.component!);
-      out[name] = Array.isArray(value) ? value.map((item) => mapRefs(item, nested, component, resolve)) : mapRefs(value as Record<string, unknown>, nested, component, resolve);
+      out[name] = Array.isArray(value)
+        ? value.map((item) => mapRefs(item, nested, component, resolve))
+        : mapRefs(value as Record<string, unknown>, nested, component, resolve);
     } else out[name] = value;
   }
   return out;
@@ -282,7 +302,8 @@ export function manifestProblem(manifest: unknown): string | null {
   if (m.formatVersion !== FORMAT_VERSION) {
     return `Archive format version ${m.formatVersion} is not supported; this version of the knowledge base reads version ${FORMAT_VERSION}. Import it with the version of the knowledge base that wrote it.`;
   }
-  if (typeof m.contentModel !== 'string' || !m.files || typeof m.files !== 'object' || !m.counts) return `${MANIFEST} is incomplete (contentModel, counts or files missing).`;
+  if (typeof m.contentModel !== 'string' || !m.files || typeof m.files !== 'object' || !m.counts)
+    return `${MANIFEST} is incomplete (contentModel, counts or files missing).`;
   return null;
 }
 
@@ -368,7 +389,8 @@ export const MEDIA_FIELDS = [
 /** A media file as a line of media.jsonl, with the names of its bytes (the file and its resized formats). */
 export function fileToLine(file: Row, attributes: Attributes): Row {
   const line: Row = {};
-  for (const name of MEDIA_FIELDS) line[name] = name === 'documentId' ? file.documentId : scalar(attributes[name]?.type ?? 'string', file[name]);
+  for (const name of MEDIA_FIELDS)
+    line[name] = name === 'documentId' ? file.documentId : scalar(attributes[name]?.type ?? 'string', file[name]);
   const urls = [file.url, ...Object.values((line.formats as Record<string, { url?: string }> | null) ?? {}).map((format) => format.url)];
   line.bytes = urls.filter((url): url is string => typeof url === 'string').map((url) => `${MEDIA_DIR}/${uploadName(url)}`);
   return line;
@@ -377,7 +399,10 @@ export function fileToLine(file: Row, attributes: Attributes): Row {
 /** The file name of a local upload's url (/uploads/<name>); anything else is not held locally. */
 export function uploadName(url: string): string {
   const match = /^\/uploads\/([^/]+)$/.exec(url);
-  if (!match) throw new ArchiveError(`Media file ${url} is not stored by the local upload provider (public/uploads): only local media can be archived.`);
+  if (!match)
+    throw new ArchiveError(
+      `Media file ${url} is not stored by the local upload provider (public/uploads): only local media can be archived.`,
+    );
   return match[1];
 }
 

@@ -29,7 +29,7 @@ import { FILE, columnOf, fileDigest, lineWriter, modelOf, uploadsDir, type Log, 
 export async function exportArchive(
   strapi: Core.Strapi,
   file: string,
-  { log = (line: string) => strapi.log.info(line), batch = 200 }: { log?: Log; batch?: number } = {}
+  { log = (line: string) => strapi.log.info(line), batch = 200 }: { log?: Log; batch?: number } = {},
 ): Promise<Manifest> {
   const target = path.resolve(file);
   if (!fs.existsSync(path.dirname(target))) throw new ArchiveError(`Folder ${path.dirname(target)} does not exist.`);
@@ -47,10 +47,19 @@ export async function exportArchive(
       files: {},
     };
     await strapi.db.transaction(async ({ trx }) => {
-      if (strapi.config.get('database.connection.client') === 'postgres') await (trx as unknown as Knex).raw('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+      if (strapi.config.get('database.connection.client') === 'postgres')
+        await (trx as unknown as Knex).raw('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
       for (const type of model.types) {
         const name = recordsFile(type.pluralName);
-        const { lines, documents, ...digest } = await exportType(strapi, trx as unknown as Knex, model, type, path.join(work, name), batch, log);
+        const { lines, documents, ...digest } = await exportType(
+          strapi,
+          trx as unknown as Knex,
+          model,
+          type,
+          path.join(work, name),
+          batch,
+          log,
+        );
         manifest.counts[type.pluralName] = { versions: lines, documents };
         manifest.files[name] = digest;
       }
@@ -77,8 +86,10 @@ async function exportType(strapi: Core.Strapi, trx: Knex, model: Model, type: Ty
   const total = Number((await trx(tableName).countDistinct({ n: column }))[0].n);
   const out = lineWriter(file);
   let documents = 0;
-  for (let last = ''; ; ) {
-    const ids: string[] = (await trx(tableName).distinct(column).where(column, '>', last).orderBy(column).limit(batch)).map((r: Row) => r[column]);
+  for (let last = ''; ;) {
+    const ids: string[] = (await trx(tableName).distinct(column).where(column, '>', last).orderBy(column).limit(batch)).map(
+      (r: Row) => r[column],
+    );
     if (!ids.length) break;
     const rows = await strapi.db.query(type.uid as any).findMany({ where: { documentId: { $in: ids } }, populate: type.populate });
     const byDocument = new Map<string, Line[]>(ids.map((id) => [id, []]));

@@ -71,7 +71,12 @@ async function openArchive(file: string, work: string, model: Model) {
   if (!fs.existsSync(file)) throw new ArchiveError(`${file} does not exist.`);
   try {
     // Plain files and folders only: an entry that is a link could point outside the folder.
-    await tar.x({ file, cwd: work, strict: true, filter: (_path, entry) => ['File', 'OldFile', 'Directory'].includes((entry as tar.ReadEntry).type) });
+    await tar.x({
+      file,
+      cwd: work,
+      strict: true,
+      filter: (_path, entry) => ['File', 'OldFile', 'Directory'].includes((entry as tar.ReadEntry).type),
+    });
   } catch (error) {
     throw new ArchiveError(`${file} is not a readable tar.gz archive (corrupt or truncated?): ${(error as Error).message}`);
   }
@@ -80,7 +85,9 @@ async function openArchive(file: string, work: string, model: Model) {
   try {
     manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8'));
   } catch {
-    throw new ArchiveError(`${file} has no readable ${MANIFEST}: it is not a Com.In.4.0 knowledge-base archive. Use a file written by npm run kb:export.`);
+    throw new ArchiveError(
+      `${file} has no readable ${MANIFEST}: it is not a Com.In.4.0 knowledge-base archive. Use a file written by npm run kb:export.`,
+    );
   }
   const problem = manifestProblem(manifest);
   if (problem) throw new ArchiveError(problem);
@@ -105,7 +112,7 @@ async function openArchive(file: string, work: string, model: Model) {
 export async function importArchive(
   strapi: Core.Strapi,
   file: string,
-  { dryRun = false, log = (line: string) => strapi.log.info(line), batch = 200 }: { dryRun?: boolean; log?: Log; batch?: number } = {}
+  { dryRun = false, log = (line: string) => strapi.log.info(line), batch = 200 }: { dryRun?: boolean; log?: Log; batch?: number } = {},
 ): Promise<ImportResult> {
   const work = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'kb-import-'));
   const written: string[] = [];
@@ -114,7 +121,12 @@ export async function importArchive(
     const { manifest, upgrades } = await openArchive(path.resolve(file), work, model);
     for (const step of upgrades) log(`[import] upgrading the archive: ${step.description}`);
     const importer = new Importer(strapi, work, model, upgrades, batch, log);
-    const result: ImportResult = { report: {}, media: { created: 0, updated: 0, unchanged: 0 }, dryRun, upgradedBy: upgrades.map((step) => step.description) };
+    const result: ImportResult = {
+      report: {},
+      media: { created: 0, updated: 0, unchanged: 0 },
+      dryRun,
+      upgradedBy: upgrades.map((step) => step.description),
+    };
     try {
       await strapi.db.transaction(async ({ trx }) => {
         const media = await importer.media(trx as unknown as Knex, result.media);
@@ -153,7 +165,8 @@ class Problems {
     if (this.list.length >= 20) this.throwIfAny();
   }
   throwIfAny(): void {
-    if (this.list.length) throw new ArchiveError(`The archive cannot be imported, nothing was written:\n- ${this.list.slice(0, 20).join('\n- ')}`);
+    if (this.list.length)
+      throw new ArchiveError(`The archive cannot be imported, nothing was written:\n- ${this.list.slice(0, 20).join('\n- ')}`);
   }
 }
 
@@ -170,7 +183,7 @@ class Importer {
     private model: Model,
     private upgrades: UpgradeStep[],
     private batch: number,
-    private log: Log
+    private log: Log,
   ) {}
 
   changed(): boolean {
@@ -206,11 +219,14 @@ class Importer {
     if (!fs.existsSync(file)) return { ids, bytes };
     const provider = this.strapi.config.get('plugin::upload.provider', 'local');
     if (provider !== 'local' && fs.statSync(file).size > 0) {
-      throw new ArchiveError(`This instance stores media with the "${provider}" upload provider; the archive's media can only be restored into local uploads (public/uploads).`);
+      throw new ArchiveError(
+        `This instance stores media with the "${provider}" upload provider; the archive's media can only be restored into local uploads (public/uploads).`,
+      );
     }
     for await (const { n, value } of readLines(file, MEDIA_LINES)) {
       const line = value as Row;
-      if (typeof line.hash !== 'string' || typeof line.url !== 'string' || !Array.isArray(line.bytes)) throw new ArchiveError(`${MEDIA_LINES} line ${n} is not a media file record.`);
+      if (typeof line.hash !== 'string' || typeof line.url !== 'string' || !Array.isArray(line.bytes))
+        throw new ArchiveError(`${MEDIA_LINES} line ${n} is not a media file record.`);
       uploadName(line.url);
       const existing = await this.strapi.db.query(FILE as any).findOne({ where: { hash: line.hash } });
       const { bytes: names, documentId, ...data } = line;
@@ -227,7 +243,9 @@ class Importer {
         report.updated += 1;
       } else {
         const taken = await this.strapi.db.query(FILE as any).findOne({ where: { documentId }, select: ['id'] });
-        const created = await this.strapi.db.query(FILE as any).create({ data: { ...data, documentId: taken ? newDocumentId() : documentId, folderPath: '/' } });
+        const created = await this.strapi.db
+          .query(FILE as any)
+          .create({ data: { ...data, documentId: taken ? newDocumentId() : documentId, folderPath: '/' } });
         ids.set(line.hash, created.id);
         report.created += 1;
       }
@@ -256,19 +274,32 @@ class Importer {
       const claimed = new Map<string, string>();
       for (const [documentId, own] of slugs) {
         const matches = new Set([...own].map((slug) => bySlug.get(slug)).filter((id): id is string => Boolean(id)));
-        if (matches.size > 1) problems.add(type.pluralName, [`record ${documentId} (slugs ${[...own].join(', ')}) matches ${matches.size} records of this instance`]);
+        if (matches.size > 1)
+          problems.add(type.pluralName, [
+            `record ${documentId} (slugs ${[...own].join(', ')}) matches ${matches.size} records of this instance`,
+          ]);
         const target = matches.size ? [...matches][0] : taken.has(documentId) ? newDocumentId() : documentId;
-        if (claimed.has(target)) problems.add(type.pluralName, [`records ${claimed.get(target)} and ${documentId} of the archive share the slug ${[...own].join(', ')}`]);
+        if (claimed.has(target))
+          problems.add(type.pluralName, [
+            `records ${claimed.get(target)} and ${documentId} of the archive share the slug ${[...own].join(', ')}`,
+          ]);
         claimed.set(target, documentId);
         mapping.set(documentId, target);
       }
       this.documents.set(type.uid, mapping);
-      this.log(`[import] ${type.pluralName}: ${mapping.size} documents read, ${[...mapping.values()].filter((id) => taken.has(id)).length} of them already here`);
+      this.log(
+        `[import] ${type.pluralName}: ${mapping.size} documents read, ${[...mapping.values()].filter((id) => taken.has(id)).length} of them already here`,
+      );
     }
     for (const type of this.model.types) {
       for await (const { where, line } of this.lines(type, manifest)) {
-        const dangling = [...refsIn(line.data, type.attributes, this.model.component)].filter(({ target, ref }) => !this.documents.get(target)?.has(ref.documentId));
-        problems.add(where, dangling.map(({ target, ref }) => `refers to ${target} ${ref.slug ?? ref.documentId}, which is not in the archive`));
+        const dangling = [...refsIn(line.data, type.attributes, this.model.component)].filter(
+          ({ target, ref }) => !this.documents.get(target)?.has(ref.documentId),
+        );
+        problems.add(
+          where,
+          dangling.map(({ target, ref }) => `refers to ${target} ${ref.slug ?? ref.documentId}, which is not in the archive`),
+        );
       }
     }
     problems.throwIfAny();
@@ -282,7 +313,8 @@ class Importer {
     const { component } = this.model;
     for (const type of this.model.types) {
       // Stored and archived versions compared with every relation reduced to this instance's target documentId.
-      const comparable = (line: Line) => canonicalJson({ ...line, data: mapRefs(line.data, type.attributes, component, (_target, ref: Ref) => ref.documentId) });
+      const comparable = (line: Line) =>
+        canonicalJson({ ...line, data: mapRefs(line.data, type.attributes, component, (_target, ref: Ref) => ref.documentId) });
       const written = new Map<string, 'created' | 'updated'>();
       this.written.set(type.uid, written);
       report[type.pluralName] = { created: 0, updated: 0, unchanged: 0 };
@@ -293,7 +325,9 @@ class Importer {
           where: { documentId: { $in: [...new Set(lines.map((line) => mapping.get(line.documentId)!))] } },
           populate: type.populate,
         });
-        const stored = new Map<string, Row>(rows.map((row: Row) => [this.key(row.documentId, row.locale, row.publishedAt ? 'published' : 'draft'), row]));
+        const stored = new Map<string, Row>(
+          rows.map((row: Row) => [this.key(row.documentId, row.locale, row.publishedAt ? 'published' : 'draft'), row]),
+        );
         for (const line of lines) {
           const documentId = mapping.get(line.documentId)!;
           const key = this.key(documentId, line.locale, line.status);
@@ -319,16 +353,26 @@ class Importer {
   private async rowId(target: string, documentId: string, locale: string | null, status: string): Promise<number> {
     if (!this.rowIds.has(target)) {
       const rows = await this.strapi.db.query(target as any).findMany({ select: ['id', 'documentId', 'locale', 'publishedAt'] });
-      this.rowIds.set(target, new Map(rows.map((row: Row) => [this.key(row.documentId, row.locale, row.publishedAt ? 'published' : 'draft'), row.id])));
+      this.rowIds.set(
+        target,
+        new Map(rows.map((row: Row) => [this.key(row.documentId, row.locale, row.publishedAt ? 'published' : 'draft'), row.id])),
+      );
     }
     const localized = this.model.types.find((type) => type.uid === target)?.localized;
     const id = this.rowIds.get(target)!.get(this.key(documentId, localized ? locale : null, status));
-    if (id === undefined) throw new ArchiveError(`A ${status} version links to ${target} ${documentId}, which has no ${status} ${locale ?? ''} version.`);
+    if (id === undefined)
+      throw new ArchiveError(`A ${status} version links to ${target} ${documentId}, which has no ${status} ${locale ?? ''} version.`);
     return id;
   }
 
   /** A line's relations, components and media as Query Engine data for a version's row (components created now). */
-  private async linkData(attributes: Attributes, data: Record<string, unknown>, locale: string | null, status: string, mediaIds: Map<string, number>) {
+  private async linkData(
+    attributes: Attributes,
+    data: Record<string, unknown>,
+    locale: string | null,
+    status: string,
+    mediaIds: Map<string, number>,
+  ) {
     const out: Row = {};
     for (const [name, attribute] of Object.entries(attributes)) {
       if (!(name in data)) continue;
@@ -347,8 +391,12 @@ class Importer {
         const uid = attribute.component!;
         const nested = this.model.component(uid);
         const create = async (item: Record<string, unknown>) => {
-          const scalars = Object.fromEntries(Object.entries(item).filter(([field]) => !['relation', 'media', 'component'].includes(nested[field]?.type)));
-          const created = await this.strapi.db.query(uid as any).create({ data: { ...scalars, ...(await this.linkData(nested, item, locale, status, mediaIds)) } });
+          const scalars = Object.fromEntries(
+            Object.entries(item).filter(([field]) => !['relation', 'media', 'component'].includes(nested[field]?.type)),
+          );
+          const created = await this.strapi.db
+            .query(uid as any)
+            .create({ data: { ...scalars, ...(await this.linkData(nested, item, locale, status, mediaIds)) } });
           return { id: created.id, __pivot: { field: name, component_type: uid } };
         };
         out[name] = await eachOf(value, create);
@@ -395,7 +443,13 @@ class Importer {
         const join = (this.strapi.db.metadata.get(attribute.target).attributes as any)[attribute.morphBy].joinTable;
         const { idColumn, typeColumn } = join.morphColumn;
         await trx(join.name).insert(
-          targets.map((file, k) => ({ [join.joinColumn.name]: file, [idColumn.name]: id, [typeColumn.name]: uid, field: name, order: k + 1 }))
+          targets.map((file, k) => ({
+            [join.joinColumn.name]: file,
+            [idColumn.name]: id,
+            [typeColumn.name]: uid,
+            field: name,
+            order: k + 1,
+          })),
         );
         continue;
       }
@@ -417,7 +471,10 @@ class Importer {
   private inverseOrders = new Map<string, Map<number, number>>();
   private async nextInverseOrder(trx: Knex, join: Row, target: number): Promise<number> {
     if (!this.inverseOrders.has(join.name)) {
-      const rows = await trx(join.name).select(join.inverseJoinColumn.name).max(join.inverseOrderColumnName, { as: 'max' }).groupBy(join.inverseJoinColumn.name);
+      const rows = await trx(join.name)
+        .select(join.inverseJoinColumn.name)
+        .max(join.inverseOrderColumnName, { as: 'max' })
+        .groupBy(join.inverseJoinColumn.name);
       this.inverseOrders.set(join.name, new Map(rows.map((row: Row) => [Number(row[join.inverseJoinColumn.name]), Number(row.max ?? 0)])));
     }
     const counters = this.inverseOrders.get(join.name)!;

@@ -34,7 +34,11 @@ export function modelOf(strapi: Core.Strapi) {
   });
   const version = contentModelVersion({
     contentTypes: Object.fromEntries(PUBLIC_UIDS.map((uid) => [uid, (strapi.contentType(uid as any) as any).__schema__])),
-    components: Object.fromEntries(Object.keys(strapi.components).sort().map((uid) => [uid, (strapi.components as any)[uid].__schema__])),
+    components: Object.fromEntries(
+      Object.keys(strapi.components)
+        .sort()
+        .map((uid) => [uid, (strapi.components as any)[uid].__schema__]),
+    ),
   });
   return { types, component, version };
 }

@@ -12,7 +12,6 @@ export type Text = Record<Locale, string>;
 
 // ---------------------------------------------------------------- CSV
 
-
 export interface Column {
   name: string;
   read: (record: Rec) => string;
@@ -36,7 +35,11 @@ const many = (value: unknown): Rec[] => (Array.isArray(value) ? value : value ? 
 // separators gives the values back (an agenda title may hold a ';').
 const escaped = (value: string) => value.replace(/[\\;|]/g, '\\$&');
 const joined = (values: unknown[], separator = LIST_SEPARATOR) =>
-  values.map(scalar).filter((v) => v !== '').map(escaped).join(separator);
+  values
+    .map(scalar)
+    .filter((v) => v !== '')
+    .map(escaped)
+    .join(separator);
 
 /**
  * A relation is written once, on its owning side (`themes` of a good practice, not
@@ -62,7 +65,7 @@ export function csvColumns(
   attributes: Attributes,
   components: Record<string, Attributes>,
   publicTargets: ReadonlySet<string>,
-  { baseUrl, iri }: { baseUrl: string; iri: (record: Rec) => string }
+  { baseUrl, iri }: { baseUrl: string; iri: (record: Rec) => string },
 ): Column[] {
   const columns: Column[] = [
     { name: 'documentId', read: (r) => scalar(r.documentId) },
@@ -88,7 +91,10 @@ export function csvColumns(
     for (const [field, inner] of Object.entries(components[String(attribute.component)] ?? {})) {
       if (!isColumn(field, inner, publicTargets)) continue;
       const read = attribute.repeatable
-        ? (r: Rec) => many(r[name]).map((item) => (isList(inner) ? cell(inner, item[field], ITEM_VALUE_SEPARATOR) : escaped(plain(inner, item[field])))).join(LIST_SEPARATOR)
+        ? (r: Rec) =>
+            many(r[name])
+              .map((item) => (isList(inner) ? cell(inner, item[field], ITEM_VALUE_SEPARATOR) : escaped(plain(inner, item[field]))))
+              .join(LIST_SEPARATOR)
         : (r: Rec) => cell(inner, r[name]?.[field]);
       columns.push({ name: `${name}.${field}`, read });
     }
@@ -210,7 +216,9 @@ export function distributionLicence(licences: string[]): string {
 }
 
 const text = (value: Partial<Text>) =>
-  (Object.keys(LANGUAGES) as Locale[]).filter((locale) => value[locale]).map((locale) => ({ '@value': value[locale], '@language': locale }));
+  (Object.keys(LANGUAGES) as Locale[])
+    .filter((locale) => value[locale])
+    .map((locale) => ({ '@value': value[locale], '@language': locale }));
 const date = (iso: string) => ({ '@value': iso.slice(0, 10), '@type': 'xsd:date' });
 const ref = (iri: string) => ({ '@id': iri });
 
@@ -252,7 +260,11 @@ export function catalogue(settings: CatalogueSettings, facts: CatalogueFacts, ba
     '@type': 'skos:ConceptScheme',
     'dct:title': text({ it: 'Temi della base di conoscenza', en: 'Knowledge base themes' }),
   };
-  const dataThemeScheme = { '@id': `${EU}/data-theme`, '@type': 'skos:ConceptScheme', 'dct:title': text({ it: 'Temi dei dati', en: 'Data themes' }) };
+  const dataThemeScheme = {
+    '@id': `${EU}/data-theme`,
+    '@type': 'skos:ConceptScheme',
+    'dct:title': text({ it: 'Temi dei dati', en: 'Data themes' }),
+  };
   const dataTheme = (code: string) => ({
     '@id': `${EU}/data-theme/${code}`,
     '@type': 'skos:Concept',
@@ -269,7 +281,9 @@ export function catalogue(settings: CatalogueSettings, facts: CatalogueFacts, ba
   }));
   // NUTS regions have an EU authority IRI; anything else is known by its own record.
   const spatial = facts.territories.map((territory) => ({
-    '@id': territory.nutsCode ? `http://data.europa.eu/nuts/code/${territory.nutsCode}` : `${baseUrl}/api/territories/${territory.documentId}`,
+    '@id': territory.nutsCode
+      ? `http://data.europa.eu/nuts/code/${territory.nutsCode}`
+      : `${baseUrl}/api/territories/${territory.documentId}`,
     '@type': 'dct:Location',
     'locn:geographicName': text(territory.name),
     ...(territory.nutsCode ? { 'dcatapit:geographicalIdentifier': territory.nutsCode } : {}),
@@ -280,7 +294,11 @@ export function catalogue(settings: CatalogueSettings, facts: CatalogueFacts, ba
       '@id': licenseUrl(spdx),
       '@type': ['dct:LicenseDocument', 'dcatapit:LicenseDocument'],
       'foaf:name': spdx,
-      'dct:type': { '@id': `http://purl.org/adms/licencetype/${kind}`, '@type': 'skos:Concept', 'skos:prefLabel': text({ it: label, en: label }) },
+      'dct:type': {
+        '@id': `http://purl.org/adms/licencetype/${kind}`,
+        '@type': 'skos:Concept',
+        'skos:prefLabel': text({ it: label, en: label }),
+      },
     };
   };
   const distribution = (name: string, format: Format, title: Text, spdx: string) => {
@@ -299,10 +317,27 @@ export function catalogue(settings: CatalogueSettings, facts: CatalogueFacts, ba
   };
   const period = (start: string | null, end: string | null) =>
     start || end
-      ? [{ '@type': 'dct:PeriodOfTime', ...(start ? { 'dcat:startDate': date(start) } : {}), ...(end ? { 'dcat:endDate': date(end) } : {}) }]
+      ? [
+          {
+            '@type': 'dct:PeriodOfTime',
+            ...(start ? { 'dcat:startDate': date(start) } : {}),
+            ...(end ? { 'dcat:endDate': date(end) } : {}),
+          },
+        ]
       : [];
-  const modified = (values: (string | null)[]) => values.filter((v): v is string => Boolean(v)).sort().pop();
-  const dataset = (id: string, meta: { title: Text; description: Text }, themes: object[], extra: Rec, distributions: object[], last?: string) => ({
+  const modified = (values: (string | null)[]) =>
+    values
+      .filter((v): v is string => Boolean(v))
+      .sort()
+      .pop();
+  const dataset = (
+    id: string,
+    meta: { title: Text; description: Text },
+    themes: object[],
+    extra: Rec,
+    distributions: object[],
+    last?: string,
+  ) => ({
     '@id': `${openData}/${id}`,
     '@type': ['dcat:Dataset', 'dcatapit:Dataset'],
     'dct:identifier': `${settings.publisher.identifier}:${id}`,
@@ -329,7 +364,7 @@ export function catalogue(settings: CatalogueSettings, facts: CatalogueFacts, ba
       [...meta.themes.map((code) => ref(`${EU}/data-theme/${code}`)), ...(facts.themed ? ownThemes.map((t) => ref(t['@id'])) : [])],
       { 'dct:temporal': period(facts.start, facts.end) },
       [distribution(facts.plural, 'jsonld', meta.title, spdx), distribution(facts.plural, 'csv', meta.title, spdx)],
-      facts.modified ?? undefined
+      facts.modified ?? undefined,
     );
   });
   const last = modified(facts.datasets.map((d) => d.modified));
@@ -340,7 +375,7 @@ export function catalogue(settings: CatalogueSettings, facts: CatalogueFacts, ba
     [...allThemes.map((code) => ref(`${EU}/data-theme/${code}`)), ...ownThemes.map((t) => ref(t['@id']))],
     {},
     [distribution(EVERYTHING, 'jsonld', settings.everything.title, distributionLicence(facts.datasets.flatMap((d) => d.licences)))],
-    last
+    last,
   );
 
   return {

@@ -104,7 +104,8 @@ function csvChunks(strapi: Core.Strapi, { uid, plural }: OpenDataType, baseUrl: 
     const iri = (record: Rec) => `${baseUrl}/api/${plural}/${record.documentId}?locale=${record.locale}`;
     const columns = csvColumns(attributes, components, publicTargets, { baseUrl, iri });
     yield CSV_BOM + csvHeader(columns);
-    for await (const record of inEveryLocale(strapi, uid, csvPopulate(attributes, components, publicTargets))) yield csvRow(columns, record);
+    for await (const record of inEveryLocale(strapi, uid, csvPopulate(attributes, components, publicTargets)))
+      yield csvRow(columns, record);
   };
 }
 
@@ -131,7 +132,10 @@ async function datasetFacts(strapi: Core.Strapi, { type, uid, plural }: OpenData
   const earliest: string[] = [];
   const latest: string[] = [];
   for (const field of dateFields) {
-    for (const [into, direction] of [[earliest, 'asc'], [latest, 'desc']] as const) {
+    for (const [into, direction] of [
+      [earliest, 'asc'],
+      [latest, 'desc'],
+    ] as const) {
       const value = await extreme(strapi, uid, field, direction);
       if (value) into.push(value);
     }
@@ -167,7 +171,12 @@ async function catalogueFacts(strapi: Core.Strapi): Promise<CatalogueFacts> {
   for (const type of openDataTypes(strapi)) datasets.push(await datasetFacts(strapi, type));
   const themes = [...(await byDocument(strapi, 'api::theme.theme')).entries()].map(([documentId, locales]) => {
     const any = Object.values(locales)[0];
-    return { documentId, slug: any.slug, eurovocUri: any.eurovocUri, name: Object.fromEntries(Object.entries(locales).map(([l, r]) => [l, r.name])) };
+    return {
+      documentId,
+      slug: any.slug,
+      eurovocUri: any.eurovocUri,
+      name: Object.fromEntries(Object.entries(locales).map(([l, r]) => [l, r.name])),
+    };
   });
   const territories = [...(await byDocument(strapi, 'api::territory.territory', { parent: { fields: ['slug'] } })).entries()]
     .filter(([, locales]) => Object.values(locales).every((record) => !record.parent))

@@ -48,14 +48,7 @@ export type Resolve = (targetUid: string, slug: string) => string | null;
 
 export const contentTypeUid = (type: string) => `api::${type}.${type}`;
 
-export function documentData(
-  uid: string,
-  record: SeedRecord,
-  locale: string,
-  base: SeedBase,
-  schemas: Schemas,
-  resolve: Resolve
-): Data {
+export function documentData(uid: string, record: SeedRecord, locale: string, base: SeedBase, schemas: Schemas, resolve: Resolve): Data {
   const localized = record.locales[locale];
   if (!localized) throw new Error(`Seed record ${uid} "${record.slug}" has no "${locale}" version.`);
   const { sourceNote, ...fields } = localized;
@@ -79,7 +72,9 @@ function resolveReferences(data: Data, attributes: Record<string, Attribute>, sc
     if (attribute.type === 'relation') {
       out[name] = Array.isArray(value)
         ? value.map((slug) => resolve(attribute.target!, slug)).filter(Boolean)
-        : value == null ? null : resolve(attribute.target!, value as string);
+        : value == null
+          ? null
+          : resolve(attribute.target!, value as string);
     } else if (attribute.type === 'component' && value != null) {
       const componentAttributes = schemas.component(attribute.component!);
       const one = (item: Data) => resolveReferences(item, componentAttributes, schemas, resolve, where);
@@ -98,5 +93,8 @@ export function orderSeedFiles(files: SeedFile[]): SeedFile[] {
     if (i < 0) throw new Error(`Seed file for unknown type "${file.type}".`);
     return i;
   };
-  return files.map((file) => ({ file, rank: rank(file) })).sort((a, b) => a.rank - b.rank).map(({ file }) => file);
+  return files
+    .map((file) => ({ file, rank: rank(file) }))
+    .sort((a, b) => a.rank - b.rank)
+    .map(({ file }) => file);
 }

@@ -41,7 +41,7 @@ const schemasOf = (strapi: Core.Strapi): Schemas => ({
  */
 export async function seedKnowledgeBase(
   strapi: Core.Strapi,
-  { dir = path.join(strapi.dirs.app.root, 'data', 'seed'), log = (line: string) => strapi.log.info(line) } = {}
+  { dir = path.join(strapi.dirs.app.root, 'data', 'seed'), log = (line: string) => strapi.log.info(line) } = {},
 ): Promise<SeedReport> {
   const { base, files } = readSeedFiles(dir);
   const schemas = schemasOf(strapi);

@@ -3,16 +3,18 @@
  * opened from disk (file://) or from any static host, and loads nothing from anywhere else.
  * Pure: records and labels go in, page text comes out; the adapter (index.ts) writes the files.
  */
-import type { Locale } from '../../content/locales/core';
-export const LOCALES: Locale[] = ['it', 'en'];
+import { CONTENT_LOCALES, type Locale } from '../../content/locales/core';
+export const LOCALES: Locale[] = CONTENT_LOCALES.map((locale) => locale.code);
 type Rec = Record<string, any>;
-type Text = Record<Locale, string>;
 
 export const escapeHtml = (value: unknown): string =>
   String(value ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** JSON inside a <script> element: `<` escaped, so no text in it can close the element. */
-export const scriptJson = (value: unknown): string => JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028|\u2029/g, (c) => (c === '\u2028' ? '\\u2028' : '\\u2029'));
+export const scriptJson = (value: unknown): string =>
+  JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028|\u2029/g, (c) => (c === '\u2028' ? '\\u2028' : '\\u2029'));
 
 const UI = {
   it: {
@@ -70,9 +72,7 @@ interface Layout {
 export function layout({ locale, depth, title, body, alternate, head = '', search = false }: Layout): string {
   const ui = UI[locale];
   const root = rootOf(depth);
-  const other = alternate
-    ? `<a href="${root}${alternate}" hreflang="${ui.otherLocale}" lang="${ui.otherLocale}">${ui.other}</a>`
-    : '';
+  const other = alternate ? `<a href="${root}${alternate}" hreflang="${ui.otherLocale}" lang="${ui.otherLocale}">${ui.other}</a>` : '';
   return `<!doctype html>
 <html lang="${locale}">
 <head>
@@ -178,7 +178,10 @@ export function homePage(locale: Locale, types: { title: string; href: string; c
   const body = `<h1>${ui.home}</h1>
 ${searchForm(locale, 1)}
 <h2>${ui.types}</h2>
-${linkList(types.map((t) => ({ href: t.href, text: `${t.title} (${t.count})` })), 1)}`;
+${linkList(
+  types.map((t) => ({ href: t.href, text: `${t.title} (${t.count})` })),
+  1,
+)}`;
   return layout({ locale, depth: 1, title: ui.home, body, alternate: `${ui.otherLocale}/index.html`, search: true });
 }
 
@@ -211,7 +214,13 @@ const LICENCE_TEXT: Record<Locale, (counts: [string, number][]) => string> = {
 
 /** What the licences allow, with how many records of this language carry each. */
 export const licencePage = (locale: Locale, counts: [string, number][]) =>
-  layout({ locale, depth: 1, title: UI[locale].licence, body: LICENCE_TEXT[locale](counts), alternate: `${UI[locale].otherLocale}/licence.html` });
+  layout({
+    locale,
+    depth: 1,
+    title: UI[locale].licence,
+    body: LICENCE_TEXT[locale](counts),
+    alternate: `${UI[locale].otherLocale}/licence.html`,
+  });
 
 /** One entry of the search index: [locale, kind, title, summary, path from the root]. */
 export type SearchEntry = [Locale, string, string, string, string];
@@ -223,7 +232,7 @@ export const searchEntry = (locale: Locale, kind: string, title: string, summary
   locale,
   kind,
   title,
-  (summary ?? '').length > SEARCH_SUMMARY ? `${summary!.slice(0, SEARCH_SUMMARY - 1)}…` : summary ?? '',
+  (summary ?? '').length > SEARCH_SUMMARY ? `${summary!.slice(0, SEARCH_SUMMARY - 1)}…` : (summary ?? ''),
   path,
 ];
 
@@ -305,14 +314,26 @@ export interface ModelAttribute {
 export type Model = Record<string, ModelAttribute>;
 
 /** Fields a page shows in its own places (heading, summary, licence) or never (bookkeeping). */
-const NOT_SECTIONS = new Set(['id', 'documentId', 'slug', 'locale', 'localizations', 'license', 'createdAt', 'updatedAt', 'publishedAt', 'createdBy', 'updatedBy']);
+const NOT_SECTIONS = new Set([
+  'id',
+  'documentId',
+  'slug',
+  'locale',
+  'localizations',
+  'license',
+  'createdAt',
+  'updatedAt',
+  'publishedAt',
+  'createdBy',
+  'updatedBy',
+]);
 export const TITLE_FIELDS = ['title', 'name', 'fullName'];
 export const SUMMARY_FIELDS = ['summary', 'description', 'scope', 'bio'];
 
 export const titleOf = (record: Rec) => String(TITLE_FIELDS.map((f) => record[f]).find(Boolean) ?? record.slug);
 export const summaryOf = (record: Rec, model: Model): string | undefined => {
   const field = SUMMARY_FIELDS.find((f) => model[f]);
-  return field ? record[field] ?? undefined : undefined;
+  return field ? (record[field] ?? undefined) : undefined;
 };
 
 const humanise = (value: unknown) => String(value).replace(/_/g, ' ');
@@ -357,9 +378,15 @@ export function recordSections(uid: string, record: Rec, model: Model, component
       const lines = items.map((item) =>
         Object.entries(inner)
           .filter(([f, a]) => !a.private && item[f] !== null && item[f] !== undefined && item[f] !== '')
-          .map(([f, a]) => (a.type === 'relation' ? linkTo(String(a.target), item[f]).map((l) => l.text).join(', ') : plain(item[f])))
+          .map(([f, a]) =>
+            a.type === 'relation'
+              ? linkTo(String(a.target), item[f])
+                  .map((l) => l.text)
+                  .join(', ')
+              : plain(item[f]),
+          )
           .filter(Boolean)
-          .join(' · ')
+          .join(' · '),
       );
       sections.push({ kind: 'facts', label, facts: lines.filter(Boolean).map((line, i) => [items.length > 1 ? String(i + 1) : '', line]) });
     } else facts.push([label, plain(value)]);

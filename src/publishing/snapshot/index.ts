@@ -54,7 +54,11 @@ export interface SnapshotReport {
  * links). It is written beside `dir` first and moved into place at the end: a failure leaves no
  * half-written site.
  */
-export async function writeSnapshot(strapi: Core.Strapi, dir: string, { log = () => undefined }: { log?: Log } = {}): Promise<SnapshotReport> {
+export async function writeSnapshot(
+  strapi: Core.Strapi,
+  dir: string,
+  { log = () => undefined }: { log?: Log } = {},
+): Promise<SnapshotReport> {
   const started = Date.now();
   const target = path.resolve(dir);
   if (fs.existsSync(target) && fs.readdirSync(target).length) {
@@ -177,7 +181,7 @@ async function writeRecordPages(
   site: Site,
   { type, uid, plural }: Site['types'][number],
   locale: Locale,
-  { search, backLinks, licences }: { search: SearchIndex; backLinks: BackLinks; licences: Record<Locale, Map<string, number>> }
+  { search, backLinks, licences }: { search: SearchIndex; backLinks: BackLinks; licences: Record<Locale, Map<string, number>> },
 ): Promise<Link[]> {
   const model = modelOf(strapi, uid);
   const typeTitle = datasetTitle(type);
@@ -208,7 +212,7 @@ async function writeRecordPages(
         licence: record.license ?? '',
         jsonLd: toJsonLd(uid, record, { baseUrl: site.baseUrl, locale }),
         alternate: site.has(other) ? other : undefined,
-      })
+      }),
     );
     listed.push(link);
     licences[locale].set(record.license, (licences[locale].get(record.license) ?? 0) + 1);

@@ -95,38 +95,126 @@ function documentIdFrom(rnd: Random): string {
 // ---------------------------------------------------------------------------------------------
 // Catalog
 
-interface Theme { key: string; name: Text; description: Text }
+interface Theme {
+  key: string;
+  name: Text;
+  description: Text;
+}
 
 const THEMES: Theme[] = [
-  { key: 'mediazione-culturale', name: { it: 'Mediazione culturale', en: 'Cultural mediation' },
-    description: { it: 'Mediazione linguistico-culturale nei servizi pubblici, nella scuola e nella sanità.', en: 'Linguistic and cultural mediation in public services, schools and health care.' } },
-  { key: 'inserimento-lavorativo', name: { it: 'Inserimento lavorativo', en: 'Job placement' },
-    description: { it: 'Orientamento, tirocini e inserimento lavorativo dei cittadini stranieri.', en: 'Guidance, traineeships and job placement of foreign nationals.' } },
-  { key: 'lingua-italiana', name: { it: 'Apprendimento della lingua italiana', en: 'Learning Italian' },
-    description: { it: 'Corsi di italiano L2 e alfabetizzazione per adulti e minori stranieri.', en: 'Italian as a second language and literacy courses for foreign adults and minors.' } },
-  { key: 'abitare', name: { it: 'Abitare e autonomia abitativa', en: 'Housing and independent living' },
-    description: { it: "Accesso alla casa, intermediazione abitativa e percorsi di autonomia dopo l'accoglienza.", en: 'Access to housing, housing intermediation and pathways to independent living after reception.' } },
-  { key: 'formazione-operatori', name: { it: 'Formazione degli operatori pubblici', en: 'Training of public operators' },
-    description: { it: 'Formazione e aggiornamento degli operatori pubblici dei servizi per i migranti.', en: 'Training and updating of the public operators of services for migrants.' } },
-  { key: 'minori-stranieri', name: { it: 'Minori stranieri non accompagnati', en: 'Unaccompanied foreign minors' },
-    description: { it: 'Accoglienza, tutela e accompagnamento dei minori stranieri non accompagnati e dei neomaggiorenni.', en: 'Reception, protection and support of unaccompanied foreign minors and young adults.' } },
-  { key: 'salute', name: { it: 'Salute e accesso ai servizi sanitari', en: 'Health and access to health services' },
-    description: { it: "Orientamento ai servizi sanitari e tutela della salute dei cittadini stranieri.", en: 'Guidance to health services and health protection of foreign nationals.' } },
-  { key: 'accoglienza', name: { it: 'Accoglienza e protezione internazionale', en: 'Reception and international protection' },
-    description: { it: 'Sistemi di accoglienza diffusa per richiedenti e titolari di protezione internazionale.', en: 'Dispersed reception systems for applicants for and holders of international protection.' } },
-  { key: 'competenze', name: { it: 'Riconoscimento delle competenze', en: 'Recognition of skills' },
-    description: { it: 'Bilancio, validazione e riconoscimento delle competenze e dei titoli di studio.', en: 'Assessment, validation and recognition of skills and qualifications.' } },
-  { key: 'governance-servizi', name: { it: "Governance dei servizi per l'integrazione", en: 'Governance of integration services' },
-    description: { it: 'Coordinamento tra enti locali, servizi sociali, centri per l’impiego e terzo settore.', en: 'Coordination between local authorities, social services, job centres and the third sector.' } },
-  { key: 'reti-territoriali', name: { it: 'Reti territoriali pubblico-private', en: 'Public-private local networks' },
-    description: { it: 'Reti territoriali, co-progettazione e tavoli di coordinamento tra pubblico e privato sociale.', en: 'Local networks, co-design and coordination tables between public bodies and the social private sector.' } },
-  { key: 'cittadinanza', name: { it: 'Cittadinanza attiva e partecipazione', en: 'Active citizenship and participation' },
-    description: { it: 'Educazione civica, partecipazione e coinvolgimento delle comunità locali.', en: 'Civic education, participation and involvement of local communities.' } },
-  { key: 'sfruttamento-lavorativo', name: { it: 'Contrasto allo sfruttamento lavorativo', en: 'Tackling labour exploitation' },
-    description: { it: 'Prevenzione del caporalato e tutela dei lavoratori stranieri in agricoltura.', en: 'Preventing illegal gangmastering and protecting foreign workers in agriculture.' } },
+  {
+    key: 'mediazione-culturale',
+    name: { it: 'Mediazione culturale', en: 'Cultural mediation' },
+    description: {
+      it: 'Mediazione linguistico-culturale nei servizi pubblici, nella scuola e nella sanità.',
+      en: 'Linguistic and cultural mediation in public services, schools and health care.',
+    },
+  },
+  {
+    key: 'inserimento-lavorativo',
+    name: { it: 'Inserimento lavorativo', en: 'Job placement' },
+    description: {
+      it: 'Orientamento, tirocini e inserimento lavorativo dei cittadini stranieri.',
+      en: 'Guidance, traineeships and job placement of foreign nationals.',
+    },
+  },
+  {
+    key: 'lingua-italiana',
+    name: { it: 'Apprendimento della lingua italiana', en: 'Learning Italian' },
+    description: {
+      it: 'Corsi di italiano L2 e alfabetizzazione per adulti e minori stranieri.',
+      en: 'Italian as a second language and literacy courses for foreign adults and minors.',
+    },
+  },
+  {
+    key: 'abitare',
+    name: { it: 'Abitare e autonomia abitativa', en: 'Housing and independent living' },
+    description: {
+      it: "Accesso alla casa, intermediazione abitativa e percorsi di autonomia dopo l'accoglienza.",
+      en: 'Access to housing, housing intermediation and pathways to independent living after reception.',
+    },
+  },
+  {
+    key: 'formazione-operatori',
+    name: { it: 'Formazione degli operatori pubblici', en: 'Training of public operators' },
+    description: {
+      it: 'Formazione e aggiornamento degli operatori pubblici dei servizi per i migranti.',
+      en: 'Training and updating of the public operators of services for migrants.',
+    },
+  },
+  {
+    key: 'minori-stranieri',
+    name: { it: 'Minori stranieri non accompagnati', en: 'Unaccompanied foreign minors' },
+    description: {
+      it: 'Accoglienza, tutela e accompagnamento dei minori stranieri non accompagnati e dei neomaggiorenni.',
+      en: 'Reception, protection and support of unaccompanied foreign minors and young adults.',
+    },
+  },
+  {
+    key: 'salute',
+    name: { it: 'Salute e accesso ai servizi sanitari', en: 'Health and access to health services' },
+    description: {
+      it: 'Orientamento ai servizi sanitari e tutela della salute dei cittadini stranieri.',
+      en: 'Guidance to health services and health protection of foreign nationals.',
+    },
+  },
+  {
+    key: 'accoglienza',
+    name: { it: 'Accoglienza e protezione internazionale', en: 'Reception and international protection' },
+    description: {
+      it: 'Sistemi di accoglienza diffusa per richiedenti e titolari di protezione internazionale.',
+      en: 'Dispersed reception systems for applicants for and holders of international protection.',
+    },
+  },
+  {
+    key: 'competenze',
+    name: { it: 'Riconoscimento delle competenze', en: 'Recognition of skills' },
+    description: {
+      it: 'Bilancio, validazione e riconoscimento delle competenze e dei titoli di studio.',
+      en: 'Assessment, validation and recognition of skills and qualifications.',
+    },
+  },
+  {
+    key: 'governance-servizi',
+    name: { it: "Governance dei servizi per l'integrazione", en: 'Governance of integration services' },
+    description: {
+      it: 'Coordinamento tra enti locali, servizi sociali, centri per l’impiego e terzo settore.',
+      en: 'Coordination between local authorities, social services, job centres and the third sector.',
+    },
+  },
+  {
+    key: 'reti-territoriali',
+    name: { it: 'Reti territoriali pubblico-private', en: 'Public-private local networks' },
+    description: {
+      it: 'Reti territoriali, co-progettazione e tavoli di coordinamento tra pubblico e privato sociale.',
+      en: 'Local networks, co-design and coordination tables between public bodies and the social private sector.',
+    },
+  },
+  {
+    key: 'cittadinanza',
+    name: { it: 'Cittadinanza attiva e partecipazione', en: 'Active citizenship and participation' },
+    description: {
+      it: 'Educazione civica, partecipazione e coinvolgimento delle comunità locali.',
+      en: 'Civic education, participation and involvement of local communities.',
+    },
+  },
+  {
+    key: 'sfruttamento-lavorativo',
+    name: { it: 'Contrasto allo sfruttamento lavorativo', en: 'Tackling labour exploitation' },
+    description: {
+      it: 'Prevenzione del caporalato e tutela dei lavoratori stranieri in agricoltura.',
+      en: 'Preventing illegal gangmastering and protecting foreign workers in agriculture.',
+    },
+  },
 ];
 
-interface Place { slug: string; name: string; level: 'region' | 'province' | 'municipality'; region: number; province?: number }
+interface Place {
+  slug: string;
+  name: string;
+  level: 'region' | 'province' | 'municipality';
+  region: number;
+  province?: number;
+}
 
 /**
  * Three invented regions, three provinces each (named after their capital), four
@@ -138,7 +226,12 @@ const NAME_HEADS = ['Castel', 'Rocca', 'Monte', 'Borgo', 'Pietra', 'Villa', 'Tor
 const NAME_TAILS = ['mirto', 'bella', 'serena', 'fiorita', 'lauro', 'chiara', 'verde', 'dorata', 'franca', 'nova', 'rosa', 'lucente'];
 const placeName = (k: number) => NAME_HEADS[k % 12] + NAME_TAILS[(k + Math.floor(k / 12)) % 12];
 const slugify = (text: string) =>
-  text.normalize('NFD').replace(/\p{M}+/gu, '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+  text
+    .normalize('NFD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
 
 const territorySlug = (name: string) => `${SYNTHETIC_PREFIX}territory-${slugify(name)}`;
 
@@ -193,11 +286,39 @@ function territoryDocument(place: Place, index: number): SyntheticDocument {
 }
 
 type OrganizationType = 'public_authority' | 'consortium' | 'association' | 'cooperative' | 'company' | 'education_provider';
-interface Organization { slug: string; name: string; acronym?: string; type: OrganizationType; region: number; territory: string; description: Text }
+interface Organization {
+  slug: string;
+  name: string;
+  acronym?: string;
+  type: OrganizationType;
+  region: number;
+  territory: string;
+  description: Text;
+}
 
 const COOPERATIVES = ['Approdi', 'Arcobaleno', 'Crocevia', 'Il Mosaico', 'Orizzonti', 'Radici', 'Sentieri', 'La Bussola', 'Ponti'];
-const ASSOCIATIONS = ['Porte Aperte', 'Mondo Insieme', 'Terra Comune', 'Nuovi Vicini', 'Casa dei Popoli', 'Lingue in Rete', 'Passaggi', 'Accanto', 'Intrecci'];
-const COMPANIES = ['Agrisud', 'Metalfer', 'Logistica Appulo', 'Verdeterra', 'Edilnova', 'Tessil Moda', 'Conserve Sole', 'Ristoro Italia', 'Ortofrutta Valle'];
+const ASSOCIATIONS = [
+  'Porte Aperte',
+  'Mondo Insieme',
+  'Terra Comune',
+  'Nuovi Vicini',
+  'Casa dei Popoli',
+  'Lingue in Rete',
+  'Passaggi',
+  'Accanto',
+  'Intrecci',
+];
+const COMPANIES = [
+  'Agrisud',
+  'Metalfer',
+  'Logistica Appulo',
+  'Verdeterra',
+  'Edilnova',
+  'Tessil Moda',
+  'Conserve Sole',
+  'Ristoro Italia',
+  'Ortofrutta Valle',
+];
 
 const organizationSlug = (name: string) => `${SYNTHETIC_PREFIX}organization-${slugify(name)}`;
 
@@ -206,23 +327,44 @@ function buildOrganizations(): Organization[] {
   const add = (name: string, type: OrganizationType, region: number, territory: string, description: Text, acronym?: string) =>
     out.push({ slug: organizationSlug(name), name, type, region, territory, description, acronym });
   PLACES.regions.forEach((region, r) => {
-    add(`Regione ${region.name}`, 'public_authority', r, region.slug,
-      { it: `Ente regionale che programma le politiche di integrazione della ${region.name}.`, en: `Regional authority planning the integration policies of ${region.name}.` });
-    add(`Consorzio ${region.name} Inclusione`, 'consortium', r, region.slug,
-      { it: 'Consorzio di cooperative sociali attivo nella mediazione culturale e nell’inserimento lavorativo.', en: 'Consortium of social cooperatives working in cultural mediation and job placement.' });
+    add(`Regione ${region.name}`, 'public_authority', r, region.slug, {
+      it: `Ente regionale che programma le politiche di integrazione della ${region.name}.`,
+      en: `Regional authority planning the integration policies of ${region.name}.`,
+    });
+    add(`Consorzio ${region.name} Inclusione`, 'consortium', r, region.slug, {
+      it: 'Consorzio di cooperative sociali attivo nella mediazione culturale e nell’inserimento lavorativo.',
+      en: 'Consortium of social cooperatives working in cultural mediation and job placement.',
+    });
     for (let p = 0; p < 3; p += 1) {
       const province = PLACES.provinces[r * 3 + p];
       const i = r * 3 + p;
-      add(`Comune di ${province.name}`, 'public_authority', r, PLACES.municipalities[i * 4].slug,
-        { it: `Amministrazione comunale; i servizi sociali gestiscono la presa in carico dei cittadini stranieri.`, en: `Municipal administration; its social services take charge of foreign residents.` });
-      add(`Cooperativa sociale ${COOPERATIVES[i]}`, 'cooperative', r, province.slug,
-        { it: 'Cooperativa sociale che gestisce centri di accoglienza e percorsi di autonomia abitativa.', en: 'Social cooperative running reception centres and pathways to independent living.' });
-      add(`Associazione ${ASSOCIATIONS[i]}`, 'association', r, province.slug,
-        { it: 'Associazione di volontariato che offre corsi di italiano e attività con le comunità locali.', en: 'Volunteer association offering Italian courses and activities with local communities.' });
-      add(`CPIA di ${province.name}`, 'education_provider', r, province.slug,
-        { it: 'Centro provinciale per l’istruzione degli adulti: alfabetizzazione e italiano L2.', en: 'Provincial adult education centre: literacy and Italian as a second language.' }, 'CPIA');
-      add(`${COMPANIES[i]} Srl`, 'company', r, province.slug,
-        { it: 'Impresa del territorio che accoglie tirocinanti e lavoratori stranieri.', en: 'Local company hosting foreign trainees and workers.' });
+      add(`Comune di ${province.name}`, 'public_authority', r, PLACES.municipalities[i * 4].slug, {
+        it: `Amministrazione comunale; i servizi sociali gestiscono la presa in carico dei cittadini stranieri.`,
+        en: `Municipal administration; its social services take charge of foreign residents.`,
+      });
+      add(`Cooperativa sociale ${COOPERATIVES[i]}`, 'cooperative', r, province.slug, {
+        it: 'Cooperativa sociale che gestisce centri di accoglienza e percorsi di autonomia abitativa.',
+        en: 'Social cooperative running reception centres and pathways to independent living.',
+      });
+      add(`Associazione ${ASSOCIATIONS[i]}`, 'association', r, province.slug, {
+        it: 'Associazione di volontariato che offre corsi di italiano e attività con le comunità locali.',
+        en: 'Volunteer association offering Italian courses and activities with local communities.',
+      });
+      add(
+        `CPIA di ${province.name}`,
+        'education_provider',
+        r,
+        province.slug,
+        {
+          it: 'Centro provinciale per l’istruzione degli adulti: alfabetizzazione e italiano L2.',
+          en: 'Provincial adult education centre: literacy and Italian as a second language.',
+        },
+        'CPIA',
+      );
+      add(`${COMPANIES[i]} Srl`, 'company', r, province.slug, {
+        it: 'Impresa del territorio che accoglie tirocinanti e lavoratori stranieri.',
+        en: 'Local company hosting foreign trainees and workers.',
+      });
     }
   });
   return out;
@@ -236,7 +378,7 @@ function buildCatalog(): SyntheticDocument[] {
   const { regions, provinces, municipalities } = PLACES;
   // Parents before children, targets before what points to them.
   const territories = [...regions, ...provinces, ...municipalities].map((place) =>
-    territoryDocument(place, place.level === 'municipality' ? municipalities.indexOf(place) % 4 : 0)
+    territoryDocument(place, place.level === 'municipality' ? municipalities.indexOf(place) % 4 : 0),
   );
   const themes: SyntheticDocument[] = THEMES.map((theme) => ({
     type: 'theme',
@@ -269,17 +411,26 @@ function buildCatalog(): SyntheticDocument[] {
   const project: SyntheticDocument = {
     type: 'project',
     slug: SYNTHETIC_PROJECT_SLUG,
-    fields: { slug: SYNTHETIC_PROJECT_SLUG, acronym: 'SYNTH-BENCH', startDate: '2015-01-01', endDate: '2028-12-31', license: SYNTHETIC_LICENSE },
+    fields: {
+      slug: SYNTHETIC_PROJECT_SLUG,
+      acronym: 'SYNTH-BENCH',
+      startDate: '2015-01-01',
+      endDate: '2028-12-31',
+      license: SYNTHETIC_LICENSE,
+    },
     locales: {
       it: {
         title: 'Progetto sintetico per i benchmark',
-        summary: 'Progetto inventato a cui sono collegate le buone pratiche sintetiche usate per misurare le prestazioni della base di conoscenza. Non descrive attività reali.',
-        objectives: 'Offrire volumi realistici di contenuti su integrazione dei migranti, formazione degli operatori pubblici e reti territoriali.',
+        summary:
+          'Progetto inventato a cui sono collegate le buone pratiche sintetiche usate per misurare le prestazioni della base di conoscenza. Non descrive attività reali.',
+        objectives:
+          'Offrire volumi realistici di contenuti su integrazione dei migranti, formazione degli operatori pubblici e reti territoriali.',
         source: { ...SYNTHETIC_SOURCE },
       },
       en: {
         title: 'Synthetic benchmark project',
-        summary: 'An invented project linking the synthetic good practices used to measure the performance of the knowledge base. It describes no real activity.',
+        summary:
+          'An invented project linking the synthetic good practices used to measure the performance of the knowledge base. It describes no real activity.',
         objectives: 'Provide realistic volumes of content on migrant integration, training of public operators and local networks.',
         source: { ...SYNTHETIC_SOURCE },
       },
@@ -301,57 +452,161 @@ export const syntheticCatalog = (): SyntheticDocument[] => CATALOG;
 // ---------------------------------------------------------------------------------------------
 // Good practices
 
-interface Group { it: string; itDef: string; en: string }
+interface Group {
+  it: string;
+  itDef: string;
+  en: string;
+}
 const GROUPS: Record<TargetGroup, Group> = {
   third_country_nationals: { it: 'cittadini di paesi terzi', itDef: 'i cittadini di paesi terzi', en: 'third-country nationals' },
-  asylum_seekers_and_refugees: { it: 'richiedenti asilo e rifugiati', itDef: 'i richiedenti asilo e i rifugiati', en: 'asylum seekers and refugees' },
-  unaccompanied_foreign_minors: { it: 'minori stranieri non accompagnati', itDef: 'i minori stranieri non accompagnati', en: 'unaccompanied foreign minors' },
-  young_adults_leaving_care: { it: "neomaggiorenni in uscita dall'accoglienza", itDef: "i neomaggiorenni in uscita dall'accoglienza", en: 'young adults leaving care' },
+  asylum_seekers_and_refugees: {
+    it: 'richiedenti asilo e rifugiati',
+    itDef: 'i richiedenti asilo e i rifugiati',
+    en: 'asylum seekers and refugees',
+  },
+  unaccompanied_foreign_minors: {
+    it: 'minori stranieri non accompagnati',
+    itDef: 'i minori stranieri non accompagnati',
+    en: 'unaccompanied foreign minors',
+  },
+  young_adults_leaving_care: {
+    it: "neomaggiorenni in uscita dall'accoglienza",
+    itDef: "i neomaggiorenni in uscita dall'accoglienza",
+    en: 'young adults leaving care',
+  },
   public_operators: { it: 'operatori pubblici', itDef: 'gli operatori pubblici', en: 'public operators' },
   third_sector_operators: { it: 'operatori del terzo settore', itDef: 'gli operatori del terzo settore', en: 'third-sector operators' },
   employers: { it: 'datori di lavoro', itDef: 'i datori di lavoro', en: 'employers' },
   local_communities: { it: 'comunità locali', itDef: 'le comunità locali', en: 'local communities' },
 };
-const MIGRANTS: TargetGroup[] = ['third_country_nationals', 'asylum_seekers_and_refugees', 'unaccompanied_foreign_minors', 'young_adults_leaving_care'];
+const MIGRANTS: TargetGroup[] = [
+  'third_country_nationals',
+  'asylum_seekers_and_refugees',
+  'unaccompanied_foreign_minors',
+  'young_adults_leaving_care',
+];
 
-interface Action { theme: string; title: Text; art: Text; targets: TargetGroup[] }
+interface Action {
+  theme: string;
+  title: Text;
+  art: Text;
+  targets: TargetGroup[];
+}
 const ACTIONS: Action[] = [
-  { theme: 'mediazione-culturale', title: { it: 'Sportello di mediazione culturale', en: 'Cultural mediation desk' },
-    art: { it: 'uno sportello di mediazione culturale', en: 'a cultural mediation desk' }, targets: MIGRANTS },
-  { theme: 'inserimento-lavorativo', title: { it: 'Percorso di inserimento lavorativo', en: 'Job placement pathway' },
-    art: { it: 'un percorso di inserimento lavorativo', en: 'a job placement pathway' }, targets: MIGRANTS },
-  { theme: 'lingua-italiana', title: { it: 'Laboratorio di italiano L2', en: 'Italian as a second language workshop' },
-    art: { it: 'un laboratorio di italiano L2', en: 'an Italian as a second language workshop' }, targets: MIGRANTS },
-  { theme: 'abitare', title: { it: "Rete territoriale per l'abitare", en: 'Local housing network' },
-    art: { it: "una rete territoriale per l'abitare", en: 'a local housing network' }, targets: ['asylum_seekers_and_refugees', 'young_adults_leaving_care', 'third_country_nationals'] },
-  { theme: 'formazione-operatori', title: { it: "Ciclo formativo sull'accoglienza", en: 'Training cycle on reception' },
-    art: { it: "un ciclo formativo sull'accoglienza", en: 'a training cycle on reception' }, targets: ['public_operators', 'third_sector_operators'] },
-  { theme: 'minori-stranieri', title: { it: "Tutoraggio e accompagnamento all'autonomia", en: 'Mentoring and support towards autonomy' },
-    art: { it: "un servizio di tutoraggio e accompagnamento all'autonomia", en: 'a mentoring service supporting autonomy' }, targets: ['unaccompanied_foreign_minors', 'young_adults_leaving_care'] },
-  { theme: 'inserimento-lavorativo', title: { it: 'Tirocini formativi in azienda', en: 'Company traineeships' },
-    art: { it: 'un programma di tirocini formativi in azienda', en: 'a company traineeship programme' }, targets: MIGRANTS },
-  { theme: 'salute', title: { it: 'Orientamento ai servizi sanitari', en: 'Guidance to health services' },
-    art: { it: 'un servizio di orientamento ai servizi sanitari', en: 'a guidance service to health care' }, targets: MIGRANTS },
-  { theme: 'accoglienza', title: { it: 'Accoglienza diffusa nei piccoli comuni', en: 'Dispersed reception in small municipalities' },
-    art: { it: 'un modello di accoglienza diffusa nei piccoli comuni', en: 'a dispersed reception model for small municipalities' }, targets: ['asylum_seekers_and_refugees'] },
-  { theme: 'competenze', title: { it: 'Bilancio e riconoscimento delle competenze', en: 'Skills assessment and recognition' },
-    art: { it: 'un servizio di bilancio e riconoscimento delle competenze', en: 'a skills assessment and recognition service' }, targets: MIGRANTS },
-  { theme: 'governance-servizi', title: { it: "Sportello unico per l'integrazione", en: 'One-stop shop for integration' },
-    art: { it: "uno sportello unico per l'integrazione", en: 'a one-stop shop for integration' }, targets: [...MIGRANTS, 'public_operators'] },
-  { theme: 'abitare', title: { it: 'Co-housing e autonomia abitativa', en: 'Co-housing and independent living' },
-    art: { it: 'un progetto di co-housing e autonomia abitativa', en: 'a co-housing and independent living project' }, targets: ['young_adults_leaving_care', 'asylum_seekers_and_refugees'] },
-  { theme: 'reti-territoriali', title: { it: 'Tavolo di coordinamento tra servizi', en: 'Coordination table between services' },
-    art: { it: 'un tavolo di coordinamento tra servizi pubblici e privato sociale', en: 'a coordination table between public services and the social private sector' }, targets: ['public_operators', 'third_sector_operators'] },
-  { theme: 'reti-territoriali', title: { it: 'Mappatura partecipata dei servizi', en: 'Participatory mapping of services' },
-    art: { it: 'una mappatura partecipata dei servizi', en: 'a participatory mapping of services' }, targets: ['public_operators', 'third_sector_operators', 'local_communities'] },
-  { theme: 'cittadinanza', title: { it: 'Incontri di educazione civica', en: 'Civic education meetings' },
-    art: { it: 'un ciclo di incontri di educazione civica', en: 'a series of civic education meetings' }, targets: [...MIGRANTS, 'local_communities'] },
-  { theme: 'sfruttamento-lavorativo', title: { it: 'Contrasto allo sfruttamento lavorativo in agricoltura', en: 'Tackling labour exploitation in agriculture' },
-    art: { it: 'un intervento di contrasto allo sfruttamento lavorativo in agricoltura', en: 'an action against labour exploitation in agriculture' }, targets: ['third_country_nationals', 'asylum_seekers_and_refugees'] },
-  { theme: 'mediazione-culturale', title: { it: 'Mediazione scolastica e supporto alle famiglie', en: 'School mediation and family support' },
-    art: { it: 'un servizio di mediazione scolastica e supporto alle famiglie', en: 'a school mediation and family support service' }, targets: ['third_country_nationals', 'unaccompanied_foreign_minors'] },
-  { theme: 'minori-stranieri', title: { it: 'Formazione dei tutori volontari', en: 'Training of volunteer guardians' },
-    art: { it: 'un percorso di formazione dei tutori volontari', en: 'a training course for volunteer guardians' }, targets: ['unaccompanied_foreign_minors'] },
+  {
+    theme: 'mediazione-culturale',
+    title: { it: 'Sportello di mediazione culturale', en: 'Cultural mediation desk' },
+    art: { it: 'uno sportello di mediazione culturale', en: 'a cultural mediation desk' },
+    targets: MIGRANTS,
+  },
+  {
+    theme: 'inserimento-lavorativo',
+    title: { it: 'Percorso di inserimento lavorativo', en: 'Job placement pathway' },
+    art: { it: 'un percorso di inserimento lavorativo', en: 'a job placement pathway' },
+    targets: MIGRANTS,
+  },
+  {
+    theme: 'lingua-italiana',
+    title: { it: 'Laboratorio di italiano L2', en: 'Italian as a second language workshop' },
+    art: { it: 'un laboratorio di italiano L2', en: 'an Italian as a second language workshop' },
+    targets: MIGRANTS,
+  },
+  {
+    theme: 'abitare',
+    title: { it: "Rete territoriale per l'abitare", en: 'Local housing network' },
+    art: { it: "una rete territoriale per l'abitare", en: 'a local housing network' },
+    targets: ['asylum_seekers_and_refugees', 'young_adults_leaving_care', 'third_country_nationals'],
+  },
+  {
+    theme: 'formazione-operatori',
+    title: { it: "Ciclo formativo sull'accoglienza", en: 'Training cycle on reception' },
+    art: { it: "un ciclo formativo sull'accoglienza", en: 'a training cycle on reception' },
+    targets: ['public_operators', 'third_sector_operators'],
+  },
+  {
+    theme: 'minori-stranieri',
+    title: { it: "Tutoraggio e accompagnamento all'autonomia", en: 'Mentoring and support towards autonomy' },
+    art: { it: "un servizio di tutoraggio e accompagnamento all'autonomia", en: 'a mentoring service supporting autonomy' },
+    targets: ['unaccompanied_foreign_minors', 'young_adults_leaving_care'],
+  },
+  {
+    theme: 'inserimento-lavorativo',
+    title: { it: 'Tirocini formativi in azienda', en: 'Company traineeships' },
+    art: { it: 'un programma di tirocini formativi in azienda', en: 'a company traineeship programme' },
+    targets: MIGRANTS,
+  },
+  {
+    theme: 'salute',
+    title: { it: 'Orientamento ai servizi sanitari', en: 'Guidance to health services' },
+    art: { it: 'un servizio di orientamento ai servizi sanitari', en: 'a guidance service to health care' },
+    targets: MIGRANTS,
+  },
+  {
+    theme: 'accoglienza',
+    title: { it: 'Accoglienza diffusa nei piccoli comuni', en: 'Dispersed reception in small municipalities' },
+    art: { it: 'un modello di accoglienza diffusa nei piccoli comuni', en: 'a dispersed reception model for small municipalities' },
+    targets: ['asylum_seekers_and_refugees'],
+  },
+  {
+    theme: 'competenze',
+    title: { it: 'Bilancio e riconoscimento delle competenze', en: 'Skills assessment and recognition' },
+    art: { it: 'un servizio di bilancio e riconoscimento delle competenze', en: 'a skills assessment and recognition service' },
+    targets: MIGRANTS,
+  },
+  {
+    theme: 'governance-servizi',
+    title: { it: "Sportello unico per l'integrazione", en: 'One-stop shop for integration' },
+    art: { it: "uno sportello unico per l'integrazione", en: 'a one-stop shop for integration' },
+    targets: [...MIGRANTS, 'public_operators'],
+  },
+  {
+    theme: 'abitare',
+    title: { it: 'Co-housing e autonomia abitativa', en: 'Co-housing and independent living' },
+    art: { it: 'un progetto di co-housing e autonomia abitativa', en: 'a co-housing and independent living project' },
+    targets: ['young_adults_leaving_care', 'asylum_seekers_and_refugees'],
+  },
+  {
+    theme: 'reti-territoriali',
+    title: { it: 'Tavolo di coordinamento tra servizi', en: 'Coordination table between services' },
+    art: {
+      it: 'un tavolo di coordinamento tra servizi pubblici e privato sociale',
+      en: 'a coordination table between public services and the social private sector',
+    },
+    targets: ['public_operators', 'third_sector_operators'],
+  },
+  {
+    theme: 'reti-territoriali',
+    title: { it: 'Mappatura partecipata dei servizi', en: 'Participatory mapping of services' },
+    art: { it: 'una mappatura partecipata dei servizi', en: 'a participatory mapping of services' },
+    targets: ['public_operators', 'third_sector_operators', 'local_communities'],
+  },
+  {
+    theme: 'cittadinanza',
+    title: { it: 'Incontri di educazione civica', en: 'Civic education meetings' },
+    art: { it: 'un ciclo di incontri di educazione civica', en: 'a series of civic education meetings' },
+    targets: [...MIGRANTS, 'local_communities'],
+  },
+  {
+    theme: 'sfruttamento-lavorativo',
+    title: { it: 'Contrasto allo sfruttamento lavorativo in agricoltura', en: 'Tackling labour exploitation in agriculture' },
+    art: {
+      it: 'un intervento di contrasto allo sfruttamento lavorativo in agricoltura',
+      en: 'an action against labour exploitation in agriculture',
+    },
+    targets: ['third_country_nationals', 'asylum_seekers_and_refugees'],
+  },
+  {
+    theme: 'mediazione-culturale',
+    title: { it: 'Mediazione scolastica e supporto alle famiglie', en: 'School mediation and family support' },
+    art: { it: 'un servizio di mediazione scolastica e supporto alle famiglie', en: 'a school mediation and family support service' },
+    targets: ['third_country_nationals', 'unaccompanied_foreign_minors'],
+  },
+  {
+    theme: 'minori-stranieri',
+    title: { it: 'Formazione dei tutori volontari', en: 'Training of volunteer guardians' },
+    art: { it: 'un percorso di formazione dei tutori volontari', en: 'a training course for volunteer guardians' },
+    targets: ['unaccompanied_foreign_minors'],
+  },
 ];
 
 const TAGLINES: Text[] = [
@@ -368,85 +623,206 @@ interface Context {
   lead: string;
   /** Partner organizations as a list ("A, B e C" / "A, B and C"); empty when there are none. */
   partners: Text;
-  n: { people: number; operators: number; meetings: number; months: number; companies: number; percent: number; mediators: number; budget: number };
+  n: {
+    people: number;
+    operators: number;
+    meetings: number;
+    months: number;
+    companies: number;
+    percent: number;
+    mediators: number;
+    budget: number;
+  };
   secondary: Text;
 }
 
 type Template = (c: Context) => Text;
 
 const SUMMARY: Template[] = [
-  (c) => ({ it: `${c.lead} ha avviato ${c.action.art.it} per ${c.group.it} ${c.place.it}.`, en: `${c.lead} set up ${c.action.art.en} for ${c.group.en} ${c.place.en}.` }),
-  (c) => ({ it: `${cap(c.action.art.it)} ${c.place.it} per ${c.group.it}, su iniziativa di ${c.lead}.`, en: `${cap(c.action.art.en)} ${c.place.en} for ${c.group.en}, on the initiative of ${c.lead}.` }),
+  (c) => ({
+    it: `${c.lead} ha avviato ${c.action.art.it} per ${c.group.it} ${c.place.it}.`,
+    en: `${c.lead} set up ${c.action.art.en} for ${c.group.en} ${c.place.en}.`,
+  }),
+  (c) => ({
+    it: `${cap(c.action.art.it)} ${c.place.it} per ${c.group.it}, su iniziativa di ${c.lead}.`,
+    en: `${cap(c.action.art.en)} ${c.place.en} for ${c.group.en}, on the initiative of ${c.lead}.`,
+  }),
 ];
 const SUMMARY_MORE: Template[] = [
-  (c) => ({ it: `In ${c.n.months} mesi l'iniziativa ha coinvolto ${c.n.people} persone e ${c.n.operators} operatori pubblici.`, en: `In ${c.n.months} months the initiative involved ${c.n.people} people and ${c.n.operators} public operators.` }),
-  () => ({ it: `La presa in carico integrata unisce servizi sociali, centri per l'impiego e mediazione culturale.`, en: `Integrated case management brings together social services, job centres and cultural mediation.` }),
-  (c) => ({ it: `Il lavoro in rete ${c.partners.it ? `con ${c.partners.it} ` : ''}ha rafforzato le reti territoriali tra pubblico e privato sociale.`, en: `Working as a network ${c.partners.en ? `with ${c.partners.en} ` : ''}strengthened the local networks between public bodies and the social private sector.` }),
-  (c) => ({ it: `Il legame con il tema «${c.secondary.it}» rende la pratica utile anche ad altri territori.`, en: `Its link with the theme "${c.secondary.en}" makes the practice useful to other territories too.` }),
+  (c) => ({
+    it: `In ${c.n.months} mesi l'iniziativa ha coinvolto ${c.n.people} persone e ${c.n.operators} operatori pubblici.`,
+    en: `In ${c.n.months} months the initiative involved ${c.n.people} people and ${c.n.operators} public operators.`,
+  }),
+  () => ({
+    it: `La presa in carico integrata unisce servizi sociali, centri per l'impiego e mediazione culturale.`,
+    en: `Integrated case management brings together social services, job centres and cultural mediation.`,
+  }),
+  (c) => ({
+    it: `Il lavoro in rete ${c.partners.it ? `con ${c.partners.it} ` : ''}ha rafforzato le reti territoriali tra pubblico e privato sociale.`,
+    en: `Working as a network ${c.partners.en ? `with ${c.partners.en} ` : ''}strengthened the local networks between public bodies and the social private sector.`,
+  }),
+  (c) => ({
+    it: `Il legame con il tema «${c.secondary.it}» rende la pratica utile anche ad altri territori.`,
+    en: `Its link with the theme "${c.secondary.en}" makes the practice useful to other territories too.`,
+  }),
 ];
 const CONTEXT: Template[] = [
-  (c) => ({ it: `${cap(c.place.it)} ${c.group.itDef} incontrano ostacoli nell'accesso ai servizi: informazioni frammentate, tempi lunghi e scarsa conoscenza della lingua italiana.`,
-    en: `${cap(c.place.en)}, ${c.group.en} face obstacles in accessing services: fragmented information, long waits and little knowledge of Italian.` }),
-  () => ({ it: `Negli ultimi anni la presenza di cittadini stranieri è cresciuta, mentre i servizi sociali e i centri per l'impiego lavorano con personale ridotto.`,
-    en: `In recent years the number of foreign residents has grown, while social services and job centres work with reduced staff.` }),
-  () => ({ it: `Mancava un coordinamento stabile tra enti locali, scuole, aziende sanitarie e terzo settore, e ogni servizio lavorava da solo.`,
-    en: `There was no stable coordination between local authorities, schools, health authorities and the third sector, and each service worked alone.` }),
-  () => ({ it: `La mediazione linguistico-culturale era affidata al volontariato e non era disponibile negli orari di apertura degli uffici pubblici.`,
-    en: `Linguistic and cultural mediation was left to volunteers and was not available during the opening hours of public offices.` }),
-  () => ({ it: `Molti migranti vivono in alloggi sovraffollati o precari, e l'uscita dai centri di accoglienza avviene spesso senza un progetto di autonomia.`,
-    en: `Many migrants live in overcrowded or insecure housing, and leaving reception centres often happens without a plan for independent living.` }),
-  () => ({ it: `Le imprese del territorio cercano manodopera ma conoscono poco le procedure per assumere lavoratori stranieri e attivare tirocini.`,
-    en: `Local companies look for workers but know little about the procedures for hiring foreign workers and starting traineeships.` }),
+  (c) => ({
+    it: `${cap(c.place.it)} ${c.group.itDef} incontrano ostacoli nell'accesso ai servizi: informazioni frammentate, tempi lunghi e scarsa conoscenza della lingua italiana.`,
+    en: `${cap(c.place.en)}, ${c.group.en} face obstacles in accessing services: fragmented information, long waits and little knowledge of Italian.`,
+  }),
+  () => ({
+    it: `Negli ultimi anni la presenza di cittadini stranieri è cresciuta, mentre i servizi sociali e i centri per l'impiego lavorano con personale ridotto.`,
+    en: `In recent years the number of foreign residents has grown, while social services and job centres work with reduced staff.`,
+  }),
+  () => ({
+    it: `Mancava un coordinamento stabile tra enti locali, scuole, aziende sanitarie e terzo settore, e ogni servizio lavorava da solo.`,
+    en: `There was no stable coordination between local authorities, schools, health authorities and the third sector, and each service worked alone.`,
+  }),
+  () => ({
+    it: `La mediazione linguistico-culturale era affidata al volontariato e non era disponibile negli orari di apertura degli uffici pubblici.`,
+    en: `Linguistic and cultural mediation was left to volunteers and was not available during the opening hours of public offices.`,
+  }),
+  () => ({
+    it: `Molti migranti vivono in alloggi sovraffollati o precari, e l'uscita dai centri di accoglienza avviene spesso senza un progetto di autonomia.`,
+    en: `Many migrants live in overcrowded or insecure housing, and leaving reception centres often happens without a plan for independent living.`,
+  }),
+  () => ({
+    it: `Le imprese del territorio cercano manodopera ma conoscono poco le procedure per assumere lavoratori stranieri e attivare tirocini.`,
+    en: `Local companies look for workers but know little about the procedures for hiring foreign workers and starting traineeships.`,
+  }),
 ];
 const OBJECTIVES: Template[] = [
-  (c) => ({ it: `Migliorare l'accesso ai servizi pubblici per ${c.group.it} e ridurre i tempi della presa in carico.`, en: `Improve access to public services for ${c.group.en} and shorten the time needed to take charge of them.` }),
-  () => ({ it: `Rafforzare le competenze degli operatori pubblici sulla normativa dell'immigrazione e sulla comunicazione interculturale.`, en: `Strengthen the skills of public operators in immigration law and intercultural communication.` }),
-  () => ({ it: `Costruire una rete territoriale stabile tra enti locali, terzo settore, scuole e imprese.`, en: `Build a stable local network between local authorities, the third sector, schools and companies.` }),
-  () => ({ it: `Favorire l'inserimento lavorativo attraverso orientamento, tirocini e riconoscimento delle competenze.`, en: `Foster job placement through guidance, traineeships and recognition of skills.` }),
-  () => ({ it: `Accompagnare i percorsi di autonomia abitativa dopo l'uscita dall'accoglienza.`, en: `Support pathways to independent living after leaving reception.` }),
-  () => ({ it: `Promuovere l'apprendimento della lingua italiana come base per la partecipazione alla vita della comunità.`, en: `Promote learning Italian as the basis for taking part in community life.` }),
+  (c) => ({
+    it: `Migliorare l'accesso ai servizi pubblici per ${c.group.it} e ridurre i tempi della presa in carico.`,
+    en: `Improve access to public services for ${c.group.en} and shorten the time needed to take charge of them.`,
+  }),
+  () => ({
+    it: `Rafforzare le competenze degli operatori pubblici sulla normativa dell'immigrazione e sulla comunicazione interculturale.`,
+    en: `Strengthen the skills of public operators in immigration law and intercultural communication.`,
+  }),
+  () => ({
+    it: `Costruire una rete territoriale stabile tra enti locali, terzo settore, scuole e imprese.`,
+    en: `Build a stable local network between local authorities, the third sector, schools and companies.`,
+  }),
+  () => ({
+    it: `Favorire l'inserimento lavorativo attraverso orientamento, tirocini e riconoscimento delle competenze.`,
+    en: `Foster job placement through guidance, traineeships and recognition of skills.`,
+  }),
+  () => ({
+    it: `Accompagnare i percorsi di autonomia abitativa dopo l'uscita dall'accoglienza.`,
+    en: `Support pathways to independent living after leaving reception.`,
+  }),
+  () => ({
+    it: `Promuovere l'apprendimento della lingua italiana come base per la partecipazione alla vita della comunità.`,
+    en: `Promote learning Italian as the basis for taking part in community life.`,
+  }),
 ];
 const ACTIVITIES: Template[] = [
-  (c) => ({ it: `Sono stati realizzati ${c.n.meetings} incontri formativi per operatori pubblici e del terzo settore, con esperti di diritto dell'immigrazione.`,
-    en: `${c.n.meetings} training meetings were held for public and third-sector operators, with experts in immigration law.` }),
-  (c) => ({ it: `${c.n.mediators} mediatori culturali hanno affiancato gli sportelli comunali, i consultori e le scuole del territorio.`,
-    en: `${c.n.mediators} cultural mediators supported the municipal desks, family health centres and local schools.` }),
-  () => ({ it: `Per ciascun beneficiario è stato costruito un progetto individuale con bilancio delle competenze, corso di italiano e orientamento al lavoro.`,
-    en: `An individual plan was drawn up for each beneficiary, with a skills assessment, an Italian course and job guidance.` }),
-  (c) => ({ it: `${c.n.companies} aziende hanno ospitato tirocini formativi, con un tutor aziendale e un tutor del servizio.`,
-    en: `${c.n.companies} companies hosted traineeships, each with a company tutor and a service tutor.` }),
-  () => ({ it: `Un tavolo di coordinamento mensile ha riunito servizi sociali, centro per l'impiego, questura e associazioni.`,
-    en: `A monthly coordination table brought together social services, the job centre, the police immigration office and associations.` }),
-  () => ({ it: `È stata avviata un'attività di intermediazione abitativa con i proprietari, con un fondo di garanzia per i primi affitti.`,
-    en: `A housing intermediation service was started with landlords, with a guarantee fund for first rents.` }),
-  () => ({ it: `Laboratori di cittadinanza hanno coinvolto le comunità locali in momenti di incontro, sport e cultura.`,
-    en: `Citizenship workshops involved local communities in meetings, sport and cultural events.` }),
+  (c) => ({
+    it: `Sono stati realizzati ${c.n.meetings} incontri formativi per operatori pubblici e del terzo settore, con esperti di diritto dell'immigrazione.`,
+    en: `${c.n.meetings} training meetings were held for public and third-sector operators, with experts in immigration law.`,
+  }),
+  (c) => ({
+    it: `${c.n.mediators} mediatori culturali hanno affiancato gli sportelli comunali, i consultori e le scuole del territorio.`,
+    en: `${c.n.mediators} cultural mediators supported the municipal desks, family health centres and local schools.`,
+  }),
+  () => ({
+    it: `Per ciascun beneficiario è stato costruito un progetto individuale con bilancio delle competenze, corso di italiano e orientamento al lavoro.`,
+    en: `An individual plan was drawn up for each beneficiary, with a skills assessment, an Italian course and job guidance.`,
+  }),
+  (c) => ({
+    it: `${c.n.companies} aziende hanno ospitato tirocini formativi, con un tutor aziendale e un tutor del servizio.`,
+    en: `${c.n.companies} companies hosted traineeships, each with a company tutor and a service tutor.`,
+  }),
+  () => ({
+    it: `Un tavolo di coordinamento mensile ha riunito servizi sociali, centro per l'impiego, questura e associazioni.`,
+    en: `A monthly coordination table brought together social services, the job centre, the police immigration office and associations.`,
+  }),
+  () => ({
+    it: `È stata avviata un'attività di intermediazione abitativa con i proprietari, con un fondo di garanzia per i primi affitti.`,
+    en: `A housing intermediation service was started with landlords, with a guarantee fund for first rents.`,
+  }),
+  () => ({
+    it: `Laboratori di cittadinanza hanno coinvolto le comunità locali in momenti di incontro, sport e cultura.`,
+    en: `Citizenship workshops involved local communities in meetings, sport and cultural events.`,
+  }),
 ];
 const RESULTS: Template[] = [
-  (c) => ({ it: `${c.n.people} persone hanno concluso il percorso; il ${c.n.percent}% ha trovato un lavoro o un tirocinio entro sei mesi.`,
-    en: `${c.n.people} people completed the pathway; ${c.n.percent}% found a job or traineeship within six months.` }),
-  (c) => ({ it: `${c.n.operators} operatori pubblici formati applicano procedure comuni di presa in carico.`, en: `${c.n.operators} trained public operators now apply common case-management procedures.` }),
-  () => ({ it: `I tempi di attesa agli sportelli si sono dimezzati e le richieste di mediazione culturale sono raddoppiate.`, en: `Waiting times at the desks halved and requests for cultural mediation doubled.` }),
-  () => ({ it: `La rete territoriale è stata formalizzata con un protocollo d'intesa tra enti pubblici e terzo settore.`, en: `The local network was formalised in a memorandum of understanding between public bodies and the third sector.` }),
-  (c) => ({ it: `${Math.max(3, Math.round(c.n.people / 10))} nuclei hanno ottenuto un alloggio in autonomia.`, en: `${Math.max(3, Math.round(c.n.people / 10))} households moved into independent housing.` }),
+  (c) => ({
+    it: `${c.n.people} persone hanno concluso il percorso; il ${c.n.percent}% ha trovato un lavoro o un tirocinio entro sei mesi.`,
+    en: `${c.n.people} people completed the pathway; ${c.n.percent}% found a job or traineeship within six months.`,
+  }),
+  (c) => ({
+    it: `${c.n.operators} operatori pubblici formati applicano procedure comuni di presa in carico.`,
+    en: `${c.n.operators} trained public operators now apply common case-management procedures.`,
+  }),
+  () => ({
+    it: `I tempi di attesa agli sportelli si sono dimezzati e le richieste di mediazione culturale sono raddoppiate.`,
+    en: `Waiting times at the desks halved and requests for cultural mediation doubled.`,
+  }),
+  () => ({
+    it: `La rete territoriale è stata formalizzata con un protocollo d'intesa tra enti pubblici e terzo settore.`,
+    en: `The local network was formalised in a memorandum of understanding between public bodies and the third sector.`,
+  }),
+  (c) => ({
+    it: `${Math.max(3, Math.round(c.n.people / 10))} nuclei hanno ottenuto un alloggio in autonomia.`,
+    en: `${Math.max(3, Math.round(c.n.people / 10))} households moved into independent housing.`,
+  }),
 ];
 const LESSONS: Template[] = [
-  () => ({ it: `La presenza stabile di mediatori culturali negli uffici pubblici vale più di molte azioni occasionali.`, en: `A permanent presence of cultural mediators in public offices is worth more than many one-off actions.` }),
-  () => ({ it: `Formare insieme operatori pubblici e del terzo settore crea un linguaggio comune e fiducia reciproca.`, en: `Training public and third-sector operators together creates a shared language and mutual trust.` }),
-  () => ({ it: `Il coinvolgimento dei datori di lavoro fin dall'inizio rende più efficaci i tirocini.`, en: `Involving employers from the start makes traineeships more effective.` }),
-  () => ({ it: `Senza risorse dedicate al coordinamento la rete territoriale si indebolisce alla fine del finanziamento.`, en: `Without resources dedicated to coordination, the local network weakens when funding ends.` }),
-  () => ({ it: `I percorsi personalizzati richiedono tempo, ma riducono gli abbandoni.`, en: `Personalised pathways take time but reduce drop-outs.` }),
+  () => ({
+    it: `La presenza stabile di mediatori culturali negli uffici pubblici vale più di molte azioni occasionali.`,
+    en: `A permanent presence of cultural mediators in public offices is worth more than many one-off actions.`,
+  }),
+  () => ({
+    it: `Formare insieme operatori pubblici e del terzo settore crea un linguaggio comune e fiducia reciproca.`,
+    en: `Training public and third-sector operators together creates a shared language and mutual trust.`,
+  }),
+  () => ({
+    it: `Il coinvolgimento dei datori di lavoro fin dall'inizio rende più efficaci i tirocini.`,
+    en: `Involving employers from the start makes traineeships more effective.`,
+  }),
+  () => ({
+    it: `Senza risorse dedicate al coordinamento la rete territoriale si indebolisce alla fine del finanziamento.`,
+    en: `Without resources dedicated to coordination, the local network weakens when funding ends.`,
+  }),
+  () => ({
+    it: `I percorsi personalizzati richiedono tempo, ma riducono gli abbandoni.`,
+    en: `Personalised pathways take time but reduce drop-outs.`,
+  }),
 ];
 const TRANSFERABILITY: Template[] = [
-  () => ({ it: `Il modello è trasferibile ad altri ambiti territoriali con un accordo tra comuni e terzo settore.`, en: `The model can be transferred to other local areas through an agreement between municipalities and the third sector.` }),
-  () => ({ it: `Strumenti, schede di presa in carico e moduli formativi sono disponibili per altri enti pubblici.`, en: `Tools, case-management forms and training modules are available to other public bodies.` }),
-  () => ({ it: `Funziona anche nei piccoli comuni, a condizione di condividere mediatori e operatori tra più enti.`, en: `It also works in small municipalities, provided that mediators and operators are shared between several bodies.` }),
-  () => ({ it: `Può essere finanziato nella prossima programmazione con fondi europei per l'integrazione.`, en: `It can be funded in the next programming period with European integration funds.` }),
+  () => ({
+    it: `Il modello è trasferibile ad altri ambiti territoriali con un accordo tra comuni e terzo settore.`,
+    en: `The model can be transferred to other local areas through an agreement between municipalities and the third sector.`,
+  }),
+  () => ({
+    it: `Strumenti, schede di presa in carico e moduli formativi sono disponibili per altri enti pubblici.`,
+    en: `Tools, case-management forms and training modules are available to other public bodies.`,
+  }),
+  () => ({
+    it: `Funziona anche nei piccoli comuni, a condizione di condividere mediatori e operatori tra più enti.`,
+    en: `It also works in small municipalities, provided that mediators and operators are shared between several bodies.`,
+  }),
+  () => ({
+    it: `Può essere finanziato nella prossima programmazione con fondi europei per l'integrazione.`,
+    en: `It can be funded in the next programming period with European integration funds.`,
+  }),
 ];
 const RESOURCES: Template[] = [
-  (c) => ({ it: `Un coordinatore, ${c.n.mediators} mediatori culturali e un budget di circa ${c.n.budget} mila euro all'anno.`, en: `One coordinator, ${c.n.mediators} cultural mediators and a budget of about ${c.n.budget} thousand euro a year.` }),
-  () => ({ it: `Spazi messi a disposizione dal comune e ore di formazione per gli operatori pubblici.`, en: `Premises provided by the municipality and training hours for public operators.` }),
-  () => ({ it: `Un accordo con il centro per l'impiego e la disponibilità di aziende ospitanti.`, en: `An agreement with the job centre and host companies willing to take part.` }),
+  (c) => ({
+    it: `Un coordinatore, ${c.n.mediators} mediatori culturali e un budget di circa ${c.n.budget} mila euro all'anno.`,
+    en: `One coordinator, ${c.n.mediators} cultural mediators and a budget of about ${c.n.budget} thousand euro a year.`,
+  }),
+  () => ({
+    it: `Spazi messi a disposizione dal comune e ore di formazione per gli operatori pubblici.`,
+    en: `Premises provided by the municipality and training hours for public operators.`,
+  }),
+  () => ({
+    it: `Un accordo con il centro per l'impiego e la disponibilità di aziende ospitanti.`,
+    en: `An agreement with the job centre and host companies willing to take part.`,
+  }),
 ];
 
 const cap = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
@@ -471,8 +847,7 @@ function summary(rnd: Random, c: Context): Text {
   return out;
 }
 
-const isoDate = (year: number, month: number, day: number) =>
-  `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+const isoDate = (year: number, month: number, day: number) => `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 
 /** Dates that fit the status; the end is never before the start. */
 function datesFor(rnd: Random, status: (typeof IMPLEMENTATION_STATUSES)[number]) {
@@ -504,18 +879,38 @@ export function syntheticPractice(index: number, seed: number): SyntheticDocumen
   const documentId = documentIdFrom(rnd);
   const action = pick(rnd, ACTIONS);
   const primary = pick(rnd, action.targets);
-  const targetGroups = [primary, ...sample(rnd, TARGET_GROUPS.filter((g) => g !== primary), int(rnd, 0, 2))];
+  const targetGroups = [
+    primary,
+    ...sample(
+      rnd,
+      TARGET_GROUPS.filter((g) => g !== primary),
+      int(rnd, 0, 2),
+    ),
+  ];
 
   const region = int(rnd, 0, 2);
   const province = region * 3 + int(rnd, 0, 2);
   const municipality = PLACES.municipalities[province * 4 + int(rnd, 0, 3)];
   const shape = rnd();
   const territories =
-    shape < 0.5 ? [municipality] : shape < 0.75 ? [municipality, PLACES.provinces[province]] : shape < 0.9 ? [PLACES.provinces[province]] : [PLACES.regions[region]];
+    shape < 0.5
+      ? [municipality]
+      : shape < 0.75
+        ? [municipality, PLACES.provinces[province]]
+        : shape < 0.9
+          ? [PLACES.provinces[province]]
+          : [PLACES.regions[region]];
   const inRegion = ORGANIZATIONS.filter((org) => org.region === region);
   const [lead, ...partners] = sample(rnd, inRegion, 1 + int(rnd, 0, 3));
 
-  const themeKeys = [action.theme, ...sample(rnd, THEMES.map((t) => t.key).filter((k) => k !== action.theme), int(rnd, 0, 2))];
+  const themeKeys = [
+    action.theme,
+    ...sample(
+      rnd,
+      THEMES.map((t) => t.key).filter((k) => k !== action.theme),
+      int(rnd, 0, 2),
+    ),
+  ];
   const secondaryKey = themeKeys[1] ?? pick(rnd, THEMES).key;
   const secondary = THEMES.find((t) => t.key === secondaryKey)!.name;
   const status = pick(rnd, IMPLEMENTATION_STATUSES);
@@ -526,10 +921,25 @@ export function syntheticPractice(index: number, seed: number): SyntheticDocumen
     group: GROUPS[primary],
     place: placeText(territories[0]),
     lead: lead.name,
-    partners: { it: listText(partners.map((p) => p.name), 'e'), en: listText(partners.map((p) => p.name), 'and') },
+    partners: {
+      it: listText(
+        partners.map((p) => p.name),
+        'e',
+      ),
+      en: listText(
+        partners.map((p) => p.name),
+        'and',
+      ),
+    },
     n: {
-      people: int(rnd, 12, 420), operators: int(rnd, 5, 80), meetings: int(rnd, 4, 30), months, companies: int(rnd, 3, 40),
-      percent: int(rnd, 15, 70), mediators: int(rnd, 2, 12), budget: int(rnd, 20, 400),
+      people: int(rnd, 12, 420),
+      operators: int(rnd, 5, 80),
+      meetings: int(rnd, 4, 30),
+      months,
+      companies: int(rnd, 3, 40),
+      percent: int(rnd, 15, 70),
+      mediators: int(rnd, 2, 12),
+      budget: int(rnd, 20, 400),
     },
     secondary,
   };
@@ -587,7 +997,7 @@ export function documentData(doc: SyntheticDocument, locale: Locale, resolve: Re
     Object.entries(doc.relations).map(([name, value]) => [
       name,
       Array.isArray(value) ? value.map((slug) => resolve(name, slug)) : resolve(name, value),
-    ])
+    ]),
   );
   return { ...doc.fields, ...doc.locales[locale], ...relations };
 }

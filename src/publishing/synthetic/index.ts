@@ -37,15 +37,24 @@ function refuseInProduction(): void {
  */
 export async function seedSyntheticContent(
   strapi: Core.Strapi,
-  { practices, seed = 1, batch = 500, log = (line: string) => strapi.log.info(line) }: { practices: number; seed?: number; batch?: number; log?: Log }
+  {
+    practices,
+    seed = 1,
+    batch = 500,
+    log = (line: string) => strapi.log.info(line),
+  }: { practices: number; seed?: number; batch?: number; log?: Log },
 ): Promise<SyntheticReport> {
   refuseInProduction();
   const started = Date.now();
   const catalog = await writeCatalog(strapi);
-  log(`[synthetic] catalog: ${catalog.created} records created, ${catalog.existing} already present (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  log(
+    `[synthetic] catalog: ${catalog.created} records created, ${catalog.existing} already present (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+  );
 
   const existing = new Set(
-    (await strapi.db.query(PRACTICE).findMany({ where: { slug: { $startsWith: SYNTHETIC_PREFIX } }, select: ['slug'] })).map((row: Row) => row.slug)
+    (await strapi.db.query(PRACTICE).findMany({ where: { slug: { $startsWith: SYNTHETIC_PREFIX } }, select: ['slug'] })).map(
+      (row: Row) => row.slug,
+    ),
   );
   const missing: number[] = [];
   for (let n = 1; n <= practices; n += 1) if (!existing.has(practiceSlug(n))) missing.push(n);
@@ -82,7 +91,12 @@ async function writeCatalog(strapi: Core.Strapi): Promise<{ created: number; exi
     for (const doc of syntheticCatalog()) {
       const uid = contentTypeUid(doc.type);
       const documents = strapi.documents(uid as any);
-      const found = await documents.findFirst({ filters: { slug: doc.slug }, locale: SYNTHETIC_LOCALES[0], status: 'draft', fields: ['documentId'] } as any);
+      const found = await documents.findFirst({
+        filters: { slug: doc.slug },
+        locale: SYNTHETIC_LOCALES[0],
+        status: 'draft',
+        fields: ['documentId'],
+      } as any);
       if (found) {
         ids.set(key(uid, doc.slug), found.documentId);
         continue;
@@ -103,7 +117,10 @@ async function writeCatalog(strapi: Core.Strapi): Promise<{ created: number; exi
   return { created, existing: syntheticCatalog().length - created };
 }
 
-interface JoinColumn { name: string; referencedTable?: string }
+interface JoinColumn {
+  name: string;
+  referencedTable?: string;
+}
 interface JoinTable {
   name: string;
   joinColumn: JoinColumn;
@@ -141,7 +158,12 @@ async function createRows(strapi: Core.Strapi, uid: string, data: Row[]): Promis
   return [...ids].map(Number).sort((a, b) => a - b);
 }
 
-interface Version { doc: SyntheticDocument; locale: Locale; publishedAt: Date | null; values: Row }
+interface Version {
+  doc: SyntheticDocument;
+  locale: Locale;
+  publishedAt: Date | null;
+  values: Row;
+}
 
 /**
  * Writes documents of one content type straight through the Query Engine, producing what
@@ -158,7 +180,7 @@ function bulkWriter(strapi: Core.Strapi, uid: string) {
   for (const attribute of Object.values(attributes)) {
     if (attribute.type === 'component') {
       const flat = Object.values(strapi.components[attribute.component as keyof typeof strapi.components].attributes).every(
-        (a: any) => !['relation', 'component', 'media', 'dynamiczone'].includes(a.type)
+        (a: any) => !['relation', 'component', 'media', 'dynamiczone'].includes(a.type),
       );
       if (!flat) throw new Error(`The synthetic writer handles flat components only, not ${attribute.component}.`);
     }
@@ -167,7 +189,9 @@ function bulkWriter(strapi: Core.Strapi, uid: string) {
   /** id of the target row in the version's locale and state, by slug. */
   async function targetId(target: string, slug: string, locale: string, published: boolean): Promise<number> {
     if (!targets.has(target)) {
-      const rows = await strapi.db.query(target as any).findMany({ where: { slug: { $startsWith: SYNTHETIC_PREFIX } }, select: ['id', 'slug', 'locale', 'publishedAt'] });
+      const rows = await strapi.db
+        .query(target as any)
+        .findMany({ where: { slug: { $startsWith: SYNTHETIC_PREFIX } }, select: ['id', 'slug', 'locale', 'publishedAt'] });
       targets.set(target, new Map(rows.map((r: Row) => [`${r.slug}|${r.locale}|${r.publishedAt != null}`, r.id as number])));
     }
     const id = targets.get(target)!.get(`${slug}|${locale}|${published}`);
@@ -194,8 +218,8 @@ function bulkWriter(strapi: Core.Strapi, uid: string) {
     const now = new Date();
     const versions: Version[] = docs.flatMap((doc) =>
       [null, now].flatMap((publishedAt) =>
-        SYNTHETIC_LOCALES.map((locale) => ({ doc, locale, publishedAt, values: { ...doc.fields, ...doc.locales[locale] } }))
-      )
+        SYNTHETIC_LOCALES.map((locale) => ({ doc, locale, publishedAt, values: { ...doc.fields, ...doc.locales[locale] } })),
+      ),
     );
 
     const rows = versions.map(({ doc, locale, publishedAt, values }) => {
@@ -220,14 +244,23 @@ function bulkWriter(strapi: Core.Strapi, uid: string) {
         return list.map((data, k) => ({ owner: ids[v], data, order: attribute.repeatable ? k + 1 : null }));
       });
       if (!items.length) continue;
-      const componentIds = await createRows(strapi, attribute.component, items.map((item) => ({ ...item.data })));
-      await insertRows(strapi, trx, join.name, items.map((item, k) => ({
-        [join.joinColumn.name]: item.owner,
-        [join.inverseJoinColumn.name]: componentIds[k],
-        [fieldColumn]: name,
-        [typeColumn]: attribute.component,
-        ...(join.orderColumnName ? { [join.orderColumnName]: item.order } : {}),
-      })));
+      const componentIds = await createRows(
+        strapi,
+        attribute.component,
+        items.map((item) => ({ ...item.data })),
+      );
+      await insertRows(
+        strapi,
+        trx,
+        join.name,
+        items.map((item, k) => ({
+          [join.joinColumn.name]: item.owner,
+          [join.inverseJoinColumn.name]: componentIds[k],
+          [fieldColumn]: name,
+          [typeColumn]: attribute.component,
+          ...(join.orderColumnName ? { [join.orderColumnName]: item.order } : {}),
+        })),
+      );
     }
 
     for (const name of new Set(docs.flatMap((doc) => Object.keys(doc.relations)))) {
@@ -259,14 +292,18 @@ function bulkWriter(strapi: Core.Strapi, uid: string) {
  */
 export async function removeSyntheticContent(
   strapi: Core.Strapi,
-  { batch = 500, log = (line: string) => strapi.log.info(line) }: { batch?: number; log?: Log } = {}
+  { batch = 500, log = (line: string) => strapi.log.info(line) }: { batch?: number; log?: Log } = {},
 ): Promise<{ removed: Record<string, number>; seconds: number }> {
   refuseInProduction();
   const started = Date.now();
   const removed: Record<string, number> = {};
-  const uids = Object.keys(strapi.contentTypes).filter((uid) => uid.startsWith('api::') && 'slug' in strapi.contentType(uid as any).attributes);
+  const uids = Object.keys(strapi.contentTypes).filter(
+    (uid) => uid.startsWith('api::') && 'slug' in strapi.contentType(uid as any).attributes,
+  );
   for (const uid of uids) {
-    const rows = await strapi.db.query(uid as any).findMany({ where: { slug: { $startsWith: SYNTHETIC_PREFIX } }, select: ['id', 'documentId'] });
+    const rows = await strapi.db
+      .query(uid as any)
+      .findMany({ where: { slug: { $startsWith: SYNTHETIC_PREFIX } }, select: ['id', 'documentId'] });
     const byDocument = new Map<string, number[]>();
     for (const row of rows) byDocument.set(row.documentId, [...(byDocument.get(row.documentId) ?? []), row.id]);
     const documents = [...byDocument.values()];

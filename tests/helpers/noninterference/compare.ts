@@ -14,7 +14,17 @@ export interface Answer {
   body: unknown;
 }
 
-const COMPARED_HEADERS = ['content-type', 'etag', 'cache-control', 'last-modified', 'location', 'vary', 'access-control-allow-origin', 'ratelimit-limit', 'retry-after'];
+const COMPARED_HEADERS = [
+  'content-type',
+  'etag',
+  'cache-control',
+  'last-modified',
+  'location',
+  'vary',
+  'access-control-allow-origin',
+  'ratelimit-limit',
+  'retry-after',
+];
 const PRESENCE_ONLY = ['ratelimit-remaining', 'ratelimit-reset', 'x-cache'];
 /** What a path's spelling must not change: the protections at the edge. */
 const PROTECTION_HEADERS = ['ratelimit-limit', 'etag', 'cache-control'];
@@ -36,7 +46,12 @@ async function send(url: string, init: RequestInit): Promise<Response | string> 
 }
 
 export async function ask(base: string, probe: Probe, path = probe.path, extraHeaders: Record<string, string> = {}): Promise<Answer> {
-  const res = await send(`${base}${path}`, { method: probe.method, headers: { ...probe.headers, ...extraHeaders }, body: probe.body, redirect: 'manual' });
+  const res = await send(`${base}${path}`, {
+    method: probe.method,
+    headers: { ...probe.headers, ...extraHeaders },
+    body: probe.body,
+    redirect: 'manual',
+  });
   if (typeof res === 'string') return { status: 0, headers: {}, body: res };
   const text = await res.text();
   const requestId = res.headers.get('x-request-id');
@@ -64,7 +79,9 @@ export function differences(a: unknown, b: unknown, max = 8, at = '$'): string[]
   const bothObjects = a && b && typeof a === 'object' && typeof b === 'object' && Array.isArray(a) === Array.isArray(b);
   if (!bothObjects) return [`${at}: ${short(a)} → ${short(b)}`];
   const out: string[] = [];
-  const keys = Array.isArray(a) ? [...Array(Math.max(a.length, (b as unknown[]).length)).keys()].map(String) : [...new Set([...Object.keys(a as object), ...Object.keys(b as object)])];
+  const keys = Array.isArray(a)
+    ? [...Array(Math.max(a.length, (b as unknown[]).length)).keys()].map(String)
+    : [...new Set([...Object.keys(a as object), ...Object.keys(b as object)])];
   for (const key of keys) {
     if (out.length >= max) break;
     out.push(...differences((a as any)[key], (b as any)[key], max - out.length, Array.isArray(a) ? `${at}[${key}]` : `${at}.${key}`));
@@ -81,7 +98,9 @@ const short = (v: unknown) => {
 export function curl(probe: Probe, path = probe.path, extraHeaders: Record<string, string> = {}): string {
   const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
   const headers = Object.entries({ ...probe.headers, ...extraHeaders }).map(([k, v]) => ` -H ${quote(`${k}: ${v}`)}`);
-  const body = probe.body ? ` --data-raw ${quote(probe.body.length > 2000 ? `${probe.body.trimEnd()} <padded to ${probe.body.length} bytes>` : probe.body)}` : '';
+  const body = probe.body
+    ? ` --data-raw ${quote(probe.body.length > 2000 ? `${probe.body.trimEnd()} <padded to ${probe.body.length} bytes>` : probe.body)}`
+    : '';
   return `curl -isS -X ${probe.method} "$KB"${quote(path)}${headers.join('')}${body}`;
 }
 
@@ -94,9 +113,11 @@ export interface Mismatch {
 }
 
 /** GraphQL reports a failure of the server inside a 200: it is a 5xx all the same. */
-const internalError = (body: any) => Array.isArray(body?.errors) && body.errors.some((e: any) => e?.extensions?.code === 'INTERNAL_SERVER_ERROR');
+const internalError = (body: any) =>
+  Array.isArray(body?.errors) && body.errors.some((e: any) => e?.extensions?.code === 'INTERNAL_SERVER_ERROR');
 
-const sameAnswer = (a: Answer, b: Answer) => differences({ status: a.status, headers: a.headers, body: a.body }, { status: b.status, headers: b.headers, body: b.body });
+const sameAnswer = (a: Answer, b: Answer) =>
+  differences({ status: a.status, headers: a.headers, body: a.body }, { status: b.status, headers: b.headers, body: b.body });
 
 /** One request (and its revalidation and other spelling) against both instances. */
 export async function compare(publicUrl: string, hiddenUrl: string, probe: Probe): Promise<Mismatch[]> {
@@ -104,9 +125,19 @@ export async function compare(publicUrl: string, hiddenUrl: string, probe: Probe
   const pair = async (path: string, headers: Record<string, string> = {}) => {
     const [a, b] = await Promise.all([ask(publicUrl, probe, path, headers), ask(hiddenUrl, probe, path, headers)]);
     const diff = sameAnswer(a, b);
-    if (diff.length) mismatches.push({ kind: 'hidden content changes the answer', probe, request: curl(probe, path, headers), differences: diff });
-    for (const [answer, which] of [[a, 'public'], [b, 'hidden']] as const) {
-      if (answer.status >= 500 || internalError(answer.body)) mismatches.push({ kind: 'server error', probe, request: curl(probe, path, headers), differences: [`${which} instance: ${answer.status} ${short(answer.body)}`] });
+    if (diff.length)
+      mismatches.push({ kind: 'hidden content changes the answer', probe, request: curl(probe, path, headers), differences: diff });
+    for (const [answer, which] of [
+      [a, 'public'],
+      [b, 'hidden'],
+    ] as const) {
+      if (answer.status >= 500 || internalError(answer.body))
+        mismatches.push({
+          kind: 'server error',
+          probe,
+          request: curl(probe, path, headers),
+          differences: [`${which} instance: ${answer.status} ${short(answer.body)}`],
+        });
     }
     return a;
   };
@@ -121,8 +152,17 @@ export async function compare(publicUrl: string, hiddenUrl: string, probe: Probe
     const refusedAsPath = [404, 405].includes(spelt.status) || (spelt.status === 400 && ![413, 414, 429].includes(canonical.status));
     if (!refusedAsPath) {
       const protections = (a: Answer) => PROTECTION_HEADERS.filter((h) => h in a.headers);
-      const diff = differences({ status: canonical.status, protections: protections(canonical), body: canonical.body }, { status: spelt.status, protections: protections(spelt), body: spelt.body });
-      if (diff.length) mismatches.push({ kind: 'spelling changes the answer', probe, request: `${curl(probe)}\n    vs ${curl(probe, probe.variant)}`, differences: diff });
+      const diff = differences(
+        { status: canonical.status, protections: protections(canonical), body: canonical.body },
+        { status: spelt.status, protections: protections(spelt), body: spelt.body },
+      );
+      if (diff.length)
+        mismatches.push({
+          kind: 'spelling changes the answer',
+          probe,
+          request: `${curl(probe)}\n    vs ${curl(probe, probe.variant)}`,
+          differences: diff,
+        });
     }
   }
   return mismatches;

@@ -31,9 +31,15 @@ function scalarValue(name: string, attr: any, tag: string, flavour: 'shared' | '
       if (attr.regex && !new RegExp(attr.regex).test(text)) {
         // A constrained field (a licence code, …): the most distinctive value its pattern allows.
         const plain = `${flavour === 'shared' ? 'CONDIVISO' : 'NASCOSTO'}-${tag.replace(/[^A-Za-z0-9]+/g, '-')}`;
-        return [`https://${flavour === 'shared' ? 'condiviso' : 'nascosto'}.example.org/${encodeURIComponent(tag)}`, plain].find((v) => new RegExp(attr.regex).test(v)) ?? attr.default;
+        return (
+          [`https://${flavour === 'shared' ? 'condiviso' : 'nascosto'}.example.org/${encodeURIComponent(tag)}`, plain].find((v) =>
+            new RegExp(attr.regex).test(v),
+          ) ?? attr.default
+        );
       }
-      return /url|uri|website/i.test(name) ? `https://${flavour === 'shared' ? 'condiviso' : 'nascosto'}.example.org/${encodeURIComponent(tag)}` : limit(text);
+      return /url|uri|website/i.test(name)
+        ? `https://${flavour === 'shared' ? 'condiviso' : 'nascosto'}.example.org/${encodeURIComponent(tag)}`
+        : limit(text);
     case 'email':
       return `${flavour === 'shared' ? 'condiviso' : 'nascosto'}.${tag.replace(/[^a-z0-9]/gi, '')}@example.org`;
     case 'enumeration':
@@ -60,12 +66,21 @@ function scalarValue(name: string, attr: any, tag: string, flavour: 'shared' | '
  * Data for a record of `uid` from its model: every scalar, every component (repeatable ones
  * twice), relations to the given documents of their target, media to the given files.
  */
-function recordData(kb: KnowledgeBase, uid: string, tag: string, flavour: 'shared' | 'before' | 'after', links: (target: string) => string[], files: number[], depth = 0): Data {
+function recordData(
+  kb: KnowledgeBase,
+  uid: string,
+  tag: string,
+  flavour: 'shared' | 'before' | 'after',
+  links: (target: string) => string[],
+  files: number[],
+  depth = 0,
+): Data {
   const model: any = kb.strapi.contentTypes[uid as any] ?? kb.strapi.components[uid as any];
   const data: Data = {};
   for (const [name, attr] of Object.entries<any>(model.attributes)) {
     if (STRAPI_OWN.has(name) || (attr.private && flavour === 'shared')) continue;
-    if (attr.type === 'uid') data[name] = `${flavour === 'shared' ? 'condiviso' : 'nascosto'}-${tag}`.toLowerCase().replace(/[^a-z0-9-]/g, '-');
+    if (attr.type === 'uid')
+      data[name] = `${flavour === 'shared' ? 'condiviso' : 'nascosto'}-${tag}`.toLowerCase().replace(/[^a-z0-9-]/g, '-');
     else if (attr.type === 'component' && depth < 2) {
       const one = () => recordData(kb, attr.component, `${tag} ${name}`, flavour, links, files, depth + 1);
       data[name] = attr.repeatable ? [one(), one()] : one();
@@ -83,18 +98,30 @@ function recordData(kb: KnowledgeBase, uid: string, tag: string, flavour: 'share
 }
 
 const publicUids = (kb: KnowledgeBase) => Object.keys(kb.strapi.contentTypes).filter(PUBLIC);
-const hasMedia = (kb: KnowledgeBase, uid: string) => Object.values<any>(kb.strapi.contentTypes[uid as any].attributes).some((a) => a.type === 'media');
+const hasMedia = (kb: KnowledgeBase, uid: string) =>
+  Object.values<any>(kb.strapi.contentTypes[uid as any].attributes).some((a) => a.type === 'media');
 
 async function mediaFile(kb: KnowledgeBase, name: string): Promise<number> {
   // A file row is all a media field links to; the bytes are never read by the suite.
   const file = await kb.strapi.db.query('plugin::upload.file').create({
-    data: { name, hash: name.replace(/\W/g, '_'), ext: '.pdf', mime: 'application/pdf', size: 1.5, url: `/uploads/${name.replace(/\W/g, '_')}.pdf`, provider: 'local', folderPath: '/' },
+    data: {
+      name,
+      hash: name.replace(/\W/g, '_'),
+      ext: '.pdf',
+      mime: 'application/pdf',
+      size: 1.5,
+      url: `/uploads/${name.replace(/\W/g, '_')}.pdf`,
+      provider: 'local',
+      folderPath: '/',
+    },
   });
   return file.id;
 }
 
 const publishedDocumentIds = async (kb: KnowledgeBase, uid: string): Promise<string[]> =>
-  (await kb.strapi.documents(uid as any).findMany({ status: 'published', locale: 'it', fields: ['documentId'] as any, sort: 'id' as any })).map((d: any) => d.documentId);
+  (
+    await kb.strapi.documents(uid as any).findMany({ status: 'published', locale: 'it', fields: ['documentId'] as any, sort: 'id' as any })
+  ).map((d: any) => d.documentId);
 
 /** Before the copy: a published record of every public type, in Italian only, with media where the type has media. */
 export async function addSharedContent(kb: KnowledgeBase): Promise<void> {
@@ -139,7 +166,8 @@ export async function addHiddenContent(kb: KnowledgeBase): Promise<HiddenFacts> 
   // 1. A draft of a new record of every type, in both languages: never published.
   for (const uid of uids) {
     const data = recordData(kb, uid, `bozza ${short(uid)}`, 'after', () => [], files);
-    if (uid === 'api::good-practice.good-practice') Object.assign(data, { curationStatus: 'validated', reviewerNote: '~~NASCOSTO nota del revisore (validata, non pubblicata)' });
+    if (uid === 'api::good-practice.good-practice')
+      Object.assign(data, { curationStatus: 'validated', reviewerNote: '~~NASCOSTO nota del revisore (validata, non pubblicata)' });
     const created = await strapi.documents(uid as any).create({ locale: 'it', data } as any);
     drafts[uid] = created.documentId;
     const en = recordData(kb, uid, `draft ${short(uid)}`, 'before', () => [], files);
@@ -148,20 +176,39 @@ export async function addHiddenContent(kb: KnowledgeBase): Promise<HiddenFacts> 
   // People without consent, and with consent withdrawn: drafts only (withdrawing consent from a
   // published person unpublishes them, which is public).
   const person = 'api::person.person';
-  await strapi.documents(person as any).update({ documentId: drafts[person], locale: 'it', data: { consentToPublish: false, fullName: '~~NASCOSTO Zelda Senzaconsenso' } } as any);
+  await strapi.documents(person as any).update({
+    documentId: drafts[person],
+    locale: 'it',
+    data: { consentToPublish: false, fullName: '~~NASCOSTO Zelda Senzaconsenso' },
+  } as any);
   const withdrawn = await strapi.documents(person as any).create({
     locale: 'it',
-    data: { ...recordData(kb, person, 'consenso revocato', 'before', () => [], []), fullName: '!!NASCOSTO Aldo Revocato', consentToPublish: true },
+    data: {
+      ...recordData(kb, person, 'consenso revocato', 'before', () => [], []),
+      fullName: '!!NASCOSTO Aldo Revocato',
+      consentToPublish: true,
+    },
   } as any);
-  await strapi.documents(person as any).update({ documentId: withdrawn.documentId, locale: 'en', data: recordData(kb, person, 'consent withdrawn', 'after', () => [], []) } as any);
-  await strapi.documents(person as any).update({ documentId: withdrawn.documentId, locale: 'it', data: { consentToPublish: false } } as any);
+  await strapi.documents(person as any).update({
+    documentId: withdrawn.documentId,
+    locale: 'en',
+    data: recordData(kb, person, 'consent withdrawn', 'after', () => [], []),
+  } as any);
+  await strapi
+    .documents(person as any)
+    .update({ documentId: withdrawn.documentId, locale: 'it', data: { consentToPublish: false } } as any);
   const hiddenPeople = [drafts[person], withdrawn.documentId];
 
   // 2. Relations of the new drafts: to published records and to the other drafts.
   for (const uid of uids) {
-    const links = (target: string) => (target === person ? [...hiddenPeople, ...published[target].slice(0, 1)] : [drafts[target], ...published[target].slice(0, 1)].filter(Boolean));
+    const links = (target: string) =>
+      target === person
+        ? [...hiddenPeople, ...published[target].slice(0, 1)]
+        : [drafts[target], ...published[target].slice(0, 1)].filter(Boolean);
     const data = recordData(kb, uid, `bozza ${short(uid)}`, 'after', links, files);
-    await strapi.documents(uid as any).update({ documentId: drafts[uid], locale: 'it', data: relationsAndComponents(kb, uid, data) } as any);
+    await strapi
+      .documents(uid as any)
+      .update({ documentId: drafts[uid], locale: 'it', data: relationsAndComponents(kb, uid, data) } as any);
   }
 
   // 3. Unpublished edits of a published record of every type (the first and the last): text,
@@ -174,14 +221,17 @@ export async function addHiddenContent(kb: KnowledgeBase): Promise<HiddenFacts> 
       const data = recordData(kb, uid, `modifica ${n} ${short(uid)}`, n === 0 ? 'before' : 'after', links, n === 0 ? files : []);
       delete data.slug; // one slug per record in every language: kept, like most edits do
       if (uid === person) data.consentToPublish = true; // false would unpublish (public)
-      if (uid === 'api::good-practice.good-practice') Object.assign(data, { curationStatus: 'validated', reviewerNote: '!!NASCOSTO modifica validata, non pubblicata' });
+      if (uid === 'api::good-practice.good-practice')
+        Object.assign(data, { curationStatus: 'validated', reviewerNote: '!!NASCOSTO modifica validata, non pubblicata' });
       for (const locale of ['it', 'en']) await strapi.documents(uid as any).update({ documentId, locale, data } as any);
     }
   }
 
   // 4. A language never published: English drafts of the records published in Italian only.
   for (const uid of uids) {
-    const [shared] = await strapi.documents(uid as any).findMany({ status: 'published', locale: 'it', filters: { slug: { $startsWith: 'condiviso-' } } as any });
+    const [shared] = await strapi
+      .documents(uid as any)
+      .findMany({ status: 'published', locale: 'it', filters: { slug: { $startsWith: 'condiviso-' } } as any });
     if (!shared) continue;
     const data = recordData(kb, uid, `inedito ${short(uid)}`, 'before', (target) => [drafts[target]].filter(Boolean), files);
     data.slug = (shared as any).slug;
@@ -194,7 +244,9 @@ export async function addHiddenContent(kb: KnowledgeBase): Promise<HiddenFacts> 
 
 const relationsAndComponents = (kb: KnowledgeBase, uid: string, data: Data): Data =>
   Object.fromEntries(
-    Object.entries(data).filter(([name]) => ['relation', 'component'].includes((kb.strapi.contentTypes[uid as any].attributes as any)[name].type)),
+    Object.entries(data).filter(([name]) =>
+      ['relation', 'component'].includes((kb.strapi.contentTypes[uid as any].attributes as any)[name].type),
+    ),
   );
 
 /** Every scalar value of every public row and component, hidden or not. */
@@ -213,11 +265,18 @@ async function everyValue(kb: KnowledgeBase): Promise<HiddenFacts['values']> {
         if (value === null || value === undefined) continue;
         if (type === 'id') ids.add(value);
         else if (type === 'documentId') documentIds.add(value);
-        else if (['date', 'datetime', 'time'].includes(type) || value instanceof Date) dates.add(value instanceof Date ? value.toISOString() : String(value));
+        else if (['date', 'datetime', 'time'].includes(type) || value instanceof Date)
+          dates.add(value instanceof Date ? value.toISOString() : String(value));
         else if (typeof value === 'number') numbers.add(value);
         else if (typeof value === 'string' && value.length <= 300) strings.add(value);
       }
     }
   }
-  return { strings: [...strings].sort(), numbers: [...numbers].sort((a, b) => a - b), dates: [...dates].sort(), documentIds: [...documentIds].sort(), ids: [...ids].sort((a, b) => a - b) };
+  return {
+    strings: [...strings].sort(),
+    numbers: [...numbers].sort((a, b) => a - b),
+    dates: [...dates].sort(),
+    documentIds: [...documentIds].sort(),
+    ids: [...ids].sort((a, b) => a - b),
+  };
 }

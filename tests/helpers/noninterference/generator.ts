@@ -85,7 +85,9 @@ class Values {
   }
   date(kind: 'Date' | 'DateTime' | 'Time'): string {
     const { rng } = this;
-    const iso = rng.chance(0.2) ? rng.pick(['1900-01-01T00:00:00.000Z', '2000-01-01T00:00:00.000Z', '2022-09-26T07:00:00.000Z', '2100-01-01T00:00:00.000Z']) : rng.pick(this.facts.dates);
+    const iso = rng.chance(0.2)
+      ? rng.pick(['1900-01-01T00:00:00.000Z', '2000-01-01T00:00:00.000Z', '2022-09-26T07:00:00.000Z', '2100-01-01T00:00:00.000Z'])
+      : rng.pick(this.facts.dates);
     const full = /^\d{4}-\d{2}-\d{2}/.test(iso) ? iso : `2022-09-26T${iso}`;
     if (kind === 'Date') return full.slice(0, 10);
     if (kind === 'Time') return full.length > 11 ? full.slice(11, 23).replace(/Z$/, '') : '09:00:00.000';
@@ -172,7 +174,8 @@ class GraphqlGenerator {
 
   /** `field:asc` on the scalars of what the field returns, sometimes through a relation. */
   private sort(field: Field): string {
-    const leaves = (typeName: string) => (this.types.get(typeName)?.fields ?? []).filter((f) => ['SCALAR', 'ENUM'].includes(named(f.type).kind));
+    const leaves = (typeName: string) =>
+      (this.types.get(typeName)?.fields ?? []).filter((f) => ['SCALAR', 'ENUM'].includes(named(f.type).kind));
     let target = named(field.type).name!;
     const nodes = this.types.get(target)?.fields?.find((f) => f.name === 'nodes');
     if (nodes) target = named(nodes.type).name!;
@@ -256,7 +259,9 @@ class GraphqlGenerator {
       const leaf = target.kind === 'SCALAR' || target.kind === 'ENUM';
       const required = f.args.some((a) => a.type.kind === 'NON_NULL');
       if (leaf ? this.rng.chance(0.5) : depth < SELECTION_DEPTH && this.rng.chance(isList(f.type) ? 0.25 : 0.35)) {
-        parts.push(`${f.name}${required || (!leaf && this.rng.chance(0.4)) ? this.args(f, depth + 1) : ''}${this.selection(target.name!, depth + 1)}`);
+        parts.push(
+          `${f.name}${required || (!leaf && this.rng.chance(0.4)) ? this.args(f, depth + 1) : ''}${this.selection(target.name!, depth + 1)}`,
+        );
       }
     }
     return ` { ${parts.length ? parts.join(' ') : '__typename'} }`;
@@ -265,7 +270,29 @@ class GraphqlGenerator {
 
 // ---- REST ---------------------------------------------------------------------------------
 
-const OPERATORS = ['$eq', '$eqi', '$ne', '$nei', '$lt', '$lte', '$gt', '$gte', '$in', '$notIn', '$contains', '$notContains', '$containsi', '$notContainsi', '$null', '$notNull', '$between', '$startsWith', '$startsWithi', '$endsWith', '$endsWithi'];
+const OPERATORS = [
+  '$eq',
+  '$eqi',
+  '$ne',
+  '$nei',
+  '$lt',
+  '$lte',
+  '$gt',
+  '$gte',
+  '$in',
+  '$notIn',
+  '$contains',
+  '$notContains',
+  '$containsi',
+  '$notContainsi',
+  '$null',
+  '$notNull',
+  '$between',
+  '$startsWith',
+  '$startsWithi',
+  '$endsWith',
+  '$endsWithi',
+];
 const LIST_OPERATORS = new Set(['$in', '$notIn', '$between']);
 const NESTED = new Set(['relation', 'component', 'media', 'dynamiczone']);
 
@@ -277,7 +304,8 @@ export function encodeQuery(params: Params): string {
   const walk = (prefix: string, value: unknown) => {
     if (value === undefined) return;
     if (Array.isArray(value)) value.forEach((v, i) => walk(`${prefix}[${i}]`, v));
-    else if (value !== null && typeof value === 'object') for (const [k, v] of Object.entries(value)) walk(prefix ? `${prefix}[${k}]` : k, v);
+    else if (value !== null && typeof value === 'object')
+      for (const [k, v] of Object.entries(value)) walk(prefix ? `${prefix}[${k}]` : k, v);
     else pairs.push(`${encodeURIComponent(prefix).replace(/%5B/g, '[').replace(/%5D/g, ']')}=${encodeURIComponent(String(value))}`);
   };
   walk('', params);
@@ -319,7 +347,9 @@ class RestGenerator {
       } else {
         const op = this.rng.pick(OPERATORS);
         const scalar = () => this.scalarFor(attr.type);
-        out[name] = { [op]: op === '$null' || op === '$notNull' ? this.rng.chance(0.5) : LIST_OPERATORS.has(op) ? [scalar(), scalar()] : scalar() };
+        out[name] = {
+          [op]: op === '$null' || op === '$notNull' ? this.rng.chance(0.5) : LIST_OPERATORS.has(op) ? [scalar(), scalar()] : scalar(),
+        };
       }
     }
     return out;
@@ -343,7 +373,10 @@ class RestGenerator {
     );
   }
 
-  private scalars = (type: ModelType) => Object.entries(type.attributes).filter(([, a]) => !NESTED.has(a.type)).map(([name]) => name);
+  private scalars = (type: ModelType) =>
+    Object.entries(type.attributes)
+      .filter(([, a]) => !NESTED.has(a.type))
+      .map(([name]) => name);
   private fields = (type: ModelType) => this.rng.some(this.scalars(type), 3);
   private sort(type: ModelType): unknown {
     const one = () => `${this.rng.pick([...this.scalars(type), 'id'])}${this.rng.pick([':asc', ':desc', ''])}`;
@@ -423,7 +456,12 @@ function respell(rng: Random, path: string): string {
   return query === undefined ? spelt : `${spelt}?${query}`;
 }
 
-const graphqlPost = (query: string): Probe => ({ method: 'POST', path: '/graphql', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+const graphqlPost = (query: string): Probe => ({
+  method: 'POST',
+  path: '/graphql',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({ query }),
+});
 const graphqlGet = (query: string): Probe => ({ method: 'GET', path: `/graphql?query=${encodeURIComponent(query)}`, revalidate: true });
 
 export interface GeneratorInput {

@@ -6,7 +6,6 @@ import { startKnowledgeBase, type KnowledgeBase } from '../strapi';
 import { addHiddenContent, addSharedContent, type HiddenFacts } from './content';
 import { harvestModel, type Model } from './model';
 
-// eslint-disable-next-line @typescript-eslint/no-var-requires
 const { postgresAdminUrl } = require('../../../scripts/lib/databases');
 
 /**
@@ -51,7 +50,10 @@ async function copyDatabase(source: TestDatabase): Promise<TestDatabase> {
   await admin(`CREATE DATABASE ${name} TEMPLATE ${new URL(source.env.DATABASE_URL).pathname.slice(1)}`);
   const url = new URL(source.env.DATABASE_URL);
   url.pathname = `/${name}`;
-  return { env: { DATABASE_CLIENT: 'postgres', DATABASE_URL: url.toString() }, drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+  return {
+    env: { DATABASE_CLIENT: 'postgres', DATABASE_URL: url.toString() },
+    drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+  };
 }
 
 /**
@@ -93,7 +95,9 @@ export async function startInstances(): Promise<Instances> {
     const hiddenDb = await copyDatabase(publicDb);
     databases.push(hiddenDb);
     const facts = await prepare(hiddenDb, (kb) => addHiddenContent(kb));
-    nodes.push(...(await Promise.all([startNode({ ...publicDb.env, ...NODE_ENV_VARS }), startNode({ ...hiddenDb.env, ...NODE_ENV_VARS })])));
+    nodes.push(
+      ...(await Promise.all([startNode({ ...publicDb.env, ...NODE_ENV_VARS }), startNode({ ...hiddenDb.env, ...NODE_ENV_VARS })])),
+    );
     return { public: nodes[0], hidden: nodes[1], model, facts, stop };
   } catch (error) {
     await stop();

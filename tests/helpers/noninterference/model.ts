@@ -50,7 +50,9 @@ export async function harvestModel(kb: KnowledgeBase): Promise<Model> {
   }
   const routes = strapi.server
     .listRoutes()
-    .flatMap((layer: any) => (layer.methods as string[]).filter((m) => m === 'GET' || m === 'POST').map((method) => ({ method, path: String(layer.path) })));
+    .flatMap((layer: any) =>
+      (layer.methods as string[]).filter((m) => m === 'GET' || m === 'POST').map((method) => ({ method, path: String(layer.path) })),
+    );
   const locales = (await strapi.db.query('plugin::i18n.locale').findMany({})).map((l: any) => l.code as string);
   return { types, routes, locales };
 }
