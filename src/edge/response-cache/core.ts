@@ -19,6 +19,8 @@ export interface CachedResponse {
   generation: number;
   etag: string;
   type: string;
+  /** The answer's own Cache-Control (Apollo's, for POST), so that a hit carries what the miss did. */
+  cacheControl?: string;
   body: string;
 }
 

@@ -151,6 +151,7 @@ export class ResponseCache {
       generation,
       etag: etagOf(body),
       type: String(ctx.response.get('content-type') || 'application/json'),
+      cacheControl: String(ctx.response.get('cache-control') || '') || undefined,
       body,
     };
     await this.keep(key, entry).catch((error) => this.strapi.log.warn(`[response-cache] not kept: ${error.message}`));
@@ -168,7 +169,7 @@ export class ResponseCache {
         ctx.body = null;
         return;
       }
-    }
+    } else if (entry.cacheControl) ctx.set('Cache-Control', entry.cacheControl);
     ctx.status = 200;
     ctx.type = entry.type;
     ctx.body = entry.body;

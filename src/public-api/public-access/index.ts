@@ -143,8 +143,15 @@ export function registerAnonymousGraphqlAllowList(strapi: Core.Strapi): void {
     return next(parent, args, context, info);
   });
   useFieldMiddleware(strapi, [...targetOf.keys()], (next, parent, args, context, info) => {
+    const field = `${info.parentType.name}.${info.fieldName}`;
+    // Strapi's loader of a nested list cannot sort it through a relation (an internal error), for anyone.
+    const throughRelation = [args?.sort ?? []].flat().find((entry) => String(entry).split(':')[0].includes('.'));
+    if (throughRelation !== undefined) {
+      throw new errors.ValidationError(
+        `${field}: sort "${throughRelation}" names a field of a related record; a nested list sorts by its own fields only.`,
+      );
+    }
     if (anonymousCaller(strapi) && (args?.filters != null || args?.sort != null)) {
-      const field = `${info.parentType.name}.${info.fieldName}`;
       const target = targetOf.get(field)!;
       const filters = args.filters == null ? undefined : mappers.graphQLFiltersToStrapiQuery(args.filters, strapi.getModel(target as any));
       refuseNotAllowed(() => anonymousRead({ filters, sort: args.sort }, target, allowList), `${field}: `);
