@@ -35,7 +35,7 @@ export default tseslint.config(
       'types/generated/',
       'public/uploads/',
       'coverage/',
-      'examples/**/generated/',
+      'examples/partner-client/src/gql/',
       'tests/.artifacts/',
     ],
   },
