@@ -159,6 +159,144 @@ describe('response cache', () => {
     expect(viaGet.body).toEqual(registered.body);
     expect((await get(params)).headers['x-cache']).toBe('HIT');
   });
+
+  describe('automatic persisted queries as Apollo Client sends them, the cache already warm', () => {
+    // Apollo Client's flow: the hash alone; told PERSISTED_QUERY_NOT_FOUND, the hash with the query.
+    const query = 'query Themes($n: Int) { themes(locale: "en", sort: "slug", pagination: { pageSize: $n }) { slug name } }';
+    const persisted = (hash = sha256(query), version = 1) => JSON.stringify({ persistedQuery: { version, sha256Hash: hash } });
+    const variables = JSON.stringify({ n: 5 });
+    let plain: any;
+
+    beforeAll(async () => {
+      plain = await get({ query, variables });
+      expect(plain.status).toBe(200);
+      expect((await get({ query, variables })).headers['x-cache']).toBe('HIT');
+    });
+
+    test('the hash alone is unknown, the hash with its query registers it from the cache, then the hash alone works', async () => {
+      const unknown = await get({ extensions: persisted(), variables });
+      expect(unknown.status).toBe(200);
+      expect(unknown.body.errors[0].extensions.code).toBe('PERSISTED_QUERY_NOT_FOUND');
+
+      const registration = await get({ query, extensions: persisted(), variables });
+      expect(registration.headers['x-cache']).toBe('HIT');
+      expect(registration.body).toEqual(plain.body);
+
+      const byHash = await get({ extensions: persisted(), variables });
+      expect(byHash.status).toBe(200);
+      expect(byHash.headers['x-cache']).toBe('HIT');
+      expect(byHash.body).toEqual(plain.body);
+      // One entry for the query however it is asked: the same entity tag, revalidated with a 304.
+      expect(byHash.headers.etag).toBe(plain.headers.etag);
+      expect((await get({ extensions: persisted(), variables }, { 'if-none-match': plain.headers.etag })).status).toBe(304);
+      const overPost = await kb
+        .http()
+        .post('/graphql')
+        .send({ extensions: JSON.parse(persisted()), variables: { n: 5 } });
+      expect(overPost.body).toEqual(plain.body);
+
+      // After an edit the entry is gone; the hash alone still works (Apollo finds the text).
+      const theme = await kb.strapi.documents('api::theme.theme').findFirst({ locale: 'en', status: 'published', sort: 'slug' } as any);
+      await kb.strapi
+        .documents('api::theme.theme')
+        .update({ documentId: theme!.documentId, locale: 'en', status: 'published', data: { name: 'Renamed for APQ' } } as any);
+      const fresh = await get({ extensions: persisted(), variables });
+      expect(fresh.headers['x-cache']).toBe('MISS');
+      expect(fresh.body.data.themes.map((t: any) => t.name)).toContain('Renamed for APQ');
+    });
+
+    test('the limits and the allow-list apply to a persisted query as to the plain query', async () => {
+      // Per request: the registered text with a page size over the limit is refused like the plain query.
+      await get({ query, extensions: persisted(), variables });
+      const tooLarge = JSON.stringify({ n: 101 });
+      const plainRefusal = await get({ query, variables: tooLarge });
+      const persistedRefusal = await get({ extensions: persisted(), variables: tooLarge });
+      expect(plainRefusal.status).toBe(400);
+      expect(persistedRefusal.status).toBe(400);
+      expect(persistedRefusal.body.errors[0].message).toBe(plainRefusal.body.errors[0].message);
+
+      // A document refused by validation or a limit is never registered: its hash alone stays
+      // unknown. One refused as it runs (the allow-list) is refused by its hash alone just the same.
+      const refusedBeforeRunning = [
+        '{ people { fullName consentToPublish } }',
+        `{ themes { ${'goodPractices { themes { '.repeat(5)}slug${' } }'.repeat(5)} } }`,
+      ];
+      for (const text of refusedBeforeRunning) {
+        const registration = await kb
+          .http()
+          .post('/graphql')
+          .send({ query: text, extensions: JSON.parse(persisted(sha256(text))) });
+        expect(registration.status).toBe(400);
+        expect((await get({ extensions: persisted(sha256(text)) })).body.errors[0].extensions.code).toBe('PERSISTED_QUERY_NOT_FOUND');
+      }
+      const internalRelation = '{ themes { localizations { slug } } }';
+      const plainAnswer = await post(internalRelation);
+      expect(plainAnswer.status).toBe(400);
+      await kb
+        .http()
+        .post('/graphql')
+        .send({ query: internalRelation, extensions: JSON.parse(persisted(sha256(internalRelation))) });
+      const byHash = await get({ extensions: persisted(sha256(internalRelation)) });
+      expect({ status: byHash.status, body: byHash.body }).toEqual({ status: plainAnswer.status, body: plainAnswer.body });
+    });
+
+    test("a hash that is not the query's, or another protocol version, is refused even when the answer is kept", async () => {
+      const wrongHash = await get({ query, extensions: persisted(sha256('{ other }')), variables });
+      expect(wrongHash.status).toBe(400);
+      expect(wrongHash.body.errors[0].message).toMatch(/provided sha does not match query/);
+      const version2 = await get({ query, extensions: persisted(sha256(query), 2), variables });
+      expect(version2.status).toBe(400);
+      expect(version2.headers['x-cache']).toBeUndefined();
+    });
+  });
+
+  describe('the GraphQL-over-HTTP media type (Accept: application/graphql-response+json)', () => {
+    const GRAPHQL_RESPONSE = 'application/graphql-response+json';
+    const query = '{ territories(locale: "en", sort: "slug") { slug nutsCode } }';
+
+    test('a kept answer is sent in the media type each client asks for, with an entity tag of its own', async () => {
+      const json = await get({ query });
+      expect(json.headers['content-type']).toBe('application/json; charset=utf-8');
+      const strict = await get({ query }, { accept: GRAPHQL_RESPONSE });
+      expect(strict.headers['x-cache']).toBe('HIT');
+      expect(strict.headers['content-type']).toBe(`${GRAPHQL_RESPONSE}; charset=utf-8`);
+      expect(JSON.parse(strict.text)).toEqual(json.body);
+      expect(strict.headers.vary).toMatch(/Accept/);
+      expect(strict.headers.etag).not.toBe(json.headers.etag);
+      expect((await get({ query }, { accept: GRAPHQL_RESPONSE, 'if-none-match': strict.headers.etag })).status).toBe(304);
+      expect((await get({ query }, { accept: GRAPHQL_RESPONSE, 'if-none-match': json.headers.etag })).status).toBe(200);
+      // Apollo Client 4's default header prefers it; a plain JSON client after it still gets JSON.
+      const preferred = await post(query, undefined, { accept: `${GRAPHQL_RESPONSE}, application/json;q=0.9` });
+      expect(preferred.headers['content-type']).toBe(`${GRAPHQL_RESPONSE}; charset=utf-8`);
+      expect((await post(query)).headers['content-type']).toBe('application/json; charset=utf-8');
+    });
+
+    test('its status codes: 400 for an invalid document, 200 whenever there is data, 4xx when there is none', async () => {
+      const strict = { accept: GRAPHQL_RESPONSE };
+      const invalid = await post('{ territories { nope } }', undefined, strict);
+      expect(invalid.status).toBe(400);
+      expect(invalid.headers['content-type']).toBe(`${GRAPHQL_RESPONSE}; charset=utf-8`);
+      expect(JSON.parse(invalid.text).data).toBeUndefined();
+      expect((await post('{ territories {', undefined, strict)).status).toBe(400);
+
+      // A refusal while running leaves a data entry (null here): 200 with this media type, the
+      // long-standing 403 with JSON.
+      const refused = '{ goodPractices(status: DRAFT) { title } }';
+      const strictRefused = await post(refused, undefined, strict);
+      expect(strictRefused.status).toBe(200);
+      expect(JSON.parse(strictRefused.text)).toEqual({
+        data: null,
+        errors: [expect.objectContaining({ extensions: expect.objectContaining({ code: 'FORBIDDEN' }) })],
+      });
+      expect((await post(refused)).status).toBe(403);
+
+      const unknownHash = { persistedQuery: { version: 1, sha256Hash: sha256('{ never sent }') } };
+      const notFound = await kb.http().post('/graphql').set(strict).send({ extensions: unknownHash });
+      expect(notFound.status).toBe(404);
+      expect(JSON.parse(notFound.text).errors[0].extensions.code).toBe('PERSISTED_QUERY_NOT_FOUND');
+      expect((await kb.http().post('/graphql').send({ extensions: unknownHash })).status).toBe(200);
+    });
+  });
 });
 
 const onPostgres = testEngine() === 'postgres' ? describe : describe.skip;
@@ -207,5 +345,32 @@ onPostgres('two nodes sharing Redis', () => {
     const after = await read(b, query);
     expect(after.cache).toBe('MISS');
     expect(after.data.themes[0].name).toBe(name);
+  });
+
+  test('a persisted query registered from the cache on node A works by its hash alone on node B, cached or not', async () => {
+    const query = '{ territories(locale: "it", sort: "slug") { slug name } }';
+    const extensions = JSON.stringify({ persistedQuery: { version: 1, sha256Hash: sha256(query) } });
+    const getOn = async (node: StrapiNode, params: Record<string, string>) => {
+      const res = await fetch(`${node.url}/graphql?${new URLSearchParams(params)}`);
+      return { status: res.status, cache: res.headers.get('x-cache'), body: await res.json() };
+    };
+    const warm = await getOn(a, { query });
+    expect((await getOn(b, { extensions })).body.errors[0].extensions.code).toBe('PERSISTED_QUERY_NOT_FOUND');
+    expect(await getOn(a, { query, extensions })).toEqual({ ...warm, cache: 'HIT' });
+    expect(await getOn(b, { extensions })).toEqual({ ...warm, cache: 'HIT' });
+
+    // An edit empties the cache: node B answers the hash alone afresh.
+    const token = await editorToken(a);
+    const territory = warm.body.data.territories[0];
+    const { data } = await (await fetch(`${a.url}/api/territories?filters[slug][$eq]=${territory.slug}&locale=it`)).json();
+    const put = await fetch(`${a.url}/api/territories/${data[0].documentId}?locale=it`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ data: { name: `${territory.name} (modificato)` } }),
+    });
+    expect(put.status).toBe(200);
+    const fresh = await getOn(b, { extensions });
+    expect(fresh.cache).toBe('MISS');
+    expect(fresh.body.data.territories[0].name).toBe(`${territory.name} (modificato)`);
   });
 });

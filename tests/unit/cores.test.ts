@@ -1,6 +1,6 @@
 /** Pure cores: no Strapi, no database. */
 import { dateRangeErrors, touchedRangeFields } from '../../src/editorial/validation/core';
-import { httpStatusForErrors } from '../../src/public-api/graphql-errors/core';
+import { graphqlHttpStatus, graphqlShapeOfRestError, httpStatusForErrors } from '../../src/public-api/graphql-errors/core';
 import { paginationFromQuery, paginationProblem } from '../../src/edge/query-limits/core';
 import { isPublicCaller, publicRead, publicReadActions } from '../../src/public-api/public-access/core';
 import { MissingSecretError, secret, secretList } from '../../src/edge/secrets';
@@ -38,6 +38,39 @@ describe('HTTP status of GraphQL refusals', () => {
     expect(httpStatusForErrors([{ extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }])).toBe(400);
     expect(httpStatusForErrors([{ extensions: { code: 'INTERNAL_SERVER_ERROR' } }])).toBeNull();
     expect(httpStatusForErrors(undefined)).toBeNull();
+  });
+
+  const GRAPHQL_RESPONSE = 'application/graphql-response+json';
+  const forbidden = [{ extensions: { code: 'FORBIDDEN' } }];
+  test('application/json: the code decides unless Apollo chose a status', () => {
+    expect(graphqlHttpStatus({ data: { a: null }, errors: forbidden }, 200, 'application/json')).toBe(403);
+    expect(graphqlHttpStatus({ errors: forbidden }, 400, 'application/json')).toBeNull();
+    expect(graphqlHttpStatus({ errors: [{ extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' } }] }, 200, 'application/json')).toBeNull();
+  });
+  test('application/graphql-response+json: a data entry is a 200, none a 4xx', () => {
+    expect(graphqlHttpStatus({ data: { a: null }, errors: forbidden }, 200, GRAPHQL_RESPONSE)).toBe(200);
+    expect(graphqlHttpStatus({ data: null, errors: forbidden }, 200, GRAPHQL_RESPONSE)).toBe(200);
+    expect(graphqlHttpStatus({ errors: forbidden }, 200, GRAPHQL_RESPONSE)).toBe(403);
+    expect(graphqlHttpStatus({ errors: [{ extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }] }, 400, GRAPHQL_RESPONSE)).toBeNull();
+    expect(graphqlHttpStatus({ errors: [{ extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' } }] }, 200, GRAPHQL_RESPONSE)).toBe(404);
+    expect(graphqlHttpStatus({ errors: [{ extensions: { code: 'SOMETHING_ELSE' } }] }, 200, GRAPHQL_RESPONSE)).toBe(400);
+  });
+  test("Strapi's REST-shaped refusals in GraphQL's shape", () => {
+    const rest = (status: number, name: string, message: string, details = {}) => ({
+      data: null,
+      error: { status, name, message, details },
+    });
+    expect(graphqlShapeOfRestError(rest(401, 'UnauthorizedError', 'Missing or invalid credentials'), 401)).toEqual({
+      errors: [{ message: 'Missing or invalid credentials', extensions: { code: 'UNAUTHENTICATED' } }],
+    });
+    expect(graphqlShapeOfRestError(rest(413, 'PayloadTooLargeError', 'request entity too large'), 413)).toEqual({
+      errors: [{ message: 'request entity too large', extensions: { code: 'PAYLOAD_TOO_LARGE' } }],
+    });
+    expect(graphqlShapeOfRestError(rest(400, 'ValidationError', 'bad', { errors: [1] }), 400)).toEqual({
+      errors: [{ message: 'bad', extensions: { code: 'BAD_USER_INPUT', details: { errors: [1] } } }],
+    });
+    expect(graphqlShapeOfRestError({ errors: [{ message: 'already GraphQL' }] }, 400)).toBeUndefined();
+    expect(graphqlShapeOfRestError('text', 400)).toBeUndefined();
   });
 });
 

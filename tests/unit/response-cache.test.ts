@@ -1,4 +1,18 @@
-import { MemoryStore, cacheKey, canonicalJson, etagOf, graphqlRead, isKeepable, matchesEtag } from '../../src/edge/response-cache/core';
+import Koa from 'koa';
+import {
+  MemoryStore,
+  cacheKey,
+  canonicalJson,
+  etagOf,
+  graphqlMediaType,
+  graphqlRead,
+  isKeepable,
+  isNotModified,
+  isQueryHash,
+  queryHash,
+  representationEtag,
+  responseSize,
+} from '../../src/edge/response-cache/core';
 
 describe('response cache core', () => {
   test('reads a GraphQL request from a POST body or a GET query string, and nothing else', () => {
@@ -7,6 +21,7 @@ describe('response cache core', () => {
       variables: { x: 1 },
       operationName: undefined,
       persistedHash: undefined,
+      persistedVersion: undefined,
     });
     expect(graphqlRead({ query: '{ a }', variables: '{"x":1}', operationName: 'Q' }, true)).toMatchObject({
       variables: { x: 1 },
@@ -15,6 +30,7 @@ describe('response cache core', () => {
     expect(graphqlRead({ extensions: '{"persistedQuery":{"version":1,"sha256Hash":"abc"}}' }, true)).toMatchObject({
       query: undefined,
       persistedHash: 'abc',
+      persistedVersion: 1,
     });
     for (const bad of [undefined, [], { query: 3 }, { variables: '{}' }, { query: '{ a }', operationName: 5 }])
       expect(graphqlRead(bad as any, false)).toBeUndefined();
@@ -31,23 +47,59 @@ describe('response cache core', () => {
       cacheKey({ query: 'query Q($a: Int, $b: Int) { x(a: $a, b: $b) { y } }', variables: { a: 1, b: 2 }, operationName: 'Q' }),
     ).not.toBe(key);
     expect(cacheKey({ query: '{ x(s: "a  b") { y } }' })).not.toBe(cacheKey({ query: '{ x(s: "a b") { y } }' }));
-    expect(cacheKey({ persistedHash: 'abc' })).not.toBe(cacheKey({ persistedHash: 'abd' }));
+    // A hash alone has no key: the cache looks its text up first, and the text gives the key.
+    expect(cacheKey({ persistedHash: 'abc' })).toBeUndefined();
+    expect(cacheKey({ query: '{ x { y } }', persistedHash: 'abc' })).toBe(cacheKey({ query: '{x{y}}' }));
     expect(cacheKey({ query: '{ "unterminated' })).toBeUndefined();
+  });
+
+  test("persisted-query hashes are Apollo's: hex SHA-256 of the exact text", () => {
+    expect(queryHash('{__typename}')).toBe('ecf4edb46db40b5132295c0291d62fb65d6759a9eedfa4d5d612dd5ec54a6b38');
+    expect(isQueryHash(queryHash('{ a }'))).toBe(true);
+    for (const bad of ['abc', queryHash('{ a }').toUpperCase(), `${queryHash('{ a }')}0`]) expect(isQueryHash(bad)).toBe(false);
   });
 
   test('canonical JSON sorts keys at every depth and keeps array order', () => {
     expect(canonicalJson({ b: [2, { d: 1, c: 0 }], a: null })).toBe('{"a":null,"b":[2,{"c":0,"d":1}]}');
   });
 
-  test('entity tags: stable, quoted, matched by If-None-Match lists, weak forms and *', () => {
+  test('entity tags: stable, quoted, one per media type, matched by If-None-Match lists, weak forms and *', () => {
     const etag = etagOf('{"data":{}}');
     expect(etag).toBe(etagOf('{"data":{}}'));
     expect(etag).toMatch(/^"[\w-]{27}"$/);
-    expect(matchesEtag(`"other", ${etag}`, etag)).toBe(true);
-    expect(matchesEtag(`W/${etag}`, etag)).toBe(true);
-    expect(matchesEtag('*', etag)).toBe(true);
-    expect(matchesEtag('"other"', etag)).toBe(false);
-    expect(matchesEtag(undefined, etag)).toBe(false);
+    expect(representationEtag(etag, 'application/json')).toBe(etag);
+    expect(representationEtag(etag, 'application/graphql-response+json')).not.toBe(etag);
+    const notModified = (ifNoneMatch: string | undefined) => isNotModified({ ifNoneMatch }, { etag });
+    expect(notModified(`"other", ${etag}`)).toBe(true);
+    expect(notModified(`W/${etag}`)).toBe(true);
+    expect(notModified('*')).toBe(true);
+    expect(notModified('"other"')).toBe(false);
+    expect(notModified(undefined)).toBe(false);
+    // A weak tag of ours matches its strong spelling too (If-None-Match compares weakly).
+    expect(isNotModified({ ifNoneMatch: '"x"' }, { etag: 'W/"x"' })).toBe(true);
+  });
+
+  test('If-Modified-Since: 304 when nothing changed since, If-None-Match decides when both are sent', () => {
+    const lastModified = new Date('2024-05-01T10:00:00.250Z');
+    const answer = { etag: '"x"', lastModified };
+    expect(isNotModified({ ifModifiedSince: lastModified.toUTCString() }, answer)).toBe(true);
+    expect(isNotModified({ ifModifiedSince: 'Wed, 01 May 2024 09:59:59 GMT' }, answer)).toBe(false);
+    expect(isNotModified({ ifModifiedSince: 'not a date' }, answer)).toBe(false);
+    expect(isNotModified({ ifModifiedSince: lastModified.toUTCString() }, { etag: '"x"', lastModified: null })).toBe(false);
+    expect(isNotModified({ ifNoneMatch: '"y"', ifModifiedSince: lastModified.toUTCString() }, answer)).toBe(false);
+  });
+
+  test("the media type is negotiated as Apollo does: JSON unless GraphQL-over-HTTP's is preferred", () => {
+    const negotiate = (accept: string | undefined) =>
+      graphqlMediaType((types) =>
+        new Koa().createContext({ headers: accept ? { accept } : {}, socket: {} } as any, {} as any).accepts(types),
+      );
+    expect(negotiate(undefined)).toBe('application/json');
+    expect(negotiate('*/*')).toBe('application/json');
+    expect(negotiate('application/graphql-response+json')).toBe('application/graphql-response+json');
+    expect(negotiate('application/graphql-response+json, application/json;q=0.9')).toBe('application/graphql-response+json');
+    expect(negotiate('application/json, application/graphql-response+json')).toBe('application/json');
+    expect(negotiate('text/html')).toBe(false);
   });
 
   test('only complete 200 answers within the size limit are kept', () => {
@@ -58,8 +110,8 @@ describe('response cache core', () => {
   });
 
   test('the memory store forgets the least recently used entries beyond its size', () => {
-    const entry = (body: string) => ({ generation: 1, etag: '"e"', type: 'application/json', body });
-    const store = new MemoryStore(1000);
+    const entry = (body: string) => ({ generation: 1, etag: '"e"', body });
+    const store = new MemoryStore(1000, responseSize);
     store.set('a', entry('x'.repeat(150)));
     store.set('b', entry('x'.repeat(150)));
     store.get('a');

@@ -19,7 +19,19 @@ export function corsConfig(env: Env) {
           ? listed
           : ['*'],
       credentials: fromListed,
-      headers: ['Content-Type', 'Authorization', 'Origin', 'Accept', 'X-Request-Id', 'If-None-Match'],
+      // What standard clients send: conditional requests (If-None-Match, If-Modified-Since) and
+      // Apollo Client's name and version headers, so that their preflight passes.
+      headers: [
+        'Content-Type',
+        'Authorization',
+        'Origin',
+        'Accept',
+        'X-Request-Id',
+        'If-None-Match',
+        'If-Modified-Since',
+        'apollographql-client-name',
+        'apollographql-client-version',
+      ],
       expose: ['X-Request-Id', 'Retry-After', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'ETag', 'X-Cache'],
       maxAge: 86400,
     },

@@ -3,8 +3,8 @@ import { stripIgnoredCharacters } from 'graphql';
 import { MAX_INPUT_DEPTH, nestedDeeperThan } from '../query-limits/core';
 
 /**
- * The response cache's pure parts: what identifies a GraphQL read, what may be kept, and the
- * in-process store. No Strapi here.
+ * The response cache's pure parts: what identifies a GraphQL read, what may be kept, the media
+ * type and validators of an answer, and the in-process store. No Strapi here.
  */
 
 export interface GraphqlRead {
@@ -13,12 +13,14 @@ export interface GraphqlRead {
   operationName?: string;
   /** An automatic persisted query (APQ) sends only this hash once the server knows the query. */
   persistedHash?: string;
+  /** The APQ protocol version (`extensions.persistedQuery.version`); Apollo serves only 1. */
+  persistedVersion?: unknown;
 }
 
 export interface CachedResponse {
   generation: number;
+  /** The entity tag of the `application/json` answer (see representationEtag for the other type). */
   etag: string;
-  type: string;
   /** The answer's own Cache-Control (Apollo's, for POST), so that a hit carries what the miss did. */
   cacheControl?: string;
   body: string;
@@ -36,7 +38,7 @@ export function graphqlRead(input: Record<string, unknown> | undefined, fromQuer
     }
   };
   const variables = decode(input.variables);
-  const extensions = decode(input.extensions) as { persistedQuery?: { sha256Hash?: unknown } } | undefined;
+  const extensions = decode(input.extensions) as { persistedQuery?: { sha256Hash?: unknown; version?: unknown } } | undefined;
   const query = input.query;
   const persistedHash = extensions?.persistedQuery?.sha256Hash;
   if (typeof variables === 'symbol' || typeof extensions === 'symbol') return undefined;
@@ -48,35 +50,39 @@ export function graphqlRead(input: Record<string, unknown> | undefined, fromQuer
     variables: variables ?? undefined,
     operationName: (input.operationName as string) || undefined,
     persistedHash: typeof persistedHash === 'string' ? persistedHash : undefined,
+    persistedVersion: extensions?.persistedQuery?.version,
   };
 }
+
+/** The APQ hash of a query text: hex SHA-256 of the exact text, as Apollo computes it. */
+export const queryHash = (query: string): string => createHash('sha256').update(query).digest('hex');
+
+/** What a persisted-query hash looks like; anything else is never looked up (Apollo answers it). */
+export const isQueryHash = (hash: string): boolean => /^[0-9a-f]{64}$/.test(hash);
 
 const normalized = new Map<string, string>();
 const NORMALIZED_MEMO = 1000;
 
 /**
  * The cache key of a read: its query without insignificant whitespace and comments (so that
- * two partners formatting one query differently share an entry), or the APQ hash, plus the
- * operation name and the variables with their keys sorted. Undefined when the query does not
- * even lex, or the variables nest deeper than any query may (canonicalising them would overflow
- * the stack): the server answers those errors itself.
+ * two partners formatting one query differently share an entry, and a persisted query's hash
+ * alone finds the entry its text made), plus the operation name and the variables with their
+ * keys sorted. Undefined without a query text, when the query does not even lex, or when the
+ * variables nest deeper than any query may (canonicalising them would overflow the stack): the
+ * server answers those itself.
  */
 export function cacheKey(read: GraphqlRead): string | undefined {
-  if (nestedDeeperThan(read.variables, MAX_INPUT_DEPTH)) return undefined;
-  let text: string;
-  if (read.query) {
-    const known = normalized.get(read.query);
-    if (known !== undefined) text = known;
-    else {
-      try {
-        text = stripIgnoredCharacters(read.query);
-      } catch {
-        return undefined;
-      }
-      if (normalized.size >= NORMALIZED_MEMO) normalized.delete(normalized.keys().next().value as string);
-      normalized.set(read.query, text);
+  if (!read.query || nestedDeeperThan(read.variables, MAX_INPUT_DEPTH)) return undefined;
+  let text = normalized.get(read.query);
+  if (text === undefined) {
+    try {
+      text = stripIgnoredCharacters(read.query);
+    } catch {
+      return undefined;
     }
-  } else text = `apq:${read.persistedHash}`;
+    if (normalized.size >= NORMALIZED_MEMO) normalized.delete(normalized.keys().next().value as string);
+    normalized.set(read.query, text);
+  }
   return createHash('sha256')
     .update(text)
     .update('\u0000')
@@ -98,15 +104,53 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
+// ---------------------------------------------------------------- media types
+
+export const JSON_MEDIA_TYPE = 'application/json';
+/** The GraphQL-over-HTTP media type: its status codes say whether the request was served. */
+export const GRAPHQL_RESPONSE_MEDIA_TYPE = 'application/graphql-response+json';
+/** What a GraphQL answer may be sent as, in Apollo's order of preference (`*` and no Accept: JSON). */
+export const GRAPHQL_MEDIA_TYPES = [JSON_MEDIA_TYPE, GRAPHQL_RESPONSE_MEDIA_TYPE];
+export type GraphqlMediaType = (typeof GRAPHQL_MEDIA_TYPES)[number];
+
+/**
+ * The media type of a GraphQL answer for a request, negotiated as Apollo does (Koa's
+ * `ctx.accepts` is the same negotiator): false when the client accepts neither, which Apollo
+ * refuses with a 406.
+ */
+export const graphqlMediaType = (accepts: (types: string[]) => string | false): GraphqlMediaType | false =>
+  accepts(GRAPHQL_MEDIA_TYPES) as GraphqlMediaType | false;
+
+// ---------------------------------------------------------------- validators
+
 export const etagOf = (body: string): string => `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
 
-/** Whether an If-None-Match header names this entity tag (or any, `*`). */
-export function matchesEtag(ifNoneMatch: string | undefined, etag: string): boolean {
-  if (!ifNoneMatch) return false;
-  return ifNoneMatch.split(',').some((tag) => {
-    const candidate = tag.trim();
-    return candidate === '*' || candidate === etag || candidate === `W/${etag}`;
-  });
+/** One body, two representations: the GraphQL-over-HTTP one has an entity tag of its own. */
+export const representationEtag = (etag: string, type: GraphqlMediaType): string =>
+  type === GRAPHQL_RESPONSE_MEDIA_TYPE ? `${etag.slice(0, -1)}-g"` : etag;
+
+/** An entity tag without its weakness mark: If-None-Match compares tags weakly (RFC 9110 13.1.2). */
+const opaque = (tag: string) => tag.trim().replace(/^W\//, '');
+
+/**
+ * Whether a conditional GET or HEAD is answered 304 (RFC 9110 13.2.2): If-None-Match decides
+ * when sent (any listed tag, weakly compared, or `*`); otherwise If-Modified-Since, when the
+ * answer has a modification date no later than it. `Cache-Control: no-cache` on the request
+ * (what `fetch` sends when told not to use its cache) asks for exactly this revalidation, so it
+ * changes nothing here.
+ */
+export function isNotModified(
+  request: { ifNoneMatch?: string; ifModifiedSince?: string },
+  answer: { etag: string; lastModified?: Date | null },
+): boolean {
+  if (request.ifNoneMatch) {
+    const etag = opaque(answer.etag);
+    return request.ifNoneMatch.split(',').some((tag) => tag.trim() === '*' || opaque(tag) === etag);
+  }
+  if (!request.ifModifiedSince || !answer.lastModified) return false;
+  const since = Date.parse(request.ifModifiedSince);
+  // HTTP dates have whole seconds.
+  return !Number.isNaN(since) && Math.floor(answer.lastModified.getTime() / 1000) * 1000 <= since;
 }
 
 /**
@@ -116,14 +160,17 @@ export function matchesEtag(ifNoneMatch: string | undefined, etag: string): bool
 export const isKeepable = (status: number, body: string, maxBytes: number): boolean =>
   status === 200 && body.length <= maxBytes && !body.includes('"errors":');
 
-/** Least-recently-used entries, bounded by total size (bodies are most of it). */
-export class MemoryStore {
-  private entries = new Map<string, CachedResponse>();
+/** Least-recently-used entries, bounded by total size (bodies, or query texts, are most of it). */
+export class MemoryStore<T> {
+  private entries = new Map<string, T>();
   private bytes = 0;
 
-  constructor(private readonly maxBytes: number) {}
+  constructor(
+    private readonly maxBytes: number,
+    private readonly sizeOf: (key: string, entry: T) => number,
+  ) {}
 
-  get(key: string): CachedResponse | undefined {
+  get(key: string): T | undefined {
     const entry = this.entries.get(key);
     if (entry) {
       this.entries.delete(key);
@@ -132,14 +179,14 @@ export class MemoryStore {
     return entry;
   }
 
-  set(key: string, entry: CachedResponse): void {
+  set(key: string, entry: T): void {
     this.delete(key);
     this.entries.set(key, entry);
-    this.bytes += sizeOf(key, entry);
+    this.bytes += this.sizeOf(key, entry);
     for (const [oldest, old] of this.entries) {
       if (this.bytes <= this.maxBytes) break;
       this.entries.delete(oldest);
-      this.bytes -= sizeOf(oldest, old);
+      this.bytes -= this.sizeOf(oldest, old);
     }
   }
 
@@ -147,7 +194,7 @@ export class MemoryStore {
     const entry = this.entries.get(key);
     if (!entry) return;
     this.entries.delete(key);
-    this.bytes -= sizeOf(key, entry);
+    this.bytes -= this.sizeOf(key, entry);
   }
 
   get size(): { entries: number; bytes: number } {
@@ -155,4 +202,8 @@ export class MemoryStore {
   }
 }
 
-const sizeOf = (key: string, entry: CachedResponse) => 2 * (key.length + entry.body.length + entry.etag.length + entry.type.length) + 64;
+/** Bytes of a kept answer (JavaScript strings take two per character). */
+export const responseSize = (key: string, entry: CachedResponse) => 2 * (key.length + entry.body.length + entry.etag.length) + 64;
+
+/** Bytes of a persisted query's text. */
+export const textSize = (key: string, text: string): number => 2 * (key.length + text.length) + 64;

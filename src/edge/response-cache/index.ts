@@ -2,14 +2,31 @@ import type { Core } from '@strapi/strapi';
 import bodyParser from 'koa-bodyparser';
 import { isGraphqlPath } from '../request-path/core';
 import { instanceState, sharedKeyPrefix, sharedRedis } from '../shared-state';
-import { MemoryStore, cacheKey, etagOf, graphqlRead, isKeepable, matchesEtag, type CachedResponse } from './core';
+import {
+  MemoryStore,
+  cacheKey,
+  etagOf,
+  graphqlMediaType,
+  graphqlRead,
+  isKeepable,
+  isNotModified,
+  isQueryHash,
+  queryHash,
+  representationEtag,
+  responseSize,
+  type CachedResponse,
+  type GraphqlMediaType,
+  type GraphqlRead,
+} from './core';
+import { PersistedQueries, persistedQueryKey } from './persisted-queries';
 
 /**
  * Anonymous GraphQL reads answered from a cache that is never stale. Every answer is kept with
  * the cache's generation as it was before the answer was computed; every write to content
  * raises the generation once committed, so no kept answer is served after an edit. The
  * generation lives where all nodes see it: in Redis when REDIS_URL is set (answers too, so
- * nodes share them), else in the database (answers in each node's memory).
+ * nodes share them), else in the database (answers in each node's memory). An answer is kept
+ * once and sent in the media type each client negotiates (JSON or GraphQL-over-HTTP's).
  */
 
 interface Settings {
@@ -26,7 +43,9 @@ const WRITES = ['afterCreate', 'afterCreateMany', 'afterUpdate', 'afterUpdateMan
 const DOCUMENT_WRITES = new Set(['create', 'update', 'delete', 'publish', 'unpublish', 'discardDraft']);
 
 export class ResponseCache {
-  private readonly memory: MemoryStore;
+  private readonly memory: MemoryStore<CachedResponse>;
+  /** Apollo's persisted-query store, which this cache reads and registers into (./persisted-queries). */
+  readonly persistedQueries: PersistedQueries;
   /** The GraphQL route's own body parser and limits: the body is parsed once, here, and the route skips it. */
   private readonly parseBody: (ctx: any, next: () => Promise<unknown>) => Promise<unknown>;
   private readonly prefix: string;
@@ -41,8 +60,13 @@ export class ResponseCache {
     private readonly strapi: Core.Strapi,
     private readonly endpoint: string,
   ) {
-    this.memory = new MemoryStore(this.settings().maxMegabytes * 1024 * 1024);
+    this.memory = new MemoryStore(this.settings().maxMegabytes * 1024 * 1024, responseSize);
     this.prefix = `${sharedKeyPrefix(strapi)}response:`;
+    this.persistedQueries = new PersistedQueries(
+      sharedKeyPrefix(strapi),
+      () => this.settings().ttlSeconds,
+      (message) => strapi.log.warn(message),
+    );
     const limits = strapi.config.get('plugin::graphql.apolloServer.bodyParserConfig');
     this.parseBody = bodyParser(typeof limits === 'object' ? (limits as bodyParser.Options) : undefined) as any;
   }
@@ -110,6 +134,8 @@ export class ResponseCache {
     const settings = this.settings();
     const method = ctx.method;
     if (!isGraphqlPath(ctx.path, this.endpoint) || (method !== 'GET' && method !== 'POST')) return void (await next());
+    // The answer's media type follows Accept (and a bare GET may be the IDE's page): caches must know.
+    ctx.vary('Accept');
     // A bare GET is the GraphQL IDE's page, not a query.
     if (method === 'GET' && !ctx.querystring) return void (await next());
 
@@ -126,23 +152,33 @@ export class ResponseCache {
       return;
     }
     // Authenticated callers may see drafts and private fields: never kept, never served from here.
-    if (!settings.enabled || this.owed || ctx.get('authorization')) return void (await next());
+    // A client that accepts no GraphQL media type gets Apollo's 406.
+    const type = graphqlMediaType((types) => ctx.accepts(types));
+    if (!settings.enabled || this.owed || ctx.get('authorization') || !type) return void (await next());
     if (method === 'POST') await this.parseBody(ctx, async () => undefined);
     const read = graphqlRead(method === 'GET' ? ctx.query : ctx.request.body, method === 'GET');
-    const key = read && cacheKey(read);
-    if (!key) return void (await next());
-
-    let generation: number;
+    const persisted = read?.persistedHash !== undefined;
+    let key: string | undefined;
+    let generation = 0;
     let hit: CachedResponse | undefined;
     try {
-      generation = await this.generation();
-      hit = await this.lookup(key, generation);
+      key = read && (await this.keyOf(read));
+      if (key) {
+        generation = await this.generation();
+        hit = await this.lookup(key, generation);
+      }
     } catch (error) {
       // Redis or the database unreachable: answer as if there were no cache.
       this.strapi.log.debug(`[response-cache] bypassed: ${(error as Error).message}`);
-      return void (await next());
+      key = undefined;
     }
-    if (hit) return this.answer(ctx, hit, 'HIT');
+    if (!key) return void (await next());
+    if (hit) {
+      // Apollo never sees this request: the hash a client sent with its query is registered
+      // here, as Apollo would have (the query is the one whose complete answer is kept).
+      if (persisted && read!.query) await this.persistedQueries.set(persistedQueryKey(read!.persistedHash!), read!.query);
+      return this.answer(ctx, hit, 'HIT', type);
+    }
 
     await next();
     const body = typeof ctx.body === 'string' ? ctx.body : Buffer.isBuffer(ctx.body) ? ctx.body.toString('utf8') : undefined;
@@ -150,28 +186,47 @@ export class ResponseCache {
     const entry: CachedResponse = {
       generation,
       etag: etagOf(body),
-      type: String(ctx.response.get('content-type') || 'application/json'),
       cacheControl: String(ctx.response.get('cache-control') || '') || undefined,
       body,
     };
     await this.keep(key, entry).catch((error) => this.strapi.log.warn(`[response-cache] not kept: ${error.message}`));
-    this.answer(ctx, entry, 'MISS');
+    this.answer(ctx, entry, 'MISS', type);
   }
 
-  /** GET answers carry an entity tag and must be revalidated (never stale): a 304 costs nothing. */
-  private answer(ctx: any, entry: CachedResponse, state: 'HIT' | 'MISS'): void {
+  /**
+   * The cache key of a read, by its query text. A persisted query is looked at as Apollo would:
+   * a hash sent with a text must be that text's hash and the protocol version 1 (else Apollo
+   * refuses it, uncached); a hash alone stands for the text it was registered with, so it shares
+   * the entry of the plain query (unknown, Apollo answers PERSISTED_QUERY_NOT_FOUND).
+   */
+  private async keyOf(read: GraphqlRead): Promise<string | undefined> {
+    const hash = read.persistedHash;
+    if (hash === undefined) return cacheKey(read);
+    if (read.persistedVersion !== 1) return undefined;
+    if (read.query) return queryHash(read.query) === hash ? cacheKey(read) : undefined;
+    if (!isQueryHash(hash)) return undefined;
+    const query = await this.persistedQueries.get(persistedQueryKey(hash));
+    return query === undefined ? undefined : cacheKey({ ...read, query });
+  }
+
+  /**
+   * GET answers carry an entity tag (one per media type) and must be revalidated (never stale):
+   * a 304 costs nothing.
+   */
+  private answer(ctx: any, entry: CachedResponse, state: 'HIT' | 'MISS', type: GraphqlMediaType): void {
     ctx.set('X-Cache', state);
     if (ctx.method === 'GET') {
-      ctx.set('ETag', entry.etag);
+      const etag = representationEtag(entry.etag, type);
+      ctx.set('ETag', etag);
       ctx.set('Cache-Control', `public, max-age=${this.settings().maxAgeSeconds}, must-revalidate`);
-      if (matchesEtag(ctx.get('if-none-match'), entry.etag)) {
+      if (isNotModified({ ifNoneMatch: ctx.get('if-none-match') }, { etag })) {
         ctx.status = 304;
         ctx.body = null;
         return;
       }
     } else if (entry.cacheControl) ctx.set('Cache-Control', entry.cacheControl);
     ctx.status = 200;
-    ctx.type = entry.type;
+    ctx.type = `${type}; charset=utf-8`;
     ctx.body = entry.body;
   }
 }
@@ -197,6 +252,8 @@ export const invalidateResponseCache = (strapi: Core.Strapi): Promise<void> => r
 export function registerResponseCache(strapi: Core.Strapi): void {
   const cache = new ResponseCache(strapi, String(strapi.config.get('plugin::graphql.endpoint', '/graphql')));
   caches.set(strapi, cache);
+  // Apollo keeps persisted queries where the cache reads them (read by the graphql plugin at bootstrap).
+  strapi.config.set('plugin::graphql.apolloServer.persistedQueries', { cache: cache.persistedQueries });
 
   const models = [
     ...Object.keys(strapi.contentTypes).filter((uid) => uid.startsWith('api::')),

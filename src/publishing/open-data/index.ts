@@ -6,6 +6,7 @@ import { Readable } from 'stream';
 import { pipeline } from 'stream/promises';
 import type { Core } from '@strapi/strapi';
 import { JSON_LD_TYPES, toJsonLd, type JsonLdUid } from '../../public-api/json-ld/core';
+import { isNotModified } from '../../edge/response-cache/core';
 import settings from '../../../data/open-data/catalog.json';
 import {
   CSV_BOM,
@@ -268,11 +269,12 @@ export function registerOpenData(strapi: Core.Strapi): void {
         if (version.lastModified) ctx.lastModified = version.lastModified;
         ctx.set('Cache-Control', 'public, no-cache');
         ctx.set('Access-Control-Allow-Origin', '*');
-        ctx.status = 200;
-        if (ctx.fresh) {
+        // Not Koa's ctx.fresh: it answers 200 to a revalidation that says `Cache-Control: no-cache`.
+        if (isNotModified({ ifNoneMatch: ctx.get('if-none-match'), ifModifiedSince: ctx.get('if-modified-since') }, version)) {
           ctx.status = 304;
           return;
         }
+        ctx.status = 200;
         ctx.type = file.contentType;
         ctx.body = Readable.from(file.chunks());
       },
