@@ -57,6 +57,37 @@ describe('CORS', () => {
     expect(get.headers['access-control-allow-headers']).toMatch(/If-None-Match/i);
   });
 
+  test("Apollo Client's and fetch's preflights pass for anonymous reads, and the reads that follow are readable", async () => {
+    // Apollo Client names itself; a revalidating fetch sends If-None-Match or If-Modified-Since.
+    const cases: [string, string, string][] = [
+      ['/graphql', 'POST', 'apollographql-client-name, apollographql-client-version, content-type'],
+      ['/graphql', 'GET', 'apollographql-client-name, apollographql-client-version, if-none-match'],
+      ['/open-data/themes.csv', 'GET', 'if-modified-since, if-none-match'],
+      ['/api/themes', 'GET', 'if-modified-since'],
+    ];
+    for (const [path, method, headers] of cases) {
+      const res = await kb
+        .http()
+        .options(path)
+        .set('origin', PARTNER)
+        .set('access-control-request-method', method)
+        .set('access-control-request-headers', headers);
+      expect(`${method} ${path} ${res.status}`).toBe(`${method} ${path} 204`);
+      expect(res.headers['access-control-allow-origin']).toBe(PARTNER);
+      const allowed = res.headers['access-control-allow-headers'].toLowerCase().split(/\s*,\s*/);
+      for (const header of headers.split(', ')) expect(allowed).toContain(header);
+    }
+    const read = await kb
+      .http()
+      .post('/graphql')
+      .set('origin', PARTNER)
+      .set('apollographql-client-name', 'partner-site')
+      .set('apollographql-client-version', '1.0.0')
+      .send(QUERY);
+    expect(read.status).toBe(200);
+    expect(read.headers['access-control-allow-origin']).toBe(PARTNER);
+  });
+
   test('credentials from an origin that is not listed get no CORS headers', async () => {
     const token = await kb.apiToken();
     for (const res of [
@@ -164,6 +195,25 @@ describe('request ids and masked errors', () => {
     ]);
     expect(res.text).not.toMatch(INTERNALS);
     expect(logged.join('\n')).toContain(`[request ${id}]`);
+  });
+
+  test("a bad or expired token on /graphql is a GraphQL error with a 401; REST keeps Strapi's shape", async () => {
+    for (const accept of ['application/json', 'application/graphql-response+json']) {
+      const res = await kb.http().post('/graphql').set('authorization', 'Bearer not-a-token').set('accept', accept).send(QUERY);
+      expect(res.status).toBe(401);
+      expect(res.headers['content-type']).toBe(`${accept}; charset=utf-8`);
+      expect(JSON.parse(res.text)).toEqual({
+        errors: [{ message: 'Missing or invalid credentials', extensions: { code: 'UNAUTHENTICATED' } }],
+      });
+    }
+    const overGet = await kb.http().get('/graphql').query(QUERY).set('authorization', 'Bearer not-a-token');
+    expect(overGet.body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    const rest = await kb.http().get('/api/themes').set('authorization', 'Bearer not-a-token');
+    expect(rest.status).toBe(401);
+    expect(rest.body).toEqual({
+      data: null,
+      error: { status: 401, name: 'UnauthorizedError', message: 'Missing or invalid credentials', details: {} },
+    });
   });
 
   test('errors the client caused keep their message but carry no stack trace in production', async () => {

@@ -37,6 +37,9 @@ const SHAPES_DIR = [process.env.DCAT_AP_SHAPES_DIR, path.resolve(__dirname, '../
 );
 if (!SHAPES_DIR) throw new Error('The DCAT-AP 3.0.1 SHACL shapes were not found: set DCAT_AP_SHAPES_DIR to the folder that holds them.');
 const SHAPES = ['dcat-ap-3.0.1-SHACL.ttl', 'dcat-ap-3.0.1-SHACL-ranges.ttl'].map((file) => path.join(SHAPES_DIR, file));
+/** The Italian profile's rules on top of DCAT-AP (ours: the official DCAT-AP_IT shapes are not at hand). */
+const ITALIAN_RULES = path.join(__dirname, 'helpers/dcat-ap-it-rules.ttl');
+const CONTACT = 'dati-aperti@kb.example.org';
 /** More synthetic practices than one page holds, so that every file is read in several pages. */
 const SYNTHETIC = PAGE_SIZE + 50;
 const TRICKY = 'Virgole, "virgolette"\ne a capo; tutto in una cella';
@@ -57,7 +60,7 @@ const published = (uid: string, locale: string) => kb.strapi.documents(uid as an
 const csv = (text: string): Record<string, string>[] => parse(text, { columns: true, bom: true, relax_column_count: false });
 
 beforeAll(async () => {
-  kb = await startKnowledgeBase({ env: { PUBLIC_URL } });
+  kb = await startKnowledgeBase({ env: { PUBLIC_URL, OPEN_DATA_CONTACT_EMAIL: CONTACT } });
   await seedSyntheticContent(kb.strapi, { practices: SYNTHETIC, log: () => undefined });
   // A draft, a private note, an unpublished edit, a person without consent, a private e-mail.
   await kb.strapi.documents(GP).create({
@@ -115,17 +118,43 @@ describe('the DCAT-AP_IT catalogue', () => {
   /** The catalogue as RDF, through jsonld with nothing loaded from the network. */
   const nquads = async (document: object) =>
     (await jsonld.toRDF(document as any, { format: 'application/n-quads', documentLoader } as any)) as unknown as string;
-  const validate = async (document: object) =>
+  const validate = async (document: object, shapes = SHAPES) =>
     JSON.parse(
-      execFileSync(process.execPath, [path.join(__dirname, 'helpers/shacl-validate.mjs'), ...SHAPES], {
+      execFileSync(process.execPath, [path.join(__dirname, 'helpers/shacl-validate.mjs'), ...shapes], {
         input: await nquads(document),
       }).toString(),
     );
+  const violations = (report: any) => report.results.filter((r: any) => r.severity.endsWith('#Violation'));
 
   test('validates against the DCAT-AP 3.0.1 SHACL shapes with no violations', async () => {
     const report = await validate(catalogue);
-    expect(report.results.filter((r: any) => r.severity.endsWith('#Violation'))).toEqual([]);
+    expect(violations(report)).toEqual([]);
     expect(report.conforms).toBe(true);
+  });
+
+  test("meets DCAT-AP_IT's rules as dati.gov.it harvests it", async () => {
+    const report = await validate(catalogue, [ITALIAN_RULES]);
+    expect(violations(report)).toEqual([]);
+    expect(report.conforms).toBe(true);
+  });
+
+  test('the Italian rules do catch an own theme in dcat:theme, a dataset without dct:modified, a contact without e-mail', async () => {
+    const broken = JSON.parse(JSON.stringify(catalogue));
+    const [catalog] = broken['@graph'];
+    const practices = catalog['dcat:dataset'][1];
+    practices['dcat:theme'].push(practices['dct:subject'][0]);
+    delete catalog['dcat:dataset'][2]['dct:modified'];
+    delete broken['@graph'].find((n: any) => n['@id'].endsWith('#contact'))['vcard:hasEmail'];
+    const report = await validate(broken, [ITALIAN_RULES]);
+    expect(
+      violations(report)
+        .map((r: any) => `${r.focusNode} ${r.path}`)
+        .sort(),
+    ).toEqual([
+      `${PUBLIC_URL}/open-data/catalog.jsonld#contact http://www.w3.org/2006/vcard/ns#hasEmail`,
+      `${PUBLIC_URL}/open-data/good-practices http://www.w3.org/ns/dcat#theme`,
+      `${PUBLIC_URL}/open-data/trainings http://purl.org/dc/terms/modified`,
+    ]);
   });
 
   test('the validation does catch a catalogue without publisher or a distribution without access URL', async () => {
@@ -179,14 +208,55 @@ describe('the DCAT-AP_IT catalogue', () => {
       '@id': 'https://creativecommons.org/licenses/by/4.0/',
       'foaf:name': 'CC-BY-4.0',
     });
-    // Themes: the EU data theme and the knowledge base's own themes (good practices have them).
-    const themes = practices['dcat:theme'].map((t: any) => t['@id']);
-    expect(themes[0]).toBe('http://publications.europa.eu/resource/authority/data-theme/SOCI');
-    const own = node(themes[1]);
+    // Themes: the EU data themes; the knowledge base's own themes are subjects (good practices have them).
+    expect(practices['dcat:theme']).toEqual([{ '@id': 'http://publications.europa.eu/resource/authority/data-theme/SOCI' }]);
+    const own = node(practices['dct:subject'][0]['@id']);
     expect(own).toMatchObject({ '@type': 'skos:Concept', 'skos:inScheme': { '@id': `${PUBLIC_URL}/api/themes` } });
     expect(own['skos:prefLabel'].map((l: any) => l['@language'])).toEqual(['it', 'en']);
+    expect(practices['dct:subject']).toHaveLength(
+      await kb.strapi.documents('api::theme.theme').count({ status: 'published', locale: 'it' } as any),
+    );
     // Territories have no themes of their own.
     expect(datasets[8]['dcat:theme']).toEqual([{ '@id': 'http://publications.europa.eu/resource/authority/data-theme/REGI' }]);
+    expect(datasets[8]['dct:subject']).toBeUndefined();
+    // Keywords in both languages; each distribution described, with its planned availability.
+    expect(practices['dcat:keyword']).toEqual(
+      expect.arrayContaining([
+        { '@value': 'buone pratiche', '@language': 'it' },
+        { '@value': 'good practices', '@language': 'en' },
+        { '@value': 'Basilicata', '@language': 'it' },
+      ]),
+    );
+    for (const distribution of practices['dcat:distribution']) {
+      expect(distribution['dct:description'].map((d: any) => d['@language'])).toEqual(['it', 'en']);
+      expect(distribution['dcatap:availability']).toEqual({
+        '@id': 'http://publications.europa.eu/resource/authority/planned-availability/AVAILABLE',
+      });
+    }
+    expect(practices['dcat:distribution'][1]['dct:description'][1]['@value']).toMatch(/^One row per published record of "Good practices"/);
+  });
+
+  test("every dataset has its last change; one with no published record, the catalogue's", async () => {
+    const [catalog] = graph();
+    const modified = catalog['dct:modified']['@value'];
+    expect(catalog['dct:issued']['@value'] <= modified).toBe(true);
+    for (const dataset of catalog['dcat:dataset']) expect(dataset['dct:modified']['@value']).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    const trainings = catalog['dcat:dataset'][2];
+    expect(await published('api::training.training', 'it')).toBe(0);
+    expect(trainings['dct:modified']['@value']).toBe(modified);
+    expect(trainings['dct:issued']).toBeUndefined();
+    const practices = catalog['dcat:dataset'][1];
+    const latest = await kb.strapi.db
+      .query(GP)
+      .findOne({ where: { publishedAt: { $notNull: true } }, orderBy: { updatedAt: 'desc' }, select: ['updatedAt'] });
+    expect(practices['dct:modified']['@value']).toBe(new Date(latest.updatedAt).toISOString().slice(0, 10));
+  });
+
+  test('the contact point names the e-mail the deployment set', async () => {
+    expect(node(`${PUBLIC_URL}/open-data/catalog.jsonld#contact`)).toMatchObject({
+      '@type': ['vcard:Kind', 'vcard:Organization', 'dcatapit:Organization'],
+      'vcard:hasEmail': { '@id': `mailto:${CONTACT}` },
+    });
   });
 
   test('publisher, spatial and temporal coverage come from the settings and the published records', async () => {
@@ -346,6 +416,20 @@ describe('HTTP', () => {
     const { etag } = first.headers;
     expect(first.headers['last-modified']).toBeTruthy();
     expect((await kb.http().get('/open-data/themes.jsonld').set('If-None-Match', etag)).status).toBe(304);
+    // As fetch() revalidates when told not to use its cache: the same 304.
+    for (const [header, value] of [
+      ['If-None-Match', etag],
+      ['If-Modified-Since', first.headers['last-modified']],
+    ]) {
+      const revalidated = await kb
+        .http()
+        .get('/open-data/themes.jsonld')
+        .set(header, value)
+        .set('Cache-Control', 'no-cache')
+        .set('Pragma', 'no-cache');
+      expect(`${header} ${revalidated.status}`).toBe(`${header} 304`);
+      expect(revalidated.headers.etag).toBe(etag);
+    }
     const theme = await kb.strapi.documents('api::theme.theme').findFirst({ status: 'published', locale: 'en' });
     await kb.strapi
       .documents('api::theme.theme')

@@ -157,13 +157,27 @@ export const openDataFileNames = (plurals: string[]): string[] => [
   `${EVERYTHING}.jsonld`,
 ];
 
+type Keywords = Record<Locale, string[]>;
+
 export interface CatalogueSettings {
   title: Text;
   description: Text;
   publisher: { identifier: string; name: Text };
   accrualPeriodicity: string;
-  datasets: Record<string, { themes: string[]; title: Text; description: Text }>;
-  everything: { title: Text; description: Text };
+  /** How long the files are meant to stay available (EU planned-availability code). */
+  availability: string;
+  /** Keywords of every dataset; each dataset adds its own. */
+  keywords: Keywords;
+  /** `themes` are EU data-theme codes (the knowledge base's own themes go in `dct:subject`). */
+  datasets: Record<string, { themes: string[]; title: Text; description: Text; keywords: Keywords }>;
+  everything: { title: Text; description: Text; keywords: Keywords };
+}
+
+/** What the catalogue is told by the deployment rather than by the data. */
+export interface CatalogueSite {
+  baseUrl: string;
+  /** The contact point's e-mail (OPEN_DATA_CONTACT_EMAIL); null when the deployment names none. */
+  contactEmail: string | null;
 }
 
 /** What the catalogue says about one type's published records. */
@@ -173,6 +187,8 @@ export interface DatasetFacts {
   count: number;
   /** Latest change of a published record (ISO date-time), null when there are none. */
   modified: string | null;
+  /** Earliest publication among its published records (ISO date-time), null when there are none. */
+  issued: string | null;
   /** Earliest and latest of the records' own dates (ISO), when the type has dates. */
   start: string | null;
   end: string | null;
@@ -191,6 +207,15 @@ export interface CatalogueFacts {
 
 const EU = 'http://publications.europa.eu/resource/authority';
 const LANGUAGES: Record<Locale, string> = { it: 'ITA', en: 'ENG' };
+
+/** The EU vocabulary DCAT-AP_IT requires `dcat:theme` values from. */
+export const DATA_THEME_SCHEME = `${EU}/data-theme`;
+
+/** Labels of the EU planned-availability codes the settings may use (the vocabulary's own). */
+const AVAILABILITIES: Record<string, Text> = {
+  AVAILABLE: { it: 'Disponibile', en: 'Available' },
+  STABLE: { it: 'Stabile', en: 'Stable' },
+};
 
 /** Labels of the EU data themes the settings use (the EU vocabulary's own labels). */
 const DATA_THEMES: Record<string, Text> = {
@@ -221,6 +246,16 @@ const text = (value: Partial<Text>) =>
     .map((locale) => ({ '@value': value[locale], '@language': locale }));
 const date = (iso: string) => ({ '@value': iso.slice(0, 10), '@type': 'xsd:date' });
 const ref = (iri: string) => ({ '@id': iri });
+const keywords = (...lists: Keywords[]) =>
+  (Object.keys(LANGUAGES) as Locale[]).flatMap((locale) =>
+    lists.flatMap((list) => list[locale] ?? []).map((k) => ({ '@value': k, '@language': locale })),
+  );
+const latest = (values: (string | null)[]) =>
+  values
+    .filter((v): v is string => Boolean(v))
+    .sort()
+    .pop();
+const earliest = (values: (string | null)[]) => values.filter((v): v is string => Boolean(v)).sort()[0];
 
 const CONTEXT = {
   dcat: 'http://www.w3.org/ns/dcat#',
@@ -231,6 +266,7 @@ const CONTEXT = {
   skos: 'http://www.w3.org/2004/02/skos/core#',
   locn: 'http://www.w3.org/ns/locn#',
   xsd: 'http://www.w3.org/2001/XMLSchema#',
+  dcatap: 'http://data.europa.eu/r5r/',
 };
 
 /**
@@ -239,8 +275,13 @@ const CONTEXT = {
  * is typed and labelled in the same graph (licences, formats, themes, languages, places), since
  * the DCAT-AP shapes check the class of what each property points to. The context is inline, so
  * nothing has to be fetched to read it as RDF.
+ *
+ * The Italian profile's rules: `dcat:theme` holds EU data themes only (the knowledge base's own
+ * themes are `dct:subject`); every dataset has `dct:modified`, a dataset with no published
+ * record the catalogue's (its content, none, is at least that current); the contact point has
+ * an e-mail when the deployment names one (the project's article gives none).
  */
-export function catalogue(settings: CatalogueSettings, facts: CatalogueFacts, baseUrl: string): object {
+export function catalogue(settings: CatalogueSettings, facts: CatalogueFacts, { baseUrl, contactEmail }: CatalogueSite): object {
   const openData = `${baseUrl}/open-data`;
   const publisher = {
     '@id': `${openData}/catalog.jsonld#publisher`,
@@ -252,6 +293,7 @@ export function catalogue(settings: CatalogueSettings, facts: CatalogueFacts, ba
     '@id': `${openData}/catalog.jsonld#contact`,
     '@type': ['vcard:Kind', 'vcard:Organization', 'dcatapit:Organization'],
     'vcard:fn': settings.publisher.name.it,
+    ...(contactEmail ? { 'vcard:hasEmail': ref(`mailto:${contactEmail}`) } : {}),
     'vcard:hasURL': ref(`${baseUrl}/`),
   };
   const languages = Object.values(LANGUAGES).map((code) => ({ '@id': `${EU}/language/${code}`, '@type': 'dct:LinguisticSystem' }));
@@ -261,12 +303,12 @@ export function catalogue(settings: CatalogueSettings, facts: CatalogueFacts, ba
     'dct:title': text({ it: 'Temi della base di conoscenza', en: 'Knowledge base themes' }),
   };
   const dataThemeScheme = {
-    '@id': `${EU}/data-theme`,
+    '@id': DATA_THEME_SCHEME,
     '@type': 'skos:ConceptScheme',
     'dct:title': text({ it: 'Temi dei dati', en: 'Data themes' }),
   };
   const dataTheme = (code: string) => ({
-    '@id': `${EU}/data-theme/${code}`,
+    '@id': `${DATA_THEME_SCHEME}/${code}`,
     '@type': 'skos:Concept',
     'skos:prefLabel': text(DATA_THEMES[code] ?? { it: code, en: code }),
     'skos:inScheme': ref(dataThemeScheme['@id']),
@@ -301,6 +343,22 @@ export function catalogue(settings: CatalogueSettings, facts: CatalogueFacts, ba
       },
     };
   };
+  const availability = {
+    '@id': `${EU}/planned-availability/${settings.availability}`,
+    '@type': 'skos:Concept',
+    'skos:prefLabel': text(AVAILABILITIES[settings.availability] ?? { it: settings.availability, en: settings.availability }),
+    'skos:inScheme': ref(`${EU}/planned-availability`),
+  };
+  const distributionDescription = (format: Format, title: Text): Text =>
+    format === 'jsonld'
+      ? {
+          it: `Ogni record pubblicato di «${title.it}», in italiano e in inglese, come JSON-LD (schema.org), con licenza e fonte su ogni record.`,
+          en: `Every published record of "${title.en}", in Italian and English, as JSON-LD (schema.org), with licence and source on every record.`,
+        }
+      : {
+          it: `Una riga per record pubblicato di «${title.it}» e per lingua (italiano, inglese), in CSV (RFC 4180, UTF-8, con intestazione); relazioni come slug separati da «;»; licenza e fonte su ogni riga.`,
+          en: `One row per published record of "${title.en}" and language (Italian, English), as CSV (RFC 4180, UTF-8, with a header); relations as slugs separated by ";"; licence and source on every row.`,
+        };
   const distribution = (name: string, format: Format, title: Text, spdx: string) => {
     const url = `${openData}/${name}.${format}`;
     const label = format === 'jsonld' ? 'JSON-LD (schema.org)' : 'CSV';
@@ -308,6 +366,8 @@ export function catalogue(settings: CatalogueSettings, facts: CatalogueFacts, ba
       '@id': url,
       '@type': ['dcat:Distribution', 'dcatapit:Distribution'],
       'dct:title': text({ it: `${title.it} – ${label}`, en: `${title.en} – ${label}` }),
+      'dct:description': text(distributionDescription(format, title)),
+      'dcatap:availability': ref(availability['@id']),
       'dcat:accessURL': ref(url),
       'dcat:downloadURL': ref(url),
       'dct:format': { '@id': `${EU}/file-type/${format === 'jsonld' ? 'JSON_LD' : 'CSV'}`, '@type': 'dct:MediaTypeOrExtent' },
@@ -325,57 +385,60 @@ export function catalogue(settings: CatalogueSettings, facts: CatalogueFacts, ba
           },
         ]
       : [];
-  const modified = (values: (string | null)[]) =>
-    values
-      .filter((v): v is string => Boolean(v))
-      .sort()
-      .pop();
+  const lastChange = latest(facts.datasets.map((d) => d.modified));
   const dataset = (
     id: string,
-    meta: { title: Text; description: Text },
-    themes: object[],
-    extra: Rec,
+    meta: { title: Text; description: Text; keywords: Keywords },
+    dates: { modified?: string; issued?: string; start: string | null; end: string | null },
+    themes: { eu: string[]; own: object[] },
     distributions: object[],
-    last?: string,
   ) => ({
     '@id': `${openData}/${id}`,
     '@type': ['dcat:Dataset', 'dcatapit:Dataset'],
     'dct:identifier': `${settings.publisher.identifier}:${id}`,
     'dct:title': text(meta.title),
     'dct:description': text(meta.description),
-    ...(last ? { 'dct:modified': date(last) } : {}),
-    'dcat:theme': themes,
+    'dcat:keyword': keywords(settings.keywords, meta.keywords),
+    ...(dates.issued ? { 'dct:issued': date(dates.issued) } : {}),
+    // A dataset with no published record is as current as the catalogue.
+    ...((dates.modified ?? lastChange) ? { 'dct:modified': date((dates.modified ?? lastChange)!) } : {}),
+    'dcat:theme': themes.eu.map((code) => ref(`${DATA_THEME_SCHEME}/${code}`)),
+    ...(themes.own.length ? { 'dct:subject': themes.own } : {}),
     'dct:publisher': ref(publisher['@id']),
     'dct:rightsHolder': ref(publisher['@id']),
     'dcat:contactPoint': ref(contactPoint['@id']),
     'dct:accrualPeriodicity': { '@id': `${EU}/frequency/${settings.accrualPeriodicity}`, '@type': 'dct:Frequency' },
     'dct:language': languages.map((l) => ref(l['@id'])),
     'dct:spatial': spatial.map((s) => ref(s['@id'])),
-    ...extra,
+    'dct:temporal': period(dates.start, dates.end),
     'dcat:distribution': distributions,
   });
 
+  const ownSubjects = ownThemes.map((t) => ref(t['@id']));
   const datasets = facts.datasets.map((facts) => {
     const meta = settings.datasets[facts.type];
     const spdx = distributionLicence(facts.licences);
     return dataset(
       facts.plural,
       meta,
-      [...meta.themes.map((code) => ref(`${EU}/data-theme/${code}`)), ...(facts.themed ? ownThemes.map((t) => ref(t['@id'])) : [])],
-      { 'dct:temporal': period(facts.start, facts.end) },
+      { modified: facts.modified ?? undefined, issued: facts.issued ?? undefined, start: facts.start, end: facts.end },
+      { eu: meta.themes, own: facts.themed ? ownSubjects : [] },
       [distribution(facts.plural, 'jsonld', meta.title, spdx), distribution(facts.plural, 'csv', meta.title, spdx)],
-      facts.modified ?? undefined,
     );
   });
-  const last = modified(facts.datasets.map((d) => d.modified));
+  const firstIssue = earliest(facts.datasets.map((d) => d.issued));
   const allThemes = [...new Set(Object.values(settings.datasets).flatMap((d) => d.themes))];
   const everything = dataset(
     EVERYTHING,
     settings.everything,
-    [...allThemes.map((code) => ref(`${EU}/data-theme/${code}`)), ...ownThemes.map((t) => ref(t['@id']))],
-    {},
+    {
+      modified: lastChange,
+      issued: firstIssue,
+      start: earliest(facts.datasets.map((d) => d.start)) ?? null,
+      end: latest(facts.datasets.map((d) => d.end)) ?? null,
+    },
+    { eu: allThemes, own: ownSubjects },
     [distribution(EVERYTHING, 'jsonld', settings.everything.title, distributionLicence(facts.datasets.flatMap((d) => d.licences)))],
-    last,
   );
 
   return {
@@ -387,7 +450,9 @@ export function catalogue(settings: CatalogueSettings, facts: CatalogueFacts, ba
         'dct:title': text(settings.title),
         'dct:description': text(settings.description),
         'dct:publisher': ref(publisher['@id']),
-        ...(last ? { 'dct:modified': date(last) } : {}),
+        // The first publication of what it lists, and the last change to it.
+        ...(firstIssue ? { 'dct:issued': date(firstIssue) } : {}),
+        ...(lastChange ? { 'dct:modified': date(lastChange) } : {}),
         'dct:language': languages.map((l) => ref(l['@id'])),
         'dct:license': licence('CC-BY-4.0'),
         'dct:spatial': spatial.map((s) => ref(s['@id'])),
@@ -401,6 +466,7 @@ export function catalogue(settings: CatalogueSettings, facts: CatalogueFacts, ba
       ...spatial,
       ...allThemes.map(dataTheme),
       ...ownThemes,
+      availability,
     ],
   };
 }

@@ -151,6 +151,7 @@ async function datasetFacts(strapi: Core.Strapi, { type, uid, plural }: OpenData
     plural,
     count: await strapi.db.query(uid as any).count({ where: PUBLISHED }),
     modified: await extreme(strapi, uid, 'updatedAt', 'desc'),
+    issued: await extreme(strapi, uid, 'publishedAt', 'asc'),
     start: earliest.sort()[0] ?? null,
     end: latest.sort().pop() ?? null,
     licences: licences.map((row: Rec) => Object.values(row)[0]).filter(Boolean),
@@ -200,6 +201,19 @@ const CONTENT_TYPES = {
   csv: `${MEDIA_TYPES.csv}; charset=utf-8; header=present`,
 };
 
+/**
+ * The catalogue's contact e-mail, OPEN_DATA_CONTACT_EMAIL: the project's article publishes
+ * none, so the deployment names the mailbox that answers for the data (DCAT-AP_IT requires one).
+ * Unset, the contact point has none; malformed, the server refuses to start.
+ */
+export function openDataContactEmail(): string | null {
+  const email = process.env.OPEN_DATA_CONTACT_EMAIL?.trim();
+  if (!email) return null;
+  if (!/^[^\s@<>()]+@[^\s@<>()]+\.[^\s@<>()]+$/.test(email))
+    throw new Error(`OPEN_DATA_CONTACT_EMAIL: "${email}" is not an e-mail address.`);
+  return email;
+}
+
 /** The open-data files by name; the HTTP routes and the static snapshot write the same ones. */
 export function openDataFiles(strapi: Core.Strapi, baseUrl = publicUrl(strapi)): Map<string, OpenDataFile> {
   const types = openDataTypes(strapi);
@@ -208,7 +222,8 @@ export function openDataFiles(strapi: Core.Strapi, baseUrl = publicUrl(strapi)):
       name: 'catalog.jsonld',
       contentType: CONTENT_TYPES.jsonld,
       chunks: async function* chunks() {
-        yield JSON.stringify(catalogue(settings as CatalogueSettings, await catalogueFacts(strapi), baseUrl));
+        const site = { baseUrl, contactEmail: openDataContactEmail() };
+        yield JSON.stringify(catalogue(settings as CatalogueSettings, await catalogueFacts(strapi), site));
       },
     },
     ...types.flatMap((type) => [
@@ -255,6 +270,8 @@ async function openDataVersion(strapi: Core.Strapi): Promise<{ lastModified: Dat
  * written as they come, so a large knowledge base never sits in memory.
  */
 export function registerOpenData(strapi: Core.Strapi): void {
+  if (!openDataContactEmail() && process.env.NODE_ENV === 'production')
+    strapi.log.warn('[open-data] OPEN_DATA_CONTACT_EMAIL is not set: the catalogue names no contact e-mail, which DCAT-AP_IT requires.');
   strapi.server.routes([
     {
       method: 'GET',
