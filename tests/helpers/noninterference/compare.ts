@@ -119,9 +119,9 @@ const internalError = (body: any) =>
 const sameAnswer = (a: Answer, b: Answer) =>
   differences({ status: a.status, headers: a.headers, body: a.body }, { status: b.status, headers: b.headers, body: b.body });
 
-/** One request (and its revalidation and other spelling) against both instances. */
+/** One request (after the one it depends on, and with its revalidation and other spelling) against both instances. */
 export async function compare(publicUrl: string, hiddenUrl: string, probe: Probe): Promise<Mismatch[]> {
-  const mismatches: Mismatch[] = [];
+  const mismatches: Mismatch[] = probe.prepare ? await compare(publicUrl, hiddenUrl, probe.prepare) : [];
   const pair = async (path: string, headers: Record<string, string> = {}) => {
     const [a, b] = await Promise.all([ask(publicUrl, probe, path, headers), ask(hiddenUrl, probe, path, headers)]);
     const diff = sameAnswer(a, b);

@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import type { HiddenFacts } from './content';
 import { contentApiTypes, type Model, type ModelType } from './model';
 
@@ -19,6 +20,8 @@ export interface Probe {
   revalidate?: boolean;
   /** The same request spelled differently (case, slashes, percent-encoding). */
   variant?: string;
+  /** A request sent (and compared) first, that this one depends on: a persisted query's registration. */
+  prepare?: Probe;
 }
 
 /** mulberry32: small, seedable, the same sequence on every machine. */
@@ -464,6 +467,25 @@ const graphqlPost = (query: string): Probe => ({
 });
 const graphqlGet = (query: string): Probe => ({ method: 'GET', path: `/graphql?query=${encodeURIComponent(query)}`, revalidate: true });
 
+/**
+ * An automatic persisted query as Apollo Client sends it: the hash alone (GET, revalidated, or
+ * POST), after a registration with the query (GET or POST; ten in a hundred never registered:
+ * PERSISTED_QUERY_NOT_FOUND). Its answer must not depend on hidden content any more than the
+ * plain query's.
+ */
+function persistedQuery(rng: Random, query: string): Probe {
+  const extensions = { persistedQuery: { version: 1, sha256Hash: createHash('sha256').update(query).digest('hex') } };
+  const request = (withQuery: boolean, method: 'GET' | 'POST'): Probe => {
+    const body = withQuery ? { query, extensions } : { extensions };
+    if (method === 'POST') return { method, path: '/graphql', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
+    const params = new URLSearchParams({ ...(withQuery ? { query } : {}), extensions: JSON.stringify(extensions) });
+    return { method, path: `/graphql?${params}`, revalidate: true };
+  };
+  const probe = request(false, rng.pick(['GET', 'POST'] as const));
+  if (rng.chance(0.9)) probe.prepare = request(true, rng.pick(['GET', 'POST'] as const));
+  return probe;
+}
+
 export interface GeneratorInput {
   seed: number;
   count: number;
@@ -476,8 +498,8 @@ export interface GeneratorInput {
 /**
  * First coverage whatever the seed: every query field; every field of every query's filters;
  * every attribute of every content type as a REST filter, and as a populate where it nests;
- * every open-data file. Then random requests: GraphQL (a third of them by GET, revalidated)
- * and REST reads. Last, every GET route of the router. One random request in ten is also sent
+ * every open-data file. Then random requests: GraphQL (by POST, by GET revalidated, and as
+ * persisted queries) and REST reads. Last, every GET route of the router. One random request in ten is also sent
  * spelled differently; one GraphQL POST in fifty is padded past the body limit.
  */
 export function* generateProbes({ seed, count, schema, model, facts, openDataFiles }: GeneratorInput): Generator<Probe> {
@@ -510,8 +532,9 @@ export function* generateProbes({ seed, count, schema, model, facts, openDataFil
     n += 1;
     let probe: Probe;
     const roll = rng.next();
-    if (roll < 0.3) probe = graphqlPost(graphql.query());
-    else if (roll < 0.45) probe = graphqlGet(graphql.query());
+    if (roll < 0.27) probe = graphqlPost(graphql.query());
+    else if (roll < 0.4) probe = graphqlGet(graphql.query());
+    else if (roll < 0.45) probe = persistedQuery(rng, graphql.query());
     else if (roll < 0.95) probe = rest.contentRead();
     else probe = openData(rng.pick(openDataFiles));
     if (probe.method === 'POST' && rng.chance(0.02)) {
