@@ -33,6 +33,7 @@ import { registerSearchQuery } from './public-api/search/graphql';
 import { registerTerritoryFilter } from './public-api/territory-filter';
 import { isKnowledgeBaseEmpty, seedKnowledgeBase } from './publishing/seed';
 import { registerOpenData } from './publishing/open-data';
+import { registerSitePages } from './publishing/site';
 
 const startupLock = instanceState<() => Promise<void>>('startup-lock');
 
@@ -90,6 +91,7 @@ export default {
       registerGraphqlIdeAssets(strapi);
       registerDraftPreview(strapi);
       registerOpenData(strapi);
+      registerSitePages(strapi);
 
       // Content, then who may read and edit it: idempotent, each on its own.
       await ensureContentLocales(strapi);

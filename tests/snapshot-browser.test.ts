@@ -65,13 +65,15 @@ const files = (sub = '') =>
     .flatMap((entry): string[] => (entry.isDirectory() ? files(path.join(sub, entry.name)) : [path.join(sub, entry.name)]));
 
 test('the command reports its progress and writes pages, search index, licence page and open data', () => {
-  expect(lines).toContain('[snapshot] good-practices (it): 4 pages');
-  expect(lines).toContain('[snapshot] good-practices (en): 4 pages');
+  expect(lines).toContain('[snapshot] good-practice (it): 4 pages');
+  expect(lines).toContain('[snapshot] good-practice (en): 4 pages');
   const all = files();
   for (const expected of [
     'index.html',
     'it/index.html',
-    'en/licence.html',
+    'en/licence/index.html',
+    'it/funding/index.html',
+    'site/site.css',
     'assets/search-index.js',
     'open-data/catalog.jsonld',
     'open-data/good-practices.csv',
@@ -79,16 +81,18 @@ test('the command reports its progress and writes pages, search index, licence p
   ]) {
     expect(all).toContain(expected);
   }
-  expect(all).toContain('it/good-practices/forum-regionale-sui-fenomeni-migratori.html');
-  expect(all).toContain('en/good-practices/forum-regionale-sui-fenomeni-migratori.html');
+  // The server's pages, at the same paths: /it/good-practice/<slug> is it/good-practice/<slug>/index.html.
+  expect(all).toContain('it/good-practice/forum-regionale-sui-fenomeni-migratori/index.html');
+  expect(all).toContain('en/good-practice/forum-regionale-sui-fenomeni-migratori/index.html');
   expect(all.filter((f) => f.endsWith('.partial'))).toEqual([]);
 });
 
 test('every link is relative and leads to a file of the snapshot; nothing is loaded from elsewhere', () => {
   for (const file of files().filter((f) => f.endsWith('.html'))) {
-    const html = fs.readFileSync(path.join(dir, file), 'utf8');
+    // The canonical address and the languages' addresses name the pages on the knowledge base's server.
+    const html = fs.readFileSync(path.join(dir, file), 'utf8').replace(/<link rel="(canonical|alternate)" [^>]*>/g, '');
     for (const [, attribute, target] of html.matchAll(/\s(href|src)="([^"#]+)"/g)) {
-      if (attribute === 'href' && /^https:\/\/creativecommons\.org\//.test(target)) continue;
+      if (attribute === 'href' && /^https:\/\/(creativecommons\.org|www\.agid\.gov\.it)\//.test(target)) continue;
       expect([file, target]).toEqual([file, expect.not.stringMatching(/^[a-z]+:|^\//)]);
       expect([file, fs.existsSync(path.resolve(path.dirname(path.join(dir, file)), decodeURIComponent(target)))]).toEqual([file, true]);
     }
@@ -133,12 +137,11 @@ test('opened from disk: search in Italian, a record page with its JSON-LD, then 
     inLanguage: 'it',
     license: 'https://creativecommons.org/licenses/by/4.0/',
   });
-  expect(await page.getByText('Licenza: CC-BY-4.0').count()).toBe(1);
+  expect(await page.locator('.licence').textContent()).toBe('Licenza: CC-BY-4.0');
   await screenshot(page, 'snapshot-02-record-it');
 
   await page.getByRole('link', { name: 'English' }).click();
-  await page.getByRole('heading', { level: 1 }).waitFor();
-  expect(await page.locator('html').getAttribute('lang')).toBe('en');
+  await page.locator('html[lang="en"]').waitFor();
   const english = await kb.data(
     `{ goodPractices(locale: "en", filters: { slug: { eq: "forum-regionale-sui-fenomeni-migratori" } }) { title themes { name } } }`,
   );
@@ -159,6 +162,11 @@ test('opened from disk: search in Italian, a record page with its JSON-LD, then 
   await page.locator('#search-results li').filter({ hasText: '– Good practice' }).getByRole('link', { name: practice.title }).waitFor();
   await page.getByRole('link', { name: /^Good practices \(4\)$/ }).click();
   expect(await page.locator('main li a').count()).toBe(4);
+  // The project page, from the header, and the EU funding statement from the footer.
+  await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Com.In.4.0' }).click();
+  await page.getByRole('heading', { level: 2, name: 'The project in figures' }).waitFor();
+  await page.getByRole('navigation', { name: 'About this site' }).getByRole('link', { name: 'EU funding' }).click();
+  await page.getByText('Project co-funded by the European Union', { exact: false }).first().waitFor();
   expect(outside).toEqual([]);
 });
 
@@ -174,7 +182,7 @@ test('the entrance searches both languages, and a search for nothing says so', a
 });
 
 test('the licence page says what CC-BY-4.0 and CC0 allow, in both languages', async () => {
-  await open('en/licence.html');
+  await open('en/licence/index.html');
   await page.getByRole('heading', { level: 2, name: "CC-BY-4.0 – the project's content" }).waitFor();
   await page.getByRole('heading', { level: 2, name: 'CC0-1.0 – synthetic data' }).waitFor();
   await page.getByRole('link', { name: 'Italiano' }).click();

@@ -41,7 +41,7 @@ export async function grantPublicRead(strapi: Core.Strapi): Promise<void> {
 }
 
 /** What the allow-list (./allow-list) is generated from: the public types, media files and the components they use. */
-function publicModels(strapi: Core.Strapi): Model[] {
+export function publicModels(strapi: Core.Strapi): Model[] {
   const getModel = (uid: string) => strapi.getModel(uid as any) as unknown as Model;
   return withComponents([...PUBLIC_UIDS, MEDIA_UID].map(getModel), getModel);
 }

@@ -1,13 +1,16 @@
 import { createHash } from 'crypto';
 import type { HiddenFacts } from './content';
 import { contentApiTypes, type Model, type ModelType } from './model';
+import { PUBLIC_TYPES } from '../../../src/content/model/core';
+import { ROBOTS_PATH, SITEMAP_PATH, STATEMENTS, recordPath, statementPath, typePath } from '../../../src/content/paths/core';
 
 /**
  * Anonymous requests generated from what the server says it offers (GraphQL introspection,
  * Strapi's runtime model, its router), never from a list of known holes: every query field and
  * argument, every filter operator on every field and relation (three relations deep, with
  * and/or/not), sorts, pages and totals, REST filters/populate/sort/fields/locale/status, every
- * route the router holds, every open-data file. Values come from what the databases hold, so
+ * route the router holds, every open-data file, the public pages (a record's page by every slug
+ * either database holds: drafts', never-published languages', hidden people's). Values come from what the databases hold, so
  * that a filter can tell a hidden row from none.
  */
 
@@ -439,6 +442,45 @@ class RestGenerator {
   }
 }
 
+// ---- public pages --------------------------------------------------------------------------
+
+/** The public pages: statements, lists, sitemap and robots, and record pages by the slugs the databases hold. */
+class PageGenerator {
+  private readonly slugs: string[];
+  constructor(
+    private readonly rng: Random,
+    private readonly values: Values,
+    strings: string[],
+  ) {
+    this.slugs = strings.filter((s) => /^[a-z0-9]+(-[a-z0-9]+)*$/.test(s));
+  }
+  private readonly locales = () => [...this.values.locales, 'fr'];
+  private page = (path: string): Probe => ({ method: 'GET', path, revalidate: true });
+
+  /** Every fixed page; per type and locale, its page by each slug of the test's own records (shared or hidden) and by two others. */
+  *everyPage(): Generator<Probe> {
+    yield this.page(SITEMAP_PATH);
+    yield this.page(ROBOTS_PATH);
+    for (const locale of this.values.locales as ('it' | 'en')[]) {
+      for (const statement of STATEMENTS) yield this.page(statementPath(locale, statement));
+      for (const type of PUBLIC_TYPES) yield this.page(typePath(locale, type));
+    }
+    const own = this.slugs.filter((s) => /^(condiviso|nascosto)-/.test(s));
+    for (const type of PUBLIC_TYPES) {
+      const ofType = own.filter((s) => s.endsWith(`-${type}`) || !PUBLIC_TYPES.some((t) => s.endsWith(`-${t}`)));
+      for (const locale of this.locales()) {
+        for (const slug of [...ofType, this.rng.pick(this.slugs), this.rng.pick(this.slugs)]) yield this.record(locale, type, slug);
+      }
+    }
+  }
+
+  random(): Probe {
+    return this.record(this.rng.pick(this.locales()), this.rng.pick(PUBLIC_TYPES), this.rng.pick(this.slugs));
+  }
+
+  private record = (locale: string, type: (typeof PUBLIC_TYPES)[number], slug: string) => this.page(recordPath(locale as 'it', type, slug));
+}
+
 // ---- the sequence -------------------------------------------------------------------------
 
 /** Spellings the router treats as the same path. */
@@ -497,9 +539,9 @@ export interface GeneratorInput {
 
 /**
  * First coverage whatever the seed: every query field; every field of every query's filters;
- * every attribute of every content type as a REST filter, and as a populate where it nests;
- * every open-data file. Then random requests: GraphQL (by POST, by GET revalidated, and as
- * persisted queries) and REST reads. Last, every GET route of the router. One random request in ten is also sent
+ * every public page; every attribute of every content type as a REST filter, and as a populate
+ * where it nests; every open-data file. Then random requests: GraphQL (by POST, by GET
+ * revalidated, and as persisted queries), REST reads and public pages. Last, every GET route of the router. One random request in ten is also sent
  * spelled differently; one GraphQL POST in fifty is padded past the body limit.
  */
 export function* generateProbes({ seed, count, schema, model, facts, openDataFiles }: GeneratorInput): Generator<Probe> {
@@ -507,6 +549,7 @@ export function* generateProbes({ seed, count, schema, model, facts, openDataFil
   const values = new Values(rng, facts.values, model.locales);
   const graphql = new GraphqlGenerator(rng, values, schema);
   const rest = new RestGenerator(rng, values, model);
+  const pages = new PageGenerator(rng, values, facts.values.strings);
   const gets = model.routes.filter((r) => r.method === 'GET');
 
   const openData = (name: string): Probe => ({ method: 'GET', path: `/open-data/${name}`, revalidate: true });
@@ -515,6 +558,7 @@ export function* generateProbes({ seed, count, schema, model, facts, openDataFil
   // otherwise disturb).
   const first: Iterable<Probe>[] = [
     graphql.queryFields.map((f) => graphqlPost(graphql.query(f))),
+    pages.everyPage(),
     map(graphql.everyFilter(), graphqlPost),
     rest.everyAttribute(),
     openDataFiles.map(openData),
@@ -535,7 +579,8 @@ export function* generateProbes({ seed, count, schema, model, facts, openDataFil
     if (roll < 0.27) probe = graphqlPost(graphql.query());
     else if (roll < 0.4) probe = graphqlGet(graphql.query());
     else if (roll < 0.45) probe = persistedQuery(rng, graphql.query());
-    else if (roll < 0.95) probe = rest.contentRead();
+    else if (roll < 0.92) probe = rest.contentRead();
+    else if (roll < 0.96) probe = pages.random();
     else probe = openData(rng.pick(openDataFiles));
     if (probe.method === 'POST' && rng.chance(0.02)) {
       // Past the 64 kB GraphQL body limit: refused the same way however the path is spelled.
