@@ -109,7 +109,12 @@ test('the Content Manager lists our types only, with names instead of codes, fit
   expect(names).not.toContain('User');
 
   await page.goto(listUrl(GP));
-  await page.getByRole('row').filter({ hasText: 'Rete di governance pubblico/privata' }).filter({ hasText: 'Validata' }).waitFor();
+  await page
+    .getByRole('row')
+    .filter({ hasText: 'Rete di governance pubblico/privata' })
+    .filter({ hasText: 'Validata' })
+    .filter({ hasText: 'italiano, inglese' })
+    .waitFor();
   expect((await cells()).filter((text) => codes.includes(text))).toEqual([]);
   await shot('03-good-practices');
 
@@ -119,10 +124,11 @@ test('the Content Manager lists our types only, with names instead of codes, fit
     const shown = await cells();
     if (!shown.length) continue;
     expect(shown.filter((text) => codes.includes(text))).toEqual([]);
+    // Nor does any cell's content run over its neighbours.
     const overflow = await page.evaluate(() =>
-      [document.scrollingElement!, document.querySelector('table')!.parentElement!]
+      [document.scrollingElement!, document.querySelector('table')!.parentElement!, ...document.querySelectorAll('td')]
         .filter((box) => box.scrollWidth > box.clientWidth)
-        .map((box) => `${box.tagName}: ${box.scrollWidth} > ${box.clientWidth}`),
+        .map((box) => `${box.tagName} ${(box as HTMLElement).innerText.slice(0, 40)}: ${box.scrollWidth} > ${box.clientWidth}`),
     );
     expect([uid, overflow]).toEqual([uid, []]);
   }
@@ -135,7 +141,7 @@ test('a coded field offers its values by name in the edit view', async () => {
   const status = page.getByRole('combobox', { name: /^Stato di attuazione/ });
   await status.click();
   const options = await page.getByRole('option').allInnerTexts();
-  expect(options.map((o) => o.trim()).filter((o) => o !== 'Scegli qui')).toEqual(['Prevista', 'In corso', 'Conclusa']);
+  expect(options.map((o) => o.trim())).toEqual(['Seleziona', 'Prevista', 'In corso', 'Conclusa']);
   await shot('05-drop-down');
   await page.keyboard.press('Escape');
 });
@@ -161,7 +167,12 @@ test('English is a choice away, on the login page', async () => {
   await english.getByRole('button', { name: 'Login' }).click();
   await english.getByRole('heading', { name: /Hello Maria/ }).waitFor();
   await english.goto(listUrl(GP));
-  await english.getByRole('row').filter({ hasText: 'Rete di governance pubblico/privata' }).filter({ hasText: 'Validated' }).waitFor();
+  await english
+    .getByRole('row')
+    .filter({ hasText: 'Rete di governance pubblico/privata' })
+    .filter({ hasText: 'Validated' })
+    .filter({ hasText: 'Italian, English' })
+    .waitFor();
   await shot('07-english', english);
   expect(outside.flat()).toEqual([]);
 });

@@ -3,6 +3,7 @@ import type { StrapiApp } from '@strapi/strapi/admin';
 import branding from '../../data/admin/branding.json';
 import strapiItalian from '../../data/admin/strapi-it.json';
 import { FIELD_GUIDE } from '../content/labels/core';
+import { CONTENT_LOCALES } from '../content/locales/core';
 import {
   STORED_LANGUAGE,
   adminTranslations,
@@ -22,9 +23,6 @@ const adminLanguage = () => window.localStorage.getItem(ADMIN_LANGUAGE_KEY) ?? S
 /** What Strapi's admin puts on `window.strapi` before it runs `register` (typed by Strapi as the server's). */
 const admin = () =>
   (window as unknown as { strapi: { backendURL: string; featureFlags: { isEnabled: (flag: string) => boolean } } }).strapi;
-
-const shortDate = (value: string, style: Intl.DateTimeFormatOptions) =>
-  new Intl.DateTimeFormat(adminLanguage(), style).format(new Date(value));
 
 interface ListHeader {
   name: string;
@@ -73,22 +71,36 @@ export default {
       ...rest,
       layout: layoutInLanguage(layout, adminLanguage(), english),
     }));
-    // List views show a coded field by the name of its code, and dates short (Strapi writes them
-    // out in full, weekday included, which pushes a list past a laptop's screen).
+    // List views show a coded field by the name of its code, dates short (Strapi writes them out
+    // in full, weekday and time) and a record's languages by their names (Strapi's i18n column lists
+    // its content locales' full names, "(default)" included): else a list runs past a laptop's screen.
     const cell = (text: string) => <Typography textColor="neutral800">{text}</Typography>;
+    const day = (value: unknown) =>
+      value ? new Intl.DateTimeFormat(adminLanguage(), { dateStyle: 'medium' }).format(new Date(String(value))) : '-';
+    const languages = (row: Record<string, unknown>) => {
+      const codes = [row.locale, ...((row.localizations as { locale: string }[] | undefined) ?? []).map(({ locale }) => locale)];
+      const names = new Intl.DisplayNames([adminLanguage()], { type: 'language' });
+      return cell(
+        CONTENT_LOCALES.filter(({ code }) => codes.includes(code))
+          .map(({ code }) => names.of(code))
+          .join(', '),
+      );
+    };
     const formatters: Record<string, ListHeader['cellFormatter']> = {
       enumeration: (row, { name }, { model }) =>
         cell(row[name] == null ? '-' : codeName(FIELD_GUIDE, model, name, row[name], adminLanguage())),
-      date: (row, { name }) => cell(row[name] ? shortDate(`${row[name]}T00:00`, { dateStyle: 'medium' }) : '-'),
-      datetime: (row, { name }) => cell(row[name] ? shortDate(String(row[name]), { dateStyle: 'medium', timeStyle: 'short' }) : '-'),
+      date: (row, { name }) => cell(day(row[name] && `${row[name]}T00:00`)),
+      datetime: (row, { name }) => cell(day(row[name])),
     };
     app.registerHook(
       'Admin/CM/pages/ListView/inject-column-in-table',
       ({ displayedHeaders, layout }: { displayedHeaders: ListHeader[]; layout: unknown }) => ({
         layout,
         displayedHeaders: displayedHeaders.map((header) => {
+          // The i18n plugin's column of languages.
+          if (header.cellFormatter) return header.name === 'locales' ? { ...header, cellFormatter: languages } : header;
           const cellFormatter = formatters[header.attribute?.type ?? ''];
-          return cellFormatter && !header.cellFormatter ? { ...header, cellFormatter } : header;
+          return cellFormatter ? { ...header, cellFormatter } : header;
         }),
       }),
     );

@@ -52,7 +52,7 @@ describe('the field guide (data/admin/fields.json)', () => {
       for (const column of list ?? [])
         expect([model, column]).toEqual([model, column in schemas[model].attributes || column === 'updatedAt' ? column : 'missing']);
     }
-    expect(guide.models['api::good-practice.good-practice'].list).toEqual(['title', 'curationStatus', 'updatedAt']);
+    expect(guide.models['api::good-practice.good-practice'].list).toEqual(['title', 'curationStatus']);
   });
 
   test('names every code of every coded field, in Italian and English, and no code it does not have', () => {
@@ -101,7 +101,7 @@ describe('the field guide (data/admin/fields.json)', () => {
       list: { label: 'Territori' },
     });
     expect(once.metadatas.id).toEqual(current.metadatas.id);
-    expect(once.layouts).toEqual({ list: ['title', 'curationStatus', 'updatedAt'], edit: current.layouts.edit });
+    expect(once.layouts).toEqual({ list: ['title', 'curationStatus'], edit: current.layouts.edit });
     expect(once.settings).toEqual(current.settings);
     expect(guidedConfiguration(once, guide, 'api::good-practice.good-practice')).toEqual(once);
   });
@@ -119,7 +119,7 @@ describe('the field guide (data/admin/fields.json)', () => {
   });
 
   test("list columns: the guide's, unless editors changed the ones a start applied", () => {
-    const guideColumns = ['title', 'curationStatus', 'updatedAt'];
+    const guideColumns = ['title', 'curationStatus'];
     // Never applied (a new database, or a database from before the guide had columns): the guide's.
     expect(listColumns(['id', 'title'], undefined, guideColumns)).toBe(guideColumns);
     // Applied and untouched: the guide's, also when the guide has changed since.
