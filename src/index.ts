@@ -7,7 +7,7 @@ import { closeSharedRedis, connectSharedRedis, instanceState } from './edge/shar
 import { invalidateResponseCache, registerResponseCache } from './edge/response-cache';
 import { registerDatabaseOutageHandling, registerGracefulShutdown, registerReadiness, surviveDatabaseOutages } from './edge/health';
 import { registerQueryParamsCheck } from './edge/query-params';
-import { applyFieldGuide } from './editorial/field-guide';
+import { applyFieldGuide, hideUnusedTypes } from './editorial/field-guide';
 import { ensureEditorialRoles, registerPublishedDeletionGuard } from './editorial/roles';
 import { ensureFirstAdmin } from './editorial/first-admin';
 import { registerConsentGate } from './editorial/consent';
@@ -65,6 +65,7 @@ export default {
     registerRequiredFieldsInAdmin(strapi);
     registerCurationGate(strapi);
     registerPublishedDeletionGuard(strapi);
+    hideUnusedTypes(strapi);
 
     // Public API, the GraphQL fields and the search index: the index is written innermost, so only a
     // write that every rule above let through reaches it (in the write's own transaction).

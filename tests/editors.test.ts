@@ -369,7 +369,7 @@ describe('the field guide', () => {
     const { editor } = await people();
     const { body } = await editor.get(`/content-manager/content-types/${GP}/configuration`);
     const { metadatas, layouts } = body.data.contentType;
-    expect(layouts.list).toEqual(['title', 'curationStatus', 'territories', 'updatedAt']);
+    expect(layouts.list).toEqual(['title', 'curationStatus']);
     expect(metadatas.results.edit).toMatchObject({
       label: 'Risultati ed evidenze di successo',
       description: expect.stringMatching(/buona evidenza è misurabile/),

@@ -10,7 +10,7 @@ export interface Person {
   firstname: string;
 }
 
-/** An active admin user with the role of the given code (strapi-editor, reviewer, strapi-author...). */
+/** An active admin user with the role of the given code (strapi-editor, reviewer, strapi-super-admin). */
 export async function adminUser(kb: KnowledgeBase, roleCode: string, firstname: string, lastname = 'Test'): Promise<Person> {
   const email = `${firstname.toLowerCase()}.${roleCode}@example.org`;
   if (!(await kb.strapi.db.query('admin::user').findOne({ where: { email } }))) {

@@ -14,7 +14,7 @@ const appDir = path.resolve(__dirname, '../..');
 const SERVER_INPUTS = ['src', 'config', 'database', 'data', 'tsconfig.json', 'package.json', 'package-lock.json'];
 const compiledStamp = path.join(appDir, 'dist', '.inputs-hash');
 /** Suites that drive the built admin panel. */
-const ADMIN_SUITES = ['tests/editors-browser.test.ts'].map((file) => path.join(appDir, file));
+const ADMIN_SUITES = ['tests/editors-browser.test.ts', 'tests/admin-browser.test.ts'].map((file) => path.join(appDir, file));
 
 const seconds = (since) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
 

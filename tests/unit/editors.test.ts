@@ -4,9 +4,11 @@ import path from 'path';
 import { FIELD_GUIDE, fieldLabel, fieldTexts, labelsOf, type FieldGuide } from '../../src/content/labels/core';
 import {
   adminTranslations,
+  codeName,
   englishTexts,
   guidedConfiguration,
   layoutInLanguage,
+  listColumns,
   type ViewConfiguration,
 } from '../../src/editorial/field-guide/core';
 import { EDITOR, REVIEWER, isReviewer, rolePermissions } from '../../src/editorial/roles/core';
@@ -50,7 +52,21 @@ describe('the field guide (data/admin/fields.json)', () => {
       for (const column of list ?? [])
         expect([model, column]).toEqual([model, column in schemas[model].attributes || column === 'updatedAt' ? column : 'missing']);
     }
-    expect(guide.models['api::good-practice.good-practice'].list).toEqual(['title', 'curationStatus', 'territories', 'updatedAt']);
+    expect(guide.models['api::good-practice.good-practice'].list).toEqual(['title', 'curationStatus']);
+  });
+
+  test('names every code of every coded field, in Italian and English, and no code it does not have', () => {
+    for (const [model, { attributes }] of Object.entries(schemas)) {
+      for (const [field, attribute] of Object.entries(attributes)) {
+        const values = fieldTexts(guide, model, field)?.values;
+        if (attribute.type !== 'enumeration') {
+          expect([model, field, values]).toEqual([model, field, undefined]);
+          continue;
+        }
+        expect([model, field, Object.keys(values ?? {})]).toEqual([model, field, (attribute as { enum: string[] }).enum]);
+        for (const [code, texts] of Object.entries(values!)) expect([code, Boolean(texts.it && texts.en)]).toEqual([code, true]);
+      }
+    }
   });
 
   test('each Italian text has one English version (the admin swaps texts by their wording)', () => {
@@ -85,7 +101,7 @@ describe('the field guide (data/admin/fields.json)', () => {
       list: { label: 'Territori' },
     });
     expect(once.metadatas.id).toEqual(current.metadatas.id);
-    expect(once.layouts).toEqual({ list: ['title', 'curationStatus', 'territories', 'updatedAt'], edit: current.layouts.edit });
+    expect(once.layouts).toEqual({ list: ['title', 'curationStatus'], edit: current.layouts.edit });
     expect(once.settings).toEqual(current.settings);
     expect(guidedConfiguration(once, guide, 'api::good-practice.good-practice')).toEqual(once);
   });
@@ -100,6 +116,47 @@ describe('the field guide (data/admin/fields.json)', () => {
     expect(it['Good practice']).toBe('Buona pratica');
     expect(it['Thematic table']).toBe('Tavolo tematico');
     expect(Object.keys(it).some((key) => key.includes('shared.source'))).toBe(false);
+  });
+
+  test("list columns: the guide's, unless editors changed the ones a start applied", () => {
+    const guideColumns = ['title', 'curationStatus'];
+    // Never applied (a new database, or a database from before the guide had columns): the guide's.
+    expect(listColumns(['id', 'title'], undefined, guideColumns)).toBe(guideColumns);
+    // Applied and untouched: the guide's, also when the guide has changed since.
+    expect(listColumns(['title', 'updatedAt'], ['title', 'updatedAt'], guideColumns)).toBe(guideColumns);
+    // Changed by editors after a start applied the guide: theirs.
+    expect(listColumns(['title', 'slug'], ['title', 'updatedAt'], guideColumns)).toEqual(['title', 'slug']);
+    expect(listColumns(['id', 'title'], undefined, undefined)).toEqual(['id', 'title']);
+  });
+
+  test("codes' names: in the drop-downs by the code (one name per code), in lists by type and field", () => {
+    const { it, en } = adminTranslations(guide);
+    expect([it.validated, en.validated, it.in_review, it.ongoing, en.at_least]).toEqual([
+      'Validata',
+      'Validated',
+      'In revisione',
+      'In corso',
+      'At least',
+    ]);
+    const practice = 'api::good-practice.good-practice';
+    expect(codeName(guide, practice, 'implementationStatus', 'ongoing', 'it')).toBe('In corso');
+    expect(codeName(guide, practice, 'implementationStatus', 'ongoing', 'fr')).toBe('Ongoing');
+    expect(codeName(guide, practice, 'implementationStatus', 'unheard_of', 'it')).toBe('unheard_of');
+    expect(codeName(guide, 'api::territory.territory', 'level', 'region', 'it')).toBe('Regione');
+    // A code named differently in two fields cannot be a drop-down's option id: the guide is refused.
+    const twoNames = structuredClone(guide);
+    twoNames.models['api::territory.territory'].fields!.level.values!.region = { it: 'Zona', en: 'Area' };
+    twoNames.models['api::theme.theme'].fields!.name.values = { region: { it: 'Regione', en: 'Region' } };
+    expect(() => adminTranslations(twoNames)).toThrow(/"region" of api::(territory.territory.level|theme.theme.name) has another name/);
+  });
+
+  test("codes are no ids of Strapi's own messages (the drop-downs translate options by their code)", () => {
+    const module = require(path.join(root, 'node_modules/@strapi/admin/dist/admin/admin/src/translations/en.json.js'));
+    const strapiIds = new Set(Object.keys(module.default ?? module));
+    const codes = Object.values(guide.models).flatMap(({ fields = {} }) =>
+      Object.values(fields).flatMap((f) => Object.keys(f.values ?? {})),
+    );
+    expect(codes.filter((code) => strapiIds.has(code))).toEqual([]);
   });
 
   test("the Italian for Strapi's own strings uses ids Strapi has (checked against its English messages)", () => {
@@ -167,6 +224,16 @@ describe('the field guide (data/admin/fields.json)', () => {
     expect(fieldLabel(practice, 'nameless', 'it')).toBe('nameless');
     expect(labelsOf(practice, ['results', 'nameless'])).toEqual({
       results: { it: 'Risultati ed evidenze di successo', en: 'Results and evidence of success' },
+    });
+    // A coded field's label carries its codes' names.
+    expect(labelsOf(practice, ['implementationStatus']).implementationStatus).toEqual({
+      it: 'Stato di attuazione',
+      en: 'Implementation status',
+      values: {
+        planned: { it: 'Prevista', en: 'Planned' },
+        ongoing: { it: 'In corso', en: 'Ongoing' },
+        concluded: { it: 'Conclusa', en: 'Concluded' },
+      },
     });
   });
 });

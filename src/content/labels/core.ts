@@ -13,7 +13,12 @@ export interface FieldTexts {
   label: Texts;
   description?: Texts;
   placeholder?: Texts;
+  /** A coded field's (an enumeration's) name for each of its codes. */
+  values?: Record<string, Texts>;
 }
+
+/** A field's label, with its codes' names if it has codes. */
+export type FieldLabel = Texts & { values?: Record<string, Texts> };
 
 export interface ModelGuide {
   /** The type's name; `en` is its displayName in schema.json. Components have none. */
@@ -42,11 +47,15 @@ export function fieldLabel(model: string, field: string, locale: string): string
   return label?.[locale as Locale] ?? label?.en ?? field;
 }
 
-/** The labels of the given fields of one type or component; fields the guide does not name are left out. */
-export const labelsOf = (model: string, fields: string[]): Record<string, Texts> =>
+/**
+ * The labels of the given fields of one type or component, with the names of their codes; fields
+ * the guide does not name are left out.
+ */
+export const labelsOf = (model: string, fields: string[]): Record<string, FieldLabel> =>
   Object.fromEntries(
     fields.flatMap((field) => {
-      const label = fieldTexts(FIELD_GUIDE, model, field)?.label;
-      return label ? [[field, label]] : [];
+      const texts = fieldTexts(FIELD_GUIDE, model, field);
+      if (!texts) return [];
+      return [[field, texts.values ? { ...texts.label, values: texts.values } : texts.label]];
     }),
   );

@@ -10,6 +10,12 @@ import { fieldTexts, type FieldGuide, type Texts } from '../../content/labels/co
 /** The admin stores one label per field: Italian, the editors' first language. */
 export const STORED_LANGUAGE: Locale = 'it';
 
+/**
+ * Types editors have no use for, kept out of the Content Manager: the users-permissions plugin's
+ * end users (the public API has no sign-up; editors are admin users).
+ */
+export const HIDDEN_TYPES = ['plugin::users-permissions.user'];
+
 interface Metadata {
   edit?: Record<string, unknown>;
   list?: Record<string, unknown>;
@@ -22,11 +28,25 @@ export interface ViewConfiguration {
 }
 
 /**
- * The content manager's view configuration of one type or component with the guide's labels,
- * help texts and list columns; everything else (layout of the edit view, sizes, sorting) stays
- * as it is.
+ * The list view's columns at a start: the guide's, unless editors changed them after a start
+ * applied the guide's (`applied`): their choice of columns stays, as the list view lets them make it.
  */
-export function guidedConfiguration(current: ViewConfiguration, guide: FieldGuide, model: string): ViewConfiguration {
+export function listColumns(current: string[], applied: string[] | undefined, guide: string[] | undefined): string[] {
+  const changedByEditors = applied !== undefined && current.join() !== applied.join();
+  return guide && !changedByEditors ? guide : current;
+}
+
+/**
+ * The content manager's view configuration of one type or component with the guide's labels,
+ * help texts and the given list columns (the guide's unless told); everything else (layout of the
+ * edit view, sizes, sorting) stays as it is.
+ */
+export function guidedConfiguration(
+  current: ViewConfiguration,
+  guide: FieldGuide,
+  model: string,
+  columns = guide.models[model]?.list,
+): ViewConfiguration {
   const metadatas = Object.fromEntries(
     Object.entries(current.metadatas).map(([field, metadata]) => {
       const texts = fieldTexts(guide, model, field);
@@ -51,20 +71,29 @@ export function guidedConfiguration(current: ViewConfiguration, guide: FieldGuid
       ];
     }),
   );
-  const list = guide.models[model]?.list;
-  return { settings: current.settings, metadatas, layouts: { ...current.layouts, list: list ?? current.layouts.list } };
+  return { settings: current.settings, metadatas, layouts: { ...current.layouts, list: columns ?? current.layouts.list } };
 }
 
 /**
  * Admin translations (src/admin/app.tsx `config.translations`) for what Strapi's admin translates
  * by id: field labels of a type's edit view and list columns (`content-manager.content-types.
- * <uid>.<field>`) and type names (by their displayName). Both languages, as the admin falls back
- * to English for an id its language lacks.
+ * <uid>.<field>`), type names (by their displayName) and the options of a coded field's drop-down
+ * (by the code itself, so a code must have one name wherever it is used). Both languages, as the
+ * admin falls back to English for an id its language lacks.
  */
 export function adminTranslations(guide: FieldGuide): Record<Locale, Record<string, string>> {
   const it: Record<string, string> = {};
   const en: Record<string, string> = {};
   for (const [model, { name, fields = {} }] of Object.entries(guide.models)) {
+    for (const [field, { values = {} }] of Object.entries(fields)) {
+      for (const [code, texts] of Object.entries(values)) {
+        if ((it[code] ?? texts.it) !== texts.it || (en[code] ?? texts.en) !== texts.en) {
+          throw new Error(`data/admin/fields.json: the code "${code}" of ${model}.${field} has another name elsewhere`);
+        }
+        it[code] = texts.it;
+        en[code] = texts.en;
+      }
+    }
     if (!name) continue; // components: their labels have no id, the edit view's texts are swapped instead
     it[name.en] = name.it;
     for (const field of new Set([...Object.keys(guide.common), ...Object.keys(fields)])) {
@@ -74,6 +103,12 @@ export function adminTranslations(guide: FieldGuide): Record<Locale, Record<stri
     }
   }
   return { it, en };
+}
+
+/** The name of a coded field's code in a language (English for any other); the code itself if the guide has none. */
+export function codeName(guide: FieldGuide, model: string, field: string, code: unknown, language: string): string {
+  const texts = typeof code === 'string' ? fieldTexts(guide, model, field)?.values?.[code] : undefined;
+  return texts?.[language as Locale] ?? texts?.en ?? String(code ?? '');
 }
 
 /**

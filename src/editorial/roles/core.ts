@@ -30,6 +30,16 @@ export const REVIEWER: RoleDefinition = {
 
 export const EDITORIAL_ROLES = [EDITOR, REVIEWER];
 
+/** Strapi's other default role, beside ours: removed while no admin user holds it. */
+export const AUTHOR_CODE = 'strapi-author';
+
+/**
+ * Admin actions no role keeps, not even the super admin's (whose permissions Strapi resets to
+ * every action at each start): the marketplace lists plugins from strapi.io, and the knowledge
+ * base installs none from the admin and calls no outside service.
+ */
+export const WITHDRAWN_ACTIONS = ['admin::marketplace.read'];
+
 /** Fields only reviewers write; editors read them (the reviewer's note tells them what to fix). */
 export const REVIEWER_FIELDS: Record<string, string[]> = {
   'api::good-practice.good-practice': ['curationStatus', 'reviewerNote'],

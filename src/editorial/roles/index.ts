@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { EDITORIAL_ROLES, PUBLISHED_DELETION_REFUSED, isReviewer, rolePermissions } from './core';
+import { AUTHOR_CODE, EDITORIAL_ROLES, PUBLISHED_DELETION_REFUSED, WITHDRAWN_ACTIONS, isReviewer, rolePermissions } from './core';
 import { CONTENT_LOCALES } from '../../content/locales/core';
 import { PUBLIC_UIDS } from '../../content/model/core';
 
@@ -19,7 +19,8 @@ export function currentAdminUser(strapi: Core.Strapi): AdminUser | null {
 
 /**
  * Creates the Editor and Reviewer roles if missing and sets their permissions, at every start:
- * the code is the truth, so permissions changed by hand in the admin are put back.
+ * the code is the truth, so permissions changed by hand in the admin are put back. Strapi's
+ * Author role goes once nobody holds it, and no role keeps the withdrawn actions.
  */
 export async function ensureEditorialRoles(strapi: Core.Strapi): Promise<void> {
   const roles = strapi.service('admin::role');
@@ -38,6 +39,9 @@ export async function ensureEditorialRoles(strapi: Core.Strapi): Promise<void> {
     else if (role.name !== name || role.description !== description) await roles.update({ id: role.id }, { name, description });
     await roles.assignPermissions(role.id, rolePermissions(definition, fieldsByType, locales));
   }
+  const author = await roles.findOne({ code: AUTHOR_CODE });
+  if (author && (await roles.getUsersCount(author.id)) === 0) await roles.deleteByIds([author.id]);
+  await strapi.db.query('admin::permission').deleteMany({ where: { action: { $in: WITHDRAWN_ACTIONS } } });
 }
 
 /**
