@@ -94,28 +94,24 @@ describe.each(['it', 'en'])('anonymous jsonLd, locale %s', (locale) => {
     expect(jsonLd).toMatchObject({
       '@type': 'Event',
       '@id': iri('events', event.documentId, locale),
-      startDate: '2022-09-26T07:00:00.000Z',
       location: {
         '@type': 'Place',
         name: 'GoDesk',
         address: { '@type': 'PostalAddress', streetAddress: 'Via della Tecnica 18', addressLocality: 'Potenza' },
-        containedInPlace: {
-          name: 'Potenza',
-          identifier: [
-            { propertyID: 'NUTS', value: 'ITF51' },
-            { propertyID: 'ISTAT', value: '076' },
-          ],
-        },
+        containedInPlace: { name: 'Potenza', identifier: [{ propertyID: 'ISTAT', value: '076063' }] },
       },
       mainEntityOfPage: {
         '@type': 'CreativeWork',
         inLanguage: locale,
         license: CC_BY,
+        // Why the year is the editors' (and therefore left out above).
         isBasedOn: { description: expect.stringMatching(/2022/) },
       },
     });
+    // The year is inferred: neither the event nor its agenda is dated in JSON-LD.
+    expect(jsonLd.startDate).toBeUndefined();
     expect(jsonLd.subEvent).toHaveLength(11);
-    expect(jsonLd.subEvent[0]).toMatchObject({ '@type': 'Event', startDate: '2022-09-26T09:00:00+02:00' });
+    expect(jsonLd.subEvent.filter((item: any) => item.startDate)).toEqual([]);
     expect(jsonLd.subEvent.flatMap((item: any) => (item.performer ?? []).map((p: any) => p.name))).toEqual([
       'Michele Busciolano',
       'Elvira Locantore',
