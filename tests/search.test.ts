@@ -182,8 +182,8 @@ describe('the index follows every editorial change at once, and drafts never sur
       .documents('api::theme.theme')
       .update({ documentId: theme.documentId, locale: 'it', data: { name: 'Integrazione sociale e convivenza' } as any });
     await kb.strapi.documents('api::theme.theme').publish({ documentId: theme.documentId, locale: 'it' });
-    expect(await slugs({ query: 'convivenza', locale: 'it', types: ['GOOD_PRACTICE'] })).toEqual(
-      expect.arrayContaining(['pratica-potentina', 'rete-di-governance-pubblico-privata']),
+    expect(await slugs({ query: 'convivenza', locale: 'it' })).toEqual(
+      expect.arrayContaining(['pratica-potentina', 'abitare-i-territori']),
     );
   });
 
