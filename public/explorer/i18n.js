@@ -158,7 +158,7 @@ const WORDS = {
         asylum_seekers_and_refugees: 'Asylum seekers and refugees',
         employers: 'Employers',
         local_communities: 'Local communities',
-        public_operators: 'Public operators',
+        public_operators: 'Public-service staff',
         third_country_nationals: 'Third-country nationals',
         third_sector_operators: 'Third-sector operators',
         unaccompanied_foreign_minors: 'Unaccompanied foreign minors',
