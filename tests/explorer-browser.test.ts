@@ -454,7 +454,7 @@ describe('the widget on a partner page from another origin', () => {
     const { goodPractices } = await kb.data(
       `{ goodPractices(locale: "en", filters: { themes: { slug: { eq: "governance-dei-servizi" } } }, sort: "publishedAt:desc") { slug title } }`,
     );
-    expect(goodPractices).toHaveLength(3);
+    expect(goodPractices).toHaveLength(1);
     const links = await practices.getByRole('link').evaluateAll((as) => as.map((a) => [a.textContent, (a as HTMLAnchorElement).href]));
     expect(links).toEqual([
       ...goodPractices.map((p: any) => [p.title, `${base}/?lang=en#/good-practices/${p.slug}`]),
@@ -466,6 +466,9 @@ describe('the widget on a partner page from another origin', () => {
       'Incontro formativo 11 a Potenza',
       'Incontro formativo 10 a Potenza',
     ]);
+    // Each with its date, day month year in the widget's language (none of them inferred).
+    expect(await trainings.locator('li .when').allInnerTexts()).toEqual(['15 dicembre 2021', '15 novembre 2021', '15 ottobre 2021']);
+    expect(await trainings.locator('.inferred').count()).toBe(0);
     // Where the tag is, isolated from the page's styles, and a real cross-origin read of the API.
     expect(await practices.evaluate((el) => [el.previousElementSibling?.id, el.nextElementSibling?.tagName, !!el.shadowRoot])).toEqual([
       'before',

@@ -85,7 +85,7 @@ test('combined with other filters, and inside or / and / not', async () => {
     both: goodPractices(filters: { and: [{ territories: { within: "basilicata" } }, { territories: { within: "potenza" } }] }) { slug }
     outside: goodPractices(filters: { not: { territories: { within: "potenza" } } }) { slug }
   }`);
-  expect(slugs(data.concluded)).toEqual(['ciclo-di-incontri-formativi-per-operatori-pubblici']);
+  expect(slugs(data.concluded)).toEqual(['incontri-formativi-nei-territori']);
   expect(slugs(data.planned)).toEqual([POTENZA_PRACTICE]);
   expect(slugs(data.either)).toEqual(['rete-di-governance-pubblico-privata', POTENZA_PRACTICE]);
   expect(slugs(data.both)).toEqual([POTENZA_PRACTICE]);
