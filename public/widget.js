@@ -14,6 +14,7 @@
       query: 'goodPractices',
       filters: 'GoodPracticeFiltersInput',
       text: 'summary',
+      date: 'startDate',
       territory: function (slug) {
         return { territories: { within: slug } };
       },
@@ -22,6 +23,7 @@
       query: 'trainings',
       filters: 'TrainingFiltersInput',
       text: 'description',
+      date: 'startDate',
       territory: function (slug) {
         return { territory: { within: slug } };
       },
@@ -38,6 +40,7 @@
       query: 'events',
       filters: 'EventFiltersInput',
       text: 'description',
+      date: 'startDate',
       territory: function (slug) {
         return { territory: { within: slug } };
       },
@@ -56,6 +59,8 @@
       empty: 'Ancora nessuna voce pubblicata qui.',
       failed: 'La banca dati Com.In.4.0 non è raggiungibile in questo momento.',
       more: 'Tutte le voci nella banca dati',
+      inferred: 'dedotto',
+      inferredBy: 'Valore dedotto dalla redazione',
     },
     en: {
       heading: { 'good-practices': 'Good practices', trainings: 'Trainings', 'thematic-tables': 'Thematic tables', events: 'Events' },
@@ -64,6 +69,8 @@
       empty: 'No published records here yet.',
       failed: 'The Com.In.4.0 knowledge base cannot be reached at the moment.',
       more: 'All records in the knowledge base',
+      inferred: 'inferred',
+      inferredBy: 'Value inferred by the editors',
     },
   };
   var MAX_LIMIT = 20;
@@ -74,7 +81,10 @@
     'ul{list-style:none;margin:0;padding:0}li{padding:.5rem 0;border-top:1px solid #e3e8ee}' +
     'a{color:#0b5394;text-underline-offset:.15em}a:hover{color:#083a69}a:focus-visible{outline:3px solid #b35c00;outline-offset:2px}' +
     '.title{font-weight:600}p{margin:.2rem 0 0;font-size:.95rem}.more{margin-top:.5rem}' +
-    '.problem{color:#a3261b}';
+    '.problem{color:#a3261b}.when{color:#4a5360;font-size:.85rem}' +
+    '.inferred{display:inline-block;margin-left:.3em;padding:0 .35em;border:1px dashed #b35c00;border-radius:3px;font-style:italic;color:#1b1f24}';
+  // English as in the United Kingdom ("26 September 2022"); a date-time is the day at the venue, in Italy.
+  var DATE_LOCALES = { it: 'it-IT', en: 'en-GB' };
 
   function el(tag, attrs, children) {
     var node = document.createElement(tag);
@@ -85,6 +95,23 @@
       if (child) node.append(child);
     });
     return node;
+  }
+  /** The record's date, and an "inferred" marker with the editors' reason when they inferred it. */
+  function when(record, field, locale, words) {
+    if (!field || !record.date) return null;
+    var day = new Intl.DateTimeFormat(DATE_LOCALES[locale], {
+      day: 'numeric',
+      month: 'long',
+      year: 'numeric',
+      timeZone: record.date.length === 10 ? 'UTC' : 'Europe/Rome',
+    }).format(new Date(record.date.length === 10 ? record.date + 'T00:00:00Z' : record.date));
+    var inference = (record.inferences || []).filter(function (i) {
+      return i.field === field;
+    })[0];
+    return el('p', { class: 'when' }, [
+      day,
+      inference ? el('span', { class: 'inferred', title: words.inferredBy + ': ' + inference.basis }, [words.inferred]) : null,
+    ]);
   }
   function clip(text, max) {
     return !text || text.length <= max ? text : text.slice(0, text.lastIndexOf(' ', max)).trim() + '…';
@@ -116,6 +143,7 @@
       config.query +
       '(locale: $locale, filters: $filters, sort: "publishedAt:desc", pagination: { pageSize: $limit }) { slug title text: ' +
       config.text +
+      (config.date ? ' date: ' + config.date + ' inferences { field basis }' : '') +
       ' } }';
     // Anonymous, without cookies: the public API answers any origin.
     return fetch(origin + '/graphql', {
@@ -169,6 +197,7 @@
               records.map(function (record) {
                 return el('li', {}, [
                   el('a', { class: 'title', href: explorer(s.type + '/' + encodeURIComponent(record.slug)) }, [record.title]),
+                  when(record, TYPES[s.type].date, s.locale, words),
                   record.text ? el('p', {}, [clip(record.text, 180)]) : null,
                 ]);
               }),

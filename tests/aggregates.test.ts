@@ -50,9 +50,9 @@ describe.each(['it', 'en'] as const)('outcome figures, locale %s', (locale) => {
     expect(await figures({ locale, groupBy: ['PROJECT', 'INDICATOR_TYPE'] })).toEqual(expectedSeedFigures(locale));
   });
 
-  test('grouped by territory: outcomes with no territory come last', async () => {
+  test('grouped by territory: every seeded figure is a total for Basilicata', async () => {
     const result = await figures({ locale, groupBy: ['TERRITORY'] });
-    expect(result.map((f: any) => f.territory?.slug ?? null)).toEqual(['basilicata', 'basilicata', 'basilicata', 'basilicata', null]);
+    expect(result.map((f: any) => f.territory?.slug ?? null)).toEqual(['basilicata', 'basilicata', 'basilicata', 'basilicata']);
     expect(result[0].territory).toEqual({ slug: 'basilicata', nutsCode: 'ITF5', name: 'Basilicata' });
     expect(result.every((f: any) => f.project === null && f.indicatorType === null)).toBe(true);
   });
@@ -61,7 +61,6 @@ describe.each(['it', 'en'] as const)('outcome figures, locale %s', (locale) => {
 test('the default locale is Italian; no grouping still keeps units apart', async () => {
   const result = await figures({});
   expect(result.map((f: any) => [f.unit, f.total])).toEqual([
-    ['confronto interregionale', 1],
     ['incontri formativi', 14],
     ['istituzioni, associazioni ed enti', 55],
     ['operatori pubblici', 50],
@@ -154,11 +153,12 @@ describe.each(['it', 'en'] as const)('theme counts, locale %s', (locale) => {
       .sort((a, b) => b.total - a.total || (a.theme.slug < b.theme.slug ? -1 : 1));
     expect(themeCounts).toEqual(expected);
     expect(themeCounts[0]).toMatchObject({
-      theme: { slug: 'governance-dei-servizi' },
-      goodPractices: 3,
+      theme: { slug: 'formazione-e-competenze-dei-migranti' },
+      goodPractices: 1,
       thematicTables: 1,
-      outcomes: 3,
-      total: 7,
+      events: 1,
+      outcomes: 0,
+      total: 3,
     });
   });
 });

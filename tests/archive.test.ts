@@ -22,7 +22,7 @@ const archive = () => require(path.join(appDir, 'dist/src/publishing/archive'));
 const quiet = { log: () => undefined };
 const PRACTICE = 'api::good-practice.good-practice';
 const PERSON = 'api::person.person';
-const CYCLE = 'ciclo-di-incontri-formativi-per-operatori-pubblici';
+const CYCLE = 'incontri-formativi-nei-territori';
 const FORUM = 'forum-regionale-sui-fenomeni-migratori';
 const DRAFT = 'accoglienza-diffusa-nei-piccoli-comuni';
 const EDITED_TITLE = 'Forum regionale sui fenomeni migratori (bozza rivista)';

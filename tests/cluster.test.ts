@@ -66,9 +66,9 @@ onPostgres('two nodes on one PostgreSQL', () => {
 
     const query = `{ themes(locale: "en", filters: { slug: { eq: "abitare-i-territori" } }) { documentId name } }`;
     const [before] = (await gql(b, query)).themes;
-    expect(before.name).toBe('Living in the territories');
+    expect(before.name).toBe('Living in local areas');
 
-    for (const name of ['Living in the territories (edited on A)', 'Living in the territories (edited again)']) {
+    for (const name of ['Living in local areas (edited on A)', 'Living in local areas (edited again)']) {
       const put = await fetch(`${a.url}/api/themes/${before.documentId}?locale=en`, {
         method: 'PUT',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },

@@ -104,6 +104,31 @@ describe('validation is bound to the content it saw', () => {
     expect((await reviewer.publish(GP, documentId)).status).toBe(200);
   });
 
+  test('a practice from the source is published as written, claiming no review; an edit makes it a submission to review', async () => {
+    const { editor, reviewer } = await people();
+    // The seed records the article's practices as "from the source, not reviewed".
+    const seeded = (await kb.strapi.db
+      .query(GP)
+      .findOne({ where: { slug: 'forum-regionale-sui-fenomeni-migratori', locale: 'it', publishedAt: null } }))!;
+    expect([seeded.curationStatus, seeded.reviewerNote]).toEqual(['from_source', null]);
+    const { documentId } = seeded;
+    // Nobody in the admin claims a practice comes untouched from its source, not even a reviewer.
+    const claim = await reviewer.save(GP, documentId, { summary: 'Riscritta.', curationStatus: 'submitted' });
+    expect(claim.status).toBe(200);
+    const back = await reviewer.save(GP, documentId, { curationStatus: 'from_source' });
+    expect(back.status).toBe(400);
+    expect(back.body.error.message).toMatch(/from the source, not reviewed/);
+    // An editor's change to a practice still from the source: a submission, not published until validated.
+    const other = (await kb.strapi.db
+      .query(GP)
+      .findOne({ where: { slug: 'incontri-formativi-nei-territori', locale: 'it', publishedAt: null } }))!;
+    const edit = await editor.save(GP, other.documentId, { summary: 'Testo mai rivisto.', curationStatus: 'from_source' });
+    expect(edit.status).toBe(200);
+    expect(edit.body.data.curationStatus).toBe('submitted');
+    expect((await reviewer.publish(GP, other.documentId)).status).toBe(400);
+    expect((await published(other.documentId)).map((row: any) => row.summary)).not.toContain('Testo mai rivisto.');
+  });
+
   test("scripts on the server (seed, import, the operator's code) are trusted like a reviewer, as before", async () => {
     const { documentId } = await validatedPractice('cambiata-da-uno-script');
     const documents = kb.strapi.documents(GP);

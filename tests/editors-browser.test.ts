@@ -123,7 +123,7 @@ test('the editor writes the practice in Italian, then its English version', asyn
     .fill('Serve un comune disposto a ospitarlo e un mediatore formato; il resto si adatta.');
   await page.locator('input[name="source.title"]').fill('Intervista alla coordinatrice del progetto');
   await page.locator('input[name="territories"]').click();
-  await page.getByRole('option', { name: /Potenza/ }).click();
+  await page.getByRole('option', { name: 'Potenza', exact: true }).click();
   expect((await write(page, 'Salva')).status()).toBe(201);
   await message(page, /^Salvato$/).waitFor();
   await shot(page, '04-saved-in-italian');

@@ -41,7 +41,7 @@ describe.each(['it', 'en'])('every public type with its relations, locale %s', (
     expect(project.partners.map((p: any) => p.organization.name).sort()).toEqual(['Consorzio NOVA', 'Regione Basilicata']);
     expect(project.territories).toEqual([{ nutsCode: 'ITF5' }]);
     expect(project.goodPractices).toHaveLength(4);
-    expect(project.outcomes).toHaveLength(5);
+    expect(project.outcomes).toHaveLength(4);
     expect(project.events).toEqual([{ slug: 'final-workshop-potenza' }]);
     expect(project.source.title).toBeTruthy();
   });
@@ -54,20 +54,20 @@ describe.each(['it', 'en'])('every public type with its relations, locale %s', (
       { locale },
     );
     expect(goodPractices.map((p: any) => p.slug)).toEqual([
-      'ciclo-di-incontri-formativi-per-operatori-pubblici',
       'forum-regionale-sui-fenomeni-migratori',
+      'incontri-formativi-nei-territori',
       'poli-sociali-formazione-individuale-e-personalizzata',
       'rete-di-governance-pubblico-privata',
     ]);
-    const cycle = bySlug(goodPractices, 'ciclo-di-incontri-formativi-per-operatori-pubblici');
-    expect(cycle.outcomes.map((o: any) => o.value).sort((a: number, b: number) => a - b)).toEqual([14, 50, 110]);
-    expect(cycle.targetGroups).toEqual([{ group: 'public_operators' }]);
+    // The 50 public-service staff and the 110 people are the project's totals, not the meetings'.
+    const meetings = bySlug(goodPractices, 'incontri-formativi-nei-territori');
+    expect(meetings.outcomes.map((o: any) => o.value)).toEqual([14]);
+    expect(meetings.targetGroups).toEqual([]);
     expect(bySlug(goodPractices, 'forum-regionale-sui-fenomeni-migratori').thematicTables).toEqual([
       { slug: 'forum-regionale-sui-fenomeni-migratori' },
     ]);
     for (const p of goodPractices) {
       expect(p.project).toEqual({ slug: 'com-in-4-0' });
-      expect(p.themes.length).toBeGreaterThan(0);
       expect(p.territories).toEqual([{ slug: 'basilicata' }]);
       expect(p.summary.length).toBeLessThanOrEqual(600);
       expect(p.license).toBe('CC-BY-4.0');
@@ -79,7 +79,7 @@ describe.each(['it', 'en'])('every public type with its relations, locale %s', (
     const { events } = await query(
       `query($locale: I18NLocaleCode) { events(locale: $locale, filters: { slug: { eq: "final-workshop-potenza" } }, pagination: { pageSize: 1 }) { slug title type startDate venue { name address city }
         agenda { time kind title speakers { fullName affiliations { jobTitle organization { name } } } thematicTable { slug } }
-        thematicTables(sort: "order") { slug order } themes { slug } territory { nutsCode parent { nutsCode } } project { slug } source { note } } }`,
+        thematicTables(sort: "order") { slug order } themes { slug } territory { nutsCode parent { nutsCode } } project { slug } source { note } inferences { field basis } } }`,
       { locale },
     );
     expect(events).toHaveLength(1);
@@ -89,10 +89,12 @@ describe.each(['it', 'en'])('every public type with its relations, locale %s', (
       type: 'final_workshop',
       startDate: '2022-09-26T07:00:00.000Z',
       venue: { name: 'GoDesk', address: 'Via della Tecnica 18', city: 'Potenza' },
-      territory: { nutsCode: 'ITF51', parent: { nutsCode: 'ITF5' } },
+      territory: { nutsCode: null, parent: { nutsCode: 'ITF51' } },
       project: { slug: 'com-in-4-0' },
     });
-    expect(event.source.note).toMatch(locale === 'it' ? /2022 è dedotto/ : /2022 is inferred/);
+    expect(event.inferences).toEqual([
+      { field: 'startDate', basis: expect.stringMatching(locale === 'it' ? /registrato il 2022/ : /recorded 2022/) },
+    ]);
     expect(event.agenda[0]).toMatchObject({ time: '09:00:00.000', kind: 'registration' });
     const speakers = event.agenda.flatMap((item: any) => item.speakers.map((s: any) => s.fullName));
     expect(speakers).toEqual(['Michele Busciolano', 'Elvira Locantore', 'Giovanni Casaletto', 'Gianpietro Losapio']);
@@ -136,7 +138,6 @@ describe.each(['it', 'en'])('every public type with its relations, locale %s', (
       { slug: 'poli-sociali-formazione-individuale-e-personalizzata' },
     ]);
     expect(data.outcomes.map((o: any) => [o.value, o.qualifier])).toEqual([
-      [1, 'exact'],
       [14, 'exact'],
       [50, 'exact'],
       [55, 'exact'],
@@ -152,9 +153,15 @@ describe.each(['it', 'en'])('every public type with its relations, locale %s', (
       'Michele Busciolano',
     ]);
     expect(bySlug(data.territories, 'basilicata')).toMatchObject({ level: 'region', nutsCode: 'ITF5', children: [{ slug: 'potenza' }] });
-    expect(bySlug(data.territories, 'potenza')).toMatchObject({ level: 'province', nutsCode: 'ITF51', parent: { slug: 'basilicata' } });
+    expect(bySlug(data.territories, 'potenza')).toMatchObject({
+      level: 'province',
+      nutsCode: 'ITF51',
+      parent: { slug: 'basilicata' },
+      children: [{ slug: 'comune-di-potenza' }],
+    });
+    expect(bySlug(data.territories, 'comune-di-potenza')).toMatchObject({ level: 'municipality', nutsCode: null, istatCode: '076063' });
     expect(data.themes).toHaveLength(7);
-    expect(bySlug(data.themes, 'governance-dei-servizi').goodPractices.length).toBe(3);
+    expect(bySlug(data.themes, 'governance-dei-servizi').goodPractices).toEqual([{ slug: 'rete-di-governance-pubblico-privata' }]);
     expect(bySlug(data.themes, 'abitare-i-territori').thematicTables).toEqual([{ slug: 'abitare-i-territori' }]);
   });
 });
@@ -165,8 +172,8 @@ test('the same record reads in Italian and in English', async () => {
   const en = (await query(q, { locale: 'en' })).thematicTables[0];
   expect(it).toMatchObject({ title: 'Abitare i territori', locale: 'it' });
   expect(it.scope).toMatch(/integrando, a loro volta, i servizi territoriali/);
-  expect(en).toMatchObject({ title: 'Living in the territories', locale: 'en' });
-  expect(en.scope).toMatch(/integrating, in turn, the local services/);
+  expect(en).toMatchObject({ title: 'Living in local areas', locale: 'en' });
+  expect(en.scope).toMatch(/integrating local services in turn/);
 });
 
 test('Italian is the default locale', async () => {
@@ -199,9 +206,8 @@ test('REST reads the same published knowledge', async () => {
   const res = await kb.http().get('/api/outcomes').query({ locale: 'en', sort: 'value', 'fields[0]': 'value', 'fields[1]': 'unit' });
   expect(res.status).toBe(200);
   expect(res.body.data.map((o: any) => [o.value, o.unit])).toEqual([
-    [1, 'interregional exchange'],
     [14, 'training meetings'],
-    [50, 'public operators'],
+    [50, 'public-service staff'],
     [55, 'institutions, associations and bodies'],
     [110, 'people'],
   ]);

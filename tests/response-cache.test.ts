@@ -335,7 +335,7 @@ onPostgres('two nodes sharing Redis', () => {
     expect(onB).toEqual({ ...onA, cache: 'HIT' });
 
     const token = await editorToken(a);
-    const name = 'Living in the territories (edited on A)';
+    const name = 'Living in local areas (edited on A)';
     const put = await fetch(`${a.url}/api/themes/${onA.data.themes[0].documentId}?locale=en`, {
       method: 'PUT',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },

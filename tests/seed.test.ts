@@ -32,11 +32,11 @@ describe('seeded database', () => {
       'good-practice': 4,
       training: 0,
       'thematic-table': 4,
-      outcome: 5,
+      outcome: 4,
       event: 1,
       organization: 2,
       person: 4,
-      territory: 2,
+      territory: 3,
       theme: 7,
     };
     for (const [type, n] of Object.entries(expected)) {

@@ -8,8 +8,8 @@ let kb: KnowledgeBase;
 const POTENZA_PRACTICE = 'sportello-migranti-potenza';
 const POTENZA_TRAINING = 'incontro-formativo-potenza';
 const SEED_PRACTICES = [
-  'ciclo-di-incontri-formativi-per-operatori-pubblici',
   'forum-regionale-sui-fenomeni-migratori',
+  'incontri-formativi-nei-territori',
   'poli-sociali-formazione-individuale-e-personalizzata',
   'rete-di-governance-pubblico-privata',
 ];
@@ -85,7 +85,7 @@ test('combined with other filters, and inside or / and / not', async () => {
     both: goodPractices(filters: { and: [{ territories: { within: "basilicata" } }, { territories: { within: "potenza" } }] }) { slug }
     outside: goodPractices(filters: { not: { territories: { within: "potenza" } } }) { slug }
   }`);
-  expect(slugs(data.concluded)).toEqual(['ciclo-di-incontri-formativi-per-operatori-pubblici']);
+  expect(slugs(data.concluded)).toEqual(['incontri-formativi-nei-territori']);
   expect(slugs(data.planned)).toEqual([POTENZA_PRACTICE]);
   expect(slugs(data.either)).toEqual(['rete-di-governance-pubblico-privata', POTENZA_PRACTICE]);
   expect(slugs(data.both)).toEqual([POTENZA_PRACTICE]);
@@ -96,7 +96,7 @@ test("within and the territory filter's own or both hold", async () => {
   const { territories } = await query(`{
     territories(filters: { within: "basilicata", or: [{ level: { eq: "province" } }, { level: { eq: "municipality" } }] }) { slug }
   }`);
-  expect(slugs(territories)).toEqual(['potenza']);
+  expect(slugs(territories)).toEqual(['comune-di-potenza', 'potenza']);
 });
 
 test('territories within a territory, and by their parent', async () => {
@@ -105,9 +105,9 @@ test('territories within a territory, and by their parent', async () => {
     province: territories(filters: { within: "potenza" }) { slug }
     below: territories(filters: { parent: { within: "basilicata" } }) { slug }
   }`);
-  expect(slugs(data.region)).toEqual(['basilicata', 'potenza']);
-  expect(slugs(data.province)).toEqual(['potenza']);
-  expect(slugs(data.below)).toEqual(['potenza']);
+  expect(slugs(data.region)).toEqual(['basilicata', 'comune-di-potenza', 'potenza']);
+  expect(slugs(data.province)).toEqual(['comune-di-potenza', 'potenza']);
+  expect(slugs(data.below)).toEqual(['comune-di-potenza', 'potenza']);
 });
 
 test('connection queries, relation fields and repeatable components', async () => {

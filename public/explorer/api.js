@@ -55,7 +55,7 @@ export const LIST = {
     query: 'goodPractices',
     filters: 'GoodPracticeFiltersInput',
     sort: 'title',
-    fields: 'summary startDate endDate',
+    fields: 'summary startDate endDate inferences { field basis }',
     summary: text('summary'),
     territory: (slug) => ({ territories: { within: slug } }),
   },
@@ -64,7 +64,7 @@ export const LIST = {
     query: 'trainings',
     filters: 'TrainingFiltersInput',
     sort: 'startDate:desc',
-    fields: 'description startDate endDate',
+    fields: 'description startDate endDate inferences { field basis }',
     summary: text('description'),
     territory: (slug) => ({ territory: { within: slug } }),
   },
@@ -82,7 +82,7 @@ export const LIST = {
     query: 'events',
     filters: 'EventFiltersInput',
     sort: 'startDate:desc',
-    fields: 'description startDate endDate',
+    fields: 'description startDate endDate inferences { field basis }',
     summary: text('description'),
     territory: (slug) => ({ territory: { within: slug } }),
   },
@@ -195,7 +195,7 @@ export function overview(locale, state, signal) {
 
 const link = 'slug title';
 const org = 'slug name';
-const source = 'source { title url publisher date note } license jsonLd';
+const source = 'source { title url publisher date note } license jsonLd inferences { field basis }';
 const outcomes = 'outcomes { slug title value qualifier unit }';
 /** One record page's list query and fields, per type. */
 const RECORD_FIELDS = {
@@ -218,7 +218,7 @@ const RECORD_FIELDS = {
   'thematic-tables': [
     'thematicTables',
     `
-    title scope findings recommendations event { slug title startDate }
+    title scope findings recommendations event { slug title startDate inferences { field basis } }
     themes { slug name } facilitators { fullName } participatingOrganizations { ${org} }
     goodPractices { ${link} } ${outcomes} ${source}`,
   ],
@@ -226,7 +226,7 @@ const RECORD_FIELDS = {
     'events',
     `
     title description type startDate endDate venue { name address city }
-    agenda { time kind title speakers { fullName affiliations { jobTitle organization { name } } } thematicTable { ${link} } }
+    agenda { time session kind title speakers { fullName affiliations { jobTitle organization { name } } } thematicTable { ${link} } }
     themes { slug name } territory { slug name } project { title acronym }
     organizers { ${org} } thematicTables { ${link} } ${outcomes} ${source}`,
   ],

@@ -43,6 +43,9 @@ const WORDS = {
     offline: 'rete non raggiungibile',
     period: 'Periodo',
     date: 'Data',
+    inferred: 'dedotto',
+    inferredBy: 'Valore dedotto dalla redazione',
+    sessions: { morning: 'mattina', afternoon: 'pomeriggio', evening: 'sera' },
     related: {
       'good-practices': 'Buone pratiche collegate',
       trainings: 'Incontri formativi collegati',
@@ -132,6 +135,9 @@ const WORDS = {
     offline: 'network unreachable',
     period: 'Period',
     date: 'Date',
+    inferred: 'inferred',
+    inferredBy: 'Value inferred by the editors',
+    sessions: { morning: 'morning', afternoon: 'afternoon', evening: 'evening' },
     related: {
       'good-practices': 'Related good practices',
       trainings: 'Related trainings',
@@ -152,7 +158,7 @@ const WORDS = {
         asylum_seekers_and_refugees: 'Asylum seekers and refugees',
         employers: 'Employers',
         local_communities: 'Local communities',
-        public_operators: 'Public operators',
+        public_operators: 'Public-service staff',
         third_country_nationals: 'Third-country nationals',
         third_sector_operators: 'Third-sector operators',
         unaccompanied_foreign_minors: 'Unaccompanied foreign minors',

@@ -7,9 +7,11 @@ import { recordHash, searchHash } from './route.js';
 
 /** Formatting for one locale: dates, numbers, qualified values, links. */
 export function formatter(lang, words, href) {
-  const number = new Intl.NumberFormat(lang);
-  const day = new Intl.DateTimeFormat(lang, { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
-  const moment = new Intl.DateTimeFormat(lang, {
+  // English as in the United Kingdom: "26 September 2022".
+  const region = lang === 'en' ? 'en-GB' : lang;
+  const number = new Intl.NumberFormat(region);
+  const day = new Intl.DateTimeFormat(region, { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+  const moment = new Intl.DateTimeFormat(region, {
     day: 'numeric',
     month: 'long',
     year: 'numeric',
@@ -30,6 +32,24 @@ export function formatter(lang, words, href) {
   };
 }
 
+/**
+ * A value shown with what the record says about it: when its `inferences` name one of `fields`,
+ * an "inferred" marker follows, with the editors' reason (in full, or on hover when `brief`).
+ */
+export function markInferred(f, record, fields, value, { brief = false } = {}) {
+  const inference = record?.inferences?.find((i) => fields.includes(i.field));
+  if (!inference || value === null || value === undefined || value === '') return value;
+  return h(
+    'span',
+    { className: 'inferred' },
+    value,
+    ' ',
+    h('span', { className: 'inferred-mark', title: `${f.words.inferredBy}: ${inference.basis}` }, f.words.inferred),
+    brief ? null : h('span', { className: 'inferred-basis' }, inference.basis),
+  );
+}
+const DATES = ['startDate', 'endDate'];
+
 const clip = (text, max = 220) => (!text || text.length <= max ? text : `${text.slice(0, text.lastIndexOf(' ', max)).trimEnd()}…`);
 
 function resultItem(f, { type, slug, title, text, snippet, when }, heading) {
@@ -40,7 +60,7 @@ function resultItem(f, { type, slug, title, text, snippet, when }, heading) {
     'li',
     { className: 'result' },
     h(heading, {}, f.link(recordHash(type, slug), title)),
-    h('p', { className: 'meta' }, f.words.types[type][0], when ? ` · ${when}` : ''),
+    h('p', { className: 'meta' }, f.words.types[type][0], when ? [' · ', when] : ''),
     text || snippet ? paragraph : null,
   );
 }
@@ -54,7 +74,7 @@ const listItem = (f, type, heading) => (node) =>
       title: node.title,
       text:
         type === 'outcomes' ? `${f.value(node.value, node.qualifier)} ${node.unit}. ${node.description ?? ''}` : LIST[type].summary(node),
-      when: node.startDate ? f.period(node.startDate, node.endDate) : '',
+      when: node.startDate ? markInferred(f, node, DATES, f.period(node.startDate, node.endDate), { brief: true }) : '',
     },
     heading,
   );
@@ -206,7 +226,9 @@ function agenda(f, items, heading) {
           'li',
           {},
           // The time column stays in place when the article gives no time.
-          item.time ? h('time', { datetime: item.time.slice(0, 5) }, item.time.slice(0, 5)) : h('span'),
+          item.time
+            ? h('time', { datetime: item.time.slice(0, 5) }, item.time.slice(0, 5))
+            : h('span', {}, item.session ? f.words.sessions[item.session] : null),
           h(
             'div',
             {},
@@ -233,8 +255,8 @@ const PAGES = {
   'good-practices': (f, r, w, l) => ({
     lead: r.summary,
     facts: [
-      [l('implementationStatus'), w.enums.implementationStatus[r.implementationStatus]],
-      [w.period, f.period(r.startDate, r.endDate)],
+      [l('implementationStatus'), markInferred(f, r, ['implementationStatus'], w.enums.implementationStatus[r.implementationStatus])],
+      [w.period, markInferred(f, r, DATES, f.period(r.startDate, r.endDate))],
       [l('targetGroups'), r.targetGroups?.map((t) => w.enums.targetGroup[t.group]).join(', ')],
       [l('themes'), filterLinks(f, 'theme', r.themes)],
       [l('territories'), filterLinks(f, 'territory', r.territories)],
@@ -250,7 +272,7 @@ const PAGES = {
   }),
   trainings: (f, r, w, l) => ({
     facts: [
-      [w.date, f.period(r.startDate, r.endDate)],
+      [w.date, markInferred(f, r, DATES, f.period(r.startDate, r.endDate))],
       [l('mode'), w.enums.mode[r.mode]],
       [l('venue'), venue(r.venue)],
       [l('participantsCount'), r.participantsCount],
@@ -269,7 +291,15 @@ const PAGES = {
     facts: [
       [
         l('event'),
-        r.event ? h('span', {}, f.link(recordHash('events', r.event.slug), r.event.title), `, ${f.date(r.event.startDate)}`) : null,
+        r.event
+          ? h(
+              'span',
+              {},
+              f.link(recordHash('events', r.event.slug), r.event.title),
+              ', ',
+              markInferred(f, r.event, ['startDate'], f.date(r.event.startDate)),
+            )
+          : null,
       ],
       [l('themes'), filterLinks(f, 'theme', r.themes)],
       [l('facilitators'), names(r.facilitators)],
@@ -281,7 +311,7 @@ const PAGES = {
   events: (f, r, w, l) => ({
     facts: [
       [l('type'), w.enums.eventType[r.type]],
-      [w.date, f.period(r.startDate, r.endDate)],
+      [w.date, markInferred(f, r, DATES, f.period(r.startDate, r.endDate))],
       [l('venue'), venue(r.venue)],
       [l('territory'), filterLinks(f, 'territory', r.territory ? [r.territory] : [])],
       [l('themes'), filterLinks(f, 'theme', r.themes)],
@@ -295,9 +325,9 @@ const PAGES = {
   outcomes: (f, r, w, l) => ({
     lead: `${f.value(r.value, r.qualifier)} ${r.unit}`,
     facts: [
-      [l('indicatorType'), w.enums.indicatorType[r.indicatorType]],
+      [l('indicatorType'), markInferred(f, r, ['indicatorType'], w.enums.indicatorType[r.indicatorType])],
       [l('indicatorCode'), r.indicatorCode],
-      [w.period, f.period(r.periodStart, r.periodEnd)],
+      [w.period, markInferred(f, r, ['periodStart', 'periodEnd'], f.period(r.periodStart, r.periodEnd))],
       [l('territory'), filterLinks(f, 'territory', r.territory ? [r.territory] : [])],
       [l('themes'), filterLinks(f, 'theme', r.themes)],
       [l('project'), project(r.project)],
@@ -314,10 +344,10 @@ const PAGES = {
   organizations: (f, r, w, l) => ({
     lead: r.acronym,
     facts: [
-      [l('type'), w.enums.organizationType[r.type]],
+      [l('type'), markInferred(f, r, ['type'], w.enums.organizationType[r.type])],
       [l('website'), r.website ? h('a', { href: r.website }, r.website) : null],
       [l('territory'), filterLinks(f, 'territory', r.territory ? [r.territory] : [])],
-      [l('governanceNetworkMember'), r.governanceNetworkMember ? '✓' : null],
+      [l('governanceNetworkMember'), markInferred(f, r, ['governanceNetworkMember'], r.governanceNetworkMember ? '✓' : null)],
     ],
     texts: ['description'],
     related: [['good-practices', r.ledGoodPractices]],
@@ -325,7 +355,7 @@ const PAGES = {
   }),
 };
 
-function sourceNote(f, source, license, l) {
+function sourceNote(f, source, license, inferences, l) {
   const title = source.url ? h('a', { href: source.url }, source.title) : source.title;
   return h(
     'footer',
@@ -333,6 +363,21 @@ function sourceNote(f, source, license, l) {
     h('h2', {}, l('source')),
     h('p', {}, title, source.publisher ? ` — ${source.publisher}` : '', source.date ? `, ${f.date(source.date)}` : ''),
     source.note ? h('p', {}, h('span', { className: 'label' }, `${l('note', 'shared.source')}: `), source.note) : null,
+    // Every inferred value, shown or not above (a relation, a role), with the editors' reason.
+    inferences?.length
+      ? h(
+          'div',
+          { className: 'inferences' },
+          h('p', { className: 'label' }, `${l('inferences')}:`),
+          h(
+            'ul',
+            {},
+            inferences.map((i) =>
+              h('li', {}, h('span', { className: 'inferred-mark' }, f.words.inferred), ' ', `${l(i.field.split('.')[0])}: ${i.basis}`),
+            ),
+          ),
+        )
+      : null,
     h('p', {}, h('span', { className: 'label' }, `${l('license')}: `), license),
   );
 }
@@ -365,7 +410,7 @@ export function recordPage(f, type, r, backHash, labels) {
     page.related
       .filter(([, items]) => items?.length)
       .map(([kind, items]) => h('section', {}, h('h2', {}, w.related[kind]), linkList(f, kind, items))),
-    sourceNote(f, r.source, r.license, l),
+    sourceNote(f, r.source, r.license, r.inferences, l),
   );
 }
 

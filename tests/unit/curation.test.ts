@@ -1,4 +1,4 @@
-import { contentFingerprint, fingerprintPopulate, validationAfterWrite } from '../../src/editorial/curation/core';
+import { afterChange, contentFingerprint, fingerprintPopulate, validationAfterWrite } from '../../src/editorial/curation/core';
 
 const attributes = {
   title: { type: 'string' },
@@ -58,5 +58,10 @@ describe('what a validation vouches for', () => {
     expect(validationAfterWrite({ status: 'validated', validating: false, fingerprint: 'b', validated: 'a' })).toBe('back-to-review');
     expect(validationAfterWrite({ status: 'validated', validating: false, fingerprint: 'b', validated: null })).toBe('back-to-review');
     expect(validationAfterWrite({ status: 'in_review', validating: false, fingerprint: 'b', validated: 'a' })).toBeNull();
+    // A practice from the source is bound to the text the seed wrote, as a validated one to the text reviewed.
+    expect(validationAfterWrite({ status: 'from_source', validating: true, fingerprint: 'b', validated: null })).toBe('record');
+    expect(validationAfterWrite({ status: 'from_source', validating: false, fingerprint: 'b', validated: 'a' })).toBe('back-to-review');
+    // Changed, it goes to review: a validated one back to the reviewer, one never reviewed to its first step.
+    expect([afterChange('validated'), afterChange('from_source')]).toEqual(['in_review', 'submitted']);
   });
 });

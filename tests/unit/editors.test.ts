@@ -12,7 +12,7 @@ import {
   type ViewConfiguration,
 } from '../../src/editorial/field-guide/core';
 import { EDITOR, REVIEWER, isReviewer, rolePermissions } from '../../src/editorial/roles/core';
-import { curationChangeRefusal, publishRefusal, REVIEWERS_ONLY, sameNote } from '../../src/editorial/curation/core';
+import { curationChangeRefusal, publishRefusal, REVIEWERS_ONLY, SOURCE_ONLY, sameNote } from '../../src/editorial/curation/core';
 import { comparedFields, conflictMessage, fingerprints, remember, resolve, yourVersion } from '../../src/editorial/edit-conflicts/core';
 import { FirstAdminConfigError, firstAdminFromEnv } from '../../src/editorial/first-admin/core';
 import { draftUrl, previewKey, publishedUrl, verifyDraftUrl, PREVIEW_LIFETIME_MS } from '../../src/editorial/preview/core';
@@ -279,6 +279,8 @@ describe('roles', () => {
 describe('curation', () => {
   test('only a validated practice is published; the refusal names where it stands, in both languages', () => {
     expect(publishRefusal('validated')).toBeNull();
+    // Published as the source tells it, with no review claimed.
+    expect(publishRefusal('from_source')).toBeNull();
     expect(publishRefusal('in_review')).toMatch(/«in revisione».*"in review"/);
     expect(publishRefusal(undefined)).toMatch(/«inviata».*"submitted"/);
   });
@@ -303,6 +305,13 @@ describe('curation', () => {
     ],
     [undefined, 'validated', false, true, /un passo alla volta/],
     [undefined, 'in_review', false, true, null],
+    // From the source: a reviewer starts its review or sends it to the editors; nobody puts a practice back there.
+    ['from_source', 'in_review', false, true, null],
+    ['from_source', 'submitted', false, true, null],
+    ['from_source', 'validated', false, true, /da «dalla fonte, non revisionata» si passa a «in revisione»/],
+    ['from_source', 'in_review', false, false, REVIEWERS_ONLY],
+    ['submitted', 'from_source', false, true, SOURCE_ONLY],
+    ['validated', 'from_source', false, true, SOURCE_ONLY],
   ])('%s → %s (note changed: %s, reviewer: %s)', (from, to, noteChanged, reviewer, expected) => {
     const refusal = curationChangeRefusal({ from, to, noteChanged: noteChanged as boolean, reviewer: reviewer as boolean });
     if (expected instanceof RegExp) expect(refusal).toMatch(expected);

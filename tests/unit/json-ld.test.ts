@@ -135,27 +135,26 @@ describe('schema.org JSON-LD of the seed data', () => {
       '@context': 'https://schema.org',
       '@id': `${BASE_URL}/api/events/event-final-workshop-potenza?locale=it`,
       name: 'Final Workshop regionale del progetto Com.In.4.0',
-      startDate: '2022-09-26T07:00:00.000Z',
       location: {
         '@type': 'Place',
         name: 'GoDesk',
         address: { '@type': 'PostalAddress', streetAddress: 'Via della Tecnica 18', addressLocality: 'Potenza' },
-        containedInPlace: {
-          '@type': 'AdministrativeArea',
-          name: 'Potenza',
-          identifier: [
-            { propertyID: 'NUTS', value: 'ITF51' },
-            { propertyID: 'ISTAT', value: '076' },
-          ],
-        },
+        // The venue is in the city of Potenza (a municipality: an ISTAT code, no NUTS code).
+        containedInPlace: { '@type': 'AdministrativeArea', name: 'Potenza', identifier: [{ propertyID: 'ISTAT', value: '076063' }] },
       },
       funding: { '@type': 'Grant', funder: { '@type': 'FundingScheme', name: 'Fondo Asilo, Migrazione e Integrazione (FAMI) 2014-2020' } },
       mainEntityOfPage: { '@type': 'CreativeWork', inLanguage: 'it', license: CC_BY, dateModified: UPDATED },
     });
-    expect(event.mainEntityOfPage.isBasedOn.description).toMatch(/2022 è dedotto/);
+    // The year is the editors' inference: no date is stated, and the source's description says why.
+    expect(event.startDate).toBeUndefined();
+    expect(event.mainEntityOfPage.isBasedOn.description).toMatch(/La redazione ha registrato il 2022/);
     expect(event.about.map((t: Rec) => t['@type'])).toEqual(['DefinedTerm', 'DefinedTerm', 'DefinedTerm', 'DefinedTerm']);
     expect(event.subEvent).toHaveLength(11);
-    expect(event.subEvent[0]).toEqual({ '@type': 'Event', name: 'Registrazione dei partecipanti', startDate: '2022-09-26T09:00:00+02:00' });
+    expect(event.subEvent[0]).toEqual({ '@type': 'Event', name: 'Registrazione dei partecipanti' });
+    // With the date confirmed (no inference), the agenda's 09:00 is a date-time at the venue.
+    const confirmed = jsonLdOf('api::event.event', 'final-workshop-potenza', 'it', { inferences: [] });
+    expect(confirmed.startDate).toBe('2022-09-26T07:00:00.000Z');
+    expect(confirmed.subEvent[0].startDate).toBe('2022-09-26T09:00:00+02:00');
     expect(event.subEvent[1].startDate).toBeUndefined();
     expect(event.subEvent[1].performer.map((p: Rec) => p.name)).toEqual(['Michele Busciolano', 'Elvira Locantore']);
     expect(event.subEvent[1].performer[0]['@id']).toBe(iri('person', 'michele-busciolano'));
@@ -166,11 +165,11 @@ describe('schema.org JSON-LD of the seed data', () => {
   });
 
   test('a good practice: a CreativeWork with themes, territory, funding, licence and source', async () => {
-    const practice = jsonLdOf('api::good-practice.good-practice', 'ciclo-di-incontri-formativi-per-operatori-pubblici', 'en');
+    const practice = jsonLdOf('api::good-practice.good-practice', 'rete-di-governance-pubblico-privata', 'en');
     await expectSchemaOrg(practice, 'CreativeWork');
     expect(practice).toMatchObject({
-      '@id': iri('good-practice', 'ciclo-di-incontri-formativi-per-operatori-pubblici', 'en'),
-      name: 'Cycle of training meetings for public operators in the territories',
+      '@id': iri('good-practice', 'rete-di-governance-pubblico-privata', 'en'),
+      name: 'Public/private governance network',
       inLanguage: 'en',
       license: CC_BY,
       dateModified: UPDATED,
@@ -184,14 +183,15 @@ describe('schema.org JSON-LD of the seed data', () => {
         },
       ],
       spatialCoverage: [{ '@type': 'AdministrativeArea', '@id': iri('territory', 'basilicata', 'en'), name: 'Basilicata' }],
-      audience: [{ '@type': 'Audience', audienceType: 'public_operators' }],
       sourceOrganization: { '@type': 'Project', '@id': iri('project', 'com-in-4-0', 'en') },
       funding: {
         '@type': 'Grant',
         funder: { '@type': 'FundingScheme', name: 'Asylum, Migration and Integration Fund (AMIF / FAMI) 2014-2020' },
       },
     });
-    expect(practice.hasPart.map((part: Rec) => part.name)).toEqual(['Activities', 'Results and evidence of success']);
+    // The article names no target group.
+    expect(practice.audience).toBeUndefined();
+    expect(practice.hasPart.map((part: Rec) => part.name)).toEqual(['Results and evidence of success']);
     expect(practice.isBasedOn.description).toMatch(/the article gives no publisher/);
   });
 
@@ -210,7 +210,7 @@ describe('schema.org JSON-LD of the seed data', () => {
     const potenza = jsonLdOf('api::territory.territory', 'potenza');
     await expectSchemaOrg(potenza, 'AdministrativeArea');
     expect(potenza).toMatchObject({
-      name: 'Potenza',
+      name: 'Provincia di Potenza',
       identifier: [
         { '@type': 'PropertyValue', propertyID: 'NUTS', value: 'ITF51' },
         { '@type': 'PropertyValue', propertyID: 'ISTAT', value: '076' },
@@ -224,8 +224,9 @@ describe('schema.org JSON-LD of the seed data', () => {
       },
     });
     expect(jsonLdOf('api::territory.territory', 'basilicata').containsPlace).toEqual([
-      expect.objectContaining({ '@id': iri('territory', 'potenza'), name: 'Potenza' }),
+      expect.objectContaining({ '@id': iri('territory', 'potenza'), name: 'Provincia di Potenza' }),
     ]);
+    expect(potenza.containsPlace).toEqual([expect.objectContaining({ '@id': iri('territory', 'comune-di-potenza'), name: 'Potenza' })]);
   });
 
   test('organizations: the Region a GovernmentOrganization in Basilicata, NOVA a Consortium with its acronym', async () => {
@@ -272,11 +273,9 @@ describe('schema.org JSON-LD of the seed data', () => {
       },
       areaServed: [{ name: 'Basilicata' }],
     });
-    expect(project.member.map((m: Rec) => [m.roleName, m.member.name])).toEqual([
-      ['partner', 'Regione Basilicata'],
-      ['partner', 'Consorzio NOVA'],
-      ['coordinator', 'Elvira Locantore'],
-    ]);
+    // Their part in the project is the editors' inference: only the coordinator the article names is stated.
+    expect(project.member.map((m: Rec) => [m.roleName, m.member.name])).toEqual([['coordinator', 'Elvira Locantore']]);
+    expect(project.mainEntityOfPage.isBasedOn.description).toMatch(/La redazione li registra come partner/);
   });
 
   test('outcomes: Observations; "over 110 people" is a minimum, not a value', async () => {
@@ -284,11 +283,10 @@ describe('schema.org JSON-LD of the seed data', () => {
     await expectSchemaOrg(people, 'Observation');
     expect(people).toMatchObject({ name: 'Persone coinvolte', minValue: 110, unitText: 'persone', variableMeasured: 'Persone coinvolte' });
     expect(people.value).toBeUndefined();
-    expect(people.additionalProperty).toEqual([
-      { '@type': 'PropertyValue', propertyID: 'indicatorType', value: 'output' },
-      { '@type': 'PropertyValue', propertyID: 'qualifier', value: 'at_least' },
-    ]);
-    expect(people.observationAbout.map((thing: Rec) => thing['@type'])).toEqual(['Project', 'AdministrativeArea', 'CreativeWork']);
+    // The indicator type is the editors' classification: left out.
+    expect(people.additionalProperty).toEqual([{ '@type': 'PropertyValue', propertyID: 'qualifier', value: 'at_least' }]);
+    // A total of the project, not of one practice.
+    expect(people.observationAbout.map((thing: Rec) => thing['@type'])).toEqual(['Project', 'AdministrativeArea']);
     const meetings = jsonLdOf('api::outcome.outcome', 'incontri-formativi-nei-territori', 'en', {
       periodStart: '2019-01-01',
       periodEnd: '2019-12-31',
@@ -307,7 +305,6 @@ describe('schema.org JSON-LD of the seed data', () => {
     });
     expect(table.about.map((a: Rec) => [a['@type'], a.name])).toEqual([
       ['DefinedTerm', 'Training and skills of migrants'],
-      ['DefinedTerm', 'Job placement of migrants'],
       ['CreativeWork', "The Poli sociali's support for individual, personalised training"],
     ]);
   });
@@ -327,7 +324,7 @@ describe('schema.org JSON-LD of the seed data', () => {
         mode: 'in_person',
         venue: { name: 'Sala riunioni', city: 'Potenza' },
         participantsCount: 12,
-        territory: loaded('api::territory.territory', 'potenza', 'it', {}),
+        territory: loaded('api::territory.territory', 'comune-di-potenza', 'it', {}),
         project: loaded('api::project.project', 'com-in-4-0', 'it', { funding: true }),
         trainers: [loaded('api::person.person', 'gianpietro-losapio', 'it', {})],
         organizers: [loaded('api::organization.organization', 'consorzio-nova', 'it', {})],

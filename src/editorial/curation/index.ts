@@ -4,10 +4,12 @@ import { currentAdminUser } from '../roles';
 import { isReviewer } from '../roles/core';
 import {
   CHANGED_SINCE_VALIDATION,
+  afterChange,
   GOOD_PRACTICE,
   contentFingerprint,
   curationChangeRefusal,
   fingerprintPopulate,
+  isPublishable,
   publishRefusal,
   sameNote,
   validationAfterWrite,
@@ -47,14 +49,15 @@ export function registerCurationGate(strapi: Core.Strapi): void {
   /** After a write: records a validation, or sends a changed practice back to review. Returns the status now stored. */
   const settle = async (documentId: string, validating: boolean): Promise<unknown> => {
     const status = (await storedDraft(documentId))?.curationStatus;
-    if (status !== 'validated') return status;
+    if (!isPublishable(status)) return status;
     const now = await fingerprint(documentId);
     const outcome = validationAfterWrite({ status, validating, fingerprint: now, validated: await validatedFingerprint(documentId) });
     if (outcome === 'record') await validation(documentId).set({ value: now });
     if (outcome !== 'back-to-review') return status;
     // curationStatus is shared by all language versions: every draft row goes back.
-    await strapi.db.query(GOOD_PRACTICE).updateMany({ where: { documentId, publishedAt: null }, data: { curationStatus: 'in_review' } });
-    return 'in_review';
+    const back = afterChange(status);
+    await strapi.db.query(GOOD_PRACTICE).updateMany({ where: { documentId, publishedAt: null }, data: { curationStatus: back } });
+    return back;
   };
 
   strapi.documents.use(async (context, next) => {
@@ -91,7 +94,8 @@ export function registerCurationGate(strapi: Core.Strapi): void {
       if (writing) {
         // Who vouches for what this write leaves: in the admin, a reviewer who sets the practice
         // validated; integrations (API tokens) and scripts on the server, trusted to write the
-        // curation, vouch for what they write. An editor never does.
+        // curation, vouch for what they write (the seed for the source it copies: from_source).
+        // An editor never does.
         const validating = user ? params.data?.curationStatus === 'validated' && isReviewer(user.roles) : true;
         status = await settle(documentId, validating);
         // The admin shows the saved record as returned: it must show the practice back in review.

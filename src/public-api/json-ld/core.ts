@@ -8,6 +8,10 @@
  * the type it is used on; tests/unit/json-ld.test.ts checks that every term expands to a
  * schema.org term of the bundled context (tests/helpers/linked-data.ts).
  *
+ * A value the editors inferred (listed in the record's `inferences`) is left out: schema.org
+ * has no way to say "inferred", and a harvester would take it as stated by the source. The
+ * source's description says what was inferred and why, so nothing is hidden either.
+ *
  * License and source (`license`, `isBasedOn`, `dateModified`, `inLanguage`) describe the
  * record, a creative work: the good practice is one, and carries them itself; every other
  * type carries them on the record it is the main entity of (`mainEntityOfPage`), since
@@ -92,8 +96,8 @@ const absolute = (url: string, ctx: JsonLdContext) => (/^https?:\/\//.test(url) 
 
 // ---------------------------------------------------------------- shared pieces
 
-/** Where the record's facts come from: the `source` component. */
-function source(src: Rec | null | undefined): CreativeWork | undefined {
+/** Where the record's facts come from: the `source` component, and what the editors inferred from it. */
+function source(src: Rec | null | undefined, inferences: Rec[] | null | undefined): CreativeWork | undefined {
   if (!src) return undefined;
   return {
     '@type': src.url ? 'WebPage' : 'CreativeWork',
@@ -101,8 +105,8 @@ function source(src: Rec | null | undefined): CreativeWork | undefined {
     url: src.url,
     publisher: src.publisher ? { '@type': 'Organization', name: src.publisher } : undefined,
     datePublished: src.date,
-    // The note says what the source is silent about and what was inferred.
-    description: src.note,
+    // The note says what the source is silent about; the inferences, what was inferred and why.
+    description: [src.note, ...list(inferences).map((inference) => inference.basis)].filter(Boolean).join(' '),
   };
 }
 
@@ -110,7 +114,7 @@ function source(src: Rec | null | undefined): CreativeWork | undefined {
 const recordFacts = (record: Rec, ctx: JsonLdContext) => ({
   inLanguage: record.locale ?? ctx.locale,
   license: licenseUrl(record.license),
-  isBasedOn: source(record.source),
+  isBasedOn: source(record.source, record.inferences),
   dateModified: record.updatedAt,
 });
 
@@ -404,7 +408,7 @@ export function outcomeJsonLd(o: Rec, ctx: JsonLdContext): WithContext<Observati
       ...list(o.events).map((e) => eventRef('event', e, ctx)),
     ],
     additionalProperty: [
-      { '@type': 'PropertyValue', propertyID: 'indicatorType', value: o.indicatorType },
+      o.indicatorType && { '@type': 'PropertyValue', propertyID: 'indicatorType', value: o.indicatorType },
       { '@type': 'PropertyValue', propertyID: 'qualifier', value: o.qualifier },
       o.indicatorCode && { '@type': 'PropertyValue', propertyID: 'indicatorCode', value: o.indicatorCode },
     ],
@@ -501,7 +505,14 @@ const withFunding = { populate: { funding: true } };
 /** Per public type: the one populate its mapper needs, and the mapper. */
 export const JSON_LD_TYPES = {
   'api::project.project': {
-    populate: { funding: true, partners: { populate: { organization: true } }, territories: true, coordinator: true, source: true },
+    populate: {
+      funding: true,
+      partners: { populate: { organization: true } },
+      territories: true,
+      coordinator: true,
+      source: true,
+      inferences: true,
+    },
     map: projectJsonLd,
   },
   'api::good-practice.good-practice': {
@@ -516,6 +527,7 @@ export const JSON_LD_TYPES = {
       attachments: true,
       targetGroups: true,
       source: true,
+      inferences: true,
     },
     map: goodPracticeJsonLd,
   },
@@ -529,15 +541,24 @@ export const JSON_LD_TYPES = {
       organizers: true,
       materials: true,
       source: true,
+      inferences: true,
     },
     map: trainingJsonLd,
   },
   'api::thematic-table.thematic-table': {
-    populate: { event: true, themes: true, facilitators: true, participatingOrganizations: true, goodPractices: true, source: true },
+    populate: {
+      event: true,
+      themes: true,
+      facilitators: true,
+      participatingOrganizations: true,
+      goodPractices: true,
+      source: true,
+      inferences: true,
+    },
     map: thematicTableJsonLd,
   },
   'api::outcome.outcome': {
-    populate: { project: true, territory: true, goodPractices: true, trainings: true, events: true, source: true },
+    populate: { project: true, territory: true, goodPractices: true, trainings: true, events: true, source: true, inferences: true },
     map: outcomeJsonLd,
   },
   'api::event.event': {
@@ -550,16 +571,36 @@ export const JSON_LD_TYPES = {
       themes: true,
       territory: true,
       source: true,
+      inferences: true,
     },
     map: eventJsonLd,
   },
-  'api::organization.organization': { populate: { territory: true, source: true }, map: organizationJsonLd },
-  'api::person.person': { populate: { affiliations: { populate: { organization: true } }, source: true }, map: personJsonLd },
-  'api::territory.territory': { populate: { parent: true, children: true, source: true }, map: territoryJsonLd },
-  'api::theme.theme': { populate: { source: true }, map: themeJsonLd },
+  'api::organization.organization': { populate: { territory: true, source: true, inferences: true }, map: organizationJsonLd },
+  'api::person.person': {
+    populate: { affiliations: { populate: { organization: true } }, source: true, inferences: true },
+    map: personJsonLd,
+  },
+  'api::territory.territory': { populate: { parent: true, children: true, source: true, inferences: true }, map: territoryJsonLd },
+  'api::theme.theme': { populate: { source: true, inferences: true }, map: themeJsonLd },
 } satisfies Record<string, { populate: Record<string, unknown>; map: (record: Rec, ctx: JsonLdContext) => object }>;
 
 export type JsonLdUid = keyof typeof JSON_LD_TYPES;
 
-/** The JSON-LD of one loaded record, without empty properties. */
-export const toJsonLd = (uid: JsonLdUid, record: Rec, ctx: JsonLdContext): object => prune(JSON_LD_TYPES[uid].map(record, ctx));
+/**
+ * The record without the values its `inferences` name ("startDate", or "agenda.time" in every
+ * item of the agenda), so that no mapper states them, nor anything computed from them.
+ */
+export function withoutInferred(record: Rec): Rec {
+  const clear = (value: Rec, path: string[]): Rec => {
+    const [name, ...rest] = path;
+    if (!value || !(name in value)) return value;
+    if (!rest.length) return { ...value, [name]: null };
+    const inner = value[name];
+    return { ...value, [name]: Array.isArray(inner) ? inner.map((item) => clear(item, rest)) : clear(inner, rest) };
+  };
+  return list(record.inferences).reduce((out: Rec, inference) => clear(out, String(inference.field).split('.')), record);
+}
+
+/** The JSON-LD of one loaded record, without inferred values nor empty properties. */
+export const toJsonLd = (uid: JsonLdUid, record: Rec, ctx: JsonLdContext): object =>
+  prune(JSON_LD_TYPES[uid].map(withoutInferred(record), ctx));

@@ -78,9 +78,10 @@ export function populateFor(type: SearchTypeName, attributes: Attributes): Recor
     const extra = related.kind === 'event' ? ['startDate', 'endDate'] : [];
     populate[name] = {
       fields: ['documentId', ...related.names, ...extra],
-      ...(related.kind === 'event' ? { populate: { territory: { fields: ['documentId', 'name'] } } } : {}),
+      ...(related.kind === 'event' ? { populate: { territory: { fields: ['documentId', 'name'] }, inferences: true } } : {}),
     };
   }
+  if (SEARCH_TYPES[type].dates) populate.inferences = true;
   if (type === 'good-practice') populate.targetGroups = true;
   if (type === 'event') populate.agenda = true;
   if (type === 'training' || type === 'event') populate.venue = true;
@@ -106,6 +107,9 @@ export interface SearchEntry {
 type Doc = Record<string, any>;
 const asList = (value: unknown): Doc[] => (Array.isArray(value) ? value : value ? [value as Doc] : []);
 const day = (value: unknown): string | null => (value ? String(value instanceof Date ? value.toISOString() : value).slice(0, 10) : null);
+/** A date as the index keeps it: none when the editors inferred it, since a hit shows its date as a fact. */
+const stated = (doc: Doc, field: string): string | null =>
+  asList(doc.inferences).some((inference) => inference.field === field) ? null : day(doc[field]);
 
 /** The index entry of one published document in one locale. */
 export function entryFor(type: SearchTypeName, doc: Doc, attributes: Attributes): SearchEntry {
@@ -116,16 +120,16 @@ export function entryFor(type: SearchTypeName, doc: Doc, attributes: Attributes)
 
   const facets: SearchEntry['facets'] = [];
   const related: string[] = [];
-  let startDate = config.dates ? day(doc[config.dates[0]]) : null;
-  let endDate = config.dates ? (day(doc[config.dates[1]]) ?? startDate) : null;
+  let startDate = config.dates ? stated(doc, config.dates[0]) : null;
+  let endDate = config.dates ? (stated(doc, config.dates[1]) ?? startDate) : null;
   for (const name of config.relations) {
     const { kind, names } = RELATED[attributes[name].target!];
     for (const target of asList(doc[name])) {
       facets.push({ kind, value: target.documentId });
       related.push(...names.map((field) => target[field]).filter(Boolean));
       if (kind === 'event') {
-        startDate ??= day(target.startDate);
-        endDate ??= day(target.endDate) ?? startDate;
+        startDate ??= stated(target, 'startDate');
+        endDate ??= stated(target, 'endDate') ?? startDate;
         if (target.territory) facets.push({ kind: 'territory', value: target.territory.documentId });
       }
     }

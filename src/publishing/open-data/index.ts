@@ -113,10 +113,14 @@ function csvChunks(strapi: Core.Strapi, { uid, plural }: OpenDataType, baseUrl: 
 const column = (strapi: Core.Strapi, uid: string, attribute: string): string =>
   (strapi.db.metadata.get(uid as any).attributes[attribute] as { columnName?: string })?.columnName ?? attribute;
 
-/** Earliest (or latest) value of a field over a type's published records. */
+/**
+ * Earliest (or latest) value of a field over a type's published records, leaving out values the
+ * editors inferred: the catalogue states the period its records cover as a fact.
+ */
 async function extreme(strapi: Core.Strapi, uid: string, field: string, direction: 'asc' | 'desc'): Promise<string | null> {
+  const inferred = await strapi.db.query(uid as any).findMany({ where: { ...PUBLISHED, inferences: { field } }, select: ['documentId'] });
   const [row] = await strapi.db.query(uid as any).findMany({
-    where: { ...PUBLISHED, [field]: { $notNull: true } },
+    where: { ...PUBLISHED, [field]: { $notNull: true }, documentId: { $notIn: inferred.map((record: Rec) => record.documentId) } },
     select: [field],
     orderBy: { [field]: direction },
     limit: 1,

@@ -61,7 +61,31 @@ export function documentData(uid: string, record: SeedRecord, locale: string, ba
     source: { ...baseSource, note: [baseSource.note, sourceNote].filter(Boolean).join(' ') },
     ...record.relations,
   };
-  return resolveReferences(data, schemas.attributes(uid), schemas, resolve, `${uid} "${record.slug}"`);
+  const where = `${uid} "${record.slug}"`;
+  checkInferences(data, schemas.attributes(uid), schemas, where);
+  return resolveReferences(data, schemas.attributes(uid), schemas, resolve, where);
+}
+
+/**
+ * An inference names a field of the record ("startDate") or of its component ("agenda.time")
+ * that holds a value: flagging a field the record does not have, or leaves empty, would mark
+ * nothing, so it is a mistake in the data.
+ */
+function checkInferences(data: Data, attributes: Record<string, Attribute>, schemas: Schemas, where: string): void {
+  const holds = (value: unknown, path: string[], within: Record<string, Attribute>): boolean => {
+    const [name, ...rest] = path;
+    const attribute = within[name];
+    if (!attribute) return false;
+    const inner = (value as Data | null | undefined)?.[name];
+    if (!rest.length) return inner != null && !(Array.isArray(inner) && inner.length === 0);
+    if (attribute.type !== 'component') return false;
+    const items = attribute.repeatable ? ((inner as Data[] | undefined) ?? []) : [inner as Data];
+    return items.some((item) => holds(item, rest, schemas.component(attribute.component!)));
+  };
+  for (const { field } of (data.inferences as { field: string }[] | undefined) ?? []) {
+    if (!holds(data, field.split('.'), attributes))
+      throw new Error(`Seed record ${where} marks "${field}" as inferred, but it has no value there.`);
+  }
 }
 
 function resolveReferences(data: Data, attributes: Record<string, Attribute>, schemas: Schemas, resolve: Resolve, where: string): Data {
