@@ -14,6 +14,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
   STRAPI_NOT_FOUND_ERROR: 404,
+  CURSOR_EXPIRED: 410,
 };
 
 /** The status for a response carrying these errors, or null to leave Apollo's choice. */
