@@ -146,7 +146,9 @@ interface Row {
   published: boolean;
 }
 async function rows(type: Type): Promise<Row[]> {
-  const found = await kb!.strapi.db.query(uid(type) as any).findMany({ select: ['documentId', 'locale', 'publishedAt'], orderBy: { id: 'asc' } });
+  const found = await kb!.strapi.db
+    .query(uid(type) as any)
+    .findMany({ select: ['documentId', 'locale', 'publishedAt'], orderBy: { id: 'asc' } });
   return found.map((row: any) => ({ documentId: row.documentId, locale: row.locale, published: row.publishedAt != null }));
 }
 
@@ -160,13 +162,20 @@ async function operate(rng: Random): Promise<string> {
   const roll = rng.next();
   if (roll < 0.14 || !drafts.length) {
     created += 1;
-    const doc = await docs(type).create({ locale: 'it', data: { ...required(type, created, 'it'), slug: `mirror-${type}-${created}` } } as any);
+    const doc = await docs(type).create({
+      locale: 'it',
+      data: { ...required(type, created, 'it'), slug: `mirror-${type}-${created}` },
+    } as any);
     if (rng.chance(0.8)) await publish(doc.documentId, 'it');
     return 'create';
   }
   const draft = rng.pick(drafts);
   if (roll < 0.34) {
-    await docs(type).update({ documentId: draft.documentId, locale: draft.locale, data: { [TEXT[type]]: `Edit ${rng.int(1e6)} ${draft.locale}` } } as any);
+    await docs(type).update({
+      documentId: draft.documentId,
+      locale: draft.locale,
+      data: { [TEXT[type]]: `Edit ${rng.int(1e6)} ${draft.locale}` },
+    } as any);
     if (rng.chance(0.75)) await publish(draft.documentId, draft.locale);
     return 'edit';
   }
@@ -205,7 +214,8 @@ async function operate(rng: Random): Promise<string> {
       locale: person.locale,
       data: { consentToPublish: !withdraw },
     } as any);
-    if (!withdraw) await kb!.strapi.documents('api::person.person').publish({ documentId: person.documentId, locale: person.locale } as any);
+    if (!withdraw)
+      await kb!.strapi.documents('api::person.person').publish({ documentId: person.documentId, locale: person.locale } as any);
     return withdraw ? 'withdraw consent' : 'give consent back';
   }
   if (roll < 0.95) {
@@ -216,66 +226,67 @@ async function operate(rng: Random): Promise<string> {
     const targets = [...new Set((await rows(target)).filter((t) => t.locale === row.locale).map((t) => t.documentId))];
     const chosen = targets.length ? rng.some(targets, 3) : [];
     const value = toMany ? chosen : rng.chance(0.2) ? null : (chosen[0] ?? null);
-    await kb!.strapi.documents(uid(owner) as any).update({ documentId: row.documentId, locale: row.locale, data: { [attribute]: value } } as any);
+    await kb!.strapi
+      .documents(uid(owner) as any)
+      .update({ documentId: row.documentId, locale: row.locale, data: { [attribute]: value } } as any);
     if (rng.chance(0.7)) await kb!.strapi.documents(uid(owner) as any).publish({ documentId: row.documentId, locale: row.locale } as any);
     return 'change a relation';
   }
-  await docs(type).discardDraft({ documentId: draft.documentId, locale: draft.locale } as any).catch(() => undefined);
+  await docs(type)
+    .discardDraft({ documentId: draft.documentId, locale: draft.locale } as any)
+    .catch(() => undefined);
   return 'discard a draft';
 }
 
-test(
-  `${OPERATIONS} random editor operations (seed ${SEED}), a restart, random syncs: the mirror equals the public API after each sync`,
-  async () => {
-    const rng = new Random(SEED);
-    const file = path.join(dir, 'mirror.db');
-    const done = new Map<string, number>();
-    const refused = new Map<string, number>();
-    let syncs = 0;
-    let changes = 0;
-    let records = 0;
-    const syncAndCompare = async (when: string) => {
-      const result = await sync(url, file);
-      expect(result.resynced).toBe(false);
-      changes += result.changes;
-      syncs += 1;
-      records = await expectMirrorEqualsDump(file, when);
-    };
+test(`${OPERATIONS} random editor operations (seed ${SEED}), a restart, random syncs: the mirror equals the public API after each sync`, async () => {
+  const rng = new Random(SEED);
+  const file = path.join(dir, 'mirror.db');
+  const done = new Map<string, number>();
+  const refused = new Map<string, number>();
+  let syncs = 0;
+  let changes = 0;
+  let records = 0;
+  const syncAndCompare = async (when: string) => {
+    const result = await sync(url, file);
+    expect(result.resynced).toBe(false);
+    changes += result.changes;
+    syncs += 1;
+    records = await expectMirrorEqualsDump(file, when);
+  };
 
-    await syncAndCompare('first sync, from zero');
-    for (let i = 1; i <= OPERATIONS; i += 1) {
-      try {
-        const what = await operate(rng);
-        done.set(what, (done.get(what) ?? 0) + 1);
-      } catch (error) {
-        // An editorial rule may refuse an operation (a slug taken, a relation the model forbids): a refusal, never a crash.
-        const name = (error as Error).name;
-        if (!['ValidationError', 'ApplicationError', 'PolicyError'].includes(name)) throw new Error(`operation ${i}: ${(error as Error).stack}`);
-        refused.set(name, (refused.get(name) ?? 0) + 1);
-      }
-      if (i === Math.floor(OPERATIONS / 2)) {
-        await stop();
-        await start();
-      }
-      if (rng.chance(1 / 12)) await syncAndCompare(`after operation ${i} (seed ${SEED})`);
-      if (i % 50 === 0) console.log(`[partner-mirror] ${i} operations, ${syncs} syncs, ${Math.round(performance.now() / 1000)} s`);
+  await syncAndCompare('first sync, from zero');
+  for (let i = 1; i <= OPERATIONS; i += 1) {
+    try {
+      const what = await operate(rng);
+      done.set(what, (done.get(what) ?? 0) + 1);
+    } catch (error) {
+      // An editorial rule may refuse an operation (a slug taken, a relation the model forbids): a refusal, never a crash.
+      const name = (error as Error).name;
+      if (!['ValidationError', 'ApplicationError', 'PolicyError'].includes(name))
+        throw new Error(`operation ${i}: ${(error as Error).message}`, { cause: error });
+      refused.set(name, (refused.get(name) ?? 0) + 1);
     }
-    await syncAndCompare('last sync');
+    if (i === Math.floor(OPERATIONS / 2)) {
+      await stop();
+      await start();
+    }
+    if (rng.chance(1 / 12)) await syncAndCompare(`after operation ${i} (seed ${SEED})`);
+    if (i % 50 === 0) console.log(`[partner-mirror] ${i} operations, ${syncs} syncs, ${Math.round(performance.now() / 1000)} s`);
+  }
+  await syncAndCompare('last sync');
 
-    // A partner starting now syncs from zero to the same copy.
-    const fresh = path.join(dir, 'fresh.db');
-    expect((await sync(url, fresh)).resynced).toBe(false);
-    await expectMirrorEqualsDump(fresh, 'a new mirror, from zero');
+  // A partner starting now syncs from zero to the same copy.
+  const fresh = path.join(dir, 'fresh.db');
+  expect((await sync(url, fresh)).resynced).toBe(false);
+  await expectMirrorEqualsDump(fresh, 'a new mirror, from zero');
 
-    const count = (map: Map<string, number>) => [...map.values()].reduce((a, b) => a + b, 0);
-    expect(count(done) + count(refused)).toBe(OPERATIONS);
-    expect(count(refused)).toBeLessThan(OPERATIONS / 5);
-    for (const what of ['create', 'edit', 'unpublish', 'delete', 'add a locale', 'remove a locale', 'withdraw consent', 'change a relation'])
-      expect(done.get(what) ?? 0).toBeGreaterThan(0);
-    console.log(
-      `[partner-mirror] ${OPERATIONS} operations (${[...done].map(([k, v]) => `${v} ${k}`).join(', ')}; refused: ${count(refused)}), ` +
-        `${syncs} syncs, ${changes} changes read, ${records} public records at the end`,
-    );
-  },
-  600000,
-);
+  const count = (map: Map<string, number>) => [...map.values()].reduce((a, b) => a + b, 0);
+  expect(count(done) + count(refused)).toBe(OPERATIONS);
+  expect(count(refused)).toBeLessThan(OPERATIONS / 5);
+  for (const what of ['create', 'edit', 'unpublish', 'delete', 'add a locale', 'remove a locale', 'withdraw consent', 'change a relation'])
+    expect(done.get(what) ?? 0).toBeGreaterThan(0);
+  console.log(
+    `[partner-mirror] ${OPERATIONS} operations (${[...done].map(([k, v]) => `${v} ${k}`).join(', ')}; refused: ${count(refused)}), ` +
+      `${syncs} syncs, ${changes} changes read, ${records} public records at the end`,
+  );
+}, 600000);

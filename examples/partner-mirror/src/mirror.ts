@@ -85,16 +85,37 @@ const typeNameOf = (feedType: string) =>
  * From the schema (introspection), per feed type: the list query and every field of a record:
  * scalars, components in full, related records (and files) as their documentId.
  */
-export async function recordQueries(url: string): Promise<Map<string, RecordQuery>> {
+export function recordQueries(url: string): Promise<Map<string, RecordQuery>> {
+  // The schema is a contract that only grows: asked once per address and process.
+  let known = schemas.get(url);
+  if (!known) {
+    known = introspect(url);
+    schemas.set(url, known);
+    known.catch(() => schemas.delete(url));
+  }
+  return known;
+}
+const schemas = new Map<string, Promise<Map<string, RecordQuery>>>();
+
+async function introspect(url: string): Promise<Map<string, RecordQuery>> {
   const ref = 'kind name ofType { kind name ofType { kind name ofType { kind name } } }';
   const { __schema: schema } = await graphql<{ __schema: { queryType: { name: string }; types: IntrospectedType[] } }>(
     url,
     `{ __schema { queryType { name } types { name kind fields { name args { name type { ${ref} } } type { ${ref} } } } } }`,
   );
   const types = new Map(schema.types.map((type) => [type.name, type]));
-  const { enumValues } = await graphql<{ __type: { enumValues: { name: string }[] } }>(url, `{ __type(name: "ChangeType") { enumValues { name } } }`).then(
-    (data) => data.__type,
-  );
+  const { enumValues } = await graphql<{ __type: { enumValues: { name: string }[] } }>(
+    url,
+    `
+      {
+        __type(name: "ChangeType") {
+          enumValues {
+            name
+          }
+        }
+      }
+    `,
+  ).then((data) => data.__type);
   const selection = (typeName: string): string => {
     const fields = types.get(typeName)?.fields ?? [];
     const parts = fields
