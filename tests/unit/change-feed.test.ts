@@ -15,9 +15,9 @@ import {
 } from '../../src/public-api/change-feed/core';
 import type { Model } from '../../src/content/model/core';
 
-const versions = (entries: [string, number][]) =>
-  new Map<string, PublishedVersion>(entries.map(([locale, id]) => [locale, { id, slug: 's' }]));
-const actions = (before: [string, number][], after: [string, number][], drafts: string[]) =>
+const versions = (entries: [string, number, number?][]) =>
+  new Map<string, PublishedVersion>(entries.map(([locale, id, updatedAt = 1]) => [locale, { id, updatedAt, slug: 's' }]));
+const actions = (before: [string, number, number?][], after: [string, number, number?][], drafts: string[]) =>
   documentEvents('theme', 'd', versions(before), versions(after), new Set(drafts)).map((e) => `${e.locale} ${e.action}`);
 
 test('cursors are opaque, round-trip, and refuse anything the feed did not issue', () => {
@@ -38,6 +38,20 @@ test('a write gives one event per locale whose public view changed, and a draft 
   expect(actions([], [['it', 2]], ['it'])).toEqual(['it PUBLISHED']);
   expect(actions([['it', 2]], [['it', 5]], ['it'])).toEqual(['it UPDATED']);
   expect(actions([['it', 2]], [['it', 2]], ['it'])).toEqual([]); // a draft save, a discarded draft
+  // Publishing Italian rewrote the fields English shares with it in the English published version.
+  expect(
+    actions(
+      [
+        ['it', 2],
+        ['en', 3, 1],
+      ],
+      [
+        ['it', 5],
+        ['en', 3, 2],
+      ],
+      ['it', 'en'],
+    ),
+  ).toEqual(['it UPDATED', 'en UPDATED']);
   expect(
     actions(
       [['it', 2]],

@@ -87,9 +87,14 @@ export function feedQuery(input: FeedInput, locales: readonly string[]): FeedQue
   };
 }
 
-/** One published version of a record: its row (a new one at every publication) and slug. */
+/**
+ * One published version of a record: its row (a new one at every publication), when that row
+ * last changed (publishing one locale also writes the fields shared by all locales into the
+ * others' published rows), and its slug.
+ */
 export interface PublishedVersion {
   id: number;
+  updatedAt: number;
   slug: string;
 }
 
@@ -104,7 +109,7 @@ export interface FeedEvent {
 /**
  * What a write did to what anonymous callers see of one document, locale by locale: published
  * versions before and after it, and the locales that still have a draft. A locale that appears is
- * PUBLISHED (again, after an unpublication), a new published version is UPDATED, a locale gone
+ * PUBLISHED (again, after an unpublication), a new or rewritten published version is UPDATED, a locale gone
  * from the public API is UNPUBLISHED while its draft remains, DELETED when nothing of it does.
  * A draft save leaves the published versions alone: no event.
  */
@@ -119,7 +124,8 @@ export function documentEvents(
   for (const [locale, version] of after) {
     const old = before.get(locale);
     if (!old) events.push({ type, documentId, locale, slug: version.slug, action: 'PUBLISHED' });
-    else if (old.id !== version.id) events.push({ type, documentId, locale, slug: version.slug, action: 'UPDATED' });
+    else if (old.id !== version.id || old.updatedAt !== version.updatedAt)
+      events.push({ type, documentId, locale, slug: version.slug, action: 'UPDATED' });
   }
   for (const [locale, version] of before) {
     if (after.has(locale)) continue;

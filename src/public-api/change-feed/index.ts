@@ -43,8 +43,15 @@ const isPostgres = (knex: Knex) => ['postgres', 'pg'].includes(String(knex.clien
 const retention = () => retentionDays(process.env.FEED_RETENTION_DAYS);
 
 async function publishedVersions(strapi: Core.Strapi, uid: string, documentId: string): Promise<Map<string, PublishedVersion>> {
-  const rows = await strapi.db.query(uid as any).findMany({ where: { documentId, ...PUBLISHED }, select: ['id', 'locale', 'slug'] });
-  return new Map(rows.map((row: any) => [String(row.locale), { id: Number(row.id), slug: String(row.slug) }]));
+  const rows = await strapi.db
+    .query(uid as any)
+    .findMany({ where: { documentId, ...PUBLISHED }, select: ['id', 'locale', 'slug', 'updatedAt'] });
+  return new Map(
+    rows.map((row: any) => [
+      String(row.locale),
+      { id: Number(row.id), updatedAt: new Date(row.updatedAt).getTime(), slug: String(row.slug) },
+    ]),
+  );
 }
 
 /** Published records that show this document through a relation. */
