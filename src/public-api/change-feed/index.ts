@@ -32,7 +32,13 @@ import {
 
 const FEED = 'change_feed';
 const HORIZON = 'change_feed_horizon';
-const WRITE_ACTIONS = new Set(['create', 'update', 'delete', 'publish', 'unpublish', 'discardDraft']);
+/**
+ * The writes that can change published versions. A draft save (create, update) and a discarded
+ * draft touch drafts only (Strapi copies shared fields to the other locales in the same state).
+ */
+const PUBLICATION_ACTIONS = new Set(['publish', 'unpublish', 'delete']);
+const changesPublished = (action: string, params: { status?: string }) =>
+  PUBLICATION_ACTIONS.has(action) || (['create', 'update'].includes(action) && params.status === 'published');
 /** The PostgreSQL advisory lock that orders feed writes across nodes (any constant number of ours). */
 const FEED_LOCK = 1704202601;
 const PUBLISHED = { publishedAt: { $notNull: true } };
@@ -122,7 +128,7 @@ export function registerChangeFeed(strapi: Core.Strapi): void {
   const paths = relationPaths(PUBLIC_UIDS.map(getModel), getModel);
   strapi.documents.use(async (context, next) => {
     const type = publicTypeOfUid(context.uid);
-    if (!type || !WRITE_ACTIONS.has(context.action)) return next();
+    if (!type || !changesPublished(context.action, context.params as { status?: string })) return next();
     return strapi.db.transaction(async ({ trx }) => {
       const given = (context.params as { documentId?: string }).documentId;
       const related = paths.get(context.uid) ?? [];
