@@ -1,4 +1,4 @@
-// `node bench/changes.js [--engines sqlite,postgres] [--practices N]`: the change feed's response
+// `npm run bench:changes -- [--engines=sqlite,postgres] [--practices=N]`: the change feed's response
 // time. Synthetic good practices (npm run seed:synthetic, written in bulk: the node's start adds
 // them to the feed, timed), then pages of 100 changes from cursors spread over the feed, by GraphQL
 // (each cursor asked once, so never from the response cache) and by REST: p50 and p95, one
@@ -7,14 +7,11 @@ const { createDatabase } = require('../scripts/lib/databases');
 const { startNode } = require('../scripts/lib/nodes');
 const { npmRun } = require('./search');
 
-const args = Object.fromEntries(
-  process.argv
-    .slice(2)
-    .join(' ')
-    .split('--')
-    .filter(Boolean)
-    .map((arg) => arg.trim().split(/\s+/)),
-);
+const args = {};
+for (let i = 2; i < process.argv.length; i += 1) {
+  const [name, value] = process.argv[i].replace(/^--/, '').split('=');
+  args[name] = value ?? process.argv[++i];
+}
 const engines = (args.engines || 'sqlite,postgres').split(',');
 const practices = Number(args.practices || 2000);
 const ROUNDS = 60;
