@@ -30,6 +30,8 @@ import { registerJsonLdField } from './public-api/json-ld';
 import { registerReadSnapshot } from './public-api/read-snapshot';
 import { registerRelationBatching } from './public-api/batched-relations';
 import { registerSearchQuery } from './public-api/search/graphql';
+import { reconcileChangeFeed, registerChangeFeed, registerChangeFeedRoute } from './public-api/change-feed';
+import { registerChangesQuery } from './public-api/change-feed/graphql';
 import { registerTerritoryFilter } from './public-api/territory-filter';
 import { isKnowledgeBaseEmpty, seedKnowledgeBase } from './publishing/seed';
 import { registerOpenData } from './publishing/open-data';
@@ -67,14 +69,17 @@ export default {
     registerPublishedDeletionGuard(strapi);
     hideUnusedTypes(strapi);
 
-    // Public API, the GraphQL fields and the search index: the index is written innermost, so only a
-    // write that every rule above let through reaches it (in the write's own transaction).
+    // Public API, the GraphQL fields, the change feed and the search index: both are written
+    // innermost, so only a write that every rule above let through reaches them (in the write's own
+    // transaction); the feed around the index, so that it takes its lock last.
     registerRelationBatching(strapi);
     registerTerritoryFilter(strapi);
     // After the territory filter: it checks relation filters with `within` already expanded.
     registerAnonymousGraphqlAllowList(strapi);
     registerAggregates(strapi);
     registerJsonLdField(strapi);
+    registerChangeFeed(strapi);
+    registerChangesQuery(strapi);
     registerSearchIndexing(strapi);
     registerSearchQuery(strapi);
   },
@@ -93,6 +98,7 @@ export default {
       registerDraftPreview(strapi);
       registerOpenData(strapi);
       registerSitePages(strapi);
+      registerChangeFeedRoute(strapi);
 
       // Content, then who may read and edit it: idempotent, each on its own.
       await ensureContentLocales(strapi);
@@ -102,11 +108,13 @@ export default {
       await applyFieldGuide(strapi);
 
       // Publishing, then what is derived from the content: the seed in the locales made above, the
-      // search index over what is there, and no answer kept by a previous version of the app.
+      // search index and the change feed over what is there, and no answer kept by a previous
+      // version of the app.
       if (process.env.SEED_ON_EMPTY !== 'false' && (await isKnowledgeBaseEmpty(strapi, PUBLIC_TYPES))) {
         await seedKnowledgeBase(strapi);
       }
       await ensureSearchIndex(strapi);
+      await reconcileChangeFeed(strapi);
       await invalidateResponseCache(strapi);
     } finally {
       await startupLock.get(strapi)?.();

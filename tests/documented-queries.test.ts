@@ -36,7 +36,8 @@ test('the README has five partner queries and the partner guide documents every 
     .filter((e) => e.file === 'docs/partners.md')
     .map((e) => e.query)
     .join('\n');
-  for (const field of ['search(', 'jsonLd', 'within:', 'outcomeFigures', 'themeCounts', '_connection']) expect(guide).toContain(field);
+  for (const field of ['search(', 'jsonLd', 'within:', 'outcomeFigures', 'themeCounts', '_connection', 'changes('])
+    expect(guide).toContain(field);
 });
 
 test.each(examples.map((e, i) => [`${e.file} #${i + 1}`, e]))('%s answers with data', async (_name, example) => {

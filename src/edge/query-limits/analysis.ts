@@ -6,7 +6,7 @@
  * number of items it may return: its page size when it asks for one, else Strapi's default (25)
  * for relations, and a smaller estimate for repeatable components (an agenda, affiliations),
  * which are short editorial lists, and for any other list. A list inside a paginated object
- * (`search { items }`, `..._connection { nodes }`) takes that object's page size. A filter that
+ * (`search { items }`, `..._connection { nodes }`, `changes(first) { items }`) takes that object's page size. A filter that
  * names a unique field (`slug: { eq }`, `documentId: { in: [...] }`) selects at most that many
  * records per locale, and is counted so. Introspection fields are free: they are bounded by the
  * schema itself.
@@ -124,7 +124,9 @@ export function analyzeOperation(
         const filtersType = field.args.find((arg) => arg.name === 'filters');
         const unique = filtersType && options.uniqueFilterFields?.get(getNamedType(filtersType.type).name);
         const matches = unique && uniqueMatches(args.filters, unique);
-        const asked = paginated ? args.pagination : inherited;
+        // A `first: n` argument (the change feed) pages like a pageSize.
+        const first = (args as { first?: unknown }).first;
+        const asked = paginated ? args.pagination : typeof first === 'number' ? { pageSize: first } : inherited;
         const pagination =
           matches === undefined
             ? asked

@@ -17,6 +17,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
   STRAPI_NOT_FOUND_ERROR: 404,
+  CURSOR_EXPIRED: 410,
 };
 
 type GraphqlErrors = readonly { extensions?: { code?: unknown } }[] | undefined;

@@ -1,4 +1,5 @@
 import { createHash } from 'crypto';
+import { encodeCursor, FEED_TYPE_NAMES } from '../../../src/public-api/change-feed/core';
 import type { HiddenFacts } from './content';
 import { contentApiTypes, type Model, type ModelType } from './model';
 import { PUBLIC_TYPES } from '../../../src/content/model/core';
@@ -479,6 +480,57 @@ class PageGenerator {
   }
 
   private record = (locale: string, type: (typeof PUBLIC_TYPES)[number], slug: string) => this.page(recordPath(locale as 'it', type, slug));
+// ---- change feed ----------------------------------------------------------------------------
+
+/**
+ * Reads of the change feed (GraphQL `changes`, REST /api/changes): any cursor from the beginning
+ * to past the end (a hidden write must not take a number, nor move `at`), others' garbage,
+ * type and locale filters, page sizes in and out of range.
+ */
+class FeedGenerator {
+  constructor(
+    private readonly rng: Random,
+    private readonly values: Values,
+  ) {}
+
+  private args(): { since?: string; types?: string[]; locale?: string; first?: number } {
+    const { rng } = this;
+    const args: { since?: string; types?: string[]; locale?: string; first?: number } = {};
+    if (rng.chance(0.7)) args.since = rng.chance(0.85) ? encodeCursor(rng.int(rng.chance(0.5) ? 60 : 2000)) : this.values.string();
+    if (rng.chance(0.3)) args.types = rng.some(FEED_TYPE_NAMES, 3);
+    if (rng.chance(0.3)) args.locale = this.values.locale();
+    if (rng.chance(0.5)) args.first = rng.pick([1, 2, 5, 50, 100, 1000, 0, 1001]);
+    return args;
+  }
+
+  graphql(args = this.args()): Probe {
+    const given = Object.entries(args).map(
+      ([name, value]) => `${name}: ${Array.isArray(value) ? `[${value.join(', ')}]` : JSON.stringify(value)}`,
+    );
+    const query = `{ changes${given.length ? `(${given.join(', ')})` : ''} { items { cursor type documentId slug locale action at } nextCursor hasMore } }`;
+    return this.rng.chance(0.3) ? graphqlGet(query) : graphqlPost(query);
+  }
+
+  rest(args = this.args()): Probe {
+    const query = encodeQuery({ ...args, types: args.types?.join(',') });
+    return { method: 'GET', path: `/api/changes${query ? `?${query}` : ''}` };
+  }
+
+  /** The whole feed from zero, and per type and locale, by both routes. */
+  *coverage(): Generator<Probe> {
+    for (const args of [
+      { first: 1000 },
+      ...FEED_TYPE_NAMES.map((type) => ({ types: [type], first: 1000 })),
+      ...this.values.locales.map((locale) => ({ locale, first: 1000 })),
+    ]) {
+      yield this.graphql(args);
+      yield this.rest(args);
+    }
+  }
+
+  any(): Probe {
+    return this.rng.chance(0.5) ? this.graphql() : this.rest();
+  }
 }
 
 // ---- the sequence -------------------------------------------------------------------------
@@ -540,8 +592,9 @@ export interface GeneratorInput {
 /**
  * First coverage whatever the seed: every query field; every field of every query's filters;
  * every public page; every attribute of every content type as a REST filter, and as a populate
- * where it nests; every open-data file. Then random requests: GraphQL (by POST, by GET
- * revalidated, and as persisted queries), REST reads and public pages. Last, every GET route of the router. One random request in ten is also sent
+ * where it nests; every open-data file; the change feed from zero. Then random requests: GraphQL
+ * (by POST, by GET revalidated, and as persisted queries), REST reads, public pages and
+ * change-feed reads. Last, every GET route of the router. One random request in ten is also sent
  * spelled differently; one GraphQL POST in fifty is padded past the body limit.
  */
 export function* generateProbes({ seed, count, schema, model, facts, openDataFiles }: GeneratorInput): Generator<Probe> {
@@ -550,6 +603,7 @@ export function* generateProbes({ seed, count, schema, model, facts, openDataFil
   const graphql = new GraphqlGenerator(rng, values, schema);
   const rest = new RestGenerator(rng, values, model);
   const pages = new PageGenerator(rng, values, facts.values.strings);
+  const feed = new FeedGenerator(rng, values);
   const gets = model.routes.filter((r) => r.method === 'GET');
 
   const openData = (name: string): Probe => ({ method: 'GET', path: `/open-data/${name}`, revalidate: true });
@@ -562,6 +616,7 @@ export function* generateProbes({ seed, count, schema, model, facts, openDataFil
     map(graphql.everyFilter(), graphqlPost),
     rest.everyAttribute(),
     openDataFiles.map(openData),
+    feed.coverage(),
   ];
   const last = gets.map((r) => rest.route(r));
   let n = 0;
@@ -579,8 +634,9 @@ export function* generateProbes({ seed, count, schema, model, facts, openDataFil
     if (roll < 0.27) probe = graphqlPost(graphql.query());
     else if (roll < 0.4) probe = graphqlGet(graphql.query());
     else if (roll < 0.45) probe = persistedQuery(rng, graphql.query());
-    else if (roll < 0.92) probe = rest.contentRead();
-    else if (roll < 0.96) probe = pages.random();
+    else if (roll < 0.88) probe = rest.contentRead();
+    else if (roll < 0.92) probe = pages.random();
+    else if (roll < 0.95) probe = feed.any();
     else probe = openData(rng.pick(openDataFiles));
     if (probe.method === 'POST' && rng.chance(0.02)) {
       // Past the 64 kB GraphQL body limit: refused the same way however the path is spelled.

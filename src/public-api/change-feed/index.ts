@@ -1,0 +1,279 @@
+/**
+ * Strapi adapter of the change feed: every write through the document service records, in its
+ * own transaction, the publication events it caused (and UPDATED for the public records that
+ * show the written one through a relation); the start of each node adds what was published
+ * without the feed (an older database, a bulk import) and removes expired tombstones; reads serve
+ * pages of it to GraphQL (`changes`) and REST (`GET /api/changes`).
+ */
+import type { Core } from '@strapi/strapi';
+import type { Knex } from 'knex';
+import { invalidateResponseCache } from '../../edge/response-cache';
+import { CONTENT_LOCALES } from '../../content/locales/core';
+import { PUBLIC_TYPES, PUBLIC_UIDS, type Model, type PublicType } from '../../content/model/core';
+import {
+  ChangeFeedInputError,
+  CursorExpiredError,
+  TOMBSTONES,
+  cursorProblem,
+  documentEvents,
+  encodeCursor,
+  feedQuery,
+  feedTypeName,
+  publicTypeOfUid,
+  relationPaths,
+  retentionCutoff,
+  retentionDays,
+  whereThrough,
+  type FeedEvent,
+  type FeedInput,
+  type PublishedVersion,
+  type RelationPath,
+} from './core';
+
+const FEED = 'change_feed';
+const HORIZON = 'change_feed_horizon';
+/**
+ * The writes that can change published versions. A draft save (create, update) and a discarded
+ * draft touch drafts only (Strapi copies shared fields to the other locales in the same state).
+ */
+const PUBLICATION_ACTIONS = new Set(['publish', 'unpublish', 'delete']);
+const changesPublished = (action: string, params: { status?: string }) =>
+  PUBLICATION_ACTIONS.has(action) || (['create', 'update'].includes(action) && params.status === 'published');
+/** The PostgreSQL advisory lock that orders feed writes across nodes (any constant number of ours). */
+const FEED_LOCK = 1704202601;
+const PUBLISHED = { publishedAt: { $notNull: true } };
+
+const locales = () => CONTENT_LOCALES.map((locale) => locale.code);
+const uidOf = (type: PublicType) => `api::${type}.${type}`;
+const isPostgres = (knex: Knex) => ['postgres', 'pg'].includes(String(knex.client.config.client));
+const retention = () => retentionDays(process.env.FEED_RETENTION_DAYS);
+
+async function publishedVersions(strapi: Core.Strapi, uid: string, documentId: string): Promise<Map<string, PublishedVersion>> {
+  const rows = await strapi.db
+    .query(uid as any)
+    .findMany({ where: { documentId, ...PUBLISHED }, select: ['id', 'locale', 'slug', 'updatedAt'] });
+  return new Map(
+    rows.map((row: any) => [
+      String(row.locale),
+      { id: Number(row.id), updatedAt: new Date(row.updatedAt).getTime(), slug: String(row.slug) },
+    ]),
+  );
+}
+
+/** Published records that show this document through a relation. */
+async function showing(strapi: Core.Strapi, paths: RelationPath[], documentId: string): Promise<FeedEvent[]> {
+  const found: FeedEvent[] = [];
+  for (const { uid, path } of paths) {
+    const rows = await strapi.db
+      .query(uid as any)
+      .findMany({ where: { ...PUBLISHED, ...whereThrough(path, documentId) }, select: ['documentId', 'locale', 'slug'] });
+    for (const row of rows as any[])
+      found.push({
+        type: publicTypeOfUid(uid)!,
+        documentId: row.documentId,
+        locale: String(row.locale),
+        slug: row.slug,
+        action: 'UPDATED',
+      });
+  }
+  return found;
+}
+
+const keyOf = (event: Pick<FeedEvent, 'type' | 'documentId' | 'locale'>) => `${event.type}\u0000${event.documentId}\u0000${event.locale}`;
+
+/**
+ * Appends events, each replacing the previous one of its record and locale. On PostgreSQL a
+ * transaction-wide advisory lock makes the writers of the feed take turns until they commit, so
+ * row ids (cursors) become visible in the order they were drawn: a reader at cursor 11 never
+ * skips a 10 committed later. SQLite has one writer at a time anyway. Expired tombstones go
+ * under the same lock.
+ */
+async function appendEvents(trx: Knex, events: FeedEvent[], now = new Date()): Promise<void> {
+  if (!events.length) return;
+  if (isPostgres(trx)) await trx.raw('SELECT pg_advisory_xact_lock(?)', [FEED_LOCK]);
+  const at = now.toISOString();
+  for (const event of events) {
+    await trx(FEED).where({ type: event.type, document_id: event.documentId, locale: event.locale }).delete();
+    await trx(FEED).insert({
+      type: event.type,
+      document_id: event.documentId,
+      locale: event.locale,
+      slug: event.slug,
+      action: event.action,
+      at,
+    });
+  }
+  await pruneTombstones(trx, now);
+}
+
+/** Removes tombstones older than the retention time; cursors before the newest removed one expire. */
+async function pruneTombstones(trx: Knex, now: Date): Promise<number> {
+  const expired = trx(FEED)
+    .whereIn('action', TOMBSTONES as string[])
+    .where('at', '<', retentionCutoff(now, retention()));
+  const newest = Number((await expired.clone().max({ id: 'id' }).first())?.id ?? 0);
+  if (!newest) return 0;
+  const removed = await expired.clone().delete();
+  await trx(HORIZON).where({ id: 1 }).where('pruned_through', '<', newest).update({ pruned_through: newest });
+  return removed;
+}
+
+/**
+ * Every write of a public type through the document service (admin, REST, GraphQL, scripts)
+ * records the change in what anonymous callers see, in the write's transaction: a crash cannot
+ * publish without its event, nor leave an event of a write that failed.
+ */
+export function registerChangeFeed(strapi: Core.Strapi): void {
+  const getModel = (uid: string) => strapi.getModel(uid as any) as unknown as Model;
+  const paths = relationPaths(PUBLIC_UIDS.map(getModel), getModel);
+  strapi.documents.use(async (context, next) => {
+    const type = publicTypeOfUid(context.uid);
+    if (!type || !changesPublished(context.action, context.params as { status?: string })) return next();
+    return strapi.db.transaction(async ({ trx }) => {
+      const given = (context.params as { documentId?: string }).documentId;
+      const related = paths.get(context.uid) ?? [];
+      const before = given ? await publishedVersions(strapi, context.uid, given) : new Map();
+      const showingBefore = before.size ? await showing(strapi, related, given!) : [];
+      const result: any = await next();
+      const documentId = given ?? result?.documentId;
+      if (!documentId) return result;
+      const after = await publishedVersions(strapi, context.uid, documentId);
+      const drafts = await strapi.db.query(context.uid as any).findMany({ where: { documentId, publishedAt: null }, select: ['locale'] });
+      const own = documentEvents(type, documentId, before, after, new Set(drafts.map((row: any) => String(row.locale))));
+      if (!own.length) return result;
+      // What shows this record changes with it: those records are UPDATED (once, and only if still published).
+      const seen = new Set(own.map(keyOf));
+      const neighbours = [...showingBefore, ...(after.size ? await showing(strapi, related, documentId) : [])].filter((event) => {
+        const key = keyOf(event);
+        return !seen.has(key) && Boolean(seen.add(key));
+      });
+      const stillPublished = await Promise.all(
+        neighbours.map(async (event) => (await publishedVersions(strapi, uidOf(event.type), event.documentId)).has(event.locale)),
+      );
+      await appendEvents(trx as unknown as Knex, [...own, ...neighbours.filter((_, i) => stillPublished[i])]);
+      return result;
+    });
+  });
+}
+
+/**
+ * Brings the feed in line with what is published, at start: a record published without it (before
+ * the feed existed, or by a bulk writer) gets PUBLISHED, one it shows but no longer published
+ * UNPUBLISHED or DELETED. Nothing to do is the usual case; running it twice changes nothing.
+ * Also removes expired tombstones. Returns how many events it added.
+ */
+export async function reconcileChangeFeed(strapi: Core.Strapi): Promise<number> {
+  const { added, pruned } = await strapi.db.transaction(async ({ trx: transaction }) => {
+    const trx = transaction as unknown as Knex;
+    const live = new Map<string, { type: PublicType; documentId: string; locale: string; slug: string }>();
+    for (const row of await trx(FEED)
+      .whereNotIn('action', TOMBSTONES as string[])
+      .select('type', 'document_id', 'locale', 'slug')) {
+      const event = { type: row.type, documentId: row.document_id, locale: row.locale, slug: row.slug };
+      live.set(keyOf(event), event);
+    }
+    const events: FeedEvent[] = [];
+    for (const type of PUBLIC_TYPES) {
+      const rows = await strapi.db
+        .query(uidOf(type) as any)
+        .findMany({ where: PUBLISHED, select: ['documentId', 'locale', 'slug'], orderBy: { id: 'asc' } });
+      for (const row of rows as any[]) {
+        const event: FeedEvent = { type, documentId: row.documentId, locale: String(row.locale), slug: row.slug, action: 'PUBLISHED' };
+        if (!live.delete(keyOf(event))) events.push(event);
+      }
+    }
+    for (const gone of live.values()) {
+      const draft = await strapi.db
+        .query(uidOf(gone.type) as any)
+        .findOne({ where: { documentId: gone.documentId, locale: gone.locale }, select: ['id'] });
+      events.push({ ...gone, action: draft ? 'UNPUBLISHED' : 'DELETED' });
+    }
+    if (events.length) await appendEvents(trx, events);
+    return { added: events.length, pruned: await pruneTombstones(trx, new Date()) };
+  });
+  // The feed is read through the response cache too: no answer from before is served.
+  if (added || pruned) await invalidateResponseCache(strapi);
+  return added;
+}
+
+export interface ChangePage {
+  items: { cursor: string; type: string; documentId: string; slug: string; locale: string; action: string; at: string }[];
+  nextCursor: string;
+  hasMore: boolean;
+}
+
+/** A page of the feed after `since`, in cursor order. Throws ChangeFeedInputError or CursorExpiredError. */
+export async function readChanges(strapi: Core.Strapi, input: FeedInput): Promise<ChangePage> {
+  const query = feedQuery(input, locales());
+  const knex = strapi.db.connection as unknown as Knex;
+  // The horizon, the head and the page from one snapshot: a prune between them could hide a tombstone.
+  const snapshot = isPostgres(knex) ? { isolationLevel: 'repeatable read' as const } : {};
+  const { horizon, head, rows } = await knex.transaction(async (trx) => {
+    const horizon = Number((await trx(HORIZON).where({ id: 1 }).first('pruned_through'))?.pruned_through ?? 0);
+    const head = Number((await trx(FEED).max({ id: 'id' }).first())?.id ?? 0);
+    const page = trx(FEED)
+      .where('id', '>', query.since)
+      .orderBy('id')
+      .limit(query.first + 1);
+    if (query.types.length) page.whereIn('type', query.types);
+    if (query.locale) page.where('locale', query.locale);
+    return { horizon, head, rows: await page.select('id', 'type', 'document_id', 'locale', 'slug', 'action', 'at') };
+  }, snapshot);
+  const problem = cursorProblem(query.since, horizon, Math.max(head, horizon), retention());
+  if (problem) throw problem;
+  const items = rows.slice(0, query.first).map((row: any) => ({
+    cursor: encodeCursor(Number(row.id)),
+    type: feedTypeName(row.type),
+    documentId: row.document_id,
+    slug: row.slug,
+    locale: row.locale,
+    action: row.action,
+    at: row.at,
+  }));
+  return { items, nextCursor: items.at(-1)?.cursor ?? encodeCursor(query.since), hasMore: rows.length > query.first };
+}
+
+/** GET /api/changes?since=…&types=GOOD_PRACTICE,EVENT&locale=…&first=…: the feed over REST, the same pages as GraphQL. */
+export function registerChangeFeedRoute(strapi: Core.Strapi): void {
+  strapi.server.routes([
+    {
+      method: 'GET',
+      path: '/api/changes',
+      config: { auth: false },
+      handler: async (ctx) => {
+        const q = ctx.query as Record<string, unknown>;
+        const text = (name: string) => {
+          const value = q[name];
+          if (value === undefined) return undefined;
+          if (typeof value !== 'string') throw new ChangeFeedInputError(`"${name}" must be given once, as text.`);
+          return value;
+        };
+        try {
+          const first = text('first');
+          const types =
+            q.types === undefined
+              ? undefined
+              : [q.types]
+                  .flat()
+                  .flatMap((value) => String(value).split(','))
+                  .filter(Boolean);
+          ctx.body = await readChanges(strapi, {
+            since: text('since'),
+            types,
+            locale: text('locale'),
+            first: first !== undefined && /^-?\d{1,16}$/.test(first) ? Number(first) : first,
+          });
+          ctx.set('Cache-Control', 'no-cache');
+        } catch (error) {
+          if (!(error instanceof ChangeFeedInputError || error instanceof CursorExpiredError)) throw error;
+          const status = error instanceof CursorExpiredError ? 410 : 400;
+          ctx.status = status;
+          ctx.body = {
+            data: null,
+            error: { status, name: status === 410 ? 'CursorExpiredError' : 'ValidationError', message: error.message },
+          };
+        }
+      },
+    },
+  ]);
+}
