@@ -6,7 +6,6 @@
  */
 import { fold, stem, terms, tokenize } from './analysis';
 import type { Locale } from '../../content/locales/core';
-import type { Attributes } from '../../content/model/core';
 
 export type SearchTypeName =
   'good-practice' | 'training' | 'thematic-table' | 'outcome' | 'event' | 'project' | 'organization' | 'person' | 'territory' | 'theme';
@@ -30,6 +29,11 @@ interface SearchTypeConfig {
   dates?: [string, string];
   /** The record is a facet value of its own kind: a theme filter finds the theme itself, a region its provinces. */
   self?: FacetKind;
+  /**
+   * A vocabulary type (themes, territories) names many records, often in their titles: among
+   * equal matches its entries come after the knowledge records (the table on minors before the theme).
+   */
+  vocabulary?: true;
 }
 
 export const SEARCH_TYPES: Record<SearchTypeName, SearchTypeConfig> = {
@@ -101,6 +105,7 @@ export const SEARCH_TYPES: Record<SearchTypeName, SearchTypeConfig> = {
     texts: [],
     relations: ['parent'],
     self: 'territory',
+    vocabulary: true,
   },
   theme: {
     graphql: 'THEME',
@@ -108,10 +113,12 @@ export const SEARCH_TYPES: Record<SearchTypeName, SearchTypeConfig> = {
     texts: ['description'],
     relations: ['parent'],
     self: 'theme',
+    vocabulary: true,
   },
 };
 
 export const SEARCH_TYPE_NAMES = Object.keys(SEARCH_TYPES) as SearchTypeName[];
+export const VOCABULARY_TYPES = SEARCH_TYPE_NAMES.filter((type) => SEARCH_TYPES[type].vocabulary);
 export const searchTypeUid = (type: SearchTypeName) => `api::${type}.${type}`;
 export const searchTypeOfUid = (uid: string): SearchTypeName | undefined => SEARCH_TYPE_NAMES.find((type) => searchTypeUid(type) === uid);
 

@@ -9,6 +9,7 @@
 import type { Knex } from 'knex';
 import {
   TYPO_KEY_MIN_LENGTH,
+  VOCABULARY_TYPES,
   deletionKeys,
   fts5Expression,
   hasTypos,
@@ -209,10 +210,17 @@ export async function findEntries(knex: Knex, query: SearchQuery): Promise<{ tot
     const ranked: any[] = await base
       .clone()
       .transacting(trx)
-      .select('e.id', knex.raw('? as rank', [rank]), knex.raw('? as title_hit', [titleHit]), knex.raw('? as exact_hit', [exact]))
+      .select(
+        'e.id',
+        knex.raw('? as rank', [rank]),
+        knex.raw('? as title_hit', [titleHit]),
+        knex.raw('? as exact_hit', [exact]),
+        knex.raw(`CASE WHEN e.type IN (${VOCABULARY_TYPES.map(() => '?').join(', ')}) THEN 0 ELSE 1 END as knowledge`, VOCABULARY_TYPES),
+      )
       .orderBy([
         ...(typos ? [{ column: 'exact_hit', order: 'desc' as const }] : []),
         { column: 'title_hit', order: 'desc' },
+        { column: 'knowledge', order: 'desc' },
         { column: 'rank', order: 'desc' },
         { column: 'e.type' },
         { column: 'e.slug' },

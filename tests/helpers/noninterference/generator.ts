@@ -93,6 +93,21 @@ class Values {
     if (kind === 'Time') return full.length > 11 ? full.slice(11, 23).replace(/Z$/, '') : '09:00:00.000';
     return full.length === 10 ? `${full}T00:00:00.000Z` : full;
   }
+  /**
+   * Words a search tries: a word of a hidden text (a name of a person without consent, of a
+   * draft organisation...), any held word, and a held word with one typo (two letters swapped),
+   * which the search tolerates in words of five letters or more.
+   */
+  searchWords(): string[] {
+    const { rng } = this;
+    const words = (strings: string[]) => [...new Set(strings.flatMap((text) => text.match(/\p{L}{3,}/gu) ?? []))];
+    const all = words(this.facts.strings);
+    const hidden = words(this.facts.strings.filter((text) => text.includes('NASCOSTO'))).filter((word) => word !== 'NASCOSTO');
+    const long = rng.pick(all.filter((word) => word.length >= 5));
+    const at = 1 + rng.int(long.length - 2);
+    const typo = `${long.slice(0, at)}${long[at + 1]}${long[at]}${long.slice(at + 2)}`;
+    return [rng.pick(hidden.length ? hidden : all), rng.pick(all), typo];
+  }
   documentId(): string {
     return this.rng.chance(0.1) ? String(this.rng.pick(this.facts.ids)) : this.rng.pick(this.facts.documentIds);
   }
@@ -162,6 +177,19 @@ class GraphqlGenerator {
         const rest = field.args.filter((a) => a.type.kind === 'NON_NULL' || (a.name !== 'filters' && this.rng.chance(0.2)));
         const args = rest.map((a) => `${a.name}: ${a.name === 'sort' ? this.sort(field) : this.value(a.type, 0)}`);
         yield `{ ${field.name}(filters: { ${f.name}: ${this.value(f.type, 1)} }${args.map((a) => `, ${a}`).join('')})${this.selection(named(field.type).name!, 0)} }`;
+      }
+    }
+  }
+
+  /** `search` for each type it offers, and for all at once, by words the databases hold (hidden ones included). */
+  *everySearch(): Generator<string> {
+    const search = this.queryFields.find((field) => field.name === 'search');
+    const types = search?.args.find((arg) => arg.name === 'types');
+    if (!search || !types) return;
+    for (const type of [null, ...this.types.get(named(types.type).name!)!.enumValues!.map((value) => value.name)]) {
+      for (const word of this.values.searchWords()) {
+        const locale = this.rng.pick(this.values.locales);
+        yield `{ search(query: ${JSON.stringify(word)}, locale: "${locale}"${type ? `, types: [${type}]` : ''}) { total items { type slug title snippet score startDate } } }`;
       }
     }
   }
@@ -475,6 +503,7 @@ export interface GeneratorInput {
 
 /**
  * First coverage whatever the seed: every query field; every field of every query's filters;
+ * a search of every type by held words (hidden names among them, and one typo away);
  * every attribute of every content type as a REST filter, and as a populate where it nests;
  * every open-data file. Then random requests: GraphQL (a third of them by GET, revalidated)
  * and REST reads. Last, every GET route of the router. One random request in ten is also sent
@@ -494,6 +523,7 @@ export function* generateProbes({ seed, count, schema, model, facts, openDataFil
   const first: Iterable<Probe>[] = [
     graphql.queryFields.map((f) => graphqlPost(graphql.query(f))),
     map(graphql.everyFilter(), graphqlPost),
+    map(graphql.everySearch(), graphqlPost),
     rest.everyAttribute(),
     openDataFiles.map(openData),
   ];
