@@ -48,7 +48,8 @@ const text = (field) => (node) => node[field];
 const byTheme = (slug) => ({ themes: { slug: { eq: slug } } });
 const places = 'themes { slug name } territories { slug name }';
 /**
- * The listed types: the search enum, the generated list query, how each is filtered by theme and
+ * The listed types: the search enum, the generated list query, the field read as the title (unless
+ * `title`), how each is filtered by theme and
  * by territory (a territory includes what lies inside it, as in `search`; a type without the
  * relation has no such filter), sorted and summarised.
  */
@@ -119,7 +120,8 @@ export const LIST = {
     query: 'organizations',
     filters: 'OrganizationFiltersInput',
     sort: 'name',
-    fields: 'title: name acronym description',
+    title: 'title: name',
+    fields: 'acronym description',
     summary: (node) => node.description ?? node.acronym,
     territory: (slug) => ({ territory: { within: slug } }),
   },
@@ -128,7 +130,8 @@ export const LIST = {
     query: 'people',
     filters: 'PersonFiltersInput',
     sort: 'fullName',
-    fields: 'title: fullName affiliations { jobTitle organization { name } }',
+    title: 'title: fullName',
+    fields: 'affiliations { jobTitle organization { name } }',
     summary: (node) =>
       (node.affiliations ?? []).map((a) => [a.jobTitle, a.organization?.name].filter(Boolean).join(', ')).join('; ') || null,
   },
@@ -217,7 +220,7 @@ export function list(locale, state, signal) {
   return graphql(
     `query List($locale: I18NLocaleCode, $filters: ${config.filters}, $page: Int) {
       list: ${config.query}_connection(locale: $locale, filters: $filters, sort: "${config.sort}", pagination: { page: $page, pageSize: ${PAGE_SIZE} }) {
-        nodes { slug title ${config.fields} }
+        nodes { slug ${config.title ?? 'title'} ${config.fields} }
         pageInfo { total page pageCount }
       }
     }`,
@@ -234,7 +237,7 @@ export function overview(locale, state, signal) {
     const config = LIST[type];
     variables[`f${i}`] = listFilters(type, state);
     return `t${i}: ${config.query}_connection(locale: $locale, filters: $f${i}, sort: "${config.sort}", pagination: { pageSize: ${config.overview ?? OVERVIEW_SIZE} }) {
-      nodes { slug title ${config.fields} } pageInfo { total }
+      nodes { slug ${config.title ?? 'title'} ${config.fields} } pageInfo { total }
     }`;
   });
   const declared = types.map((type, i) => `, $f${i}: ${LIST[type].filters}`).join('');

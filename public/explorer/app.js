@@ -48,7 +48,7 @@ async function dress(route) {
   projectLink.hidden = !project;
   if (project) {
     projectLink.href = pagePath(lang, 'projects', project.slug);
-    projectLink.textContent = project.acronym ? `${project.acronym} – ${project.title}` : project.title;
+    projectLink.textContent = views.projectName(project);
   }
   fill(
     field.type,

@@ -37,7 +37,6 @@ const WORDS = {
     },
     notYet: (names) => `Non ancora pubblicati: ${names.join(', ')}.`,
     filterNote: 'Questo tipo non ha il tema o il territorio scelto.',
-    themesAndPlaces: 'Temi e territori',
     footer: {
       about: 'Il progetto',
       funding: 'Finanziamento',
@@ -154,7 +153,6 @@ const WORDS = {
     },
     notYet: (names) => `Not published yet: ${names.join(', ')}.`,
     filterNote: 'This type has no such theme or territory.',
-    themesAndPlaces: 'Themes and territories',
     footer: {
       about: 'The project',
       funding: 'Funding',

@@ -58,7 +58,7 @@ const tagList = (f, node) =>
   node.themes || node.territories
     ? h(
         'ul',
-        { className: 'tags', 'aria-label': f.words.themesAndPlaces },
+        { className: 'tags' },
         (node.themes ?? []).map((t) => h('li', { className: 'tag' }, f.link(searchHash({ theme: t.slug, page: 1 }), t.name))),
         (node.territories ?? []).map((t) =>
           h('li', { className: 'tag place' }, f.link(searchHash({ territory: t.slug, page: 1 }), t.name)),
@@ -160,17 +160,16 @@ export function figuresChart(f, figures) {
   return figureChart(rows, { caption: f.words.keyFigures, description: f.words.figuresDescription, words: f.words });
 }
 
+/** A project's name: its title, with its acronym in front unless the title starts with it. */
+export const projectName = (p) => (!p.acronym || p.title.startsWith(p.acronym) ? p.title : `${p.acronym} – ${p.title}`);
+
 /** The project the knowledge base is about: its name (to its page), its funding line and summary. */
 function projectIntro(f, project) {
   if (!project) return null;
   return h(
     'section',
     { className: 'intro', 'aria-labelledby': 'intro-heading' },
-    h(
-      'h2',
-      { id: 'intro-heading', className: 'intro-title' },
-      f.pageLink('projects', project, project.acronym ? `${project.acronym} – ${project.title}` : project.title),
-    ),
+    h('h2', { id: 'intro-heading', className: 'intro-title' }, f.pageLink('projects', project, projectName(project))),
     project.funding?.fund ? h('p', { className: 'meta' }, project.funding.fund) : null,
     project.summary ? h('p', { className: 'lead' }, clip(project.summary, 320)) : null,
   );
