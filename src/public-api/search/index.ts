@@ -29,11 +29,16 @@ import {
   type SearchTypeName,
   type Thesaurus,
 } from './core';
-import { clearEntries, countEntries, documentsWithFacet, findEntries, insertEntries, removeEntries, termsNear } from './store';
+import { clearEntries, countEntries, documentsWithFacet, findEntries, insertEntries, replaceEntries, termsNear } from './store';
 import { CONTENT_LOCALES } from '../../content/locales/core';
 import type { Locale } from '../../content/locales/core';
 
-const WRITE_ACTIONS = new Set(['create', 'update', 'delete', 'publish', 'unpublish', 'discardDraft']);
+// The writes that can change what is published: a draft saved (create, update without
+// `status: 'published'`) or discarded changes no published version, so it leaves the index alone.
+const PUBLISHING_ACTIONS = new Set(['delete', 'publish', 'unpublish']);
+const DRAFT_OR_PUBLISHED_ACTIONS = new Set(['create', 'update']);
+const changesPublished = (action: string, params: { status?: string }) =>
+  PUBLISHING_ACTIONS.has(action) || (DRAFT_OR_PUBLISHED_ACTIONS.has(action) && params.status === 'published');
 const locales = () => CONTENT_LOCALES.map((locale) => locale.code);
 
 /** Where each relation path of a type leads, read from the content model (through a component for `agenda.speakers`). */
@@ -79,8 +84,7 @@ async function publishedEntries(
 
 /** Rewrites the entries of these documents from their published versions (none: removed). */
 async function reindexDocuments(strapi: Core.Strapi, trx: Knex, type: SearchTypeName, documentIds: string[]): Promise<void> {
-  await removeEntries(trx, type, documentIds);
-  await insertEntries(trx, await publishedEntries(strapi, type, documentIds));
+  await replaceEntries(trx, type, documentIds, await publishedEntries(strapi, type, documentIds));
 }
 
 /** Searchable documents that a change to this related record may alter, linked now or before. */
@@ -111,7 +115,7 @@ export function registerSearchIndexing(strapi: Core.Strapi): void {
   const related = new Set(RELATED_UIDS);
   strapi.documents.use(async (context, next) => {
     const type = searchTypeOfUid(context.uid);
-    if (!WRITE_ACTIONS.has(context.action) || (!type && !related.has(context.uid))) return next();
+    if (!changesPublished(context.action, context.params as { status?: string }) || (!type && !related.has(context.uid))) return next();
     return strapi.db.transaction(async ({ trx }) => {
       const params = context.params as { documentId?: string };
       const before =

@@ -47,25 +47,31 @@ const isSqlite = (knex: Knex) => ['sqlite', 'sqlite3', 'better-sqlite3'].include
 const TERM_COLUMNS = ['title_terms', 'body_terms', 'related_terms'] as const;
 type TermRow = { locale: string } & Record<(typeof TERM_COLUMNS)[number], string>;
 
-/** How many of these entries hold each term, per locale (a term counts once per entry). */
-function termCounts(rows: TermRow[]): Map<string, Map<string, number>> {
-  const counts = new Map<string, Map<string, number>>();
+type Counts = Map<string, Map<string, number>>;
+
+/** How many of these entries hold each term, per locale (a term counts once per entry), added to `into` times `sign`. */
+function countTerms(rows: TermRow[], sign = 1, into: Counts = new Map()): Counts {
   for (const row of rows) {
-    const perLocale = counts.get(row.locale) ?? counts.set(row.locale, new Map()).get(row.locale)!;
+    const perLocale = into.get(row.locale) ?? into.set(row.locale, new Map()).get(row.locale)!;
     for (const term of new Set(TERM_COLUMNS.flatMap((column) => row[column].split(' ')).filter(Boolean)))
-      perLocale.set(term, (perLocale.get(term) ?? 0) + 1);
+      perLocale.set(term, (perLocale.get(term) ?? 0) + sign);
   }
-  return counts;
+  return into;
 }
 
-// Sorted, so that concurrent writers lock vocabulary rows in one order.
-const sortedTerms = (counts: Map<string, number>) => [...counts.keys()].sort();
 const chunks = <T>(items: T[], size: number): T[][] =>
   Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
 
-async function addTerms(knex: Knex, rows: TermRow[]): Promise<void> {
-  for (const [locale, counts] of termCounts(rows)) {
-    for (const chunk of chunks(sortedTerms(counts), 300)) {
+/**
+ * Applies a change of term counts to the vocabulary: new terms are filed under their deletion
+ * keys, terms no entry holds any more leave it. Terms are written in sorted order, so that
+ * concurrent writers lock vocabulary rows in one order.
+ */
+async function changeVocabulary(knex: Knex, delta: Counts): Promise<void> {
+  for (const [locale, counts] of delta) {
+    const terms = [...counts.keys()].filter((term) => counts.get(term) !== 0).sort();
+    const added = terms.filter((term) => counts.get(term)! > 0);
+    for (const chunk of chunks(added, 300)) {
       const stored: { term: string; entries: number | string }[] = await knex('search_terms')
         .insert(chunk.map((term) => ({ locale, term, entries: counts.get(term)! })))
         .onConflict(['locale', 'term'])
@@ -76,17 +82,13 @@ async function addTerms(knex: Knex, rows: TermRow[]): Promise<void> {
       const keys = fresh.flatMap(({ term }) => deletionKeys(term).map((key) => ({ locale, key, term })));
       for (const batch of chunks(keys, 2000)) await knex('search_term_keys').insert(batch).onConflict(['locale', 'key', 'term']).ignore();
     }
-  }
-}
-
-async function dropTerms(knex: Knex, rows: TermRow[]): Promise<void> {
-  for (const [locale, counts] of termCounts(rows)) {
+    const removed = terms.filter((term) => counts.get(term)! < 0);
     const byCount = new Map<number, string[]>();
-    for (const term of sortedTerms(counts)) byCount.set(counts.get(term)!, [...(byCount.get(counts.get(term)!) ?? []), term]);
-    for (const [n, terms] of byCount)
-      for (const chunk of chunks(terms, 500))
+    for (const term of removed) byCount.set(-counts.get(term)!, [...(byCount.get(-counts.get(term)!) ?? []), term]);
+    for (const [n, some] of byCount)
+      for (const chunk of chunks(some, 500))
         await knex('search_terms').where('locale', locale).whereIn('term', chunk).decrement('entries', n);
-    for (const chunk of chunks(sortedTerms(counts), 500)) {
+    for (const chunk of chunks(removed, 500)) {
       const gone = knex('search_terms').select('term').where('locale', locale).whereIn('term', chunk).where('entries', '<=', 0);
       await knex('search_term_keys').where('locale', locale).whereIn('term', gone).delete();
       await knex('search_terms').where('locale', locale).whereIn('term', chunk).where('entries', '<=', 0).delete();
@@ -94,43 +96,53 @@ async function dropTerms(knex: Knex, rows: TermRow[]): Promise<void> {
   }
 }
 
-/** Removes every entry of these documents (all locales). */
-export async function removeEntries(knex: Knex, type: SearchTypeName, documentIds: string[]): Promise<void> {
-  if (!documentIds.length) return;
-  const entries = knex('search_entries').where('type', type).whereIn('document_id', documentIds);
-  const rows: (TermRow & { id: number })[] = await entries.clone().select('id', 'locale', ...TERM_COLUMNS);
-  if (!rows.length) return;
-  await dropTerms(knex, rows);
-  await knex('search_facets')
-    .whereIn(
-      'entry_id',
-      rows.map((row) => row.id),
-    )
-    .delete();
-  await entries.clone().delete();
+const entryRow = (entry: SearchEntry) => ({
+  type: entry.type,
+  document_id: entry.documentId,
+  locale: entry.locale,
+  slug: entry.slug,
+  title: entry.title,
+  texts: JSON.stringify(entry.texts),
+  title_terms: entry.titleTerms,
+  body_terms: entry.bodyTerms,
+  related_terms: entry.relatedTerms,
+  start_date: entry.startDate,
+  end_date: entry.endDate,
+});
+
+async function writeEntries(knex: Knex, entries: SearchEntry[]): Promise<void> {
+  for (const batch of chunks(entries, 200)) {
+    const ids: { id: number }[] = await knex('search_entries').insert(batch.map(entryRow)).returning('id');
+    const facets = batch.flatMap((entry, index) => entry.facets.map((facet) => ({ entry_id: ids[index].id, ...facet })));
+    for (const some of chunks(facets, 300)) await knex('search_facets').insert(some);
+  }
 }
 
-/** Writes entries (replacing none: remove a document's entries first). */
+/**
+ * Replaces every entry of these documents (all locales) with `entries`; the vocabulary changes
+ * only by the terms that came or went (a record re-indexed unchanged leaves it alone).
+ */
+export async function replaceEntries(knex: Knex, type: SearchTypeName, documentIds: string[], entries: SearchEntry[]): Promise<void> {
+  if (!documentIds.length) return;
+  const existing = knex('search_entries').where('type', type).whereIn('document_id', documentIds);
+  const old: (TermRow & { id: number })[] = await existing.clone().select('id', 'locale', ...TERM_COLUMNS);
+  if (old.length) {
+    for (const ids of chunks(
+      old.map((row) => row.id),
+      500,
+    ))
+      await knex('search_facets').whereIn('entry_id', ids).delete();
+    await existing.clone().delete();
+  }
+  await writeEntries(knex, entries);
+  await changeVocabulary(knex, countTerms(entries.map(entryRow), 1, countTerms(old, -1)));
+}
+
+/** Writes entries of documents that have none (a rebuild), and their terms. */
 export async function insertEntries(knex: Knex, entries: SearchEntry[]): Promise<void> {
-  for (let i = 0; i < entries.length; i += 200) {
-    const batch = entries.slice(i, i + 200);
-    const rows = batch.map((entry) => ({
-      type: entry.type,
-      document_id: entry.documentId,
-      locale: entry.locale,
-      slug: entry.slug,
-      title: entry.title,
-      texts: JSON.stringify(entry.texts),
-      title_terms: entry.titleTerms,
-      body_terms: entry.bodyTerms,
-      related_terms: entry.relatedTerms,
-      start_date: entry.startDate,
-      end_date: entry.endDate,
-    }));
-    const ids: { id: number }[] = await knex('search_entries').insert(rows).returning('id');
-    const facets = batch.flatMap((entry, index) => entry.facets.map((facet) => ({ entry_id: ids[index].id, ...facet })));
-    for (let j = 0; j < facets.length; j += 300) await knex('search_facets').insert(facets.slice(j, j + 300));
-    await addTerms(knex, rows);
+  for (const batch of chunks(entries, 200)) {
+    await writeEntries(knex, batch);
+    await changeVocabulary(knex, countTerms(batch.map(entryRow)));
   }
 }
 
