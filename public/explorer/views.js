@@ -203,7 +203,14 @@ export function overview(f, state, data, project) {
     h('h1', { tabindex: '-1' }, f.words.overview),
     filtered ? null : projectIntro(f, project),
     figuresChart(f, data.figures),
-    sections.length ? sections : h('p', { className: 'empty' }, filtered ? f.words.noMatch : f.words.noResults),
+    sections.length ? null : h('p', { className: 'empty' }, filtered ? f.words.noMatch : f.words.noResults),
+    // The practices first and full width; the other types beside each other where there is room.
+    sections.filter((_, i) => withRecords[i].type === 'good-practices'),
+    h(
+      'div',
+      { className: 'overview-more' },
+      sections.filter((_, i) => withRecords[i].type !== 'good-practices'),
+    ),
     unpublished.length ? h('p', { className: 'hint' }, f.words.notYet(unpublished.map((type) => f.words.types[type][1]))) : null,
   );
 }
