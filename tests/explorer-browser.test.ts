@@ -2,7 +2,8 @@
  * The partner front ends in a real browser (Debian's chromium): the explorer at `/` and the
  * embeddable widget on a partner page served from another origin, both using only the public
  * GraphQL API. Accessibility is checked with axe-core; no request may leave this machine.
- * Screenshots go to tests/.artifacts/screenshots (explorer-*.png); page weight and time to first
+ * Screenshots go to tests/.artifacts/screenshots (explorer-*.png), and also to EXPLORER_SHOTS
+ * when set (a directory, for looking at the design); page weight and time to first
  * result are measured (not asserted) into tests/.artifacts/explorer-figures.json.
  */
 import fs from 'fs';
@@ -70,9 +71,12 @@ async function addTrainings() {
   }
 }
 
+// The seed has no trainings: the first tests see the explorer without them, then they are added (once).
+let trainingsAdded: Promise<void> | undefined;
+const withTrainings = () => (trainingsAdded ??= addTrainings());
+
 beforeAll(async () => {
   kb = await startKnowledgeBase();
-  await addTrainings();
   base = await listen(kb);
   browser = await launchBrowser();
 }, 300000);
@@ -103,13 +107,41 @@ async function open(url: string, options: BrowserContextOptions = {}): Promise<O
   return { page, errors };
 }
 
-const h1 = (page: Page, name: string) => page.getByRole('heading', { level: 1, name, exact: true });
+const h1 = (page: Page, name: string | RegExp) => page.getByRole('heading', { level: 1, name, exact: true });
 const resultTitles = (page: Page) => page.locator('#content .result :is(h2, h3)').allInnerTexts();
 const jsonLd = async (page: Page) => JSON.parse((await page.locator('head script[type="application/ld+json"]').textContent())!);
-const shot = (page: Page, name: string) => screenshot(page, `explorer-${name}`);
+const shot = async (page: Page, name: string, { fullPage = true } = {}) => {
+  await screenshot(page, `explorer-${name}`);
+  if (process.env.EXPLORER_SHOTS) {
+    fs.mkdirSync(process.env.EXPLORER_SHOTS, { recursive: true });
+    await page.screenshot({ path: path.join(process.env.EXPLORER_SHOTS, `${name}.png`), fullPage });
+  }
+};
+/** Where a link leads, as a path: the record pages are `/{locale}/{type}/{slug}`. */
+const pathOf = async (link: ReturnType<Page['getByRole']>) => new URL((await link.getAttribute('href'))!, base).pathname;
 const hashOf = (page: Page) => decodeURIComponent(new URL(page.url()).hash);
 
+describe('before any training is published', () => {
+  test('a type with no records says why; an empty search keeps the "fewer words" hint', async () => {
+    const { page, errors } = await open(`${base}/?lang=en#/?type=trainings`);
+    await h1(page, '0 records').waitFor();
+    await page.getByText('No trainings have been published yet.').waitFor();
+    expect(await page.getByText('Try fewer words').count()).toBe(0);
+    // With a filter, the filter is the reason.
+    await page.getByLabel('Theme').selectOption({ label: 'Governance of services' });
+    await page.getByText('No records match these filters. Try removing one.').waitFor();
+    // The home page names what is not published yet.
+    await page.goto(`${base}/?lang=en#/`);
+    await page.getByText('Not published yet: Trainings.').waitFor();
+    await page.goto(`${base}/?lang=en#/?q=zanzibar`);
+    await h1(page, '0 results for “zanzibar”').waitFor();
+    await page.getByText('No results. Try fewer words or fewer filters.').waitFor();
+    expect(errors).toEqual([]);
+  });
+});
+
 describe('the explorer', () => {
+  beforeAll(withTrainings, 300000);
   test('is what / serves, to anyone, beside widget.js', async () => {
     const home = await kb.http().get('/');
     expect(home.status).toBe(200);
@@ -126,10 +158,10 @@ describe('the explorer', () => {
     await h1(page, 'Esplora la banca dati').waitFor();
     expect(await page.locator('html').getAttribute('lang')).toBe('it');
     await page.getByRole('searchbox', { name: 'Cerca nella banca dati' }).pressSequentially('rete', { delay: 40 });
-    await h1(page, '5 risultati per «rete»').waitFor();
+    await h1(page, '8 risultati per «rete»').waitFor();
     expect(await resultTitles(page)).toContain('Rete di governance pubblico/privata');
     // Screen readers hear the count: the status region says what the heading says.
-    expect(await page.getByRole('status').textContent()).toBe('5 risultati per «rete»');
+    expect(await page.getByRole('status').textContent()).toBe('8 risultati per «rete»');
 
     await page.getByLabel('Tipo').selectOption({ label: 'Buone pratiche' });
     await h1(page, '2 risultati per «rete»').waitFor();
@@ -159,7 +191,7 @@ describe('the explorer', () => {
 
   test('English: territory (with what lies inside it) and theme filters, lists with pages, target groups only for practices', async () => {
     const { page, errors } = await open(`${base}/?lang=en#/?q=network`);
-    await h1(page, '5 results for “network”').waitFor();
+    await h1(page, '8 results for “network”').waitFor();
     // The Final Workshop took place in the city of Potenza, and its thematic tables with it.
     await page.getByLabel('Territory').selectOption({ label: 'Potenza' });
     await h1(page, '2 results for “network”').waitFor();
@@ -202,7 +234,10 @@ describe('the explorer', () => {
 
   test('a good practice: its page, its outcome chart, its JSON-LD in the head; the language switch keeps the record', async () => {
     const { page, errors } = await open(`${base}/?lang=en#/?q=network`);
-    await page.getByRole('link', { name: 'Public/private governance network' }).click();
+    // A result links to the record's own page; the explorer's view of it stays at its old address.
+    const result = page.getByRole('link', { name: 'Public/private governance network' });
+    expect(await pathOf(result)).toBe('/en/good-practice/rete-di-governance-pubblico-privata');
+    await page.evaluate(() => (location.hash = '#/good-practices/rete-di-governance-pubblico-privata'));
     await h1(page, 'Public/private governance network').waitFor();
     expect(hashOf(page)).toBe('#/good-practices/rete-di-governance-pubblico-privata');
     expect(await page.title()).toBe('Public/private governance network · Com.In.4.0 knowledge base');
@@ -243,7 +278,7 @@ describe('the explorer', () => {
     await h1(page, 'Public/private governance network').waitFor();
     // Leaving the record takes its JSON-LD away.
     await page.getByRole('link', { name: /Back to search/ }).click();
-    await h1(page, '5 results for “network”').waitFor();
+    await h1(page, '8 results for “network”').waitFor();
     expect(await page.locator('script[type="application/ld+json"]').count()).toBe(0);
     expect(errors).toEqual([]);
   });
@@ -259,17 +294,23 @@ describe('the explorer', () => {
     const agenda = page.getByRole('region', { name: 'Agenda' });
     await agenda.getByText('09:00').waitFor();
     await agenda.getByText('Registration of participants').waitFor();
-    await agenda.getByText(/^Gianpietro Losapio/).waitFor();
+    // Speakers and their organisations link to their pages.
+    expect(await pathOf(agenda.getByRole('link', { name: 'Gianpietro Losapio' }))).toBe('/en/person/gianpietro-losapio');
+    expect(await pathOf(agenda.getByRole('link', { name: 'Elvira Locantore' }))).toBe('/en/person/elvira-locantore');
+    expect(await pathOf(page.getByRole('link', { name: /^Com\.In\.4\.0 – / }).first())).toMatch(/^\/en\/project\/[\w-]+$/);
     await page.getByText('GoDesk, Via della Tecnica 18, Potenza').waitFor();
     // The four tables are in the morning session, which the agenda shows in place of a time.
     expect(await agenda.getByText('morning', { exact: true }).count()).toBe(4);
     expect(await jsonLd(page)).toMatchObject({ '@type': 'Event', name: 'Regional Final Workshop of the Com.In.4.0 project' });
     await shot(page, 'en-event');
 
-    await agenda.getByRole('link', { name: 'Living in local areas' }).click();
+    expect(await pathOf(agenda.getByRole('link', { name: 'Living in local areas' }))).toBe('/en/thematic-table/abitare-i-territori');
+    await page.evaluate(() => (location.hash = '#/thematic-tables/abitare-i-territori'));
     await h1(page, 'Living in local areas').waitFor();
     expect(hashOf(page)).toBe('#/thematic-tables/abitare-i-territori');
-    await page.getByRole('link', { name: 'Regional Final Workshop of the Com.In.4.0 project' }).waitFor();
+    expect(await pathOf(page.getByRole('link', { name: 'Regional Final Workshop of the Com.In.4.0 project' }))).toBe(
+      '/en/event/final-workshop-potenza',
+    );
     expect(await jsonLd(page)).toMatchObject({ '@type': 'Event', name: 'Living in local areas' });
 
     const pages: [string, string, string][] = [
@@ -319,7 +360,7 @@ describe('the explorer', () => {
     await h1(page, 'Page not found').waitFor();
   });
 
-  test('keyboard only: skip link, visible focus, search and open a record', async () => {
+  test('keyboard only: skip link, visible focus, search and reach a record', async () => {
     const { page } = await open(`${base}/?lang=en`);
     await h1(page, 'Explore the knowledge base').waitFor();
     const focused = () =>
@@ -342,13 +383,14 @@ describe('the explorer', () => {
     expect(await focused()).toMatchObject({ tag: 'INPUT', id: 'q' });
     expect((await focused()).outline).toBeGreaterThanOrEqual(2);
     await page.keyboard.type('forum');
-    await h1(page, '3 results for “forum”').waitFor();
+    await h1(page, /^\d+ results for “forum”$/).waitFor();
     for (let i = 0; i < 10 && (await focused()).tag !== 'A'; i += 1) await page.keyboard.press('Tab');
     const link = await focused();
     expect(link.outline).toBeGreaterThanOrEqual(2);
-    await page.keyboard.press('Enter');
-    await h1(page, link.text!).waitFor();
-    expect(await focused()).toMatchObject({ tag: 'H1', text: link.text });
+    // The focused result leads to its record's page.
+    expect(await page.evaluate(() => new URL((document.activeElement as HTMLAnchorElement).href).pathname)).toMatch(
+      /^\/en\/(good-practice|thematic-table|event|organization|project)\/[\w-]+$/,
+    );
   });
 
   test('fits a phone screen', async () => {
@@ -366,7 +408,7 @@ describe('the explorer', () => {
     await h1(page, 'Explore the knowledge base').waitFor();
     // The browser's own module, as the explorer uses it.
     const read = await page.evaluate(`import('/explorer/route.js').then((r) => ({
-      search: r.parseHash('#/?q=%20rete%20&type=people&page=-3&theme=abitare-i-territori'),
+      search: r.parseHash('#/?q=%20rete%20&type=aliens&page=-3&theme=abitare-i-territori'),
       record: r.parseHash('#/good-practices/rete%2Fdi'),
       unknown: [r.parseHash('#/people/someone'), r.parseHash('#/good-practices')],
       hash: r.searchHash({ q: 'rete di', type: 'events', theme: '', territory: 'potenza', group: '', page: 2 }),
@@ -383,15 +425,110 @@ describe('the explorer', () => {
     });
   });
 
+  test('search finds what people type: an organisation, a speaker by surname, the project by its fund', async () => {
+    const { page, errors } = await open(`${base}/?lang=it`);
+    const box = page.getByRole('searchbox', { name: 'Cerca nella banca dati' });
+    await box.fill('Consorzio NOVA');
+    await h1(page, /risultat[oi] per «Consorzio NOVA»/).waitFor();
+    const first = page.locator('#content .result').first();
+    expect(await first.locator('.meta').innerText()).toBe('Organizzazione');
+    expect(await pathOf(first.getByRole('link', { name: 'Consorzio NOVA' }))).toBe('/it/organization/consorzio-nova');
+    await shot(page, 'it-search-organisation');
+
+    await box.fill('Locantore');
+    await h1(page, /risultat[oi] per «Locantore»/).waitFor();
+    expect((await resultTitles(page))[0]).toBe('Elvira Locantore');
+    expect(await page.locator('#content .result .meta').first().innerText()).toBe('Persona');
+    expect(await pathOf(page.getByRole('link', { name: 'Elvira Locantore' }))).toBe('/it/person/elvira-locantore');
+    // The workshop where she spoke is found by her name.
+    expect(await resultTitles(page)).toContain('Final Workshop regionale del progetto Com.In.4.0');
+    // One typo is forgiven.
+    await box.fill('Locantre');
+    await h1(page, /risultat[oi] per «Locantre»/).waitFor();
+    expect((await resultTitles(page))[0]).toBe('Elvira Locantore');
+
+    await box.fill('FAMI');
+    await h1(page, /risultat[oi] per «FAMI»/).waitFor();
+    expect(await page.locator('#content .result .meta').first().innerText()).toBe('Progetto');
+    expect(errors).toEqual([]);
+  });
+
+  test('the home page: the project in the header and first, its figures following the filters, practices as cards', async () => {
+    const { page, errors } = await open(`${base}/?lang=en`);
+    await h1(page, 'Explore the knowledge base').waitFor();
+    const project = page.getByRole('banner').getByRole('link', { name: /^Com\.In\.4\.0 – / });
+    expect(await pathOf(project)).toMatch(/^\/en\/project\/[\w-]+$/);
+    const cards = page.locator('.cards .card');
+    await cards.first().waitFor();
+    expect(await cards.count()).toBe(4);
+    // Each practice card shows its themes and territories.
+    const governance = cards.filter({ hasText: 'Public/private governance network' });
+    expect(await governance.locator('.tag').allInnerTexts()).toEqual(expect.arrayContaining(['Governance of services', 'Basilicata']));
+    // Footer: the project's statements, the licence, the API and the open data.
+    const footer = page.getByRole('contentinfo');
+    for (const [name, target] of [
+      ['The project', '/en/about'],
+      ['Funding', '/en/funding'],
+      ['Privacy', '/en/privacy'],
+      ['Accessibility', '/en/accessibility'],
+      ['Contact', '/en/contact'],
+      ['Licence CC-BY-4.0', '/en/licence'],
+      ['GraphQL API', '/graphql'],
+      ['Open data', '/open-data/catalog.jsonld'],
+    ])
+      expect(await pathOf(footer.getByRole('link', { name, exact: true }))).toBe(target);
+
+    // The key figures follow the theme filter: three of the five outcomes are on the governance of services.
+    const bars = page.getByRole('img', { name: /Key figures/ }).locator('rect');
+    expect(await bars.count()).toBe(5);
+    await shot(page, 'en-home-desktop');
+    await page.getByLabel('Theme').selectOption({ label: 'Governance of services' });
+    await page.waitForFunction(() => document.querySelectorAll('.chart-svg rect').length === 3);
+    const { outcomes } = await kb.data(
+      `{ outcomes(locale: "en", filters: { themes: { slug: { eq: "governance-dei-servizi" } } }) { slug } }`,
+    );
+    expect(await bars.count()).toBe(outcomes.length);
+    // A territory no outcome is in: no chart at all rather than an empty one.
+    await page.getByLabel('Theme').selectOption({ label: 'All' });
+    await page.getByLabel('Territory').selectOption({ label: 'Potenza' });
+    await h1(page, 'Explore the knowledge base').waitFor();
+    await page.waitForFunction(() => !document.querySelector('.chart-svg'));
+    expect(errors).toEqual([]);
+  });
+
+  test('a phone (390×844) shows records on the first screen, and nothing overflows', async () => {
+    const { page, errors } = await open(`${base}/?lang=it`, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    await h1(page, 'Esplora la banca dati').waitFor();
+    await page.locator('.cards .card').first().waitFor();
+    const top = (selector: string) =>
+      page
+        .locator(selector)
+        .first()
+        .evaluate((el) => el.getBoundingClientRect().top);
+    // The heading, the project and at least the start of the first practice fit above the fold.
+    expect(await top('.overview h1')).toBeLessThan(844);
+    expect(await top('.intro')).toBeLessThan(844);
+    expect(await top('#content .chart, #content .card')).toBeLessThan(844);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await shot(page, 'it-home-phone-first-screen', { fullPage: false });
+    await shot(page, 'it-home-phone');
+    await page.getByRole('searchbox', { name: 'Cerca nella banca dati' }).fill('Consorzio NOVA');
+    await h1(page, /risultat[oi] per «Consorzio NOVA»/).waitFor();
+    expect(await top('#content .result')).toBeLessThan(844);
+    await shot(page, 'it-search-phone');
+    expect(errors).toEqual([]);
+  });
+
   test('no serious or critical accessibility problems (axe-core), in both languages', async () => {
-    const pages: [string, string][] = [
+    const pages: [string, string | RegExp][] = [
       ['?lang=it#/', 'Esplora la banca dati'],
-      ['?lang=en#/?q=network&territory=basilicata', '5 results for “network”'],
+      ['?lang=en#/?q=network&territory=basilicata', /^\d+ results for “network”$/],
       ['?lang=en#/?type=trainings&page=2', `${TRAININGS} records`],
       ['?lang=en#/good-practices/rete-di-governance-pubblico-privata', 'Public/private governance network'],
       ['?lang=it#/events/final-workshop-potenza', 'Final Workshop regionale del progetto Com.In.4.0'],
       ['?lang=it#/outcomes/persone-coinvolte', 'Persone coinvolte'],
       ['?lang=en#/good-practices/no-such-practice', 'Page not found'],
+      ['?lang=it#/?q=Consorzio%20NOVA', /^\d+ risultati per «Consorzio NOVA»$/],
     ];
     const problems: Record<string, unknown> = {};
     // axe-core is injected as a script: the explorer's Content-Security-Policy is lifted for that alone.
@@ -402,6 +539,13 @@ describe('the explorer', () => {
       const found = await seriousAccessibilityProblems(page);
       if (found.length) problems[address] = found;
     }
+    // The home page on a phone too.
+    const phone = await open('about:blank', { bypassCSP: true, viewport: { width: 390, height: 844 }, isMobile: true });
+    await phone.page.goto(`${base}/?lang=en#/`);
+    await h1(phone.page, 'Explore the knowledge base').waitFor();
+    await phone.page.locator('.cards .card').first().waitFor();
+    const found = await seriousAccessibilityProblems(phone.page);
+    if (found.length) problems.phone = found;
     expect(problems).toEqual({});
   });
 });
@@ -420,6 +564,7 @@ describe('the widget on a partner page from another origin', () => {
   };
 
   beforeAll(async () => {
+    await withTrainings();
     partner = await partnerSite({
       '/': page(
         `<p id="before">Latest practices on governance:</p>${documentedSnippet()}` +

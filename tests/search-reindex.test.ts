@@ -18,9 +18,9 @@ afterAll(async () => {
 });
 
 const hits = async (query: string) => {
-  const res = await kb!.graphql('query($q: String!) { search(query: $q, locale: "it") { total items { slug } } }', { q: query });
+  const res = await kb!.graphql('query($q: String!) { search(query: $q, locale: "it") { total items { type slug } } }', { q: query });
   expect(res.body.errors).toBeUndefined();
-  return res.body.data.search.items.map((item: { slug: string }) => item.slug);
+  return res.body.data.search.items.map((item: { type: string; slug: string }) => `${item.type} ${item.slug}`);
 };
 const restart = async () => {
   await kb?.stop();
@@ -30,12 +30,13 @@ const restart = async () => {
 
 test('an emptied index is rebuilt when the knowledge base starts', async () => {
   await restart();
-  expect(await hits('minori')).toContain('minori-stranieri-e-neomaggiorenni');
+  expect(await hits('minori')).toContain('THEMATIC_TABLE minori-stranieri-e-neomaggiorenni');
   await kb!.strapi.db.connection('search_facets').delete();
   await kb!.strapi.db.connection('search_entries').delete();
   expect(await hits('minori')).toEqual([]);
   await restart();
-  expect(await hits('minori')).toContain('minori-stranieri-e-neomaggiorenni');
+  expect(await hits('minori')).toContain('THEMATIC_TABLE minori-stranieri-e-neomaggiorenni');
+  expect(await hits('neomagiorenni')).toContain('THEMATIC_TABLE minori-stranieri-e-neomaggiorenni');
 });
 
 test('npm run search:reindex rebuilds a stale index from the published content', async () => {
@@ -43,7 +44,7 @@ test('npm run search:reindex rebuilds a stale index from the published content',
   const tables = knex('search_entries').select('id').where('type', 'thematic-table');
   await knex('search_facets').whereIn('entry_id', tables).delete();
   await knex('search_entries').where('type', 'thematic-table').delete();
-  expect(await hits('minori')).not.toContain('minori-stranieri-e-neomaggiorenni');
+  expect(await hits('minori')).not.toContain('THEMATIC_TABLE minori-stranieri-e-neomaggiorenni');
   await kb!.stop();
   kb = undefined;
 
@@ -56,8 +57,11 @@ test('npm run search:reindex rebuilds a stale index from the published content',
   expect(run.stderr).not.toMatch(/failed/);
   expect(run.status).toBe(0);
   expect(run.stdout).toMatch(/\[search\] thematic-table: 8\/8 entries/);
+  // People are counted with their consent, the vocabulary rebuilt with the entries.
+  expect(run.stdout).toMatch(/\[search\] person: \d+\/\d+ entries/);
   expect(run.stdout).toMatch(/\[search\] index rebuilt: \d+ entries/);
 
   await restart();
-  expect(await hits('minori')).toContain('minori-stranieri-e-neomaggiorenni');
+  expect(await hits('minori')).toContain('THEMATIC_TABLE minori-stranieri-e-neomaggiorenni');
+  expect(await hits('neomagiorenni')).toContain('THEMATIC_TABLE minori-stranieri-e-neomaggiorenni');
 });

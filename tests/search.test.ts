@@ -108,6 +108,112 @@ describe('what partners find', () => {
   });
 });
 
+describe('what people type: organisations, people, the project, themes, territories, names, typos', () => {
+  const hits = async (query: string, locale = 'it', types?: string[]) =>
+    (await search({ query, locale, ...(types ? { types } : {}) })).items.map((item) => `${item.type} ${item.slug}`);
+
+  test('"Consorzio NOVA", "Locantore" and "FAMI" find the organisation, the speaker and the project first', async () => {
+    expect((await hits('Consorzio NOVA'))[0]).toBe('ORGANIZATION consorzio-nova');
+    expect((await hits('Locantore'))[0]).toMatch(/^PERSON /);
+    // The event where she speaks is found by her name too.
+    expect(await hits('Locantore')).toContain('EVENT final-workshop-potenza');
+    expect((await hits('FAMI', 'en'))[0]).toMatch(/^PROJECT /);
+    // Potenza lies in Basilicata: the region's name is searchable on it, after the region itself.
+    expect(await hits('Basilicata', 'it', ['TERRITORY'])).toEqual(['TERRITORY basilicata', 'TERRITORY potenza']);
+    expect(await hits('integrazione sociale', 'it', ['THEME'])).toEqual(['THEME integrazione-sociale']);
+    // A theme filter finds the theme itself; a region's filter its provinces.
+    expect(await slugs({ query: 'Potenza', locale: 'it', types: ['TERRITORY'], filters: { territories: ['basilicata'] } })).toEqual([
+      'potenza',
+    ]);
+  });
+
+  test('one typo in a word of five letters or more, ranked after the words as typed', async () => {
+    for (const typo of ['Locantre', 'Lokantore', 'Locnatore', 'Locantorre']) {
+      const result = await search({ query: typo, locale: 'it', types: ['PERSON'] });
+      expect(result.items.map((item) => item.title)).toEqual(['Elvira Locantore']);
+      expect(result.items[0].score).toBe(0);
+      expect(result.items[0].snippet).not.toMatch(/<script/);
+    }
+    // Two typos, or one in a short word, are not tolerated.
+    expect(await hits('Lokantorre')).toEqual([]);
+    expect(await hits('NOVX', 'it', ['ORGANIZATION'])).toEqual([]);
+    // Records matching the words as typed stay first, best first.
+    const minori = await search({ query: 'minori', locale: 'it' });
+    expect(minori.items[0].slug).toBe('minori-stranieri-e-neomaggiorenni');
+    // A record found only through a typo scores 0, after every record matching as typed.
+    const scores = minori.items.map((item) => item.score);
+    expect(scores.slice(scores.indexOf(0) < 0 ? scores.length : scores.indexOf(0)).every((value) => value === 0)).toBe(true);
+  });
+
+  test('a person without consent is never found, nor counted, nor found through a record that names them', async () => {
+    const people = kb.strapi.documents('api::person.person');
+    const events = kb.strapi.documents('api::event.event');
+    const person = await people.create({
+      locale: 'it',
+      status: 'published',
+      data: {
+        fullName: 'Ottavia Quercetani',
+        slug: 'ottavia-quercetani',
+        consentToPublish: true,
+        bio: 'Relatrice.',
+        source: { title: 'Test' },
+      },
+    } as any);
+    const [workshop] = await events.findMany({
+      filters: { slug: 'final-workshop-potenza' },
+      locale: 'it',
+      status: 'draft',
+      populate: { agenda: { populate: ['speakers', 'thematicTable'] } },
+    } as any);
+    const agenda = (workshop as any).agenda.map((item: any) => ({
+      ...item,
+      speakers: item.speakers.map((speaker: any) => speaker.documentId),
+      thematicTable: item.thematicTable?.documentId ?? null,
+    }));
+    agenda[0].speakers.push(person.documentId);
+    await events.update({ documentId: workshop.documentId, locale: 'it', data: { agenda } as any });
+    await events.publish({ documentId: workshop.documentId, locale: 'it' });
+    expect(await hits('Quercetani')).toEqual(['PERSON ottavia-quercetani', 'EVENT final-workshop-potenza']);
+    expect(await hits('Quercetano')).toEqual(['PERSON ottavia-quercetani', 'EVENT final-workshop-potenza']);
+
+    // Consent withdrawn: the person leaves the results, the counts and the event's names at once.
+    await people.update({ documentId: person.documentId, locale: 'it', data: { consentToPublish: false } as any });
+    for (const query of ['Quercetani', 'Quercetano', 'Ottavia']) {
+      const result = await search({ query, locale: 'it' });
+      expect(result).toMatchObject({ total: 0, items: [] });
+    }
+    // A draft person with consent, named as a speaker, is not searchable either.
+    await people.update({ documentId: person.documentId, locale: 'it', data: { consentToPublish: true } as any });
+    expect((await search({ query: 'Quercetani', locale: 'it' })).total).toBe(0);
+    await people.publish({ documentId: person.documentId, locale: 'it' });
+    expect((await hits('Quercetani'))[0]).toBe('PERSON ottavia-quercetani');
+    // The event names her again as the public API does: once its agenda, with her, is published again.
+    const speaks = async () =>
+      JSON.stringify(
+        await kb.data('{ events(filters: { slug: { eq: "final-workshop-potenza" } }) { agenda { speakers { fullName } } } }'),
+      ).includes('Quercetani');
+    expect((await hits('Quercetani')).includes('EVENT final-workshop-potenza')).toBe(await speaks());
+    await events.publish({ documentId: workshop.documentId, locale: 'it' });
+    expect(await speaks()).toBe(true);
+    expect(await hits('Quercetani')).toEqual(['PERSON ottavia-quercetani', 'EVENT final-workshop-potenza']);
+  });
+
+  test('renaming an organisation follows into the records that name it, and its own entry', async () => {
+    const organizations = kb.strapi.documents('api::organization.organization');
+    const [nova] = await organizations.findMany({ filters: { slug: 'consorzio-nova' }, status: 'draft' } as any);
+    expect(await hits('Novissima')).toEqual([]);
+    await organizations.update({ documentId: nova.documentId, data: { name: 'Consorzio Novissima' } as any });
+    expect(await hits('Novissima')).toEqual([]);
+    await organizations.publish({ documentId: nova.documentId });
+    const found = await hits('Novissima');
+    expect(found[0]).toBe('ORGANIZATION consorzio-nova');
+    expect(found.length).toBeGreaterThan(1);
+    await organizations.update({ documentId: nova.documentId, data: { name: 'Consorzio NOVA' } as any });
+    await organizations.publish({ documentId: nova.documentId });
+    expect(await hits('Novissima')).toEqual([]);
+  });
+});
+
 describe('the index follows every editorial change at once, and drafts never surface', () => {
   test('draft, publish, edit, draft-only edit, unpublish, delete', async () => {
     const draft = await practices().create({
@@ -234,7 +340,7 @@ describe('bad input gets a clear 400', () => {
     [{ query: 'minori', filters: { themes: ['astrologia'] } }, /Unknown theme: astrologia/],
     [{ query: 'minori', filters: { from: '2023-01-01', to: '2022-01-01' } }, /after/],
     [{ query: 'minori', pagination: { pageSize: 500 } }, /pageSize/],
-    [{ query: 'minori', types: ['PERSON'] }, /SearchType/],
+    [{ query: 'minori', types: ['ALIEN'] }, /SearchType/],
   ])('%j', async (variables, message) => {
     expect(await refusal(variables)).toMatch(message);
   });

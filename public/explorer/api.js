@@ -45,9 +45,13 @@ export function fieldLabels() {
 }
 
 const text = (field) => (node) => node[field];
+const byTheme = (slug) => ({ themes: { slug: { eq: slug } } });
+const places = 'themes { slug name } territories { slug name }';
 /**
- * The searchable types: the search enum, the generated list query, how each is filtered by
- * territory (a territory includes what lies inside it, as in `search`), sorted and summarised.
+ * The listed types: the search enum, the generated list query, the field read as the title (unless
+ * `title`), how each is filtered by theme and
+ * by territory (a territory includes what lies inside it, as in `search`; a type without the
+ * relation has no such filter), sorted and summarised.
  */
 export const LIST = {
   'good-practices': {
@@ -55,9 +59,12 @@ export const LIST = {
     query: 'goodPractices',
     filters: 'GoodPracticeFiltersInput',
     sort: 'title',
-    fields: 'summary startDate endDate inferences { field basis }',
+    fields: `summary startDate endDate inferences { field basis } ${places}`,
     summary: text('summary'),
+    theme: byTheme,
     territory: (slug) => ({ territories: { within: slug } }),
+    // The core of the knowledge base: more of them on the home page, as cards.
+    overview: 6,
   },
   trainings: {
     search: 'TRAINING',
@@ -66,6 +73,7 @@ export const LIST = {
     sort: 'startDate:desc',
     fields: 'description startDate endDate inferences { field basis }',
     summary: text('description'),
+    theme: byTheme,
     territory: (slug) => ({ territory: { within: slug } }),
   },
   'thematic-tables': {
@@ -75,6 +83,7 @@ export const LIST = {
     sort: 'order',
     fields: 'scope',
     summary: text('scope'),
+    theme: byTheme,
     territory: (slug) => ({ event: { territory: { within: slug } } }),
   },
   events: {
@@ -84,6 +93,7 @@ export const LIST = {
     sort: 'startDate:desc',
     fields: 'description startDate endDate inferences { field basis }',
     summary: text('description'),
+    theme: byTheme,
     territory: (slug) => ({ territory: { within: slug } }),
   },
   outcomes: {
@@ -93,27 +103,64 @@ export const LIST = {
     sort: 'value:desc',
     fields: 'description value qualifier unit',
     summary: text('description'),
+    theme: byTheme,
     territory: (slug) => ({ territory: { within: slug } }),
   },
+  projects: {
+    search: 'PROJECT',
+    query: 'projects',
+    filters: 'ProjectFiltersInput',
+    sort: 'title',
+    fields: 'acronym summary startDate endDate',
+    summary: text('summary'),
+    territory: (slug) => ({ territories: { within: slug } }),
+  },
+  organizations: {
+    search: 'ORGANIZATION',
+    query: 'organizations',
+    filters: 'OrganizationFiltersInput',
+    sort: 'name',
+    title: 'title: name',
+    fields: 'acronym description',
+    summary: (node) => node.description ?? node.acronym,
+    territory: (slug) => ({ territory: { within: slug } }),
+  },
+  people: {
+    search: 'PERSON',
+    query: 'people',
+    filters: 'PersonFiltersInput',
+    sort: 'fullName',
+    title: 'title: fullName',
+    fields: 'affiliations { jobTitle organization { name } }',
+    summary: (node) =>
+      (node.affiliations ?? []).map((a) => [a.jobTitle, a.organization?.name].filter(Boolean).join(', ')).join('; ') || null,
+  },
 };
-export const typeOfSearchHit = Object.fromEntries(Object.entries(LIST).map(([type, config]) => [config.search, type]));
+/** Found by the search, shown as filters rather than lists. */
+const SEARCH_ONLY = { themes: 'THEME', territories: 'TERRITORY' };
+export const typeOfSearchHit = Object.fromEntries([
+  ...Object.entries(LIST).map(([type, config]) => [config.search, type]),
+  ...Object.entries(SEARCH_ONLY).map(([type, search]) => [search, type]),
+]);
 
-/** Target groups belong to good practices: with that filter only they can match (as in `search`). */
-export const typesFor = (state) => {
-  const types = state.type ? [state.type] : Object.keys(LIST);
-  return state.group ? types.filter((type) => type === 'good-practices') : types;
-};
+/** The listed types a state can show: each filter in use must apply to the type (target groups belong to good practices). */
+export const typesFor = (state) =>
+  (state.type ? [state.type] : Object.keys(LIST)).filter(
+    (type) =>
+      (!state.theme || LIST[type].theme) && (!state.territory || LIST[type].territory) && (!state.group || type === 'good-practices'),
+  );
 
 /** A list query's filters for one type. */
 function listFilters(type, { theme, territory, group }) {
   return {
-    ...(theme ? { themes: { slug: { eq: theme } } } : {}),
+    ...(theme ? LIST[type].theme(theme) : {}),
     ...(territory ? LIST[type].territory(territory) : {}),
     ...(group ? { targetGroups: { group: { eq: group } } } : {}),
   };
 }
 const figureFilters = ({ theme, territory }) => listFilters('outcomes', { theme, territory });
 
+/** The filters' choices and the project the knowledge base is about (the first one published), per language. */
 export const loadOptions = (locale, signal) =>
   graphql(
     `
@@ -126,11 +173,20 @@ export const loadOptions = (locale, signal) =>
           slug
           name
         }
+        projects(locale: $locale, sort: "publishedAt:asc", pagination: { pageSize: 1 }) {
+          slug
+          title
+          acronym
+          summary
+          funding {
+            fund
+          }
+        }
       }
     `,
     { locale },
     signal,
-  );
+  ).then(({ projects, ...options }) => ({ ...options, project: projects[0] ?? null }));
 
 export const search = (locale, state, signal) =>
   graphql(
@@ -142,7 +198,11 @@ export const search = (locale, state, signal) =>
     {
       query: state.q,
       locale,
-      types: typesFor(state).map((type) => LIST[type].search),
+      types: [
+        ...typesFor(state).map((type) => LIST[type].search),
+        // Themes and territories are found too, unless the search is narrowed to a type or a target group.
+        ...(state.type || state.group ? [] : Object.values(SEARCH_ONLY)),
+      ],
       filters: {
         ...(state.theme ? { themes: [state.theme] } : {}),
         ...(state.territory ? { territories: [state.territory] } : {}),
@@ -160,7 +220,7 @@ export function list(locale, state, signal) {
   return graphql(
     `query List($locale: I18NLocaleCode, $filters: ${config.filters}, $page: Int) {
       list: ${config.query}_connection(locale: $locale, filters: $filters, sort: "${config.sort}", pagination: { page: $page, pageSize: ${PAGE_SIZE} }) {
-        nodes { slug title ${config.fields} }
+        nodes { slug ${config.title ?? 'title'} ${config.fields} }
         pageInfo { total page pageCount }
       }
     }`,
@@ -176,8 +236,8 @@ export function overview(locale, state, signal) {
   const parts = types.map((type, i) => {
     const config = LIST[type];
     variables[`f${i}`] = listFilters(type, state);
-    return `t${i}: ${config.query}_connection(locale: $locale, filters: $f${i}, sort: "${config.sort}", pagination: { pageSize: ${OVERVIEW_SIZE} }) {
-      nodes { slug title ${config.fields} } pageInfo { total }
+    return `t${i}: ${config.query}_connection(locale: $locale, filters: $f${i}, sort: "${config.sort}", pagination: { pageSize: ${config.overview ?? OVERVIEW_SIZE} }) {
+      nodes { slug ${config.title ?? 'title'} ${config.fields} } pageInfo { total }
     }`;
   });
   const declared = types.map((type, i) => `, $f${i}: ${LIST[type].filters}`).join('');
@@ -195,6 +255,8 @@ export function overview(locale, state, signal) {
 
 const link = 'slug title';
 const org = 'slug name';
+const person = 'slug fullName';
+const project = 'project { slug title acronym }';
 const source = 'source { title url publisher date note } license jsonLd inferences { field basis }';
 const outcomes = 'outcomes { slug title value qualifier unit }';
 /** One record page's list query and fields, per type. */
@@ -204,7 +266,7 @@ const RECORD_FIELDS = {
     `
     title summary context objectives activities results lessonsLearned transferability resourcesNeeded
     implementationStatus startDate endDate targetGroups { group }
-    themes { slug name } territories { slug name } project { title acronym }
+    themes { slug name } territories { slug name } ${project}
     leadOrganization { ${org} } partnerOrganizations { ${org} }
     trainings { ${link} } thematicTables { ${link} } ${outcomes} ${source}`,
   ],
@@ -212,29 +274,29 @@ const RECORD_FIELDS = {
     'trainings',
     `
     title description learningObjectives audience startDate endDate mode participantsCount publicOperatorsCount
-    venue { name address city } themes { slug name } territory { slug name } project { title acronym }
-    trainers { fullName } organizers { ${org} } goodPractices { ${link} } ${outcomes} ${source}`,
+    venue { name address city } themes { slug name } territory { slug name } ${project}
+    trainers { ${person} } organizers { ${org} } goodPractices { ${link} } ${outcomes} ${source}`,
   ],
   'thematic-tables': [
     'thematicTables',
     `
     title scope findings recommendations event { slug title startDate inferences { field basis } }
-    themes { slug name } facilitators { fullName } participatingOrganizations { ${org} }
+    themes { slug name } facilitators { ${person} } participatingOrganizations { ${org} }
     goodPractices { ${link} } ${outcomes} ${source}`,
   ],
   events: [
     'events',
     `
     title description type startDate endDate venue { name address city }
-    agenda { time session kind title speakers { fullName affiliations { jobTitle organization { name } } } thematicTable { ${link} } }
-    themes { slug name } territory { slug name } project { title acronym }
+    agenda { time session kind title speakers { ${person} affiliations { jobTitle organization { ${org} } } } thematicTable { ${link} } }
+    themes { slug name } territory { slug name } ${project}
     organizers { ${org} } thematicTables { ${link} } ${outcomes} ${source}`,
   ],
   outcomes: [
     'outcomes',
     `
     title description indicatorType indicatorCode value qualifier unit periodStart periodEnd evidence
-    themes { slug name } territory { slug name } project { title acronym }
+    themes { slug name } territory { slug name } ${project}
     goodPractices { ${link} } trainings { ${link} } events { ${link} } thematicTables { ${link} } ${source}`,
   ],
   organizations: [

@@ -3,7 +3,7 @@
 import * as api from './api.js';
 import { h } from './dom.js';
 import { LOCALES, words } from './i18n.js';
-import { LIST_TYPES, href, parseHash, pickLang, searchHash } from './route.js';
+import { LIST_TYPES, href, pagePath, parseHash, pickLang, searchHash, statementPath } from './route.js';
 import * as views from './views.js';
 
 const TYPING_PAUSE_MS = 200;
@@ -30,18 +30,26 @@ function fill(select, pairs, chosen) {
 }
 
 /** The page's fixed words, language links and filter choices, in the reader's language. */
-async function dress(route, signal) {
+async function dress(route) {
   const w = words(lang);
   document.documentElement.lang = lang;
   for (const el of document.querySelectorAll('[data-word]')) el.textContent = w[el.dataset.word];
+  for (const el of document.querySelectorAll('[data-word-footer]')) el.textContent = w.footer[el.dataset.wordFooter];
   for (const link of document.querySelectorAll('[data-lang]')) {
     link.href = href(link.dataset.lang, location.hash || '#/');
     if (link.dataset.lang === lang) link.setAttribute('aria-current', 'true');
     else link.removeAttribute('aria-current');
   }
+  for (const link of document.querySelectorAll('[data-statement]')) link.href = statementPath(lang, link.dataset.statement);
   const state = route.view === 'search' ? route : formState();
-  if (!options.has(lang)) options.set(lang, await api.loadOptions(lang, signal));
-  const { themes, territories } = options.get(lang);
+  const { themes, territories, project } = await loaded();
+  // The header names the project and leads to its page.
+  const projectLink = $('project-link');
+  projectLink.hidden = !project;
+  if (project) {
+    projectLink.href = pagePath(lang, 'projects', project.slug);
+    projectLink.textContent = views.projectName(project);
+  }
   fill(
     field.type,
     LIST_TYPES.map((type) => [type, w.types[type][1]]),
@@ -62,6 +70,24 @@ async function dress(route, signal) {
   if (route.view === 'search' && document.activeElement !== field.q) field.q.value = route.q;
 }
 
+/**
+ * The language's filter choices and project, read once: dress() and the home page wait for the
+ * same read. It is never aborted (a later page needs it too); a failed read is tried again.
+ */
+function loaded() {
+  if (!options.has(lang)) {
+    const code = lang;
+    options.set(
+      code,
+      api.loadOptions(code).catch((error) => {
+        options.delete(code);
+        throw error;
+      }),
+    );
+  }
+  return options.get(lang);
+}
+
 function setJsonLd(data) {
   document.getElementById('record-jsonld')?.remove();
   if (data) document.head.append(h('script', { type: 'application/ld+json', id: 'record-jsonld' }, JSON.stringify(data)));
@@ -75,7 +101,8 @@ async function show(route, signal) {
     document.title = route.q ? `${route.q} · ${w.siteTitle}` : w.siteTitle;
     if (route.q) return views.searchResults(f, route, await api.search(lang, route, signal));
     if (route.type) return views.listResults(f, route, api.typesFor(route).length ? await api.list(lang, route, signal) : null);
-    return views.overview(f, route, await api.overview(lang, route, signal));
+    const data = await api.overview(lang, route, signal);
+    return views.overview(f, route, data, (await loaded()).project);
   }
   const [found, labels] =
     route.view === 'record' ? await Promise.all([api.record(lang, route.type, route.slug, signal), api.fieldLabels()]) : [];
@@ -101,7 +128,7 @@ async function render({ focus = false } = {}) {
   content.setAttribute('aria-busy', 'true');
   status.textContent = words(lang).loading;
   try {
-    const [, view] = await Promise.all([dress(route, controller.signal), show(route, controller.signal)]);
+    const [, view] = await Promise.all([dress(route), show(route, controller.signal)]);
     if (controller.signal.aborted) return;
     content.replaceChildren(view);
     status.textContent = route.view === 'search' ? (content.querySelector('#results-heading')?.textContent ?? '') : '';

@@ -9,10 +9,10 @@ const VALUE_ROOM = 130;
 let charts = 0;
 
 /**
- * rows: [{ label, value, shown, unit, hash? }] where `shown` is the value as read (with its
+ * rows: [{ label, value, shown, unit, url? }] where `shown` is the value as read (with its
  * qualifier). Bars share one scale from zero: every figure is a count.
  */
-export function figureChart(rows, { caption, description, words, href }) {
+export function figureChart(rows, { caption, description, words }) {
   const id = `chart-${(charts += 1)}`;
   const max = Math.max(...rows.map((row) => row.value), 1);
   const summary = rows.map((row) => `${row.label}: ${row.shown} ${row.unit}`).join('; ');
@@ -55,7 +55,7 @@ export function figureChart(rows, { caption, description, words, href }) {
         h(
           'tr',
           {},
-          h('th', { scope: 'row' }, row.hash ? h('a', { href: href(row.hash) }, row.label) : row.label),
+          h('th', { scope: 'row' }, row.url ? h('a', { href: row.url }, row.label) : row.label),
           h('td', { className: 'number' }, row.shown),
           h('td', {}, row.unit),
         ),

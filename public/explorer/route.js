@@ -6,7 +6,28 @@ import { LOCALES } from './i18n.js';
 /** Types a record page exists for (the hash's first segment). */
 export const RECORD_TYPES = ['good-practices', 'trainings', 'thematic-tables', 'events', 'outcomes', 'organizations'];
 /** Types the search and the lists cover (the type filter). */
-export const LIST_TYPES = ['good-practices', 'trainings', 'thematic-tables', 'events', 'outcomes'];
+export const LIST_TYPES = ['good-practices', 'trainings', 'thematic-tables', 'events', 'outcomes', 'projects', 'organizations', 'people'];
+
+/**
+ * The server-rendered pages: `/{locale}/{type}/{slug}`, the type being the API's kebab-case
+ * singular. Every record, organisation and person the explorer shows links there; this table is
+ * the one place that knows the page names of the explorer's types.
+ */
+const PAGE_TYPE = {
+  'good-practices': 'good-practice',
+  trainings: 'training',
+  'thematic-tables': 'thematic-table',
+  events: 'event',
+  outcomes: 'outcome',
+  projects: 'project',
+  organizations: 'organization',
+  people: 'person',
+  territories: 'territory',
+  themes: 'theme',
+};
+export const pagePath = (lang, type, slug) => `/${lang}/${PAGE_TYPE[type]}/${encodeURIComponent(slug)}`;
+/** The project's own statements (`/{locale}/about`...), beside the record pages. */
+export const statementPath = (lang, statement) => `/${lang}/${statement}`;
 const SEARCH_KEYS = ['q', 'type', 'theme', 'territory', 'group'];
 
 /** The language asked for in the address, else the reader's browser language if we have it, else Italian. */

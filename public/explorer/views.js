@@ -1,17 +1,19 @@
 // What the explorer shows: search results, lists, the overview and one page per record.
 
-import { LIST, PAGE_SIZE, typeOfSearchHit } from './api.js';
+import { LIST, PAGE_SIZE, typeOfSearchHit, typesFor } from './api.js';
 import { figureChart } from './chart.js';
 import { h } from './dom.js';
-import { recordHash, searchHash } from './route.js';
+import { pagePath, searchHash } from './route.js';
 
-/** Formatting for one locale: dates, numbers, qualified values, links. */
+// British English writes dates as the rest of Europe reads them: 26 September 2022.
+const FORMAT_LOCALE = { it: 'it-IT', en: 'en-GB' };
+
+/** Formatting for one locale: dates, numbers, qualified values, links within the explorer and to the record pages. */
 export function formatter(lang, words, href) {
-  // English as in the United Kingdom: "26 September 2022".
-  const region = lang === 'en' ? 'en-GB' : lang;
-  const number = new Intl.NumberFormat(region);
-  const day = new Intl.DateTimeFormat(region, { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
-  const moment = new Intl.DateTimeFormat(region, {
+  const tag = FORMAT_LOCALE[lang] ?? lang;
+  const number = new Intl.NumberFormat(tag);
+  const day = new Intl.DateTimeFormat(tag, { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+  const moment = new Intl.DateTimeFormat(tag, {
     day: 'numeric',
     month: 'long',
     year: 'numeric',
@@ -29,6 +31,9 @@ export function formatter(lang, words, href) {
     period: (start, end) => (start && end && start !== end ? `${date(start)} – ${date(end)}` : date(start || end)),
     value: (value, qualifier) => (words.qualified[qualifier] ?? words.qualified.exact)(number.format(value)),
     link: (hash, text) => h('a', { href: href(hash) }, text),
+    /** A record's, organisation's or person's own page (server-rendered). */
+    page: (type, slug) => pagePath(lang, type, slug),
+    pageLink: (type, item, text = item.title ?? item.name ?? item.fullName) => h('a', { href: pagePath(lang, type, item.slug) }, text),
   };
 }
 
@@ -52,18 +57,32 @@ const DATES = ['startDate', 'endDate'];
 
 const clip = (text, max = 220) => (!text || text.length <= max ? text : `${text.slice(0, text.lastIndexOf(' ', max)).trimEnd()}…`);
 
-function resultItem(f, { type, slug, title, text, snippet, when }, heading) {
+function resultItem(f, { type, slug, title, text, snippet, when, tags }, heading) {
   const paragraph = h('p', {}, clip(text));
   // Search snippets come HTML-escaped from the API, with <mark> around the matching words.
   if (snippet) paragraph.innerHTML = snippet;
   return h(
     'li',
-    { className: 'result' },
-    h(heading, {}, f.link(recordHash(type, slug), title)),
+    { className: tags ? 'result card' : 'result' },
+    h(heading, {}, f.pageLink(type, { slug, title })),
     h('p', { className: 'meta' }, f.words.types[type][0], when ? [' · ', when] : ''),
     text || snippet ? paragraph : null,
+    tags,
   );
 }
+
+/** A practice's themes and territories, as filters of the explorer. */
+const tagList = (f, node) =>
+  node.themes || node.territories
+    ? h(
+        'ul',
+        { className: 'tags' },
+        (node.themes ?? []).map((t) => h('li', { className: 'tag' }, f.link(searchHash({ theme: t.slug, page: 1 }), t.name))),
+        (node.territories ?? []).map((t) =>
+          h('li', { className: 'tag place' }, f.link(searchHash({ territory: t.slug, page: 1 }), t.name)),
+        ),
+      )
+    : null;
 
 const listItem = (f, type, heading) => (node) =>
   resultItem(
@@ -75,6 +94,7 @@ const listItem = (f, type, heading) => (node) =>
       text:
         type === 'outcomes' ? `${f.value(node.value, node.qualifier)} ${node.unit}. ${node.description ?? ''}` : LIST[type].summary(node),
       when: node.startDate ? markInferred(f, node, DATES, f.period(node.startDate, node.endDate), { brief: true }) : '',
+      tags: tagList(f, node),
     },
     heading,
   );
@@ -91,14 +111,24 @@ function pager(f, state, pageCount) {
   );
 }
 
+/** Why a list is empty: nothing published yet, or nothing with these filters; a search: fewer words. */
+function emptyReason(f, state) {
+  if (state.q) return f.words.noResults;
+  if (state.theme || state.territory || state.group) return f.words.noMatch;
+  return f.words.noneYet[state.type];
+}
+
 function resultsSection(f, state, total, items, pageCount) {
-  const note = state.group && state.type && state.type !== 'good-practices' ? h('p', { className: 'hint' }, f.words.targetGroupNote) : null;
+  const applies = !state.type || typesFor(state).length;
+  const note = !applies ? h('p', { className: 'hint' }, state.group ? f.words.targetGroupNote : f.words.filterNote) : null;
   return h(
     'section',
     { className: 'results', 'aria-labelledby': 'results-heading' },
     h('h1', { id: 'results-heading', tabindex: '-1' }, f.words.results(total, state.q)),
     note,
-    items.length ? h('ol', { className: 'result-list', start: (state.page - 1) * PAGE_SIZE + 1 }, items) : h('p', {}, f.words.noResults),
+    items.length
+      ? h('ol', { className: 'result-list', start: (state.page - 1) * PAGE_SIZE + 1 }, items)
+      : h('p', { className: 'empty' }, emptyReason(f, state)),
     pager(f, state, pageCount),
   );
 }
@@ -143,29 +173,63 @@ export function figuresChart(f, figures) {
       value: figure.total,
       shown: f.value(figure.total, figure.qualifier),
       unit: figure.unit,
-      hash: figure.count === 1 ? recordHash('outcomes', figure.outcomes[0].slug) : null,
+      url: figure.count === 1 ? f.page('outcomes', figure.outcomes[0].slug) : null,
     }));
-  return figureChart(rows, { caption: f.words.keyFigures, description: f.words.figuresDescription, words: f.words, href: f.href });
+  return figureChart(rows, { caption: f.words.keyFigures, description: f.words.figuresDescription, words: f.words });
 }
 
-export function overview(f, state, data) {
-  const sections = data.sections
-    .filter((section) => section.pageInfo.total > 0)
-    .map((section) =>
+/** A project's name: its title, with its acronym in front unless the title starts with it. */
+export const projectName = (p) => (!p.acronym || p.title.startsWith(p.acronym) ? p.title : `${p.acronym} – ${p.title}`);
+
+/** The project the knowledge base is about: its name (to its page), its funding line and summary. */
+function projectIntro(f, project) {
+  if (!project) return null;
+  return h(
+    'section',
+    { className: 'intro', 'aria-labelledby': 'intro-heading' },
+    h('h2', { id: 'intro-heading', className: 'intro-title' }, f.pageLink('projects', project, projectName(project))),
+    project.funding?.fund ? h('p', { className: 'meta' }, project.funding.fund) : null,
+    project.summary ? h('p', { className: 'lead' }, clip(project.summary, 320)) : null,
+  );
+}
+
+export function overview(f, state, data, project) {
+  const filtered = state.theme || state.territory || state.group;
+  const withRecords = data.sections.filter((section) => section.pageInfo.total > 0);
+  const sections = withRecords.map((section) =>
+    h(
+      'section',
+      { className: `overview-section overview-${section.type}`, 'aria-labelledby': `overview-${section.type}` },
       h(
-        'section',
-        { className: 'overview-section', 'aria-labelledby': `overview-${section.type}` },
+        'div',
+        { className: 'section-head' },
         h('h2', { id: `overview-${section.type}` }, f.words.types[section.type][1]),
-        h('ul', { className: 'result-list' }, section.nodes.map(listItem(f, section.type, 'h3'))),
-        h('p', {}, f.link(searchHash({ ...state, type: section.type, page: 1 }), f.words.showAll(section.pageInfo.total))),
+        f.link(searchHash({ ...state, type: section.type, page: 1 }), f.words.showAll(section.pageInfo.total)),
       ),
-    );
+      h(
+        'ul',
+        { className: section.type === 'good-practices' ? 'cards' : 'result-list' },
+        section.nodes.map(listItem(f, section.type, 'h3')),
+      ),
+    ),
+  );
+  // What is not there is said, not left out: a type nobody has published yet is named.
+  const unpublished = filtered ? [] : data.sections.filter((section) => section.pageInfo.total === 0).map((section) => section.type);
   return h(
     'div',
     { className: 'overview' },
     h('h1', { tabindex: '-1' }, f.words.overview),
+    filtered ? null : projectIntro(f, project),
     figuresChart(f, data.figures),
-    sections.length ? sections : h('p', {}, f.words.noResults),
+    sections.length ? null : h('p', { className: 'empty' }, filtered ? f.words.noMatch : f.words.noResults),
+    // The practices first and full width; the other types beside each other where there is room.
+    sections.filter((_, i) => withRecords[i].type === 'good-practices'),
+    h(
+      'div',
+      { className: 'overview-more' },
+      sections.filter((_, i) => withRecords[i].type !== 'good-practices'),
+    ),
+    unpublished.length ? h('p', { className: 'hint' }, f.words.notYet(unpublished.map((type) => f.words.types[type][1]))) : null,
   );
 }
 
@@ -181,7 +245,7 @@ const linkList = (f, type, items) =>
     ? h(
         'ul',
         { className: 'inline-list' },
-        items.map((item) => h('li', {}, f.link(recordHash(type, item.slug), item.title ?? item.name))),
+        items.map((item) => h('li', {}, f.pageLink(type, item))),
       )
     : null;
 const filterLinks = (f, key, items) =>
@@ -192,9 +256,8 @@ const filterLinks = (f, key, items) =>
         items.map((item) => h('li', {}, f.link(searchHash({ [key]: item.slug }), item.name))),
       )
     : null;
-const names = (people) => people?.map((person) => person.fullName).join(', ');
 const venue = (v) => (v ? [v.name, v.address, v.city].filter(Boolean).join(', ') : null);
-const project = (p) => (p ? `${p.title} (${p.acronym})` : null);
+const project = (f, p) => (p ? f.pageLink('projects', p, `${p.title} (${p.acronym})`) : null);
 
 function outcomesChart(f, outcomes) {
   if (!outcomes?.length) return null;
@@ -203,17 +266,23 @@ function outcomesChart(f, outcomes) {
     value: o.value,
     shown: f.value(o.value, o.qualifier),
     unit: o.unit,
-    hash: recordHash('outcomes', o.slug),
+    url: f.page('outcomes', o.slug),
   }));
-  return figureChart(rows, { caption: f.words.related.outcomes, words: f.words, href: f.href });
+  return figureChart(rows, { caption: f.words.related.outcomes, words: f.words });
 }
 
 function agenda(f, items, heading) {
   if (!items?.length) return null;
-  const speaker = (person) =>
-    [person.fullName, ...(person.affiliations ?? []).map((a) => [a.jobTitle, a.organization?.name].filter(Boolean).join(', '))]
-      .filter(Boolean)
-      .join(' — ');
+  // A speaker links to their page, and their organisation to its own.
+  const speaker = (person) => [
+    f.pageLink('people', person),
+    (person.affiliations ?? []).map((a) => [
+      ' — ',
+      [a.jobTitle, a.organization ? f.pageLink('organizations', a.organization) : null]
+        .filter(Boolean)
+        .flatMap((part, i) => (i ? [', ', part] : [part])),
+    ]),
+  ];
   return h(
     'section',
     { 'aria-labelledby': 'agenda-heading' },
@@ -240,9 +309,7 @@ function agenda(f, items, heading) {
                   item.speakers.map((p) => h('li', {}, speaker(p))),
                 )
               : null,
-            item.thematicTable
-              ? h('p', {}, f.link(recordHash('thematic-tables', item.thematicTable.slug), item.thematicTable.title))
-              : null,
+            item.thematicTable ? h('p', {}, f.pageLink('thematic-tables', item.thematicTable)) : null,
           ),
         ),
       ),
@@ -260,7 +327,7 @@ const PAGES = {
       [l('targetGroups'), r.targetGroups?.map((t) => w.enums.targetGroup[t.group]).join(', ')],
       [l('themes'), filterLinks(f, 'theme', r.themes)],
       [l('territories'), filterLinks(f, 'territory', r.territories)],
-      [l('project'), project(r.project)],
+      [l('project'), project(f, r.project)],
       [l('leadOrganization'), linkList(f, 'organizations', r.leadOrganization ? [r.leadOrganization] : [])],
       [l('partnerOrganizations'), linkList(f, 'organizations', r.partnerOrganizations)],
     ],
@@ -279,9 +346,9 @@ const PAGES = {
       [l('publicOperatorsCount'), r.publicOperatorsCount],
       [l('themes'), filterLinks(f, 'theme', r.themes)],
       [l('territory'), filterLinks(f, 'territory', r.territory ? [r.territory] : [])],
-      [l('trainers'), names(r.trainers)],
+      [l('trainers'), linkList(f, 'people', r.trainers)],
       [l('organizers'), linkList(f, 'organizations', r.organizers)],
-      [l('project'), project(r.project)],
+      [l('project'), project(f, r.project)],
     ],
     texts: ['description', 'learningObjectives', 'audience'],
     related: [['good-practices', r.goodPractices]],
@@ -292,17 +359,11 @@ const PAGES = {
       [
         l('event'),
         r.event
-          ? h(
-              'span',
-              {},
-              f.link(recordHash('events', r.event.slug), r.event.title),
-              ', ',
-              markInferred(f, r.event, ['startDate'], f.date(r.event.startDate)),
-            )
+          ? h('span', {}, f.pageLink('events', r.event), ', ', markInferred(f, r.event, ['startDate'], f.date(r.event.startDate)))
           : null,
       ],
       [l('themes'), filterLinks(f, 'theme', r.themes)],
-      [l('facilitators'), names(r.facilitators)],
+      [l('facilitators'), linkList(f, 'people', r.facilitators)],
       [l('participatingOrganizations'), linkList(f, 'organizations', r.participatingOrganizations)],
     ],
     texts: ['findings', 'recommendations'],
@@ -316,7 +377,7 @@ const PAGES = {
       [l('territory'), filterLinks(f, 'territory', r.territory ? [r.territory] : [])],
       [l('themes'), filterLinks(f, 'theme', r.themes)],
       [l('organizers'), linkList(f, 'organizations', r.organizers)],
-      [l('project'), project(r.project)],
+      [l('project'), project(f, r.project)],
     ],
     texts: ['description'],
     extra: agenda(f, r.agenda, l('agenda')),
@@ -330,7 +391,7 @@ const PAGES = {
       [w.period, markInferred(f, r, ['periodStart', 'periodEnd'], f.period(r.periodStart, r.periodEnd))],
       [l('territory'), filterLinks(f, 'territory', r.territory ? [r.territory] : [])],
       [l('themes'), filterLinks(f, 'theme', r.themes)],
-      [l('project'), project(r.project)],
+      [l('project'), project(f, r.project)],
     ],
     texts: ['description', 'evidence'],
     related: [

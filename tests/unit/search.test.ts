@@ -4,7 +4,11 @@ import path from 'path';
 import { terms, tokenize } from '../../src/public-api/search/analysis';
 import {
   SearchInputError,
+  deletionKeys,
   entryFor,
+  oneEditApart,
+  populateFor,
+  withTypos,
   fts5Expression,
   planQuery,
   score,
@@ -25,9 +29,11 @@ test('terms are folded, stop words dropped, words stemmed per language', () => {
 
 test('a query plan: every word, its thesaurus alternatives, the last word as a prefix', () => {
   expect(planQuery('minori stranieri', 'it', thesaurus)).toEqual([
-    { alternatives: ['minor'], prefix: false },
-    { alternatives: ['stranier', 'migrant', 'immigr', 'migrator'], prefix: true },
+    { alternatives: ['minor'], prefix: false, tolerant: 'minor' },
+    { alternatives: ['stranier', 'migrant', 'immigr', 'migrator'], prefix: true, tolerant: 'stranier' },
   ]);
+  // Words under five letters tolerate no typo.
+  expect(planQuery('FAMI rete', 'it', thesaurus).map((q) => q.tolerant)).toEqual([undefined, undefined]);
   expect(planQuery('housing', 'en', thesaurus)[0].alternatives).toEqual(['hous', 'accommod', 'dwell', 'live']);
   expect(() => planQuery('il e la', 'it', thesaurus)).toThrow(SearchInputError);
   expect(() => planQuery('', 'it', thesaurus)).toThrow(/no searchable words/);
@@ -84,12 +90,12 @@ test('pages from either form of PaginationArg', () => {
 });
 
 test('an index entry: title, texts, related names, facets and dates of a good practice', () => {
-  const attributes: any = {
-    themes: { type: 'relation', target: 'api::theme.theme' },
-    territories: { type: 'relation', target: 'api::territory.territory' },
-    project: { type: 'relation', target: 'api::project.project' },
-    leadOrganization: { type: 'relation', target: 'api::organization.organization' },
-    partnerOrganizations: { type: 'relation', target: 'api::organization.organization' },
+  const targets = {
+    themes: 'api::theme.theme',
+    territories: 'api::territory.territory',
+    project: 'api::project.project',
+    leadOrganization: 'api::organization.organization',
+    partnerOrganizations: 'api::organization.organization',
   };
   const entry = entryFor(
     'good-practice',
@@ -110,7 +116,7 @@ test('an index entry: title, texts, related names, facets and dates of a good pr
       curationStatus: 'validated',
       reviewerNote: 'privato',
     },
-    attributes,
+    targets,
   );
   expect(entry).toMatchObject({ type: 'good-practice', title: 'Rete di governance', startDate: '2021-01-01', endDate: '2021-01-01' });
   expect(entry.texts).toEqual([['summary', 'Una rete pubblico/privata.']]);
@@ -125,4 +131,98 @@ test('an index entry: title, texts, related names, facets and dates of a good pr
       { kind: 'status', value: 'ongoing' },
     ]),
   );
+});
+
+test('typos: one insertion, deletion, substitution or transposition, found through shared deletion keys', () => {
+  const near = ['locantor', 'locantr', 'lcoantor', 'locantoro', 'locandor'];
+  for (const word of near) {
+    expect(oneEditApart('locantor', word) || word === 'locantor').toBe(true);
+    expect(deletionKeys('locantor').some((key) => deletionKeys(word).includes(key))).toBe(true);
+  }
+  for (const far of ['lacantur', 'locant', 'locantorio', 'rotnacol']) expect(oneEditApart('locantor', far)).toBe(false);
+
+  const plan = planQuery('lokantore consorzio', 'it', thesaurus);
+  const vocabulary = [
+    { term: 'locantor', entries: 2 },
+    { term: 'consorz', entries: 5 },
+    { term: 'consorzi', entries: 1 },
+    { term: 'lokantor', entries: 1 },
+  ];
+  const tolerant = withTypos(plan, vocabulary);
+  // The word as typed is not its own typo; for the last word, terms its prefix already matches are not typos either.
+  expect(tolerant[0].typos).toEqual(['locantor']);
+  expect(tolerant[1].typos).toBeUndefined();
+  // Typos widen the match but not what counts as exact.
+  expect(fts5Expression(tolerant)).toBe('("lokantor" OR "locantor") AND ("consorz"*)');
+  expect(fts5Expression(tolerant, undefined, true)).toBe('("lokantor") AND ("consorz"*)');
+  expect(tsqueryText(tolerant)).toBe("('lokantor' | 'locantor') & ('consorz':*)");
+  expect(score(true, 5, false)).toBe(0);
+  // Typos are marked in the snippet too.
+  expect(snippet([['bio', 'Maria Locantore, relatrice']], tolerant, 'it')).toContain('<mark>Locantore</mark>');
+});
+
+test('index entries of a person, a project and an event: names of speakers and funding texts', () => {
+  const person = entryFor(
+    'person',
+    {
+      documentId: 'p1',
+      locale: 'it',
+      slug: 'maria-rossi',
+      fullName: 'Maria Rossi',
+      bio: 'Relatrice.',
+      email: 'privato@example.org',
+      affiliations: [{ jobTitle: 'Direttrice', organization: { documentId: 'o1', name: 'Consorzio NOVA' } }],
+    },
+    { 'affiliations.organization': 'api::organization.organization' },
+  );
+  expect(person).toMatchObject({
+    title: 'Maria Rossi',
+    texts: [
+      ['bio', 'Relatrice.'],
+      ['affiliations', 'Direttrice'],
+    ],
+  });
+  expect(person.relatedTerms).toBe('consorz nov');
+  expect(person.facets).toEqual([
+    { kind: 'person', value: 'p1' },
+    { kind: 'organization', value: 'o1' },
+  ]);
+  expect(JSON.stringify(person)).not.toMatch(/privato/);
+
+  const project = entryFor(
+    'project',
+    { documentId: 'pr', locale: 'it', slug: 'comin', title: 'Competenze', acronym: 'Com.In.4.0', funding: { fund: 'FAMI 2014-2020' } },
+    {
+      territories: 'api::territory.territory',
+      coordinator: 'api::person.person',
+      'partners.organization': 'api::organization.organization',
+    },
+  );
+  expect(project.texts).toEqual([['funding', 'FAMI 2014-2020']]);
+  expect(project.titleTerms).toBe('competent com 4 0');
+
+  const targets = {
+    themes: 'api::theme.theme',
+    territory: 'api::territory.territory',
+    project: 'api::project.project',
+    organizers: 'api::organization.organization',
+    'agenda.speakers': 'api::person.person',
+  };
+  // Speakers are populated only with consent; the agenda keeps its own fields.
+  expect(populateFor('event', targets).agenda).toEqual({
+    populate: { speakers: { fields: ['documentId', 'fullName'], filters: { consentToPublish: true } } },
+  });
+  const event = entryFor(
+    'event',
+    {
+      documentId: 'e',
+      locale: 'it',
+      slug: 'w',
+      title: 'Workshop',
+      agenda: [{ title: 'Saluti', speakers: [{ documentId: 'p1', fullName: 'Maria Rossi' }] }],
+    },
+    targets,
+  );
+  expect(event.texts).toEqual([['agenda', 'Saluti']]);
+  expect(event.relatedTerms).toBe('mar ross');
 });

@@ -6,19 +6,34 @@
  */
 import { fold, stem, terms, tokenize } from './analysis';
 import type { Locale } from '../../content/locales/core';
-import type { Attributes } from '../../content/model/core';
 
-export type SearchTypeName = 'good-practice' | 'training' | 'thematic-table' | 'outcome' | 'event';
-export type FacetKind = 'theme' | 'territory' | 'project' | 'organization' | 'event' | 'target-group' | 'status';
+export type SearchTypeName =
+  'good-practice' | 'training' | 'thematic-table' | 'outcome' | 'event' | 'project' | 'organization' | 'person' | 'territory' | 'theme';
+export type FacetKind = 'theme' | 'territory' | 'project' | 'organization' | 'person' | 'event' | 'target-group' | 'status';
 
 interface SearchTypeConfig {
   /** The GraphQL enum value partners pass in `types`. */
   graphql: string;
+  /** The field shown as the hit's title (`title` unless said), and others matched as if they were in it (an acronym). */
+  title?: string;
+  alsoTitle?: string[];
   /** Localized texts, in the order a reader meets them; the snippet is cut from these. */
   texts: string[];
-  /** Relations whose names are searchable and whose ids are facets. */
+  /** Texts inside components, as `component.field`, after the texts. */
+  componentTexts?: string[];
+  /**
+   * Relations (`name`, or `component.name` through a component) whose names are searchable and
+   * whose ids are facets: people search for an event by its speakers, a practice by its lead.
+   */
   relations: string[];
   dates?: [string, string];
+  /** The record is a facet value of its own kind: a theme filter finds the theme itself, a region its provinces. */
+  self?: FacetKind;
+  /**
+   * A vocabulary type (themes, territories) names many records, often in their titles: among
+   * equal matches its entries come after the knowledge records (the table on minors before the theme).
+   */
+  vocabulary?: true;
 }
 
 export const SEARCH_TYPES: Record<SearchTypeName, SearchTypeConfig> = {
@@ -31,13 +46,13 @@ export const SEARCH_TYPES: Record<SearchTypeName, SearchTypeConfig> = {
   training: {
     graphql: 'TRAINING',
     texts: ['description', 'learningObjectives', 'audience'],
-    relations: ['themes', 'territory', 'project', 'organizers'],
+    relations: ['themes', 'territory', 'project', 'organizers', 'trainers'],
     dates: ['startDate', 'endDate'],
   },
   'thematic-table': {
     graphql: 'THEMATIC_TABLE',
     texts: ['scope', 'findings', 'recommendations'],
-    relations: ['themes', 'event', 'participatingOrganizations'],
+    relations: ['themes', 'event', 'participatingOrganizations', 'facilitators'],
   },
   outcome: {
     graphql: 'OUTCOME',
@@ -48,12 +63,62 @@ export const SEARCH_TYPES: Record<SearchTypeName, SearchTypeConfig> = {
   event: {
     graphql: 'EVENT',
     texts: ['description'],
-    relations: ['themes', 'territory', 'project', 'organizers'],
+    componentTexts: ['agenda.title'],
+    relations: ['themes', 'territory', 'project', 'organizers', 'agenda.speakers'],
     dates: ['startDate', 'endDate'],
+  },
+  project: {
+    graphql: 'PROJECT',
+    alsoTitle: ['acronym'],
+    texts: ['summary', 'objectives'],
+    componentTexts: [
+      'funding.fund',
+      'funding.specificObjective',
+      'funding.nationalObjective',
+      'funding.action',
+      'funding.call',
+      'funding.legalBasis',
+    ],
+    relations: ['territories', 'coordinator', 'partners.organization'],
+    dates: ['startDate', 'endDate'],
+    self: 'project',
+  },
+  organization: {
+    graphql: 'ORGANIZATION',
+    title: 'name',
+    alsoTitle: ['acronym'],
+    texts: ['description'],
+    relations: ['territory'],
+    self: 'organization',
+  },
+  person: {
+    graphql: 'PERSON',
+    title: 'fullName',
+    texts: ['bio'],
+    componentTexts: ['affiliations.jobTitle'],
+    relations: ['affiliations.organization'],
+    self: 'person',
+  },
+  territory: {
+    graphql: 'TERRITORY',
+    title: 'name',
+    texts: [],
+    relations: ['parent'],
+    self: 'territory',
+    vocabulary: true,
+  },
+  theme: {
+    graphql: 'THEME',
+    title: 'name',
+    texts: ['description'],
+    relations: ['parent'],
+    self: 'theme',
+    vocabulary: true,
   },
 };
 
 export const SEARCH_TYPE_NAMES = Object.keys(SEARCH_TYPES) as SearchTypeName[];
+export const VOCABULARY_TYPES = SEARCH_TYPE_NAMES.filter((type) => SEARCH_TYPES[type].vocabulary);
 export const searchTypeUid = (type: SearchTypeName) => `api::${type}.${type}`;
 export const searchTypeOfUid = (uid: string): SearchTypeName | undefined => SEARCH_TYPE_NAMES.find((type) => searchTypeUid(type) === uid);
 
@@ -63,27 +128,49 @@ const RELATED: Record<string, { kind: FacetKind; names: string[] }> = {
   'api::territory.territory': { kind: 'territory', names: ['name'] },
   'api::project.project': { kind: 'project', names: ['acronym', 'title'] },
   'api::organization.organization': { kind: 'organization', names: ['name', 'acronym'] },
+  'api::person.person': { kind: 'person', names: ['fullName'] },
   'api::event.event': { kind: 'event', names: ['title'] },
 };
 
 /** The content types whose changes can alter an indexed record (through its relations). */
 export const RELATED_UIDS = Object.keys(RELATED);
 
+/**
+ * What, beyond being published, a record needs to be public. A person is public only with their
+ * consent: the consent gate unpublishes a person who withdraws it, and the index checks it again,
+ * for the person and for every record that names them.
+ */
+export const PUBLIC_ONLY: Record<string, Record<string, unknown>> = { 'api::person.person': { consentToPublish: true } };
+
+/** The target content type of each relation path of a type (`agenda.speakers` -> the person type). */
+export type RelationTargets = Record<string, string>;
+
 /** One populate definition per searchable type: just what the index needs. */
-export function populateFor(type: SearchTypeName, attributes: Attributes): Record<string, unknown> {
-  const populate: Record<string, unknown> = {};
-  for (const name of SEARCH_TYPES[type].relations) {
-    const related = RELATED[attributes[name].target!];
+export function populateFor(type: SearchTypeName, targets: RelationTargets): Record<string, any> {
+  const config = SEARCH_TYPES[type];
+  const populate: Record<string, any> = {};
+  const at = (path: string, spec: Record<string, unknown> | true) => {
+    const [head, name] = path.split('.');
+    if (!name) populate[head] = spec;
+    else {
+      populate[head] = populate[head] === true || !populate[head] ? { populate: {} } : populate[head];
+      if (spec !== true) populate[head].populate[name] = spec;
+    }
+  };
+  for (const path of config.componentTexts ?? []) if (!populate[path.split('.')[0]]) at(path.split('.')[0], true);
+  for (const path of config.relations) {
+    const uid = targets[path];
+    const related = RELATED[uid];
     // An event's dates and place also date and place its thematic tables.
     const extra = related.kind === 'event' ? ['startDate', 'endDate'] : [];
-    populate[name] = {
+    at(path, {
       fields: ['documentId', ...related.names, ...extra],
+      ...(PUBLIC_ONLY[uid] ? { filters: PUBLIC_ONLY[uid] } : {}),
       ...(related.kind === 'event' ? { populate: { territory: { fields: ['documentId', 'name'] }, inferences: true } } : {}),
-    };
+    });
   }
   if (SEARCH_TYPES[type].dates) populate.inferences = true;
   if (type === 'good-practice') populate.targetGroups = true;
-  if (type === 'event') populate.agenda = true;
   if (type === 'training' || type === 'event') populate.venue = true;
   return populate;
 }
@@ -106,25 +193,32 @@ export interface SearchEntry {
 
 type Doc = Record<string, any>;
 const asList = (value: unknown): Doc[] => (Array.isArray(value) ? value : value ? [value as Doc] : []);
+/** The records (or component entries) at `a` or `a.b` of a document. */
+const at = (doc: Doc, path: string): Doc[] =>
+  path.split('.').reduce<Doc[]>((found, name) => found.flatMap((item) => asList(item[name])), [doc]);
 const day = (value: unknown): string | null => (value ? String(value instanceof Date ? value.toISOString() : value).slice(0, 10) : null);
 /** A date as the index keeps it: none when the editors inferred it, since a hit shows its date as a fact. */
 const stated = (doc: Doc, field: string): string | null =>
   asList(doc.inferences).some((inference) => inference.field === field) ? null : day(doc[field]);
 
 /** The index entry of one published document in one locale. */
-export function entryFor(type: SearchTypeName, doc: Doc, attributes: Attributes): SearchEntry {
+export function entryFor(type: SearchTypeName, doc: Doc, targets: RelationTargets): SearchEntry {
   const config = SEARCH_TYPES[type];
   const locale = doc.locale as Locale;
+  const title = String(doc[config.title ?? 'title'] ?? '');
   const texts: [string, string][] = config.texts.filter((field) => doc[field]).map((field) => [field, String(doc[field])]);
-  for (const item of asList(doc.agenda)) if (item.title) texts.push(['agenda', String(item.title)]);
+  for (const path of config.componentTexts ?? []) {
+    const [component, field] = path.split('.');
+    for (const item of asList(doc[component])) if (item[field]) texts.push([component, String(item[field])]);
+  }
 
-  const facets: SearchEntry['facets'] = [];
+  const facets: SearchEntry['facets'] = config.self ? [{ kind: config.self, value: doc.documentId }] : [];
   const related: string[] = [];
   let startDate = config.dates ? stated(doc, config.dates[0]) : null;
   let endDate = config.dates ? (stated(doc, config.dates[1]) ?? startDate) : null;
-  for (const name of config.relations) {
-    const { kind, names } = RELATED[attributes[name].target!];
-    for (const target of asList(doc[name])) {
+  for (const path of config.relations) {
+    const { kind, names } = RELATED[targets[path]];
+    for (const target of at(doc, path)) {
       facets.push({ kind, value: target.documentId });
       related.push(...names.map((field) => target[field]).filter(Boolean));
       if (kind === 'event') {
@@ -143,9 +237,9 @@ export function entryFor(type: SearchTypeName, doc: Doc, attributes: Attributes)
     documentId: doc.documentId,
     locale,
     slug: doc.slug,
-    title: doc.title,
+    title,
     texts,
-    titleTerms: terms(doc.title ?? '', locale),
+    titleTerms: terms([title, ...(config.alsoTitle ?? []).map((field) => doc[field] ?? '')].join('\n'), locale),
     bodyTerms: terms(texts.map(([, text]) => text).join('\n'), locale),
     relatedTerms: terms(related.join('\n'), locale),
     startDate,
@@ -166,16 +260,27 @@ export interface Thesaurus {
   en: { words: string[] }[];
 }
 
-/** One word of the query: any of its alternatives must match; the last word also as a prefix. */
+/**
+ * One word of the query: any of its alternatives must match; the last word also as a prefix.
+ * A word of five letters or more also matches the index's terms one typo away from its stem
+ * (`typos`, filled from the index's vocabulary by withTypos), ranked after the words as typed.
+ */
 export interface QueryTerm {
   alternatives: string[];
   prefix: boolean;
+  /** The stem whose one-edit neighbours are tolerated (long words only). */
+  tolerant?: string;
+  typos?: string[];
 }
 
 export class SearchInputError extends Error {}
 
 export const MAX_QUERY_LENGTH = 200;
 export const MAX_QUERY_WORDS = 10;
+/** Shorter words have too many neighbours one edit away for a typo to be told from another word. */
+export const TYPO_MIN_LENGTH = 5;
+/** At most this many terms stand in for one mistyped word (the commonest), so that a query stays cheap. */
+export const MAX_TYPOS_PER_WORD = 12;
 
 /** The terms a query asks for: every word must match (or one of its thesaurus alternatives). */
 export function planQuery(query: string, locale: Locale, thesaurus: Thesaurus): QueryTerm[] {
@@ -187,34 +292,98 @@ export function planQuery(query: string, locale: Locale, thesaurus: Thesaurus): 
   const groups = thesaurus[locale].map((group) => group.words.map((word) => stem(fold(word), locale)));
   const plan = words.map((word, index) => {
     const synonyms = groups.filter((group) => group.includes(word.term)).flat();
-    return { alternatives: [...new Set([word.term, ...synonyms])], prefix: index === words.length - 1 };
+    const term: QueryTerm = { alternatives: [...new Set([word.term, ...synonyms])], prefix: index === words.length - 1 };
+    if (word.folded.length >= TYPO_MIN_LENGTH && !/^\p{N}+$/u.test(word.folded)) term.tolerant = word.term;
+    return term;
   });
   // The same word twice adds nothing but cost.
   return [...new Map(plan.map((term) => [JSON.stringify(term), term])).values()];
 }
 
+/**
+ * The keys under which a term is filed for typo lookups (SymSpell): the term itself and the term
+ * with any one letter left out. Two words one insertion, deletion, substitution or transposition
+ * apart always share a key, so a lookup reads a few rows of an index, never the vocabulary.
+ */
+export function deletionKeys(term: string): string[] {
+  const letters = [...term];
+  return [...new Set([term, ...letters.map((_, i) => [...letters.slice(0, i), ...letters.slice(i + 1)].join(''))])];
+}
+/** Vocabulary terms shorter than this are not filed: no tolerant word's stem is one edit from them. */
+export const TYPO_KEY_MIN_LENGTH = 3;
+
+/** True when a and b differ by exactly one insertion, deletion, substitution or transposition of neighbours. */
+export function oneEditApart(a: string, b: string): boolean {
+  const [x, y] = [[...a], [...b]];
+  if (Math.abs(x.length - y.length) > 1 || a === b) return false;
+  let i = 0;
+  while (i < x.length && i < y.length && x[i] === y[i]) i += 1;
+  const rest = (p: number, q: number) => x.slice(p).join('') === y.slice(q).join('');
+  if (x.length === y.length) return rest(i + 1, i + 1) || (x[i] === y[i + 1] && x[i + 1] === y[i] && rest(i + 2, i + 2));
+  return x.length > y.length ? rest(i + 1, i) : rest(i, i + 1);
+}
+
+/**
+ * The plan with each tolerant word's typos: the vocabulary's terms (found by deletionKeys) one
+ * edit from its stem and not already matched by the word as typed, the commonest first.
+ */
+export function withTypos(plan: QueryTerm[], vocabulary: { term: string; entries: number }[]): QueryTerm[] {
+  return plan.map((q) => {
+    if (!q.tolerant) return q;
+    const typos = vocabulary
+      .filter(({ term }) => oneEditApart(q.tolerant!, term))
+      .filter(({ term }) => !q.alternatives.some((alternative) => (q.prefix ? term.startsWith(alternative) : term === alternative)))
+      .sort((a, b) => b.entries - a.entries || (a.term < b.term ? -1 : 1))
+      .slice(0, MAX_TYPOS_PER_WORD)
+      .map(({ term }) => term);
+    return typos.length ? { ...q, typos } : q;
+  });
+}
+
+export const hasTypos = (plan: QueryTerm[]) => plan.some((q) => q.typos?.length);
+
+/** What a word may match: as typed (its alternatives, the last one as a prefix) and, unless `exact`, its typos. */
+const options = (q: QueryTerm, exact: boolean) => [
+  ...q.alternatives.map((term) => ({ term, prefix: q.prefix })),
+  ...(exact ? [] : (q.typos ?? []).map((term) => ({ term, prefix: false }))),
+];
+
 const matches = (term: string, plan: QueryTerm[]) =>
-  plan.some((q) => q.alternatives.some((alternative) => (q.prefix ? term.startsWith(alternative) : term === alternative)));
+  plan.some((q) => options(q, false).some((option) => (option.prefix ? term.startsWith(option.term) : term === option.term)));
 
 /** SQLite FTS5 MATCH expression, optionally restricted to one column. Terms are [a-z0-9] only. */
-export function fts5Expression(plan: QueryTerm[], column?: string): string {
+export function fts5Expression(plan: QueryTerm[], column?: string, exact = false): string {
   const expression = plan
-    .map((q) => `(${q.alternatives.map((alternative) => `"${alternative}"${q.prefix ? '*' : ''}`).join(' OR ')})`)
+    .map(
+      (q) =>
+        `(${options(q, exact)
+          .map((option) => `"${option.term}"${option.prefix ? '*' : ''}`)
+          .join(' OR ')})`,
+    )
     .join(' AND ');
   return column ? `{${column}} : (${expression})` : expression;
 }
 
 /** PostgreSQL tsquery text (for to_tsquery('simple', ...)), optionally restricted to one weight. */
-export function tsqueryText(plan: QueryTerm[], weight?: 'A' | 'B' | 'C'): string {
+export function tsqueryText(plan: QueryTerm[], weight?: 'A' | 'B' | 'C', exact = false): string {
   const label = (prefix: boolean) => (prefix || weight ? `:${prefix ? '*' : ''}${weight ?? ''}` : '');
-  return plan.map((q) => `(${q.alternatives.map((alternative) => `'${alternative}'${label(q.prefix)}`).join(' | ')})`).join(' & ');
+  return plan
+    .map(
+      (q) =>
+        `(${options(q, exact)
+          .map((option) => `'${option.term}'${label(option.prefix)}`)
+          .join(' | ')})`,
+    )
+    .join(' & ');
 }
 
 /**
  * A hit's score: title matches come first (1 + relevance), relevance is the engine's rank
- * mapped into [0, 1) so that scores from either engine read the same way.
+ * mapped into [0, 1) so that scores from either engine read the same way. A record found only
+ * by tolerating a typo scores 0: it comes after every record that matches the words as typed.
  */
-export const score = (titleHit: boolean, rank: number): number => {
+export const score = (titleHit: boolean, rank: number, exact = true): number => {
+  if (!exact) return 0;
   const relevance = Math.max(rank, 0) / (1 + Math.max(rank, 0));
   return Math.round(((titleHit ? 1 : 0) + relevance) * 10000) / 10000;
 };

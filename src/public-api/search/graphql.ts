@@ -54,7 +54,10 @@ export function registerSearchQuery(strapi: Core.Strapi): void {
             t.nonNull.string('snippet', {
               description: 'The best matching passage, HTML-escaped, with the matching words in <mark> elements: safe to insert as HTML.',
             });
-            t.nonNull.float('score', { description: 'Higher is better: 1 or more when the title matches, then relevance in [0, 1).' });
+            t.nonNull.float('score', {
+              description:
+                'Higher is better: 1 or more when the title matches, then relevance in [0, 1); 0 when the record matches only by tolerating a typo.',
+            });
           },
         }),
         nexus.objectType({
@@ -72,7 +75,7 @@ export function registerSearchQuery(strapi: Core.Strapi): void {
             t.nonNull.field('search', {
               type: 'SearchResult',
               description:
-                'Full-text search over published good practices, trainings, thematic tables, outcomes and events, with Italian and English stemming; title matches first.',
+                'Full-text search over published good practices, trainings, thematic tables, outcomes, events, projects, organisations, people, territories and themes (records are also found by the names of their speakers, trainers, organisations, themes and places), with Italian and English stemming and one typo tolerated in words of five letters or more; title matches first, typo-only matches last.',
               args: {
                 query: nexus.nonNull(nexus.stringArg()),
                 locale: nexus.arg({ type: 'I18NLocaleCode' }),

@@ -9,12 +9,14 @@ import type { Knex } from 'knex';
 import { unknownLocale } from '../public-access/core';
 import { invalidateResponseCache } from '../../edge/response-cache';
 import {
+  PUBLIC_ONLY,
   RELATED_UIDS,
   SEARCH_TYPE_NAMES,
   SEARCH_TYPES,
   SearchInputError,
   entryFor,
   planQuery,
+  withTypos,
   populateFor,
   score,
   searchTypeOfUid,
@@ -22,18 +24,41 @@ import {
   snippet,
   territoriesWithin,
   type FacetKind,
+  type RelationTargets,
   type SearchPage,
   type SearchTypeName,
   type Thesaurus,
 } from './core';
-import { clearEntries, countEntries, documentsWithFacet, findEntries, insertEntries, removeEntries } from './store';
+import { clearEntries, countEntries, documentsWithFacet, findEntries, insertEntries, replaceEntries, termsNear } from './store';
 import { CONTENT_LOCALES } from '../../content/locales/core';
 import type { Locale } from '../../content/locales/core';
 
-const WRITE_ACTIONS = new Set(['create', 'update', 'delete', 'publish', 'unpublish', 'discardDraft']);
+// The writes that can change what is published: a draft saved (create, update without
+// `status: 'published'`) or discarded changes no published version, so it leaves the index alone.
+const PUBLISHING_ACTIONS = new Set(['delete', 'publish', 'unpublish']);
+const DRAFT_OR_PUBLISHED_ACTIONS = new Set(['create', 'update']);
+const changesPublished = (action: string, params: { status?: string }) =>
+  PUBLISHING_ACTIONS.has(action) || (DRAFT_OR_PUBLISHED_ACTIONS.has(action) && params.status === 'published');
 const locales = () => CONTENT_LOCALES.map((locale) => locale.code);
 
-const attributesOf = (strapi: Core.Strapi, type: SearchTypeName) => strapi.contentType(searchTypeUid(type) as any).attributes as any;
+/** Where each relation path of a type leads, read from the content model (through a component for `agenda.speakers`). */
+function targetsOf(strapi: Core.Strapi, type: SearchTypeName): RelationTargets {
+  const attributes = strapi.contentType(searchTypeUid(type) as any).attributes as any;
+  return Object.fromEntries(
+    SEARCH_TYPES[type].relations.map((path) => {
+      const [head, name] = path.split('.');
+      const attribute = name ? (strapi.components as any)[attributes[head].component].attributes[name] : attributes[head];
+      return [path, attribute.target];
+    }),
+  );
+}
+
+/** Strapi filters reaching a related document through a relation path: { agenda: { speakers: { documentId } } }. */
+const throughPath = (path: string, documentId: string) =>
+  path
+    .split('.')
+    .reverse()
+    .reduce<Record<string, unknown>>((inner, name) => ({ [name]: inner }), { documentId });
 
 async function publishedEntries(
   strapi: Core.Strapi,
@@ -42,24 +67,24 @@ async function publishedEntries(
   page?: { start: number; limit: number },
 ) {
   const entries = [];
-  const attributes = attributesOf(strapi, type);
+  const targets = targetsOf(strapi, type);
+  const filters = { ...PUBLIC_ONLY[searchTypeUid(type)], ...(documentIds ? { documentId: { $in: documentIds } } : {}) };
   for (const locale of locales()) {
     const docs = await strapi.documents(searchTypeUid(type) as any).findMany({
       status: 'published',
       locale,
-      ...(documentIds ? { filters: { documentId: { $in: documentIds } } } : {}),
+      filters,
       ...(page ? { start: page.start, limit: page.limit, sort: 'id' } : {}),
-      populate: populateFor(type, attributes),
+      populate: populateFor(type, targets),
     } as any);
-    entries.push(...docs.map((doc: any) => entryFor(type, doc, attributes)));
+    entries.push(...docs.map((doc: any) => entryFor(type, doc, targets)));
   }
   return entries;
 }
 
 /** Rewrites the entries of these documents from their published versions (none: removed). */
 async function reindexDocuments(strapi: Core.Strapi, trx: Knex, type: SearchTypeName, documentIds: string[]): Promise<void> {
-  await removeEntries(trx, type, documentIds);
-  await insertEntries(trx, await publishedEntries(strapi, type, documentIds));
+  await replaceEntries(trx, type, documentIds, await publishedEntries(strapi, type, documentIds));
 }
 
 /** Searchable documents that a change to this related record may alter, linked now or before. */
@@ -67,12 +92,12 @@ async function dependents(strapi: Core.Strapi, trx: Knex, uid: string, documentI
   const found = new Map<string, { type: SearchTypeName; documentId: string }>();
   for (const hit of await documentsWithFacet(trx, documentId)) found.set(`${hit.type}#${hit.documentId}`, hit);
   for (const type of SEARCH_TYPE_NAMES) {
-    const attributes = attributesOf(strapi, type);
-    for (const name of SEARCH_TYPES[type].relations.filter((relation) => attributes[relation].target === uid)) {
+    const targets = targetsOf(strapi, type);
+    for (const path of SEARCH_TYPES[type].relations.filter((relation) => targets[relation] === uid)) {
       const linked = await strapi.documents(searchTypeUid(type) as any).findMany({
         status: 'published',
         locale: '*',
-        filters: { [name]: { documentId: documentId } },
+        filters: throughPath(path, documentId),
         fields: ['documentId'],
       } as any);
       for (const doc of linked) found.set(`${type}#${doc.documentId}`, { type, documentId: doc.documentId });
@@ -90,7 +115,7 @@ export function registerSearchIndexing(strapi: Core.Strapi): void {
   const related = new Set(RELATED_UIDS);
   strapi.documents.use(async (context, next) => {
     const type = searchTypeOfUid(context.uid);
-    if (!WRITE_ACTIONS.has(context.action) || (!type && !related.has(context.uid))) return next();
+    if (!changesPublished(context.action, context.params as { status?: string }) || (!type && !related.has(context.uid))) return next();
     return strapi.db.transaction(async ({ trx }) => {
       const params = context.params as { documentId?: string };
       const before =
@@ -120,7 +145,9 @@ export async function rebuildSearchIndex(
     await clearEntries(trx as any);
     let entries = 0;
     for (const type of SEARCH_TYPE_NAMES) {
-      const total = await strapi.documents(searchTypeUid(type) as any).count({ status: 'published', locale: '*' } as any);
+      const total = await strapi
+        .documents(searchTypeUid(type) as any)
+        .count({ status: 'published', locale: '*', filters: PUBLIC_ONLY[searchTypeUid(type)] } as any);
       let done = 0;
       for (let start = 0; ; start += batch) {
         const page = await publishedEntries(strapi, type, null, { start, limit: batch });
@@ -187,7 +214,10 @@ async function slugsToIds(strapi: Core.Strapi, uid: string, locale: string, slug
 export async function searchKnowledgeBase(strapi: Core.Strapi, args: SearchArgs) {
   const locale = (args.locale ?? locales()[0]) as Locale;
   if (!locales().includes(locale)) throw new SearchInputError(unknownLocale(locale, locales()));
-  const plan = planQuery(args.query, locale, thesaurusOf(strapi));
+  const knex = strapi.db.connection as unknown as Knex;
+  const typed = planQuery(args.query, locale, thesaurusOf(strapi));
+  const tolerant = typed.flatMap((term) => (term.tolerant ? [term.tolerant] : []));
+  const plan = tolerant.length ? withTypos(typed, await termsNear(knex, locale, tolerant)) : typed;
   const { filters } = args;
   if (filters?.from && filters?.to && filters.from > filters.to) throw new SearchInputError('filters.from is after filters.to.');
 
@@ -206,7 +236,7 @@ export async function searchKnowledgeBase(strapi: Core.Strapi, args: SearchArgs)
   if (filters?.targetGroups?.length) facets['target-group'] = filters.targetGroups;
   if (filters?.implementationStatus?.length) facets.status = filters.implementationStatus;
 
-  const { total, hits } = await findEntries(strapi.db.connection as unknown as Knex, {
+  const { total, hits } = await findEntries(knex, {
     plan,
     locale,
     filters: { types: args.types ?? [], facets, from: filters?.from ?? undefined, to: filters?.to ?? undefined },
@@ -225,7 +255,7 @@ export async function searchKnowledgeBase(strapi: Core.Strapi, args: SearchArgs)
       startDate: hit.startDate,
       endDate: hit.endDate,
       snippet: snippet(hit.texts, plan, locale),
-      score: score(hit.titleHit, hit.rank),
+      score: score(hit.titleHit, hit.rank, hit.exact),
     })),
   };
 }

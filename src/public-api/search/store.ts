@@ -1,11 +1,18 @@
 /**
  * The search index tables (created by the 2026.11.26T01 migration), read and written with knex.
  * Writes are the same on both engines (SQLite triggers and PostgreSQL's generated column keep
- * the full-text structures in step); only matching and ranking differ per engine.
+ * the full-text structures in step); only matching and ranking differ per engine. The vocabulary
+ * (search_terms, with how many entries hold each term, and search_term_keys, each term under its
+ * deletion keys) is kept in step by the same writes, so that it holds exactly the terms of the
+ * published entries: typo tolerance can never reveal a term that no public record has.
  */
 import type { Knex } from 'knex';
 import {
+  TYPO_KEY_MIN_LENGTH,
+  VOCABULARY_TYPES,
+  deletionKeys,
   fts5Expression,
+  hasTypos,
   tsqueryText,
   type QueryTerm,
   type SearchEntry,
@@ -24,6 +31,8 @@ export interface StoredHit {
   endDate: string | null;
   rank: number;
   titleHit: boolean;
+  /** Matches the words as typed (not only through a tolerated typo). */
+  exact: boolean;
 }
 
 export interface SearchQuery {
@@ -35,43 +44,127 @@ export interface SearchQuery {
 
 const isSqlite = (knex: Knex) => ['sqlite', 'sqlite3', 'better-sqlite3'].includes(String(knex.client.config.client));
 
-/** Removes every entry of these documents (all locales). */
-export async function removeEntries(knex: Knex, type: SearchTypeName, documentIds: string[]): Promise<void> {
-  if (!documentIds.length) return;
-  const ids = knex('search_entries').select('id').where('type', type).whereIn('document_id', documentIds);
-  await knex('search_facets').whereIn('entry_id', ids).delete();
-  await knex('search_entries').where('type', type).whereIn('document_id', documentIds).delete();
+const TERM_COLUMNS = ['title_terms', 'body_terms', 'related_terms'] as const;
+type TermRow = { locale: string } & Record<(typeof TERM_COLUMNS)[number], string>;
+
+type Counts = Map<string, Map<string, number>>;
+
+/** How many of these entries hold each term, per locale (a term counts once per entry), added to `into` times `sign`. */
+function countTerms(rows: TermRow[], sign = 1, into: Counts = new Map()): Counts {
+  for (const row of rows) {
+    const perLocale = into.get(row.locale) ?? into.set(row.locale, new Map()).get(row.locale)!;
+    for (const term of new Set(TERM_COLUMNS.flatMap((column) => row[column].split(' ')).filter(Boolean)))
+      perLocale.set(term, (perLocale.get(term) ?? 0) + sign);
+  }
+  return into;
 }
 
-/** Writes entries (replacing none: remove a document's entries first). */
+const chunks = <T>(items: T[], size: number): T[][] =>
+  Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
+
+/**
+ * Applies a change of term counts to the vocabulary: new terms are filed under their deletion
+ * keys, terms no entry holds any more leave it. Terms are written in sorted order, so that
+ * concurrent writers lock vocabulary rows in one order.
+ */
+async function changeVocabulary(knex: Knex, delta: Counts): Promise<void> {
+  for (const [locale, counts] of delta) {
+    const terms = [...counts.keys()].filter((term) => counts.get(term) !== 0).sort();
+    const added = terms.filter((term) => counts.get(term)! > 0);
+    for (const chunk of chunks(added, 300)) {
+      const stored: { term: string; entries: number | string }[] = await knex('search_terms')
+        .insert(chunk.map((term) => ({ locale, term, entries: counts.get(term)! })))
+        .onConflict(['locale', 'term'])
+        .merge({ entries: knex.raw('search_terms.entries + excluded.entries') })
+        .returning(['term', 'entries']);
+      // A term whose count is just what this write added is new: file it under its keys.
+      const fresh = stored.filter((row) => Number(row.entries) === counts.get(row.term) && [...row.term].length >= TYPO_KEY_MIN_LENGTH);
+      const keys = fresh.flatMap(({ term }) => deletionKeys(term).map((key) => ({ locale, key, term })));
+      for (const batch of chunks(keys, 2000)) await knex('search_term_keys').insert(batch).onConflict(['locale', 'key', 'term']).ignore();
+    }
+    const removed = terms.filter((term) => counts.get(term)! < 0);
+    const byCount = new Map<number, string[]>();
+    for (const term of removed) byCount.set(-counts.get(term)!, [...(byCount.get(-counts.get(term)!) ?? []), term]);
+    for (const [n, some] of byCount)
+      for (const chunk of chunks(some, 500))
+        await knex('search_terms').where('locale', locale).whereIn('term', chunk).decrement('entries', n);
+    for (const chunk of chunks(removed, 500)) {
+      const gone = knex('search_terms').select('term').where('locale', locale).whereIn('term', chunk).where('entries', '<=', 0);
+      await knex('search_term_keys').where('locale', locale).whereIn('term', gone).delete();
+      await knex('search_terms').where('locale', locale).whereIn('term', chunk).where('entries', '<=', 0).delete();
+    }
+  }
+}
+
+const entryRow = (entry: SearchEntry) => ({
+  type: entry.type,
+  document_id: entry.documentId,
+  locale: entry.locale,
+  slug: entry.slug,
+  title: entry.title,
+  texts: JSON.stringify(entry.texts),
+  title_terms: entry.titleTerms,
+  body_terms: entry.bodyTerms,
+  related_terms: entry.relatedTerms,
+  start_date: entry.startDate,
+  end_date: entry.endDate,
+});
+
+async function writeEntries(knex: Knex, entries: SearchEntry[]): Promise<void> {
+  for (const batch of chunks(entries, 200)) {
+    const ids: { id: number }[] = await knex('search_entries').insert(batch.map(entryRow)).returning('id');
+    const facets = batch.flatMap((entry, index) => entry.facets.map((facet) => ({ entry_id: ids[index].id, ...facet })));
+    for (const some of chunks(facets, 300)) await knex('search_facets').insert(some);
+  }
+}
+
+/**
+ * Replaces every entry of these documents (all locales) with `entries`; the vocabulary changes
+ * only by the terms that came or went (a record re-indexed unchanged leaves it alone).
+ */
+export async function replaceEntries(knex: Knex, type: SearchTypeName, documentIds: string[], entries: SearchEntry[]): Promise<void> {
+  if (!documentIds.length) return;
+  const existing = knex('search_entries').where('type', type).whereIn('document_id', documentIds);
+  const old: (TermRow & { id: number })[] = await existing.clone().select('id', 'locale', ...TERM_COLUMNS);
+  if (old.length) {
+    for (const ids of chunks(
+      old.map((row) => row.id),
+      500,
+    ))
+      await knex('search_facets').whereIn('entry_id', ids).delete();
+    await existing.clone().delete();
+  }
+  await writeEntries(knex, entries);
+  await changeVocabulary(knex, countTerms(entries.map(entryRow), 1, countTerms(old, -1)));
+}
+
+/** Writes entries of documents that have none (a rebuild), and their terms. */
 export async function insertEntries(knex: Knex, entries: SearchEntry[]): Promise<void> {
-  for (let i = 0; i < entries.length; i += 200) {
-    const batch = entries.slice(i, i + 200);
-    const rows: { id: number }[] = await knex('search_entries')
-      .insert(
-        batch.map((entry) => ({
-          type: entry.type,
-          document_id: entry.documentId,
-          locale: entry.locale,
-          slug: entry.slug,
-          title: entry.title,
-          texts: JSON.stringify(entry.texts),
-          title_terms: entry.titleTerms,
-          body_terms: entry.bodyTerms,
-          related_terms: entry.relatedTerms,
-          start_date: entry.startDate,
-          end_date: entry.endDate,
-        })),
-      )
-      .returning('id');
-    const facets = batch.flatMap((entry, index) => entry.facets.map((facet) => ({ entry_id: rows[index].id, ...facet })));
-    for (let j = 0; j < facets.length; j += 300) await knex('search_facets').insert(facets.slice(j, j + 300));
+  for (const batch of chunks(entries, 200)) {
+    await writeEntries(knex, batch);
+    await changeVocabulary(knex, countTerms(batch.map(entryRow)));
   }
 }
 
 export async function clearEntries(knex: Knex): Promise<void> {
+  await knex('search_term_keys').delete();
+  await knex('search_terms').delete();
   await knex('search_facets').delete();
   await knex('search_entries').delete();
+}
+
+/** The vocabulary's terms that share a deletion key with one of these stems, with how many entries hold them. */
+export async function termsNear(knex: Knex, locale: string, stems: string[]): Promise<{ term: string; entries: number }[]> {
+  const keys = [...new Set(stems.flatMap(deletionKeys))];
+  if (!keys.length) return [];
+  const rows = await knex('search_term_keys as k')
+    .distinct('t.term', 't.entries')
+    .join('search_terms as t', function on() {
+      this.on('t.locale', 'k.locale').andOn('t.term', 'k.term');
+    })
+    .where('k.locale', locale)
+    .whereIn('k.key', keys);
+  return rows.map((row: any) => ({ term: row.term, entries: Number(row.entries) }));
 }
 
 export const countEntries = async (knex: Knex): Promise<number> => Number((await knex('search_entries').count({ n: '*' }).first())?.n ?? 0);
@@ -112,6 +205,13 @@ export async function findEntries(knex: Knex, query: SearchQuery): Promise<{ tot
         knex.raw(`ts_rank(e.tsv, to_tsquery('simple', ?))`, [tsqueryText(query.plan)]),
         knex.raw(`e.tsv @@ to_tsquery('simple', ?)`, [tsqueryText(query.plan, 'A')]),
       ];
+  // With typos tolerated, the records matching the words as typed come first.
+  const typos = hasTypos(query.plan);
+  const exact = !typos
+    ? knex.raw('1')
+    : sqlite
+      ? knex.raw('e.id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?)', [fts5Expression(query.plan, undefined, true)])
+      : knex.raw(`e.tsv @@ to_tsquery('simple', ?)`, [tsqueryText(query.plan, undefined, true)]);
   // Count and rank on narrow columns only (a covering index on SQLite); the wide rows (texts
   // for the snippets) are read afterwards, for the page alone. All three in one snapshot: an edit
   // committed between them would otherwise count, rank or drop entries that are gone.
@@ -122,8 +222,21 @@ export async function findEntries(knex: Knex, query: SearchQuery): Promise<{ tot
     const ranked: any[] = await base
       .clone()
       .transacting(trx)
-      .select('e.id', knex.raw('? as rank', [rank]), knex.raw('? as title_hit', [titleHit]))
-      .orderBy([{ column: 'title_hit', order: 'desc' }, { column: 'rank', order: 'desc' }, { column: 'e.type' }, { column: 'e.slug' }])
+      .select(
+        'e.id',
+        knex.raw('? as rank', [rank]),
+        knex.raw('? as title_hit', [titleHit]),
+        knex.raw('? as exact_hit', [exact]),
+        knex.raw(`CASE WHEN e.type IN (${VOCABULARY_TYPES.map(() => '?').join(', ')}) THEN 0 ELSE 1 END as knowledge`, VOCABULARY_TYPES),
+      )
+      .orderBy([
+        ...(typos ? [{ column: 'exact_hit', order: 'desc' as const }] : []),
+        { column: 'title_hit', order: 'desc' },
+        { column: 'knowledge', order: 'desc' },
+        { column: 'rank', order: 'desc' },
+        { column: 'e.type' },
+        { column: 'e.slug' },
+      ])
       .offset(query.page.offset)
       .limit(query.page.limit);
     const rows = await trx('search_entries')
@@ -150,6 +263,7 @@ export async function findEntries(knex: Knex, query: SearchQuery): Promise<{ tot
         endDate: row.end_date,
         rank: Number(hit.rank),
         titleHit: Boolean(Number(hit.title_hit) || hit.title_hit === true),
+        exact: Boolean(Number(hit.exact_hit) || hit.exact_hit === true),
       };
     }),
   };

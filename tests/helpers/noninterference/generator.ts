@@ -100,6 +100,21 @@ class Values {
     if (kind === 'Time') return full.length > 11 ? full.slice(11, 23).replace(/Z$/, '') : '09:00:00.000';
     return full.length === 10 ? `${full}T00:00:00.000Z` : full;
   }
+  /**
+   * Words a search tries: a word of a hidden text (a name of a person without consent, of a
+   * draft organisation...), any held word, and a held word with one typo (two letters swapped),
+   * which the search tolerates in words of five letters or more.
+   */
+  searchWords(): string[] {
+    const { rng } = this;
+    const words = (strings: string[]) => [...new Set(strings.flatMap((text) => text.match(/\p{L}{3,}/gu) ?? []))];
+    const all = words(this.facts.strings);
+    const hidden = words(this.facts.strings.filter((text) => text.includes('NASCOSTO'))).filter((word) => word !== 'NASCOSTO');
+    const long = rng.pick(all.filter((word) => word.length >= 5));
+    const at = 1 + rng.int(long.length - 2);
+    const typo = `${long.slice(0, at)}${long[at + 1]}${long[at]}${long.slice(at + 2)}`;
+    return [rng.pick(hidden.length ? hidden : all), rng.pick(all), typo];
+  }
   documentId(): string {
     return this.rng.chance(0.1) ? String(this.rng.pick(this.facts.ids)) : this.rng.pick(this.facts.documentIds);
   }
@@ -169,6 +184,19 @@ class GraphqlGenerator {
         const rest = field.args.filter((a) => a.type.kind === 'NON_NULL' || (a.name !== 'filters' && this.rng.chance(0.2)));
         const args = rest.map((a) => `${a.name}: ${a.name === 'sort' ? this.sort(field) : this.value(a.type, 0)}`);
         yield `{ ${field.name}(filters: { ${f.name}: ${this.value(f.type, 1)} }${args.map((a) => `, ${a}`).join('')})${this.selection(named(field.type).name!, 0)} }`;
+      }
+    }
+  }
+
+  /** `search` for each type it offers, and for all at once, by words the databases hold (hidden ones included). */
+  *everySearch(): Generator<string> {
+    const search = this.queryFields.find((field) => field.name === 'search');
+    const types = search?.args.find((arg) => arg.name === 'types');
+    if (!search || !types) return;
+    for (const type of [null, ...this.types.get(named(types.type).name!)!.enumValues!.map((value) => value.name)]) {
+      for (const word of this.values.searchWords()) {
+        const locale = this.rng.pick(this.values.locales);
+        yield `{ search(query: ${JSON.stringify(word)}, locale: "${locale}"${type ? `, types: [${type}]` : ''}) { total items { type slug title snippet score startDate } } }`;
       }
     }
   }
@@ -480,6 +508,8 @@ class PageGenerator {
   }
 
   private record = (locale: string, type: (typeof PUBLIC_TYPES)[number], slug: string) => this.page(recordPath(locale as 'it', type, slug));
+}
+
 // ---- change feed ----------------------------------------------------------------------------
 
 /**
@@ -591,10 +621,11 @@ export interface GeneratorInput {
 
 /**
  * First coverage whatever the seed: every query field; every field of every query's filters;
- * every public page; every attribute of every content type as a REST filter, and as a populate
- * where it nests; every open-data file; the change feed from zero. Then random requests: GraphQL
- * (by POST, by GET revalidated, and as persisted queries), REST reads, public pages and
- * change-feed reads. Last, every GET route of the router. One random request in ten is also sent
+ * every public page; a search of every type by held words (hidden names among them, and one
+ * typo away); every attribute of every content type as a REST filter, and as a populate where
+ * it nests; every open-data file; the change feed from zero. Then random requests: GraphQL (by
+ * POST, by GET revalidated, and as persisted queries), REST reads, public pages and change-feed
+ * reads. Last, every GET route of the router. One random request in ten is also sent
  * spelled differently; one GraphQL POST in fifty is padded past the body limit.
  */
 export function* generateProbes({ seed, count, schema, model, facts, openDataFiles }: GeneratorInput): Generator<Probe> {
@@ -614,6 +645,7 @@ export function* generateProbes({ seed, count, schema, model, facts, openDataFil
     graphql.queryFields.map((f) => graphqlPost(graphql.query(f))),
     pages.everyPage(),
     map(graphql.everyFilter(), graphqlPost),
+    map(graphql.everySearch(), graphqlPost),
     rest.everyAttribute(),
     openDataFiles.map(openData),
     feed.coverage(),
