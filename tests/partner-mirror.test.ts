@@ -270,7 +270,7 @@ test(`${OPERATIONS} random editor operations (seed ${SEED}), a restart, random s
       await stop();
       await start();
     }
-    if (rng.chance(1 / 12)) await syncAndCompare(`after operation ${i} (seed ${SEED})`);
+    if (rng.chance(1 / 25)) await syncAndCompare(`after operation ${i} (seed ${SEED})`);
     if (i % 50 === 0) console.log(`[partner-mirror] ${i} operations, ${syncs} syncs, ${Math.round(performance.now() / 1000)} s`);
   }
   await syncAndCompare('last sync');
