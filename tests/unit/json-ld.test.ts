@@ -235,7 +235,9 @@ describe('schema.org JSON-LD of the seed data', () => {
     expect(region).toMatchObject({ name: 'Regione Basilicata', location: { name: 'Basilicata' } });
     const nova = jsonLdOf('api::organization.organization', 'consorzio-nova', 'en');
     await expectSchemaOrg(nova, 'Consortium');
-    expect(nova).toMatchObject({ name: 'Consorzio NOVA', alternateName: 'NOVA', url: iri('organization', 'consorzio-nova', 'en') });
+    expect(nova).toMatchObject({ '@id': iri('organization', 'consorzio-nova', 'en'), name: 'Consorzio NOVA', alternateName: 'NOVA' });
+    // Where a reader lands: the organisation's public page in that language.
+    expect(nova.url).toBe(`${BASE_URL}/en/organization/consorzio-nova`);
   });
 
   test('people: job title, and an OrganizationRole for the organization they work for', async () => {

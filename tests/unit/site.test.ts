@@ -31,6 +31,7 @@ const components = { 'shared.venue': { name: { type: 'string' }, city: { type: '
 const ctx = {
   locale: 'it' as const,
   label: (_model: string, field: string) => field.toUpperCase(),
+  code: (_model: string, field: string, code: string) => `${field}:${code}`,
   pathOf: (_uid: string, related: any) => (related.slug === 'missing' ? undefined : recordPath('it', 'theme', related.slug)),
 };
 const typeNames = Object.fromEntries(PUBLIC_TYPES.map((t) => [t, t])) as Record<PublicType, string>;
@@ -57,7 +58,7 @@ test('a record page: facts first, texts and links in model order, private fields
     {
       kind: 'facts',
       facts: [
-        { label: 'STATUS', value: ['in progress'] },
+        { label: 'STATUS', value: ['status:in_progress'] },
         { label: 'STARTDATE', value: ['26 settembre 2022'] },
       ],
     },

@@ -47,6 +47,12 @@ export function fieldLabel(model: string, field: string, locale: string): string
   return label?.[locale as Locale] ?? label?.en ?? field;
 }
 
+/** The name of a coded field's code in a locale (English for any other), or the code itself when the guide has none. */
+export function codeLabel(model: string, field: string, code: string, locale: string): string {
+  const names = fieldTexts(FIELD_GUIDE, model, field)?.values?.[code];
+  return names?.[locale as Locale] ?? names?.en ?? code;
+}
+
 /**
  * The labels of the given fields of one type or component, with the names of their codes; fields
  * the guide does not name are left out.

@@ -36,6 +36,8 @@ import type {
   WithContext,
 } from 'schema-dts';
 import { fieldLabel } from '../../content/labels/core';
+import type { Locale } from '../../content/locales/core';
+import { recordPath } from '../../content/paths/core';
 
 export interface JsonLdContext {
   /** Public server URL, without a trailing slash: the base of every record's IRI. */
@@ -64,6 +66,10 @@ export type RecordKind = keyof typeof PLURALS;
 /** One IRI per record and locale, the same wherever the record appears (own output or relation). */
 export const recordIri = (kind: RecordKind, record: Rec, ctx: JsonLdContext): string =>
   `${ctx.baseUrl}/api/${PLURALS[kind]}/${record.documentId}?locale=${record.locale ?? ctx.locale}`;
+
+/** Where a reader lands: the record's public page (one per locale), or its IRI for a record without a slug. */
+const pageUrl = (kind: RecordKind, record: Rec, ctx: JsonLdContext): string =>
+  record.slug ? `${ctx.baseUrl}${recordPath((record.locale ?? ctx.locale) as Locale, kind, record.slug)}` : recordIri(kind, record, ctx);
 
 /** The name of the set of themes, per locale (English for any other). */
 const THEME_SET_NAME: Record<string, string> = { it: 'Temi della base di conoscenza', en: 'Knowledge base themes' };
@@ -120,7 +126,7 @@ const recordFacts = (record: Rec, ctx: JsonLdContext) => ({
 
 const recordPage = (kind: RecordKind, record: Rec, ctx: JsonLdContext): CreativeWork => ({
   '@type': 'CreativeWork',
-  url: recordIri(kind, record, ctx),
+  url: pageUrl(kind, record, ctx),
   ...recordFacts(record, ctx),
 });
 
@@ -278,7 +284,7 @@ export function projectJsonLd(p: Rec, ctx: JsonLdContext): WithContext<Project> 
     '@context': 'https://schema.org',
     '@type': 'Project',
     '@id': recordIri('project', p, ctx),
-    url: p.website ?? recordIri('project', p, ctx),
+    url: p.website ?? pageUrl('project', p, ctx),
     name: p.title,
     alternateName: p.acronym,
     description: p.summary,
@@ -305,7 +311,7 @@ export function goodPracticeJsonLd(gp: Rec, ctx: JsonLdContext): WithContext<Cre
     '@context': 'https://schema.org',
     '@type': 'CreativeWork',
     '@id': recordIri('good-practice', gp, ctx),
-    url: recordIri('good-practice', gp, ctx),
+    url: pageUrl('good-practice', gp, ctx),
     name: gp.title,
     description: gp.summary,
     hasPart: sections(
@@ -339,7 +345,7 @@ export function trainingJsonLd(t: Rec, ctx: JsonLdContext): WithContext<Educatio
     '@context': 'https://schema.org',
     '@type': 'EducationEvent',
     '@id': recordIri('training', t, ctx),
-    url: recordIri('training', t, ctx),
+    url: pageUrl('training', t, ctx),
     name: t.title,
     description: t.description,
     teaches: t.learningObjectives,
@@ -367,7 +373,7 @@ export function thematicTableJsonLd(table: Rec, ctx: JsonLdContext): WithContext
     '@context': 'https://schema.org',
     '@type': 'Event',
     '@id': recordIri('thematic-table', table, ctx),
-    url: recordIri('thematic-table', table, ctx),
+    url: pageUrl('thematic-table', table, ctx),
     name: table.title,
     description: table.scope,
     superEvent: table.event ? eventRef('event', table.event, ctx) : undefined,
@@ -392,7 +398,7 @@ export function outcomeJsonLd(o: Rec, ctx: JsonLdContext): WithContext<Observati
     '@context': 'https://schema.org',
     '@type': 'Observation',
     '@id': recordIri('outcome', o, ctx),
-    url: recordIri('outcome', o, ctx),
+    url: pageUrl('outcome', o, ctx),
     name: o.title,
     description: o.description,
     variableMeasured: o.title,
@@ -434,7 +440,7 @@ export function eventJsonLd(e: Rec, ctx: JsonLdContext): WithContext<Event> {
     '@context': 'https://schema.org',
     '@type': 'Event',
     '@id': recordIri('event', e, ctx),
-    url: recordIri('event', e, ctx),
+    url: pageUrl('event', e, ctx),
     name: e.title,
     description: e.description,
     startDate: e.startDate,
@@ -452,7 +458,7 @@ export function organizationJsonLd(org: Rec, ctx: JsonLdContext): WithContext<Or
   return {
     '@context': 'https://schema.org',
     ...organization(org, ctx),
-    url: org.website ?? recordIri('organization', org, ctx),
+    url: org.website ?? pageUrl('organization', org, ctx),
     description: org.description,
     location: org.territory ? place(org.territory, ctx) : undefined,
     mainEntityOfPage: recordPage('organization', org, ctx),
@@ -466,7 +472,7 @@ export function personJsonLd(p: Rec, ctx: JsonLdContext): WithContext<Person> {
     '@context': 'https://schema.org',
     '@type': 'Person',
     '@id': recordIri('person', p, ctx),
-    url: recordIri('person', p, ctx),
+    url: pageUrl('person', p, ctx),
     name: p.fullName,
     description: p.bio,
     jobTitle: affiliations.map((a) => a.jobTitle),
@@ -481,7 +487,7 @@ export function territoryJsonLd(t: Rec, ctx: JsonLdContext): WithContext<Adminis
   return {
     '@context': 'https://schema.org',
     ...place(t, ctx),
-    url: recordIri('territory', t, ctx),
+    url: pageUrl('territory', t, ctx),
     containedInPlace: t.parent ? place(t.parent, ctx) : undefined,
     containsPlace: list(t.children).map((child) => place(child, ctx)),
     mainEntityOfPage: recordPage('territory', t, ctx),
@@ -492,7 +498,7 @@ export function themeJsonLd(theme: Rec, ctx: JsonLdContext): WithContext<Defined
   return {
     '@context': 'https://schema.org',
     ...themeTerm(theme, ctx),
-    url: recordIri('theme', theme, ctx),
+    url: pageUrl('theme', theme, ctx),
     description: theme.description,
     mainEntityOfPage: recordPage('theme', theme, ctx),
   };

@@ -288,7 +288,6 @@ export function formatValue(type: string, value: unknown, locale: Locale): strin
   }
   if (type === 'time') return String(value).slice(0, 5);
   if (type === 'decimal' || type === 'float' || type === 'integer') return new Intl.NumberFormat(INTL[locale]).format(Number(value));
-  if (type === 'enumeration') return String(value).replace(/_/g, ' ');
   return String(value);
 }
 
@@ -351,6 +350,8 @@ export interface PageContext {
   locale: Locale;
   /** The field's label in the page's language (a type's or a component's field). */
   label: (model: string, field: string) => string;
+  /** A coded field's (an enumeration's) value as readers name it in the page's language. */
+  code: (model: string, field: string, code: string) => string;
   /** A related record's page, when there is one (published in this language). */
   pathOf: (targetUid: string, related: Rec) => string | undefined;
 }
@@ -372,6 +373,8 @@ export function recordSections(uid: string, record: Rec, model: Model, component
       const path = related && ctx.pathOf(target, related);
       return path ? [{ path, text: titleOf(related) }] : [];
     });
+  const valueText = (owner: string, field: string, type: string, value: unknown) =>
+    type === 'enumeration' ? ctx.code(owner, field, String(value)) : formatValue(type, value, ctx.locale);
   const partsOf = (componentUid: string, item: Rec): Fact[] =>
     Object.entries(components[componentUid] ?? {}).flatMap(([field, attribute]): Fact[] => {
       if (attribute.private || isEmpty(item[field]) || field === 'id') return [];
@@ -380,7 +383,7 @@ export function recordSections(uid: string, record: Rec, model: Model, component
         const links = linksTo(String(attribute.target), item[field]);
         return links.length ? [{ label, value: links }] : [];
       }
-      return [{ label, value: [formatValue(attribute.type, item[field], ctx.locale)] }];
+      return [{ label, value: [valueText(componentUid, field, attribute.type, item[field])] }];
     });
   for (const [field, attribute] of Object.entries(model)) {
     const value = record[field];
@@ -407,7 +410,7 @@ export function recordSections(uid: string, record: Rec, model: Model, component
       if (inner.length) sections.push({ kind: 'facts', label, facts: inner.map((f) => ({ ...f, inferred: basis })) });
     } else if (attribute.type === 'string' && /^https?:\/\//.test(String(value))) {
       facts.push({ label, value: [{ path: String(value), text: String(value) }], inferred: basis });
-    } else facts.push({ label, value: [formatValue(attribute.type, value, ctx.locale)], inferred: basis });
+    } else facts.push({ label, value: [valueText(uid, field, attribute.type, value)], inferred: basis });
   }
   return facts.length ? [{ kind: 'facts', facts }, ...sections] : sections;
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'crypto';
 import type { Core } from '@strapi/strapi';
-import { FIELD_GUIDE, fieldLabel } from '../../content/labels/core';
+import { FIELD_GUIDE, codeLabel, fieldLabel } from '../../content/labels/core';
 import type { Locale } from '../../content/locales/core';
 import { PUBLIC_TYPES, type PublicType } from '../../content/model/core';
 import {
@@ -182,7 +182,12 @@ export class SitePages {
     const [record] = await this.find(type, { locale, filters: { slug: { $eq: slug } }, populate: this.populate(type), limit: 1 });
     if (!record) return undefined;
     const model = this.catalogue.models[uid];
-    const ctx = { locale, label: (m: string, f: string) => fieldLabel(m, f, locale), pathOf: this.pathOf(locale) };
+    const ctx = {
+      locale,
+      label: (m: string, f: string) => fieldLabel(m, f, locale),
+      code: (m: string, f: string, code: string) => codeLabel(m, f, code, locale),
+      pathOf: this.pathOf(locale),
+    };
     const components = this.catalogue.models;
     const sections: Section[] = [...recordSections(uid, record, model, components, ctx), ...(await this.backLinks(type, record, locale))];
     const alternates: Partial<Record<Locale, string>> = {};
