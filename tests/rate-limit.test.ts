@@ -49,6 +49,8 @@ describe('in-process counters, behind one trusted proxy', () => {
     const rest = await kb.http().get('/api/themes').set('x-forwarded-for', client);
     expect(rest.status).toBe(429);
     expect(rest.body.error).toMatchObject({ status: 429, name: 'RateLimitError', details: { retryAfter: expect.any(Number) } });
+    // A public page reads the database too: the same client's limit.
+    expect((await kb.http().get('/it/about').set('x-forwarded-for', client)).status).toBe(429);
 
     // Other clients are not affected.
     expect((await gql(newClient())).status).toBe(200);

@@ -58,9 +58,20 @@ describe('rate limiting', () => {
     expect(rateLimitedBody(true, 'm', 3)).toEqual({ errors: [{ message: 'm', extensions: { code: 'RATE_LIMITED', retryAfter: 3 } }] });
     expect(rateLimitedBody(false, 'm', 3).error).toMatchObject({ status: 429, name: 'RateLimitError' });
   });
-  test('only the public API is limited', () => {
-    for (const path of ['/graphql', '/api/themes', '/open-data/catalog.ttl']) expect(isRateLimitedPath(path, '/graphql')).toBe(true);
-    for (const path of ['/admin/login', '/_health', '/upload', '/graphqlx', '/apis'])
+  test('only the public API and the public pages are limited', () => {
+    for (const path of ['/graphql', '/api/themes', '/open-data/catalog.ttl', '/sitemap.xml', '/it/about', '/EN/event/x', '/en/theme/'])
+      expect(isRateLimitedPath(path, '/graphql')).toBe(true);
+    for (const path of [
+      '/admin/login',
+      '/_health',
+      '/upload',
+      '/graphqlx',
+      '/apis',
+      '/',
+      '/explorer/app.js',
+      '/site/site.css',
+      '/fr/about',
+    ])
       expect(isRateLimitedPath(path, '/graphql')).toBe(false);
   });
   test('bearer tokens are read as Strapi reads them', () => {

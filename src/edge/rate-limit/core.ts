@@ -2,7 +2,8 @@
  * Rate limiting of the public API, per client: a fixed window per identity (an API token, or
  * else the client's address). Pure: the adapter passes the clock and the store.
  */
-import { publicApi } from '../request-path/core';
+import { pageAddress, SITEMAP_PATH } from '../../content/paths/core';
+import { publicApi, routerPath } from '../request-path/core';
 
 export interface RateLimits {
   /** Requests per window for a client without a valid API token (0: no limit). */
@@ -14,8 +15,13 @@ export interface RateLimits {
 
 export const RATE_LIMIT_DEFAULTS: RateLimits = { anonymous: 300, token: 3000, windowMs: 60_000 };
 
-/** The public API (GraphQL, REST content API and open-data files), however the path is spelled. The admin keeps Strapi's limiter. */
-export const isRateLimitedPath = (path: string, graphqlEndpoint: string): boolean => publicApi(path, graphqlEndpoint) !== null;
+/**
+ * The public API (GraphQL, REST content API and open-data files) and the server-rendered pages
+ * with their sitemap (each read from the database), however the path is spelled. The admin keeps
+ * Strapi's limiter.
+ */
+export const isRateLimitedPath = (path: string, graphqlEndpoint: string): boolean =>
+  publicApi(path, graphqlEndpoint) !== null || routerPath(path) === SITEMAP_PATH || pageAddress(routerPath(path)) !== undefined;
 
 /** The bearer token of an Authorization header, as Strapi's API-token strategy reads it. */
 export function bearerToken(header: string | undefined): string | null {
