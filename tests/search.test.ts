@@ -121,10 +121,10 @@ describe('what people type: organisations, people, the project, themes, territor
     // Potenza lies in Basilicata: the region's name is searchable on it, after the region itself.
     expect(await hits('Basilicata', 'it', ['TERRITORY'])).toEqual(['TERRITORY basilicata', 'TERRITORY potenza']);
     expect(await hits('integrazione sociale', 'it', ['THEME'])).toEqual(['THEME integrazione-sociale']);
-    // A theme filter finds the theme itself; a region's filter its provinces.
-    expect(await slugs({ query: 'Potenza', locale: 'it', types: ['TERRITORY'], filters: { territories: ['basilicata'] } })).toEqual([
-      'potenza',
-    ]);
+    // A theme filter finds the theme itself; a region's filter the places within it (the province and the city).
+    expect(
+      (await slugs({ query: 'Potenza', locale: 'it', types: ['TERRITORY'], filters: { territories: ['basilicata'] } })).sort(),
+    ).toEqual(['comune-di-potenza', 'potenza']);
   });
 
   test('one typo in a word of five letters or more, ranked after the words as typed', async () => {
