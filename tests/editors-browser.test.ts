@@ -82,7 +82,7 @@ test('an editor logs in in Italian and finds the good practices with title, cura
   const page = await session(anna, 'it');
   await page.getByRole('link', { name: 'Content Manager' }).click();
   await page.getByRole('link', { name: 'Buona pratica' }).click();
-  await page.getByRole('row').filter({ hasText: 'Rete di governance pubblico/privata' }).filter({ hasText: 'Validata' }).waitFor();
+  await page.getByRole('row').filter({ hasText: 'Rete di governance pubblico/privata' }).filter({ hasText: 'Dalla fonte, non revisionata' }).waitFor();
   // Columns come in as the list loads (languages and status last): wait for all of them.
   const columns = () =>
     page
