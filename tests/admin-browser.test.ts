@@ -112,7 +112,7 @@ test('the Content Manager lists our types only, with names instead of codes, fit
   await page
     .getByRole('row')
     .filter({ hasText: 'Rete di governance pubblico/privata' })
-    .filter({ hasText: 'Validata' })
+    .filter({ hasText: 'Dalla fonte' })
     .filter({ hasText: 'italiano, inglese' })
     .waitFor();
   expect((await cells()).filter((text) => codes.includes(text))).toEqual([]);
@@ -170,7 +170,7 @@ test('English is a choice away, on the login page', async () => {
   await english
     .getByRole('row')
     .filter({ hasText: 'Rete di governance pubblico/privata' })
-    .filter({ hasText: 'Validated' })
+    .filter({ hasText: 'From source' })
     .filter({ hasText: 'Italian, English' })
     .waitFor();
   await shot('07-english', english);
