@@ -12,6 +12,7 @@ import {
   refusedRelations,
 } from './allow-list';
 import { useFieldMiddleware } from '../graphql-middlewares';
+import { checkNestedListFilters } from '../../edge/query-params';
 import { CONTENT_LOCALES } from '../../content/locales/core';
 import { PUBLIC_UIDS, READ_ACTIONS, withComponents, type Model } from '../../content/model/core';
 
@@ -151,9 +152,11 @@ export function registerAnonymousGraphqlAllowList(strapi: Core.Strapi): void {
         `${field}: sort "${throughRelation}" names a field of a related record; a nested list sorts by its own fields only.`,
       );
     }
-    if (anonymousCaller(strapi) && (args?.filters != null || args?.sort != null)) {
-      const target = targetOf.get(field)!;
-      const filters = args.filters == null ? undefined : mappers.graphQLFiltersToStrapiQuery(args.filters, strapi.getModel(target as any));
+    const target = targetOf.get(field)!;
+    const filters = args?.filters == null ? undefined : mappers.graphQLFiltersToStrapiQuery(args.filters, strapi.getModel(target as any));
+    // Nor can it run a filter the document service would refuse (`between` one value): a 400 for anyone.
+    checkNestedListFilters(strapi, filters, target);
+    if (anonymousCaller(strapi) && (filters !== undefined || args?.sort != null)) {
       refuseNotAllowed(() => anonymousRead({ filters, sort: args.sort }, target, allowList), `${field}: `);
     }
     return next(parent, args, context, info);
