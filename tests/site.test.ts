@@ -121,7 +121,8 @@ test('the project page: funding line in full, partners, coordinator, figures, ev
     "Progetto cofinanziato dall'Unione Europea – Fondo Asilo, Migrazione e Integrazione 2014-2020",
   ])
     expect(html).toContain(text.replace(/'/g, '&#39;'));
-  expect(html).toMatch(/<a href="\/it\/organization\/regione-basilicata">Regione Basilicata<\/a> · partner/);
+  // Roles by the field guide's names, not their codes.
+  expect(html).toMatch(/<a href="\/it\/organization\/regione-basilicata">Regione Basilicata<\/a> · Partner/);
   expect(html).toContain('<a href="/it/person/elvira-locantore">Elvira Locantore</a>');
   expect(html).toMatch(/<small>almeno<\/small> 110<\/span> <span class="unit">persone<\/span>/);
   expect(html).toContain('href="/it/event/final-workshop-potenza"');
