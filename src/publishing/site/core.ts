@@ -309,8 +309,8 @@ export type Part = string | Link;
 export type Section =
   | { kind: 'text'; field: string; label: string; text: string; inferred?: string }
   | { kind: 'facts'; label?: string; facts: Fact[] }
-  | { kind: 'links'; field: string; label: string; links: Link[] }
-  | { kind: 'items'; field: string; label: string; items: Part[][] };
+  | { kind: 'links'; field: string; label: string; links: Link[]; inferred?: string }
+  | { kind: 'items'; field: string; label: string; items: Part[][]; inferred?: string };
 export interface Fact {
   label: string;
   value: Part[];
@@ -394,7 +394,7 @@ export function recordSections(uid: string, record: Rec, model: Model, component
       sections.push({ kind: 'text', field, label, text: String(value), inferred: basis });
     } else if (attribute.type === 'relation') {
       const links = linksTo(String(attribute.target), value);
-      if (links.length) sections.push({ kind: 'links', field, label, links });
+      if (links.length) sections.push({ kind: 'links', field, label, links, inferred: basis });
     } else if (attribute.type === 'media') {
       sections.push({
         kind: 'items',
@@ -404,7 +404,7 @@ export function recordSections(uid: string, record: Rec, model: Model, component
       });
     } else if (attribute.type === 'component' && attribute.repeatable) {
       const items = (value as Rec[]).map((item) => partsOf(String(attribute.component), item).flatMap((f) => f.value));
-      sections.push({ kind: 'items', field, label, items: items.filter((parts) => parts.length) });
+      sections.push({ kind: 'items', field, label, items: items.filter((parts) => parts.length), inferred: basis });
     } else if (attribute.type === 'component') {
       const inner = partsOf(String(attribute.component), value);
       if (inner.length) sections.push({ kind: 'facts', label, facts: inner.map((f) => ({ ...f, inferred: basis })) });
@@ -456,10 +456,11 @@ const textLength = (parts: Part[]) => parts.reduce((n, p) => n + (typeof p === '
 function sectionHtml(s: Section, links: Links, notes: Inferences): string {
   if (s.kind === 'text')
     return `<section><h2>${escapeHtml(s.label)}${notes.marker(s.label, s.inferred)}</h2>\n${paragraphs(s.text)}</section>`;
-  if (s.kind === 'links') return `<section><h2>${escapeHtml(s.label)}</h2>\n${linkList(links, s.links)}</section>`;
+  if (s.kind === 'links')
+    return `<section><h2>${escapeHtml(s.label)}${notes.marker(s.label, s.inferred)}</h2>\n${linkList(links, s.links)}</section>`;
   if (s.kind === 'items') {
     const items = s.items.map((parts) => `<li>${parts.map((p) => partHtml(links, p)).join(' · ')}</li>`).join('');
-    return `<section><h2>${escapeHtml(s.label)}</h2>\n<ul class="items">${items}</ul></section>`;
+    return `<section><h2>${escapeHtml(s.label)}${notes.marker(s.label, s.inferred)}</h2>\n<ul class="items">${items}</ul></section>`;
   }
   const rows = s.facts
     .map(
