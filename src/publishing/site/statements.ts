@@ -4,6 +4,7 @@
  * project, its funding line and its people come from the published records; where the source is
  * silent (a contact address, the data controller) the statement says so. Pure.
  */
+import { codeLabel } from '../../content/labels/core';
 import type { Locale } from '../../content/locales/core';
 import { statementPath, type Statement } from '../../content/paths/core';
 import { escapeHtml, type Link } from './html';
@@ -45,20 +46,15 @@ const fundingLine = (f: ProjectFacts) =>
         .join('')}</dl>`
     : '';
 
-const partnerList = (f: ProjectFacts, h: Helpers, roles: Record<string, string>) =>
+const partnerList = (f: ProjectFacts, h: Helpers, locale: Locale) =>
   f.partners.length
     ? `<ul class="links">${f.partners
         .map(
           (p) =>
-            `<li>${h.link(p.organization)} (${esc(roles[p.role] ?? p.role)})${p.website ? ` – <a href="${esc(p.website)}">${esc(p.website)}</a>` : ''}</li>`,
+            `<li>${h.link(p.organization)} (${esc(codeLabel('project.partner', 'role', p.role, locale))})${p.website ? ` – <a href="${esc(p.website)}">${esc(p.website)}</a>` : ''}</li>`,
         )
         .join('')}</ul>`
     : '';
-
-const ROLES: Record<Locale, Record<string, string>> = {
-  it: { lead: 'capofila', partner: 'partner', technical: 'partner tecnico', network_member: 'membro della rete' },
-  en: { lead: 'lead', partner: 'partner', technical: 'technical partner', network_member: 'network member' },
-};
 
 const FAMI = {
   it: "Progetto cofinanziato dall'Unione Europea – Fondo Asilo, Migrazione e Integrazione 2014-2020",
@@ -155,11 +151,11 @@ ${fundingLine(f)}`,
       h,
     ) => `<p>La fonte da cui nasce questa base di conoscenza non indica un indirizzo e-mail o un numero di telefono, e qui non ne pubblichiamo.</p>
 ${f.coordinator ? `<h2>Il coordinamento del progetto</h2><p>${h.link(f.coordinator.person)}${f.coordinator.jobTitle ? `, ${esc(f.coordinator.jobTitle)}` : ''}.</p>` : ''}
-${f.partners.length ? `<h2>Gli enti del progetto</h2>${partnerList(f, h, ROLES.it)}` : ''}
+${f.partners.length ? `<h2>Gli enti del progetto</h2>${partnerList(f, h, 'it')}` : ''}
 <p>Per i contenuti di una scheda rivolgetevi all'ente o alla persona che la scheda indica; per le segnalazioni sull'accessibilità e sui dati personali, al coordinamento del progetto.</p>`,
     en: (f, h) => `<p>The source this knowledge base starts from gives no e-mail address or telephone number, and we publish none here.</p>
 ${f.coordinator ? `<h2>The project's coordination</h2><p>${h.link(f.coordinator.person)}${f.coordinator.jobTitle ? `, ${esc(f.coordinator.jobTitle)}` : ''}.</p>` : ''}
-${f.partners.length ? `<h2>The project's organisations</h2>${partnerList(f, h, ROLES.en)}` : ''}
+${f.partners.length ? `<h2>The project's organisations</h2>${partnerList(f, h, 'en')}` : ''}
 <p>About a record's content, contact the organisation or person the record names; about accessibility and personal data, the project's coordination.</p>`,
   },
   licence: {
