@@ -1,4 +1,3 @@
-import { Typography } from '@strapi/design-system';
 import type { StrapiApp } from '@strapi/strapi/admin';
 import branding from '../../data/admin/branding.json';
 import strapiItalian from '../../data/admin/strapi-it.json';
@@ -74,7 +73,7 @@ export default {
     // List views show a coded field by the name of its code, dates short (Strapi writes them out
     // in full, weekday and time) and a record's languages by their names (Strapi's i18n column lists
     // its content locales' full names, "(default)" included): else a list runs past a laptop's screen.
-    const cell = (text: string) => <Typography textColor="neutral800">{text}</Typography>;
+    const cell = (text: string) => <span>{text}</span>;
     const day = (value: unknown) =>
       value ? new Intl.DateTimeFormat(adminLanguage(), { dateStyle: 'medium' }).format(new Date(String(value))) : '-';
     const languages = (row: Record<string, unknown>) => {
