@@ -101,11 +101,11 @@ test('the sitemap is read by the browser as XML with every language', async () =
   expect(locs).toEqual(
     expect.arrayContaining([`https://kb.example.org/it/good-practice/${FORUM}`, `https://kb.example.org/en/good-practice/${FORUM}`]),
   );
-  // The page weight of a record page: its HTML and its style sheet, as sent (not compressed).
+  // The page weight of a record page: its HTML and its style sheets (with the imported tokens), as sent (not compressed).
   const html = await (await fetch(`${base}/en/good-practice/${FORUM}`)).text();
   const sheet = await fetch(`${base}/site/site.css`);
   expect([sheet.status, sheet.headers.get('content-type')]).toEqual([200, expect.stringMatching(/^text\/css/)]);
-  const css = await sheet.text();
+  const css = (await sheet.text()) + (await (await fetch(`${base}/site/tokens.css`)).text());
   const figures = { recordPageHtmlBytes: Buffer.byteLength(html), styleSheetBytes: Buffer.byteLength(css) };
   fs.mkdirSync(path.resolve(__dirname, '.artifacts'), { recursive: true });
   fs.writeFileSync(path.resolve(__dirname, '.artifacts/site-figures.json'), JSON.stringify(figures, null, 1));

@@ -17,6 +17,8 @@ export const SITEMAP_PATH = '/sitemap.xml';
 export const ROBOTS_PATH = '/robots.txt';
 /** The pages' style sheet, served from public/ (and copied into the snapshot). */
 export const STYLESHEET_PATH = '/site/site.css';
+/** The design tokens it imports, shared with the explorer's style sheet. */
+export const TOKENS_PATH = '/site/tokens.css';
 
 export const recordPath = (locale: Locale, type: PublicType, slug: string) => `/${locale}/${type}/${encodeURIComponent(slug)}`;
 /** The list of a type's records in one language. */

@@ -4,7 +4,7 @@
  * server's links are paths from its root, the snapshot's are relative to the page's folder (so
  * it works from disk); everything else is the same, byte for byte.
  */
-import { PAGE_LOCALES, STATEMENTS, statementPath, typePath, type Statement } from '../../content/paths/core';
+import { PAGE_LOCALES, STATEMENTS, STYLESHEET_PATH, statementPath, typePath, type Statement } from '../../content/paths/core';
 import type { Locale } from '../../content/locales/core';
 import type { PublicType } from '../../content/model/core';
 import { STATEMENT_TEXTS, type ProjectFacts } from './statements';
@@ -206,7 +206,7 @@ export function layout(site: SiteContext, head: Head, body: string, { typeNames,
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 ${headTags(site, head)}
-<link rel="stylesheet" href="${links.asset('/site/site.css')}">
+<link rel="stylesheet" href="${links.asset(STYLESHEET_PATH)}">
 </head>
 <body>
 <a class="skip" href="#main">${ui.skip}</a>

@@ -4,7 +4,7 @@ import type { Core } from '@strapi/strapi';
 import { openDataFiles, writeOpenDataFile } from '../open-data';
 import { SitePages, typeNames } from '../site';
 import { pageFile, snapshotLinks } from '../site/core';
-import { PAGE_LOCALES, STYLESHEET_PATH, pageAddress } from '../../content/paths/core';
+import { PAGE_LOCALES, STYLESHEET_PATH, TOKENS_PATH, pageAddress } from '../../content/paths/core';
 import type { PublicType } from '../../content/model/core';
 import type { Locale } from '../../content/locales/core';
 import { SEARCH_INDEX_CLOSE, SEARCH_INDEX_OPEN, SEARCH_SCRIPT, homePage, rootPage, searchEntry, searchIndexLine } from './core';
@@ -59,7 +59,8 @@ async function writeSite(strapi: Core.Strapi, root: string, log: Log, started: n
     fs.mkdirSync(path.dirname(path.join(root, relative)), { recursive: true });
     fs.writeFileSync(path.join(root, relative), text);
   };
-  writeFile(STYLESHEET_PATH.slice(1), fs.readFileSync(path.join(strapi.dirs.static.public, STYLESHEET_PATH)));
+  for (const sheet of [TOKENS_PATH, STYLESHEET_PATH])
+    writeFile(sheet.slice(1), fs.readFileSync(path.join(strapi.dirs.static.public, sheet)));
   writeFile('assets/search.js', SEARCH_SCRIPT);
   const search = await openSearchIndex(root);
   const site = new SitePages(strapi);
