@@ -6,12 +6,12 @@
  * (admin-*.png).
  */
 import fs from 'fs';
-import type { AddressInfo } from 'net';
 import path from 'path';
 import type { Browser, Page } from 'playwright-core';
 import { FIELD_GUIDE } from '../src/content/labels/core';
 import { launchBrowser, screenshot, watchOutsideRequests } from './helpers/browser';
 import { GP, PASSWORD, ensureAdminBuild } from './helpers/editors';
+import { closeServer, listen } from './helpers/front-end';
 import { startKnowledgeBase, type KnowledgeBase } from './helpers/strapi';
 
 let kb: KnowledgeBase;
@@ -24,9 +24,7 @@ const LAPTOP = { width: 1366, height: 768 };
 beforeAll(async () => {
   ensureAdminBuild();
   kb = await startKnowledgeBase();
-  const server = kb.strapi.server.httpServer.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  base = await listen(kb);
   browser = await launchBrowser();
   page = await newWindow();
 }, 600000);
@@ -34,7 +32,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   if (!kb) return;
-  await new Promise((resolve) => kb.strapi.server.httpServer.close(resolve));
+  await closeServer(kb.strapi.server.httpServer);
   await kb.stop();
 });
 

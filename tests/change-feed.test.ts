@@ -5,6 +5,7 @@
  * filters and pages; clear refusals of bad, foreign and expired cursors; GraphQL and REST agree.
  */
 import type { Knex } from 'knex';
+import { PUBLIC_TYPES } from '../src/content/model/core';
 import { startKnowledgeBase, type KnowledgeBase } from './helpers/strapi';
 
 let kb: KnowledgeBase;
@@ -56,18 +57,7 @@ const summary = (items: Change[]) => items.map(({ type, slug, locale, action }) 
 test('from zero, the feed holds every published record and locale once, in cursor order', async () => {
   const { items } = await all({}, 7);
   const published: string[] = [];
-  for (const type of [
-    'project',
-    'good-practice',
-    'training',
-    'thematic-table',
-    'outcome',
-    'event',
-    'organization',
-    'person',
-    'territory',
-    'theme',
-  ]) {
+  for (const type of PUBLIC_TYPES) {
     const rows = await kb.strapi.db
       .query(`api::${type}.${type}` as any)
       .findMany({ where: { publishedAt: { $notNull: true } }, select: ['documentId', 'locale'] });
