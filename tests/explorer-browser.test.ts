@@ -734,7 +734,8 @@ test('page weight and time to first result, measured for the record (not asserte
   fs.mkdirSync(path.resolve(__dirname, '.artifacts'), { recursive: true });
   fs.writeFileSync(path.resolve(__dirname, '.artifacts/explorer-figures.json'), `${JSON.stringify(figures, null, 2)}\n`);
   console.log(`[explorer] ${JSON.stringify(figures)}`);
-  // The first view is the page, its style sheet and its modules, all at once (nothing else, nothing twice).
+  // The first view is the page, its style sheets (its own and the shared design tokens) and its
+  // modules, all at once (nothing else, nothing twice).
   expect(files.sort()).toEqual([
     '/',
     '/explorer/api.js',
@@ -745,6 +746,7 @@ test('page weight and time to first result, measured for the record (not asserte
     '/explorer/i18n.js',
     '/explorer/route.js',
     '/explorer/views.js',
+    '/site/tokens.css',
   ]);
 });
 
