@@ -25,6 +25,7 @@ module.exports = {
   testPathIgnorePatterns: ['/node_modules/', ...(process.env.ENGINE_SUITES_ONLY === 'true' ? engineIndependent : [])],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: { esModuleInterop: true, isolatedModules: true } }] },
   globalSetup: '<rootDir>/tests/helpers/global-setup.js',
+  globalTeardown: '<rootDir>/tests/helpers/global-teardown.js',
   // A suite boots Strapi and seeds it in beforeAll: on a loaded 2-core CI machine that can pass two minutes.
   testTimeout: 180000,
   maxWorkers: Number(process.env.JEST_WORKERS || 2),

@@ -10,7 +10,7 @@ import { createTestDatabase, type TestDatabase } from './helpers/database';
 let kb: KnowledgeBase;
 let database: TestDatabase;
 beforeAll(async () => {
-  database = await createTestDatabase();
+  database = await createTestDatabase('seeded');
   kb = await startKnowledgeBase({ database });
 });
 afterAll(async () => {

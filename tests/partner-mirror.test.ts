@@ -38,7 +38,7 @@ async function stop(): Promise<void> {
 }
 
 beforeAll(async () => {
-  database = await createTestDatabase();
+  database = await createTestDatabase('seeded');
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'partner-mirror-'));
   await start();
 }, 180000);

@@ -127,7 +127,7 @@ describe('two nodes sharing Redis', () => {
   const databases: TestDatabase[] = [];
   let nodes: StrapiNode[] = [];
   beforeAll(async () => {
-    databases.push(await createTestDatabase(), await createTestDatabase());
+    databases.push(await createTestDatabase('empty'), await createTestDatabase('empty'));
     // The same key prefix: the two nodes count as one service (as on one shared database).
     const shared = {
       REDIS_URL: 'redis://127.0.0.1:6379',

@@ -307,7 +307,7 @@ onPostgres('two nodes sharing Redis', () => {
   let b: StrapiNode;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
+    database = await createTestDatabase('seeded');
     const env = { ...database.env, REDIS_URL: 'redis://127.0.0.1:6379' };
     a = await startNode(env);
     b = await startNode(env);

@@ -10,7 +10,7 @@ import { startKnowledgeBase, type KnowledgeBase } from './helpers/strapi';
 let database: TestDatabase;
 let kb: KnowledgeBase | undefined;
 beforeAll(async () => {
-  database = await createTestDatabase();
+  database = await createTestDatabase('seeded');
 });
 afterAll(async () => {
   await kb?.stop();

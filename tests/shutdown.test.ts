@@ -9,7 +9,7 @@ import { startNode, waitFor, type StrapiNode } from './helpers/nodes';
 let database: TestDatabase;
 let node: StrapiNode;
 beforeAll(async () => {
-  database = await createTestDatabase();
+  database = await createTestDatabase('empty');
   node = await startNode({ ...database.env, SEED_ON_EMPTY: 'false' });
 });
 afterAll(async () => {

@@ -5,6 +5,8 @@ import request from 'supertest';
 import { createStrapi, type Core } from '@strapi/strapi';
 import { createTestDatabase, type TestDatabase } from './database';
 
+const { TEST_ENV } = require('./templates');
+
 const appDir = path.resolve(__dirname, '../..');
 
 /** This checkout's path, as a pattern: a response that names it leaks the server's internals. */
@@ -54,17 +56,8 @@ export async function startKnowledgeBase({
   /** An existing test database, kept when the instance stops (to restart on the same data). */
   database?: TestDatabase;
 } = {}): Promise<KnowledgeBase> {
-  const database = given ?? (await createTestDatabase());
-  Object.assign(process.env, database.env, {
-    SEED_ON_EMPTY: String(seed),
-    STRAPI_TELEMETRY_DISABLED: 'true',
-    NODE_ENV: 'test',
-    // Every suite calls from one address, far faster than a partner: rate limits are off unless
-    // a suite sets them (tests/rate-limit.test.ts).
-    RATE_LIMIT_ANONYMOUS: '0',
-    RATE_LIMIT_TOKEN: '0',
-    ...env,
-  });
+  const database = given ?? (await createTestDatabase(seed ? 'seeded' : 'empty'));
+  Object.assign(process.env, database.env, TEST_ENV, { SEED_ON_EMPTY: String(seed) }, env);
   const strapi = createStrapi({ appDir, distDir: path.join(appDir, 'dist') });
   // Read by Strapi's static files, the upload provider and the archive when they start (load).
   strapi.config.set('dirs.static.public', publicFolder(database));

@@ -1,12 +1,8 @@
-import fs from 'fs';
-import { Client } from 'pg';
-import { createTestDatabase, testEngine, type TestDatabase } from '../database';
+import { copyDatabase, createTestDatabase, type TestDatabase } from '../database';
 import { startNode, type StrapiNode } from '../nodes';
 import { startKnowledgeBase, type KnowledgeBase } from '../strapi';
 import { addHiddenContent, addSharedContent, type HiddenFacts } from './content';
 import { harvestModel, type Model } from './model';
-
-const { postgresAdminUrl } = require('../../../scripts/lib/databases');
 
 /**
  * Strapi keeps itself in a process-wide global (`strapi`) that our code and Strapi's own read, so
@@ -20,40 +16,6 @@ export interface Instances {
   model: Model;
   facts: HiddenFacts;
   stop(): Promise<void>;
-}
-
-/**
- * The second database is a copy of the first, taken once the shared published knowledge is in:
- * every published row, its documentId, id and timestamps are the same in both, so nothing needs
- * masking (a masked timestamp could hide a draft edit that touched a published row). Only then
- * does the second get its hidden content.
- */
-async function copyDatabase(source: TestDatabase): Promise<TestDatabase> {
-  if (testEngine() === 'sqlite') {
-    const copy = await createTestDatabase();
-    for (const suffix of ['', '-wal', '-shm']) {
-      const from = `${source.env.DATABASE_FILENAME}${suffix}`;
-      if (fs.existsSync(from)) fs.copyFileSync(from, `${copy.env.DATABASE_FILENAME}${suffix}`);
-    }
-    return copy;
-  }
-  const name = `${new URL(source.env.DATABASE_URL).pathname.slice(1)}_hidden`;
-  const admin = async (sql: string) => {
-    const client = new Client({ connectionString: postgresAdminUrl() });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
-  await admin(`CREATE DATABASE ${name} TEMPLATE ${new URL(source.env.DATABASE_URL).pathname.slice(1)}`);
-  const url = new URL(source.env.DATABASE_URL);
-  url.pathname = `/${name}`;
-  return {
-    env: { DATABASE_CLIENT: 'postgres', DATABASE_URL: url.toString() },
-    drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
-  };
 }
 
 /**
@@ -80,7 +42,7 @@ async function prepare<T>(database: TestDatabase, write: (kb: KnowledgeBase) => 
 const NODE_ENV_VARS = { PUBLIC_URL: 'https://kb.example.org', RATE_LIMIT_ANONYMOUS: '100000000', RATE_LIMIT_TOKEN: '100000000' };
 
 export async function startInstances(): Promise<Instances> {
-  const publicDb = await createTestDatabase();
+  const publicDb = await createTestDatabase('seeded');
   const databases = [publicDb];
   const nodes: StrapiNode[] = [];
   const stop = async () => {
@@ -92,6 +54,9 @@ export async function startInstances(): Promise<Instances> {
       await addSharedContent(kb);
       return harvestModel(kb);
     });
+    // A copy taken once the shared published knowledge is in: every published row, its documentId,
+    // id and timestamps are the same in both, so nothing needs masking (a masked timestamp could
+    // hide a draft edit that touched a published row). Only then does the second get its hidden content.
     const hiddenDb = await copyDatabase(publicDb);
     databases.push(hiddenDb);
     const facts = await prepare(hiddenDb, (kb) => addHiddenContent(kb));
