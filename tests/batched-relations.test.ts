@@ -50,8 +50,11 @@ describe('batched relations in GraphQL lists', () => {
     // The comparison query asks for everything at once, beyond what a partner may ask; every
     // request is resolved (the response cache would answer repeats without a statement). Without
     // batching it runs hundreds of statements: on a loaded machine past the 10 s execution limit,
-    // whose cut-off fields would come back null and spoil the comparison.
-    kb = await startKnowledgeBase({ env: { GRAPHQL_MAX_COST: '10000000', RESPONSE_CACHE: 'false', GRAPHQL_TIMEOUT_MS: '120000' } });
+    // whose cut-off fields would come back null and spoil the comparison; its hundreds of reads at
+    // once can also wait longer for a connection than the 5 s a production request waits.
+    kb = await startKnowledgeBase({
+      env: { GRAPHQL_MAX_COST: '10000000', RESPONSE_CACHE: 'false', GRAPHQL_TIMEOUT_MS: '120000', DATABASE_CONNECTION_TIMEOUT: '60000' },
+    });
     await synthetic().seedSyntheticContent(kb.strapi, { practices: 60, seed: 3, ...quiet });
   });
   afterAll(async () => {

@@ -300,7 +300,7 @@ describe('the explorer', () => {
     expect(await pathOf(page.getByRole('link', { name: /^Com\.In\.4\.0 – / }).first())).toMatch(/^\/en\/project\/[\w-]+$/);
     await page.getByText('GoDesk, Via della Tecnica 18, Potenza').waitFor();
     // The four tables are in the morning session, which the agenda shows in place of a time.
-    expect(await agenda.getByText('morning', { exact: true }).count()).toBe(4);
+    expect(await agenda.getByText('Morning', { exact: true }).count()).toBe(4);
     expect(await jsonLd(page)).toMatchObject({ '@type': 'Event', name: 'Regional Final Workshop of the Com.In.4.0 project' });
     await shot(page, 'en-event');
 
@@ -681,13 +681,16 @@ test('page weight and time to first result, measured for the record (not asserte
   // Bytes on the wire (headers included; the server does not compress), and what gzip would make of the files.
   const publicDir = path.resolve(__dirname, '../public');
   const bytes = (p: string) => fs.readFileSync(path.join(publicDir, p === '/' ? 'index.html' : p));
-  const files = loaded.filter((r) => r.path !== '/graphql' && r.path !== '/favicon.ico').map((r) => r.path);
+  // Data, not files: the GraphQL reads and the field guide's labels (served from the model).
+  const data = ['/graphql', '/explorer/labels.json', '/favicon.ico'];
+  const files = loaded.filter((r) => !data.includes(r.path)).map((r) => r.path);
   const sum = (list: number[]) => list.reduce((a, b) => a + b, 0);
   const firstView = {
     requests: loaded.length,
     transferredBytes: sum(loaded.map((r) => r.bytes)),
     graphqlRequests: loaded.filter((r) => r.path === '/graphql').length,
     graphqlBytes: sum(loaded.filter((r) => r.path === '/graphql').map((r) => r.bytes)),
+    labelsRequests: loaded.filter((r) => r.path === '/explorer/labels.json').length,
     staticFiles: files.length,
     staticBytes: sum(files.map((p) => bytes(p).length)),
     staticGzipBytes: sum(files.map((p) => zlib.gzipSync(bytes(p), { level: 9 }).length)),
@@ -734,6 +737,8 @@ test('page weight and time to first result, measured for the record (not asserte
   fs.mkdirSync(path.resolve(__dirname, '.artifacts'), { recursive: true });
   fs.writeFileSync(path.resolve(__dirname, '.artifacts/explorer-figures.json'), `${JSON.stringify(figures, null, 2)}\n`);
   console.log(`[explorer] ${JSON.stringify(figures)}`);
+  // The labels of the filters are read once, from the server's field guide.
+  expect(figures.firstView.labelsRequests).toBe(1);
   // The first view is the page, its style sheets (its own and the shared design tokens) and its
   // modules, all at once (nothing else, nothing twice).
   expect(files.sort()).toEqual([

@@ -20,7 +20,7 @@ async function snapshot(kb: KnowledgeBase) {
 describe('seeded database', () => {
   let kb: KnowledgeBase;
   beforeAll(async () => {
-    kb = await startKnowledgeBase();
+    kb = await startKnowledgeBase({ firstStart: true });
   });
   afterAll(async () => {
     await kb.stop();

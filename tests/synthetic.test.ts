@@ -61,7 +61,9 @@ describe('synthetic content', () => {
   let report: any;
 
   beforeAll(async () => {
-    kb = await startKnowledgeBase();
+    // Bulk writing is not under load here: on a busy machine a write can wait longer for a
+    // connection than the 5 s a production request waits.
+    kb = await startKnowledgeBase({ env: { DATABASE_CONNECTION_TIMEOUT: '60000' } });
     realBefore = await versions(kb, (row) => !isSynthetic(row));
     countsBefore = await tableCounts(kb);
     // Small batches, so that links across batches (ordering in targets' lists) are exercised.

@@ -42,7 +42,7 @@ async function dress(route) {
   }
   for (const link of document.querySelectorAll('[data-statement]')) link.href = statementPath(lang, link.dataset.statement);
   const state = route.view === 'search' ? route : formState();
-  const { themes, territories, project } = await loaded();
+  const [{ themes, territories, project }, labels] = await Promise.all([loaded(), api.fieldLabels()]);
   // The header names the project and leads to its page.
   const projectLink = $('project-link');
   projectLink.hidden = !project;
@@ -65,7 +65,14 @@ async function dress(route) {
     territories.map((t) => [t.slug, t.name]),
     state.territory,
   );
-  fill(field.group, Object.entries(w.enums.targetGroup), state.group);
+  const groups = labels['shared.target-group']?.group?.values ?? {};
+  fill(
+    field.group,
+    Object.keys(groups)
+      .map((code) => [code, views.codeName(labels, 'shared.target-group', 'group', code, lang)])
+      .sort((a, b) => a[1].localeCompare(b[1], lang)),
+    state.group,
+  );
   // The search box is left alone while someone types in it.
   if (route.view === 'search' && document.activeElement !== field.q) field.q.value = route.q;
 }

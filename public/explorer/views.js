@@ -271,7 +271,8 @@ function outcomesChart(f, outcomes) {
   return figureChart(rows, { caption: f.words.related.outcomes, words: f.words });
 }
 
-function agenda(f, items, heading) {
+/** `session(code)`: a session's name in the page's language. */
+function agenda(f, items, heading, session) {
   if (!items?.length) return null;
   // A speaker links to their page, and their organisation to its own.
   const speaker = (person) => [
@@ -297,7 +298,7 @@ function agenda(f, items, heading) {
           // The time column stays in place when the article gives no time.
           item.time
             ? h('time', { datetime: item.time.slice(0, 5) }, item.time.slice(0, 5))
-            : h('span', {}, item.session ? f.words.sessions[item.session] : null),
+            : h('span', {}, item.session ? session(item.session) : null),
           h(
             'div',
             {},
@@ -319,12 +320,12 @@ function agenda(f, items, heading) {
 
 /** Per type: the lead line, the facts, the long texts, special sections and related records. */
 const PAGES = {
-  'good-practices': (f, r, w, l) => ({
+  'good-practices': (f, r, w, l, c) => ({
     lead: r.summary,
     facts: [
-      [l('implementationStatus'), markInferred(f, r, ['implementationStatus'], w.enums.implementationStatus[r.implementationStatus])],
+      [l('implementationStatus'), markInferred(f, r, ['implementationStatus'], c('implementationStatus', r.implementationStatus))],
       [w.period, markInferred(f, r, DATES, f.period(r.startDate, r.endDate))],
-      [l('targetGroups'), r.targetGroups?.map((t) => w.enums.targetGroup[t.group]).join(', ')],
+      [l('targetGroups'), r.targetGroups?.map((t) => c('group', t.group, 'shared.target-group')).join(', ')],
       [l('themes'), filterLinks(f, 'theme', r.themes)],
       [l('territories'), filterLinks(f, 'territory', r.territories)],
       [l('project'), project(f, r.project)],
@@ -337,10 +338,10 @@ const PAGES = {
       ['thematic-tables', r.thematicTables],
     ],
   }),
-  trainings: (f, r, w, l) => ({
+  trainings: (f, r, w, l, c) => ({
     facts: [
       [w.date, markInferred(f, r, DATES, f.period(r.startDate, r.endDate))],
-      [l('mode'), w.enums.mode[r.mode]],
+      [l('mode'), c('mode', r.mode)],
       [l('venue'), venue(r.venue)],
       [l('participantsCount'), r.participantsCount],
       [l('publicOperatorsCount'), r.publicOperatorsCount],
@@ -369,9 +370,9 @@ const PAGES = {
     texts: ['findings', 'recommendations'],
     related: [['good-practices', r.goodPractices]],
   }),
-  events: (f, r, w, l) => ({
+  events: (f, r, w, l, c) => ({
     facts: [
-      [l('type'), w.enums.eventType[r.type]],
+      [l('type'), c('type', r.type)],
       [w.date, markInferred(f, r, DATES, f.period(r.startDate, r.endDate))],
       [l('venue'), venue(r.venue)],
       [l('territory'), filterLinks(f, 'territory', r.territory ? [r.territory] : [])],
@@ -380,13 +381,13 @@ const PAGES = {
       [l('project'), project(f, r.project)],
     ],
     texts: ['description'],
-    extra: agenda(f, r.agenda, l('agenda')),
+    extra: agenda(f, r.agenda, l('agenda'), (session) => c('session', session, 'event.agenda-item')),
     related: [['thematic-tables', r.thematicTables]],
   }),
-  outcomes: (f, r, w, l) => ({
+  outcomes: (f, r, w, l, c) => ({
     lead: `${f.value(r.value, r.qualifier)} ${r.unit}`,
     facts: [
-      [l('indicatorType'), markInferred(f, r, ['indicatorType'], w.enums.indicatorType[r.indicatorType])],
+      [l('indicatorType'), markInferred(f, r, ['indicatorType'], c('indicatorType', r.indicatorType))],
       [l('indicatorCode'), r.indicatorCode],
       [w.period, markInferred(f, r, ['periodStart', 'periodEnd'], f.period(r.periodStart, r.periodEnd))],
       [l('territory'), filterLinks(f, 'territory', r.territory ? [r.territory] : [])],
@@ -402,10 +403,10 @@ const PAGES = {
     ],
     noChart: true,
   }),
-  organizations: (f, r, w, l) => ({
+  organizations: (f, r, w, l, c) => ({
     lead: r.acronym,
     facts: [
-      [l('type'), markInferred(f, r, ['type'], w.enums.organizationType[r.type])],
+      [l('type'), markInferred(f, r, ['type'], c('type', r.type))],
       [l('website'), r.website ? h('a', { href: r.website }, r.website) : null],
       [l('territory'), filterLinks(f, 'territory', r.territory ? [r.territory] : [])],
       [l('governanceNetworkMember'), markInferred(f, r, ['governanceNetworkMember'], r.governanceNetworkMember ? '✓' : null)],
@@ -443,14 +444,19 @@ function sourceNote(f, source, license, inferences, l) {
   );
 }
 
+/** The name a field guide's labels give a code, in a language (the code itself when it has none). */
+export const codeName = (labels, model, field, code, lang) => labels[model]?.[field]?.values?.[code]?.[lang] ?? code;
+
 /**
  * A record's page. `labels`: the field labels the server's field guide gives (src/content/labels),
- * per type and component; `l(field)` is one of this type's, in the page's language.
+ * per type and component, with the names of their codes; `l(field)` is one of this type's, in the
+ * page's language, and `c(field, code)` the name of one of its codes.
  */
 export function recordPage(f, type, r, backHash, labels) {
   const w = f.words;
   const l = (field, model = type) => labels[model]?.[field]?.[f.lang] ?? field;
-  const page = PAGES[type](f, r, w, l);
+  const c = (field, code, model = type) => (code == null ? code : codeName(labels, model, field, code, f.lang));
+  const page = PAGES[type](f, r, w, l, c);
   const facts = page.facts.filter(([, value]) => value !== null && value !== undefined && value !== '');
   return h(
     'article',

@@ -50,13 +50,16 @@ export async function startKnowledgeBase({
   seed = true,
   env = {},
   database: given,
+  firstStart = false,
 }: {
   seed?: boolean;
+  /** Boot on a new, empty database, as a server's first start (not on a copy of a template). */
+  firstStart?: boolean;
   env?: Record<string, string>;
   /** An existing test database, kept when the instance stops (to restart on the same data). */
   database?: TestDatabase;
 } = {}): Promise<KnowledgeBase> {
-  const database = given ?? (await createTestDatabase(seed ? 'seeded' : 'empty'));
+  const database = given ?? (await createTestDatabase(firstStart ? undefined : seed ? 'seeded' : 'empty'));
   Object.assign(process.env, database.env, TEST_ENV, { SEED_ON_EMPTY: String(seed) }, env);
   const strapi = createStrapi({ appDir, distDir: path.join(appDir, 'dist') });
   // Read by Strapi's static files, the upload provider and the archive when they start (load).

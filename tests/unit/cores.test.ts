@@ -1,6 +1,6 @@
 /** Pure cores: no Strapi, no database. */
 import { dateRangeErrors, touchedRangeFields } from '../../src/editorial/validation/core';
-import { graphqlHttpStatus, graphqlShapeOfRestError, httpStatusForErrors } from '../../src/public-api/graphql-errors/core';
+import { graphqlHttpStatus, graphqlShapeOfRestError, httpStatusForErrors, inAnswerOrder } from '../../src/public-api/graphql-errors/core';
 import { paginationFromQuery, paginationProblem } from '../../src/edge/query-limits/core';
 import { isPublicCaller, publicRead, publicReadActions } from '../../src/public-api/public-access/core';
 import { MissingSecretError, secret, secretList } from '../../src/edge/secrets';
@@ -71,6 +71,20 @@ describe('HTTP status of GraphQL refusals', () => {
     });
     expect(graphqlShapeOfRestError({ errors: [{ message: 'already GraphQL' }] }, 400)).toBeUndefined();
     expect(graphqlShapeOfRestError('text', 400)).toBeUndefined();
+  });
+});
+
+describe('order of GraphQL errors', () => {
+  test('by their place in the answer (list indexes as numbers), then by message, whatever order resolvers finished in', () => {
+    const errors = [
+      { message: 'b', path: ['events', 10, 'themes'] },
+      { message: 'a', path: ['events', 2, 'themes'] },
+      { message: 'z', path: ['events', 2] },
+      { message: 'y', path: ['events', 2] },
+      { message: 'no path' },
+    ];
+    expect(inAnswerOrder(errors).map((e) => e.message)).toEqual(['no path', 'y', 'z', 'a', 'b']);
+    expect(inAnswerOrder([...errors].reverse())).toEqual(inAnswerOrder(errors));
   });
 });
 

@@ -51,6 +51,28 @@ export function graphqlHttpStatus(
   return result.errors?.some((e) => e.extensions?.code === 'PERSISTED_QUERY_NOT_FOUND') ? 404 : 400;
 }
 
+type Located = { message?: unknown; path?: readonly (string | number)[] };
+
+const comparePaths = (a: readonly (string | number)[] = [], b: readonly (string | number)[] = []): number => {
+  for (let i = 0; i < Math.min(a.length, b.length); i += 1) {
+    if (a[i] === b[i]) continue;
+    if (typeof a[i] === 'number' && typeof b[i] === 'number') return (a[i] as number) - (b[i] as number);
+    return String(a[i]) < String(b[i]) ? -1 : 1;
+  }
+  return a.length - b.length;
+};
+
+/**
+ * The errors in the order of their place in the answer (then their message). GraphQL lists them
+ * as resolvers finish, which follows timing: the same query could get its errors in another
+ * order, so another entity tag, from one request to the next, and the order could tell how long
+ * a hidden row took to read.
+ */
+export const inAnswerOrder = <T extends Located>(errors: readonly T[]): T[] =>
+  [...errors].sort(
+    (a, b) => comparePaths(a.path, b.path) || (String(a.message) < String(b.message) ? -1 : String(a.message) > String(b.message) ? 1 : 0),
+  );
+
 /** Strapi's errors whose GraphQL code is Apollo's word rather than their HTTP status's name. */
 const CODE_BY_STRAPI_ERROR: Record<string, string> = {
   UnauthorizedError: 'UNAUTHENTICATED',

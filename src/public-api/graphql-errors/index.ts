@@ -2,7 +2,7 @@ import { confirmDatabaseOutage } from '../../edge/health';
 import { graphqlUnavailableBody, isDatabaseUnavailable, RETRY_AFTER_SECONDS } from '../../edge/health/core';
 import { isGraphqlPath } from '../../edge/request-path/core';
 import { graphqlMediaType, JSON_MEDIA_TYPE, type GraphqlMediaType } from '../../edge/response-cache/core';
-import { graphqlHttpStatus, graphqlShapeOfRestError } from './core';
+import { graphqlHttpStatus, graphqlShapeOfRestError, inAnswerOrder } from './core';
 
 /** The media type Apollo answers this request in (JSON when the client accepts neither: Apollo's 406 is JSON). */
 const negotiated = (koaContext: any): GraphqlMediaType =>
@@ -11,8 +11,8 @@ const negotiated = (koaContext: any): GraphqlMediaType =>
 /**
  * Apollo Server plugin (added through the graphql plugin's `apolloServer.plugins` config).
  * It reads the formatted errors of the response body, which carry the codes partners see, and
- * sets the status the negotiated media type calls for (./core); it turns a database outage (a
- * masked 500 otherwise) into a clear 503 with Retry-After.
+ * sets the status the negotiated media type calls for (./core), with the errors in a fixed
+ * order; it turns a database outage (a masked 500 otherwise) into a clear 503 with Retry-After.
  */
 export const httpStatusPlugin = {
   async requestDidStart() {
@@ -31,7 +31,9 @@ export const httpStatusPlugin = {
           response.body.singleResult = graphqlUnavailableBody();
           return;
         }
-        const status = graphqlHttpStatus(response.body.singleResult, response.http.status, negotiated(contextValue?.koaContext));
+        const result = response.body.singleResult;
+        if (result.errors?.length > 1) result.errors = inAnswerOrder(result.errors);
+        const status = graphqlHttpStatus(result, response.http.status, negotiated(contextValue?.koaContext));
         if (status) response.http.status = status;
       },
     };
