@@ -58,9 +58,16 @@ export interface FeedFacts {
 const summaryText = (entry: FeedEntry, locale: Locale) =>
   entry.summary && (entry.summaryInferred ? `${entry.summary} (${UI[locale].inferred}: ${entry.summaryInferred})` : entry.summary);
 
-/** The Atom document. Titles and summaries are plain text: escaped, as the library writes them as HTML. */
+const rights = (license: FeedEntry['license']) => license && [license.id, license.url].filter(Boolean).join(' ');
+
+/**
+ * The Atom document. Titles and summaries are plain text: escaped, as the library writes them as
+ * HTML; so are category labels, which it writes into attributes unescaped. The feed's rights are
+ * its entries' licences.
+ */
 export function atomFeed(facts: FeedFacts, entries: FeedEntry[]): string {
   const feed = new Feed({
+    copyright: [...new Set(entries.map((entry) => rights(entry.license)).filter(Boolean))].join(', '),
     id: facts.self,
     title: facts.title,
     description: FEED_SUBTITLES[facts.locale],
@@ -77,8 +84,8 @@ export function atomFeed(facts: FeedFacts, entries: FeedEntry[]): string {
       title: escapeHtml(entry.title),
       description: summary ? escapeHtml(summary) : undefined,
       date: entry.updated,
-      category: entry.categories.map((c) => ({ term: c.term, name: c.label, scheme: c.scheme })),
-      copyright: entry.license && [entry.license.id, entry.license.url].filter(Boolean).join(' '),
+      category: entry.categories.map((c) => ({ term: escapeHtml(c.term), name: escapeHtml(c.label), scheme: c.scheme })),
+      copyright: rights(entry.license),
     });
   }
   // Atom names the language of its text with xml:lang, which the library does not write.
