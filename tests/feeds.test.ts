@@ -96,7 +96,7 @@ test('every kind of feed parses, in both languages: entries link their pages, na
   // An entry's page is the server-rendered page, and says what the entry says.
   const { items } = await feed('/feeds/en/good-practice.atom');
   const page = await get(new URL(items[0].url!).pathname).expect(200);
-  expect(page.text).toContain(`<h1>${items[0].title}</h1>`);
+  expect(page.text).toContain(`<h1>${escapeHtml(items[0].title)}</h1>`);
   expect(items[0].description).toBeTruthy();
   expect(page.text).toContain(`<p class="summary">${escapeHtml(items[0].description)}</p>`);
   // Licences come from the records.
@@ -191,7 +191,7 @@ test('unknown or unpublished addresses are 404s that say what is wrong', async (
     ['/feeds/it/places/basilicata.atom', /Unknown feed folder "places"/],
     ['/feeds/it/themes/nessun-tema.atom', /No theme "nessun-tema" is published in the locale "it"/],
     ['/feeds/it/themes/tema-in-bozza.atom', /No theme "tema-in-bozza" is published/],
-    ['/feeds/it/territories/nessun-luogo.atom', /No territory "nessun-luogo"/],
+    ['/feeds/it/territories/nessun-luogo.atom', /No territory "nessun-luogo" is published/],
     ['/feeds/it/good-practice.rss', /No feed at this address/],
     ['/feeds/it/themes/%E0%A4%A.atom', /percent-encoding/],
   ];
