@@ -100,7 +100,9 @@ test('every kind of feed parses, in both languages: entries link their pages, na
   expect(items[0].description).toBeTruthy();
   expect(page.text).toContain(`<p class="summary">${escapeHtml(items[0].description)}</p>`);
   // Licences come from the records.
-  expect((await get('/feeds/en/good-practice.atom')).text).toMatch(/<rights>CC-BY-4\.0 https:\/\/creativecommons\.org\/licenses\/by\/4\.0\/<\/rights>/);
+  expect((await get('/feeds/en/good-practice.atom')).text).toMatch(
+    /<rights>CC-BY-4\.0 https:\/\/creativecommons\.org\/licenses\/by\/4\.0\/<\/rights>/,
+  );
 });
 
 test("a theme's feed lists the records about it; a territory's those in it and in the places below it", async () => {
@@ -113,7 +115,9 @@ test("a theme's feed lists the records about it; a territory's those in it and i
   expect(themed.url).toBe(`${PUBLIC_URL}/it/theme/integrazione-sociale`);
   expect(themed.items[0].title).toBe('Pratica in provincia');
   for (const item of themed.items) expect(item.categories.map((c) => c.term)).toContain('integrazione-sociale');
-  const { themeRecords } = await kb.data(`{ themeRecords: goodPractices(locale: "it", filters: { themes: { slug: { eq: "integrazione-sociale" } } }, pagination: { pageSize: 100 }) { slug } }`);
+  const { themeRecords } = await kb.data(
+    `{ themeRecords: goodPractices(locale: "it", filters: { themes: { slug: { eq: "integrazione-sociale" } } }, pagination: { pageSize: 100 }) { slug } }`,
+  );
   expect(themed.items.filter((i) => i.url!.includes('/good-practice/')).length).toBe(themeRecords.length);
 
   // The region's feed takes in the province's practice; a municipality's does not.
@@ -142,7 +146,9 @@ test('a publication is a new entry on top, an edit moves it up with its new titl
   await publishPractice('altra-pratica', 'Altra pratica');
   const before = await feed('/feeds/it/good-practice.atom');
   expect(before.items.map((i) => i.title).slice(0, 2)).toEqual(['Altra pratica', 'Pratica del feed']);
-  await kb.strapi.documents(GP).update({ documentId, locale: 'it', data: { title: 'Pratica del feed, rivista' }, status: 'published' } as any);
+  await kb.strapi
+    .documents(GP)
+    .update({ documentId, locale: 'it', data: { title: 'Pratica del feed, rivista' }, status: 'published' } as any);
   const edited = await feed('/feeds/it/good-practice.atom');
   expect(edited.items[0]).toMatchObject({ id: before.items[1].id, title: 'Pratica del feed, rivista' });
   expect(time(edited.items[0].updated)).toBeGreaterThanOrEqual(time(before.items[1].updated));

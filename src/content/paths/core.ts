@@ -68,9 +68,7 @@ export const FEED_EXTENSION = '.atom';
 
 /** An Atom feed: everything in a language, a type's records, or the records about a theme or in a territory. */
 export type FeedAddress =
-  | { kind: 'all'; locale: Locale }
-  | { kind: 'type'; locale: Locale; type: PublicType }
-  | { kind: FeedScope; locale: Locale; slug: string };
+  { kind: 'all'; locale: Locale } | { kind: 'type'; locale: Locale; type: PublicType } | { kind: FeedScope; locale: Locale; slug: string };
 
 /** `/feeds/{locale}.atom`, `/feeds/{locale}/{type}.atom`, `/feeds/{locale}/themes/{slug}.atom`, `/feeds/{locale}/territories/{slug}.atom`. */
 export function feedPath(feed: FeedAddress): string {

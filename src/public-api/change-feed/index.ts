@@ -306,7 +306,13 @@ export async function latestPublications(
   if (types) query.whereIn('type', types);
   if (documentIds) query.whereIn('document_id', documentIds);
   const rows = await query.select('id', 'type', 'document_id', 'locale', 'at');
-  return rows.map((row: any) => ({ sequence: Number(row.id), type: row.type, documentId: row.document_id, locale: row.locale, at: new Date(row.at) }));
+  return rows.map((row: any) => ({
+    sequence: Number(row.id),
+    type: row.type,
+    documentId: row.document_id,
+    locale: row.locale,
+    at: new Date(row.at),
+  }));
 }
 
 /** When the feed last changed in a locale (of the given types), tombstones included; null when it never did. */

@@ -41,7 +41,7 @@ function scopeFilters(strapi: Core.Strapi, feed: FeedAddress & { kind: 'theme' |
 /** The latest publications among the published records matching `filters`, a page of documents at a time. */
 async function latestAmong(strapi: Core.Strapi, type: PublicType, locale: Locale, filters: Rec): Promise<LatestPublication[]> {
   const found: LatestPublication[] = [];
-  for (let after = 0; ; ) {
+  for (let after = 0; ;) {
     const page = await findPublished(strapi, type, {
       locale,
       filters: { $and: [filters, { id: { $gt: after } }] },
@@ -80,7 +80,13 @@ async function entries(strapi: Core.Strapi, locale: Locale, publications: Latest
     const found = await findPublished(strapi, type, {
       locale,
       filters: { documentId: { $in: documentIds } },
-      fields: ['documentId', 'slug', ...TITLE_FIELDS.filter((f) => model[f]), ...(summary ? [summary] : []), ...(model.license ? ['license'] : [])],
+      fields: [
+        'documentId',
+        'slug',
+        ...TITLE_FIELDS.filter((f) => model[f]),
+        ...(summary ? [summary] : []),
+        ...(model.license ? ['license'] : []),
+      ],
       populate,
       limit: documentIds.length,
     });
@@ -120,7 +126,12 @@ export async function feedAt(strapi: Core.Strapi, feed: FeedAddress): Promise<{ 
     title = feedTitle(locale, typeNames(locale)[feed.type]);
     page = `${baseUrl}${typePath(locale, feed.type)}`;
   } else if (feed.kind !== 'all') {
-    const [subject] = await findPublished(strapi, feed.kind, { locale, filters: { slug: { $eq: feed.slug } }, fields: ['slug', 'name'], limit: 1 });
+    const [subject] = await findPublished(strapi, feed.kind, {
+      locale,
+      filters: { slug: { $eq: feed.slug } },
+      fields: ['slug', 'name'],
+      limit: 1,
+    });
     if (!subject) return { problem: `No ${feed.kind} "${feed.slug}" is published in the locale "${locale}".` };
     title = feedTitle(locale, titleOf(subject));
     page = `${baseUrl}${recordPath(locale, feed.kind, subject.slug)}`;

@@ -192,7 +192,8 @@ function headTags(site: SiteContext, head: Head): string {
     `<link rel="alternate" hreflang="x-default" href="${escapeHtml(url(xDefault))}">`,
     ...(site.links.feed
       ? (head.feeds ?? []).map(
-          (f) => `<link rel="alternate" type="application/atom+xml" title="${escapeHtml(f.text)}" href="${escapeHtml(site.links.feed!(f.path))}">`,
+          (f) =>
+            `<link rel="alternate" type="application/atom+xml" title="${escapeHtml(f.text)}" href="${escapeHtml(site.links.feed!(f.path))}">`,
         )
       : []),
     `<meta property="og:type" content="${head.ogType ?? 'website'}">`,

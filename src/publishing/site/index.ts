@@ -335,7 +335,10 @@ export function send(ctx: any, status: number, type: string, body: string, lastM
   ctx.set('Cache-Control', 'public, no-cache');
   ctx.status = status;
   // Not Koa's ctx.fresh: it answers 200 to a revalidation that says `Cache-Control: no-cache`.
-  if (status === 200 && isNotModified({ ifNoneMatch: ctx.get('if-none-match'), ifModifiedSince: ctx.get('if-modified-since') }, { etag, lastModified })) {
+  if (
+    status === 200 &&
+    isNotModified({ ifNoneMatch: ctx.get('if-none-match'), ifModifiedSince: ctx.get('if-modified-since') }, { etag, lastModified })
+  ) {
     ctx.status = 304;
     return;
   }
