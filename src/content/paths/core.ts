@@ -84,16 +84,13 @@ const FEED_FORMS = `Feeds: /feeds/{locale}.atom, /feeds/{locale}/{type}.atom, /f
  * folder and extension in any case, a trailing slash, percent-encoding), the slug as written.
  */
 export function feedAddress(path: string): FeedAddress | { problem: string } {
-  const [root, ...rest] = path.replace(/\/+$/, '').split('/').slice(1);
-  if (root?.toLowerCase() !== FEEDS_ROOT.slice(1)) return { problem: `No feed at this address. ${FEED_FORMS}` };
-  const parts: string[] = [];
-  for (const part of rest) {
-    try {
-      parts.push(decodeURIComponent(part));
-    } catch {
-      return { problem: `The path is not valid percent-encoding. ${FEED_FORMS}` };
-    }
+  let parts: string[];
+  try {
+    parts = path.replace(/\/+$/, '').split('/').slice(1).map(decodeURIComponent);
+  } catch {
+    return { problem: `The path is not valid percent-encoding. ${FEED_FORMS}` };
   }
+  if (parts.shift()?.toLowerCase() !== FEEDS_ROOT.slice(1)) return { problem: `No feed at this address. ${FEED_FORMS}` };
   const last = parts.at(-1) ?? '';
   if (!last.toLowerCase().endsWith(FEED_EXTENSION) || parts.length > 3) return { problem: `No feed at this address. ${FEED_FORMS}` };
   parts[parts.length - 1] = last.slice(0, -FEED_EXTENSION.length);
