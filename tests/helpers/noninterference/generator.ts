@@ -673,9 +673,9 @@ export interface GeneratorInput {
 
 /**
  * First coverage whatever the seed: every query field; every field of every query's filters;
- * every public page; a search of every type by held words (hidden names among them, and one
- * typo away); every attribute of every content type as a REST filter, and as a populate where
- * it nests; every open-data file; the change feed from zero; every Atom feed. Then random
+ * every public page and Atom feed; a search of every type by held words (hidden names among them,
+ * and one typo away); every attribute of every content type as a REST filter, and as a populate
+ * where it nests; every open-data file; the change feed from zero. Then random
  * requests: GraphQL (by POST, by GET revalidated, and as persisted queries), REST reads, public
  * pages, change-feed reads and Atom feeds. Last, every GET route of the router. One random request in ten is also sent
  * spelled differently; one GraphQL POST in fifty is padded past the body limit.
@@ -697,12 +697,12 @@ export function* generateProbes({ seed, count, schema, model, facts, openDataFil
   const first: Iterable<Probe>[] = [
     graphql.queryFields.map((f) => graphqlPost(graphql.query(f))),
     pages.everyPage(),
+    atom.coverage(),
     map(graphql.everyFilter(), graphqlPost),
     map(graphql.everySearch(), graphqlPost),
     rest.everyAttribute(),
     openDataFiles.map(openData),
     feed.coverage(),
-    atom.coverage(),
   ];
   const last = gets.map((r) => rest.route(r));
   let n = 0;
