@@ -3,7 +3,8 @@
  * own transaction, the publication events it caused (and UPDATED for the public records that
  * show the written one through a relation); the start of each node adds what was published
  * without the feed (an older database, a bulk import) and removes expired tombstones; reads serve
- * pages of it to GraphQL (`changes`) and REST (`GET /api/changes`).
+ * pages of it to GraphQL (`changes`) and REST (`GET /api/changes`), and its latest publications
+ * to the Atom feeds (src/publishing/feeds).
  */
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';

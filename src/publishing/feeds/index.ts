@@ -21,7 +21,6 @@ type Rec = Record<string, any>;
 
 /** Documents per query when gathering a theme's or a territory's records. */
 const PAGE_SIZE = 500;
-const THEME_UID = 'api::theme.theme';
 
 const modelOf = (strapi: Core.Strapi, type: PublicType) => strapi.getModel(uidOf(type) as any).attributes as unknown as Attributes;
 
@@ -75,7 +74,7 @@ async function entries(strapi: Core.Strapi, locale: Locale, publications: Latest
     const documentIds = publications.filter((p) => p.type === type).map((p) => p.documentId);
     const summary = summaryField(model);
     const populate: Rec = {};
-    if (model.themes?.target === THEME_UID) populate.themes = { fields: ['slug', 'name'] };
+    if (model.themes?.target === uidOf('theme')) populate.themes = { fields: ['slug', 'name'] };
     if (model.inferences) populate.inferences = true;
     const found = await findPublished(strapi, type, {
       locale,
