@@ -36,6 +36,7 @@ import { registerTerritoryFilter } from './public-api/territory-filter';
 import { isKnowledgeBaseEmpty, seedKnowledgeBase } from './publishing/seed';
 import { registerOpenData } from './publishing/open-data';
 import { registerSitePages } from './publishing/site';
+import { registerFeeds } from './publishing/feeds';
 
 const startupLock = instanceState<() => Promise<void>>('startup-lock');
 
@@ -98,6 +99,7 @@ export default {
       registerDraftPreview(strapi);
       registerOpenData(strapi);
       registerSitePages(strapi);
+      registerFeeds(strapi);
       registerChangeFeedRoute(strapi);
 
       // Content, then who may read and edit it: idempotent, each on its own.

@@ -464,7 +464,7 @@ describe('the explorer', () => {
     // Each practice card shows its themes and territories.
     const governance = cards.filter({ hasText: 'Public/private governance network' });
     expect(await governance.locator('.tag').allInnerTexts()).toEqual(expect.arrayContaining(['Governance of services', 'Basilicata']));
-    // Footer: the project's statements, the licence, the API and the open data.
+    // Footer: the project's statements, the licence, the API, the open data and the language's feed.
     const footer = page.getByRole('contentinfo');
     for (const [name, target] of [
       ['The project', '/en/about'],
@@ -475,6 +475,7 @@ describe('the explorer', () => {
       ['Licence CC-BY-4.0', '/en/licence'],
       ['GraphQL API', '/graphql'],
       ['Open data', '/open-data/catalog.jsonld'],
+      ['Atom feed', '/feeds/en.atom'],
     ])
       expect(await pathOf(footer.getByRole('link', { name, exact: true }))).toBe(target);
 

@@ -3,7 +3,7 @@
 import * as api from './api.js';
 import { h } from './dom.js';
 import { LOCALES, words } from './i18n.js';
-import { LIST_TYPES, href, pagePath, parseHash, pickLang, searchHash, statementPath } from './route.js';
+import { LIST_TYPES, feedPath, href, pagePath, parseHash, pickLang, searchHash, statementPath } from './route.js';
 import * as views from './views.js';
 
 const TYPING_PAUSE_MS = 200;
@@ -41,6 +41,7 @@ async function dress(route) {
     else link.removeAttribute('aria-current');
   }
   for (const link of document.querySelectorAll('[data-statement]')) link.href = statementPath(lang, link.dataset.statement);
+  for (const link of document.querySelectorAll('[data-feed]')) link.href = feedPath(lang);
   const state = route.view === 'search' ? route : formState();
   const [{ themes, territories, project }, labels] = await Promise.all([loaded(), api.fieldLabels()]);
   // The header names the project and leads to its page.

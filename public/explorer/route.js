@@ -28,6 +28,8 @@ const PAGE_TYPE = {
 export const pagePath = (lang, type, slug) => `/${lang}/${PAGE_TYPE[type]}/${encodeURIComponent(slug)}`;
 /** The project's own statements (`/{locale}/about`...), beside the record pages. */
 export const statementPath = (lang, statement) => `/${lang}/${statement}`;
+/** Everything newly published and updated in a language (src/content/paths/core.ts: feedPath). */
+export const feedPath = (lang) => `/feeds/${lang}.atom`;
 const SEARCH_KEYS = ['q', 'type', 'theme', 'territory', 'group'];
 
 /** The language asked for in the address, else the reader's browser language if we have it, else Italian. */

@@ -59,7 +59,16 @@ describe('rate limiting', () => {
     expect(rateLimitedBody(false, 'm', 3).error).toMatchObject({ status: 429, name: 'RateLimitError' });
   });
   test('only the public API and the public pages are limited', () => {
-    for (const path of ['/graphql', '/api/themes', '/open-data/catalog.ttl', '/sitemap.xml', '/it/about', '/EN/event/x', '/en/theme/'])
+    for (const path of [
+      '/graphql',
+      '/api/themes',
+      '/open-data/catalog.ttl',
+      '/feeds/it.atom',
+      '/sitemap.xml',
+      '/it/about',
+      '/EN/event/x',
+      '/en/theme/',
+    ])
       expect(isRateLimitedPath(path, '/graphql')).toBe(true);
     for (const path of [
       '/admin/login',
@@ -103,6 +112,7 @@ describe('CORS', () => {
     expect(isAnonymousRead(request('POST', '/graphql'), '/graphql')).toBe(true);
     expect(isAnonymousRead(request('GET', '/api/themes'), '/graphql')).toBe(true);
     expect(isAnonymousRead(request('GET', '/open-data/catalog.jsonld'), '/graphql')).toBe(true);
+    expect(isAnonymousRead(request('GET', '/Feeds/it/good-practice.atom'), '/graphql')).toBe(true);
     expect(
       isAnonymousRead(
         request('OPTIONS', '/graphql', { 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' }),

@@ -19,6 +19,8 @@ describe('the path as the router sees it', () => {
     expect(publicApi('/API/themes', '/graphql')).toBe('rest');
     expect(publicApi('/OPEN-DATA/themes.csv', '/graphql')).toBe('open-data');
     expect(publicApi('/open-data/', '/graphql')).toBe('open-data');
+    expect(publicApi('//FEEDS/it/themes/x.atom', '/graphql')).toBe('feeds');
+    expect(publicApi('/feedsx', '/graphql')).toBeNull();
     expect(publicApi('/admin/users/me', '/graphql')).toBeNull();
     expect(publicApi('/apis', '/graphql')).toBeNull();
     expect(publicApi('/graphqlx', '/graphql')).toBeNull();

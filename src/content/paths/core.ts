@@ -1,7 +1,8 @@
 /**
  * The public pages' addresses: one scheme for the server-rendered pages, the static snapshot,
  * the sitemap, JSON-LD and the explorer's links. A record's page is `/{locale}/{type}/{slug}`,
- * its type the kebab-case singular API name; the project's own statements sit beside them.
+ * its type the kebab-case singular API name; the project's own statements sit beside them. The
+ * Atom feeds of what was published and updated sit under /feeds, in the same words.
  * Pure.
  */
 import { CONTENT_LOCALES, type Locale } from '../locales/core';
@@ -57,4 +58,50 @@ export function pageAddress(path: string): PageAddress | undefined {
   if (type) return { kind: 'list', locale, type };
   const statement = STATEMENTS.find((s) => s === name);
   return statement ? { kind: 'statement', locale, statement } : undefined;
+}
+
+/** The vocabularies a feed can follow, and the folder their feeds sit in (plural, like the open-data files). */
+export const FEED_SCOPES = { theme: 'themes', territory: 'territories' } as const;
+export type FeedScope = keyof typeof FEED_SCOPES;
+export const FEEDS_ROOT = '/feeds';
+export const FEED_EXTENSION = '.atom';
+
+/** An Atom feed: everything in a language, a type's records, or the records about a theme or in a territory. */
+export type FeedAddress =
+  { kind: 'all'; locale: Locale } | { kind: 'type'; locale: Locale; type: PublicType } | { kind: FeedScope; locale: Locale; slug: string };
+
+/** `/feeds/{locale}.atom`, `/feeds/{locale}/{type}.atom`, `/feeds/{locale}/themes/{slug}.atom`, `/feeds/{locale}/territories/{slug}.atom`. */
+export function feedPath(feed: FeedAddress): string {
+  if (feed.kind === 'all') return `${FEEDS_ROOT}/${feed.locale}${FEED_EXTENSION}`;
+  if (feed.kind === 'type') return `${FEEDS_ROOT}/${feed.locale}/${feed.type}${FEED_EXTENSION}`;
+  return `${FEEDS_ROOT}/${feed.locale}/${FEED_SCOPES[feed.kind]}/${encodeURIComponent(feed.slug)}${FEED_EXTENSION}`;
+}
+
+const FEED_FORMS = `Feeds: /feeds/{locale}.atom, /feeds/{locale}/{type}.atom, /feeds/{locale}/themes/{slug}.atom, /feeds/{locale}/territories/{slug}.atom; locales ${PAGE_LOCALES.join(', ')}; types ${PUBLIC_TYPES.join(', ')}.`;
+
+/**
+ * Which feed a path names, or why none: matched as pageAddress matches pages (locale, type,
+ * folder and extension in any case, a trailing slash, percent-encoding), the slug as written.
+ */
+export function feedAddress(path: string): FeedAddress | { problem: string } {
+  let parts: string[];
+  try {
+    parts = path.replace(/\/+$/, '').split('/').slice(1).map(decodeURIComponent);
+  } catch {
+    return { problem: `The path is not valid percent-encoding. ${FEED_FORMS}` };
+  }
+  if (parts.shift()?.toLowerCase() !== FEEDS_ROOT.slice(1)) return { problem: `No feed at this address. ${FEED_FORMS}` };
+  const last = parts.at(-1) ?? '';
+  if (!last.toLowerCase().endsWith(FEED_EXTENSION) || parts.length > 3) return { problem: `No feed at this address. ${FEED_FORMS}` };
+  parts[parts.length - 1] = last.slice(0, -FEED_EXTENSION.length);
+  const locale = PAGE_LOCALES.find((code) => code === parts[0].toLowerCase());
+  if (!locale) return { problem: `Unknown locale "${parts[0]}". ${FEED_FORMS}` };
+  if (parts.length === 1) return { kind: 'all', locale };
+  if (parts.length === 2) {
+    const type = PUBLIC_TYPES.find((t) => t === parts[1].toLowerCase());
+    return type ? { kind: 'type', locale, type } : { problem: `Unknown type "${parts[1]}". ${FEED_FORMS}` };
+  }
+  const scope = (Object.keys(FEED_SCOPES) as FeedScope[]).find((s) => FEED_SCOPES[s] === parts[1].toLowerCase());
+  if (!scope) return { problem: `Unknown feed folder "${parts[1]}": themes or territories. ${FEED_FORMS}` };
+  return parts[2] ? { kind: scope, locale, slug: parts[2] } : { problem: `No ${scope} slug given. ${FEED_FORMS}` };
 }

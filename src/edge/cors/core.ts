@@ -1,8 +1,8 @@
 /**
  * Who may call this server from a web page of another origin. Pure.
  *
- * Anonymous reads of the public API (GraphQL, GET on the REST content API and the open-data
- * files) are meant for partner sites anywhere: any origin, but never with credentials. Anything
+ * Anonymous reads of the public API (GraphQL, GET on the REST content API, the open-data files
+ * and the Atom feeds) are meant for partner sites anywhere: any origin, but never with credentials. Anything
  * that carries credentials (an Authorization header, cookies) and every other route (the admin,
  * uploads, writes) is allowed only from the configured origins (CORS_ORIGINS), which also get
  * credentials.

@@ -16,7 +16,7 @@ export interface RateLimits {
 export const RATE_LIMIT_DEFAULTS: RateLimits = { anonymous: 300, token: 3000, windowMs: 60_000 };
 
 /**
- * The public API (GraphQL, REST content API and open-data files) and the server-rendered pages
+ * The public API (GraphQL, REST content API, open-data files and Atom feeds) and the server-rendered pages
  * with their sitemap (each read from the database), however the path is spelled. The admin keeps
  * Strapi's limiter.
  */

@@ -1,3 +1,5 @@
+import { FEEDS_ROOT } from '../../content/paths/core';
+
 /**
  * The path of a request as the router sees it. Strapi's router matches paths case-insensitively
  * and with or without a trailing slash, so `/GRAPHQL` and `/API/themes/` are served like
@@ -17,12 +19,13 @@ export function routerPath(path: string): string {
   return merged.length > 1 ? merged.replace(/\/+$/, '') || '/' : merged;
 }
 
-/** Which public API a path is: GraphQL, the REST content API, the open-data files; null for anything else. */
-export function publicApi(path: string, graphqlEndpoint: string): 'graphql' | 'rest' | 'open-data' | null {
+/** Which public API a path is: GraphQL, the REST content API, the open-data files, the Atom feeds; null for anything else. */
+export function publicApi(path: string, graphqlEndpoint: string): 'graphql' | 'rest' | 'open-data' | 'feeds' | null {
   const seen = routerPath(path);
   if (seen === routerPath(graphqlEndpoint)) return 'graphql';
   if (seen.startsWith('/api/')) return 'rest';
   if (seen === '/open-data' || seen.startsWith('/open-data/')) return 'open-data';
+  if (seen === FEEDS_ROOT || seen.startsWith(`${FEEDS_ROOT}/`)) return 'feeds';
   return null;
 }
 

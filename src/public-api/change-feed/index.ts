@@ -3,7 +3,8 @@
  * own transaction, the publication events it caused (and UPDATED for the public records that
  * show the written one through a relation); the start of each node adds what was published
  * without the feed (an older database, a bulk import) and removes expired tombstones; reads serve
- * pages of it to GraphQL (`changes`) and REST (`GET /api/changes`).
+ * pages of it to GraphQL (`changes`) and REST (`GET /api/changes`), and its latest publications
+ * to the Atom feeds (src/publishing/feeds).
  */
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
@@ -276,4 +277,49 @@ export function registerChangeFeedRoute(strapi: Core.Strapi): void {
       },
     },
   ]);
+}
+
+/** A record published now, with its latest event: a publication, an update of its own or of a record it shows. */
+export interface LatestPublication {
+  /** Its place in the feed: a later event has a higher one. */
+  sequence: number;
+  type: PublicType;
+  documentId: string;
+  locale: string;
+  at: Date;
+}
+
+/**
+ * The records of a locale published now, newest event first: the feed keeps one event per record
+ * and locale, and a record whose latest one is PUBLISHED or UPDATED is published. Of the given
+ * types and, when given, of these documents; at most `limit`.
+ */
+export async function latestPublications(
+  strapi: Core.Strapi,
+  { locale, types, documentIds, limit }: { locale: string; types?: PublicType[]; documentIds?: string[]; limit: number },
+): Promise<LatestPublication[]> {
+  const knex = strapi.db.connection as unknown as Knex;
+  const query = knex(FEED)
+    .where('locale', locale)
+    .whereNotIn('action', TOMBSTONES as string[])
+    .orderBy('id', 'desc')
+    .limit(limit);
+  if (types) query.whereIn('type', types);
+  if (documentIds) query.whereIn('document_id', documentIds);
+  const rows = await query.select('id', 'type', 'document_id', 'locale', 'at');
+  return rows.map((row: any) => ({
+    sequence: Number(row.id),
+    type: row.type,
+    documentId: row.document_id,
+    locale: row.locale,
+    at: new Date(row.at),
+  }));
+}
+
+/** When the feed last changed in a locale (of the given types), tombstones included; null when it never did. */
+export async function lastChangeAt(strapi: Core.Strapi, { locale, types }: { locale: string; types?: PublicType[] }): Promise<Date | null> {
+  const query = (strapi.db.connection as unknown as Knex)(FEED).where('locale', locale);
+  if (types) query.whereIn('type', types);
+  const at = (await query.max({ at: 'at' }).first())?.at;
+  return at ? new Date(at) : null;
 }

@@ -6,12 +6,21 @@ import { PUBLIC_UIDS } from '../../content/model/core';
 
 const TERRITORY = 'api::territory.territory';
 
+/** The hierarchy is as deep as the territory levels are many. */
+const depthOf = (strapi: Core.Strapi) => (strapi.contentType(TERRITORY).attributes.level as unknown as { enum: string[] }).enum.length;
+
 /**
- * A GraphQL resolver middleware (for useFieldMiddleware) that rewrites `within` in `args.filters`
- * before the resolver reads them. The hierarchy is as deep as the territory levels are many.
+ * Document Service filters for the records of `uid` whose territory relation `field` lies within
+ * a territory (by slug): what `within` asks over GraphQL, for readers outside it (the Atom feeds).
  */
+export function withinFilters(strapi: Core.Strapi, uid: string, field: string, slug: string): Record<string, unknown> {
+  const { mappers } = strapi.plugin('graphql').service('utils');
+  return mappers.graphQLFiltersToStrapiQuery(expandWithin({ [field]: { [WITHIN]: slug } }, depthOf(strapi)), strapi.getModel(uid as any));
+}
+
+/** A GraphQL resolver middleware (for useFieldMiddleware) that rewrites `within` in `args.filters` before the resolver reads them. */
 export function territoryWithinMiddleware(strapi: Core.Strapi) {
-  const depth = (strapi.contentType(TERRITORY).attributes.level as unknown as { enum: string[] }).enum.length;
+  const depth = depthOf(strapi);
   return (next: Resolver, parent: unknown, args: Record<string, unknown>, context: unknown, info: unknown) =>
     next(parent, args?.filters == null ? args : { ...args, filters: expandWithin(args.filters, depth) }, context, info);
 }

@@ -4,7 +4,16 @@
  * server's links are paths from its root, the snapshot's are relative to the page's folder (so
  * it works from disk); everything else is the same, byte for byte.
  */
-import { PAGE_LOCALES, STATEMENTS, STYLESHEET_PATH, statementPath, typePath, type Statement } from '../../content/paths/core';
+import {
+  PAGE_LOCALES,
+  STATEMENTS,
+  STYLESHEET_PATH,
+  feedPath,
+  statementPath,
+  typePath,
+  type FeedAddress,
+  type Statement,
+} from '../../content/paths/core';
 import type { Locale } from '../../content/locales/core';
 import type { PublicType } from '../../content/model/core';
 import { STATEMENT_TEXTS, type ProjectFacts } from './statements';
@@ -26,6 +35,7 @@ export const UI = {
     footerNav: 'Informazioni sul sito',
     api: 'API GraphQL',
     openData: 'Dati aperti',
+    everything: 'Novità',
     recordLicence: 'Licenza',
     inferred: 'dedotto',
     inferredTitle: 'Valori dedotti',
@@ -48,6 +58,7 @@ export const UI = {
     footerNav: 'About this site',
     api: 'GraphQL API',
     openData: 'Open data',
+    everything: "What's new",
     recordLicence: 'Licence',
     inferred: 'inferred',
     inferredTitle: 'Inferred values',
@@ -83,6 +94,15 @@ export const STATEMENT_TITLES: Record<Locale, Record<Statement, string>> = {
   },
 };
 
+/** A feed's title: the site's name and what the feed follows (a kind of record, a theme, a territory), or everything new. */
+export const feedTitle = (locale: Locale, follows: string = UI[locale].everything) => `${UI[locale].siteName} – ${follows}`;
+
+/** The feeds a page offers: the given ones (`follows` names each), then everything new in the page's language. */
+export const feedLinks = (locale: Locale, specific: { feed: FeedAddress; follows: string }[] = []): Link[] => [
+  ...specific.map(({ feed, follows }) => ({ path: feedPath(feed), text: feedTitle(locale, follows) })),
+  { path: feedPath({ kind: 'all', locale }), text: feedTitle(locale) },
+];
+
 // ---------------------------------------------------------------- links and pages
 
 /** How a page writes its links: the server's paths, or the snapshot's files relative to the page. */
@@ -95,6 +115,8 @@ export interface Links {
   home: (locale: Locale) => string;
   /** The GraphQL API, where there is a server. */
   api?: string;
+  /** An Atom feed's href from its path, where there is a server to follow. */
+  feed?: (path: string) => string;
 }
 
 /** The server's links: paths from the root; its home is the explorer. */
@@ -103,6 +125,7 @@ export const SERVER_LINKS: Links = {
   asset: (path) => path,
   home: (locale) => `/?lang=${locale}`,
   api: '/graphql',
+  feed: (path) => path,
 };
 
 /** A site path's file in the snapshot: every page is a folder's index.html. */
@@ -138,6 +161,8 @@ export interface Head {
   alternates: Partial<Record<Locale, string>>;
   ogType?: 'website' | 'article';
   jsonLd?: object;
+  /** The Atom feeds the page offers, the most specific first. */
+  feeds?: Link[];
   /** A page that is no address of its own (not found; the snapshot's home pages): no canonical, kept out of search engines. */
   unlisted?: boolean;
 }
@@ -165,6 +190,12 @@ function headTags(site: SiteContext, head: Head): string {
     `<link rel="canonical" href="${escapeHtml(url(head.path))}">`,
     ...alternates,
     `<link rel="alternate" hreflang="x-default" href="${escapeHtml(url(xDefault))}">`,
+    ...(site.links.feed
+      ? (head.feeds ?? []).map(
+          (f) =>
+            `<link rel="alternate" type="application/atom+xml" title="${escapeHtml(f.text)}" href="${escapeHtml(site.links.feed!(f.path))}">`,
+        )
+      : []),
     `<meta property="og:type" content="${head.ogType ?? 'website'}">`,
     `<meta property="og:site_name" content="${escapeHtml(ui.siteName)}">`,
     `<meta property="og:title" content="${escapeHtml(head.title)}">`,
@@ -527,7 +558,20 @@ ${notes.render()}
 </article>`;
   return layout(
     site,
-    { path, title: page.title, description: describe(page.summary), alternates: page.alternates, ogType: 'article', jsonLd: page.jsonLd },
+    {
+      path,
+      title: page.title,
+      description: describe(page.summary),
+      alternates: page.alternates,
+      ogType: 'article',
+      jsonLd: page.jsonLd,
+      feeds: feedLinks(locale, [
+        ...(page.type === 'theme' || page.type === 'territory'
+          ? [{ feed: { kind: page.type, locale, slug: page.record.slug }, follows: page.title }]
+          : []),
+        { feed: { kind: 'type', locale, type: page.type }, follows: page.typeNames[page.type] },
+      ]),
+    },
     body,
     { typeNames: page.typeNames },
   );
@@ -543,7 +587,8 @@ export function listPage(site: SiteContext, type: PublicType, typeNames: Record<
   const sorted = [...list].sort((a, b) => a.text.localeCompare(b.text, locale));
   const alternates = Object.fromEntries(PAGE_LOCALES.map((l) => [l, typePath(l, type)]));
   const body = `<h1>${escapeHtml(typeNames[type])}</h1>\n${linkList(site.links, sorted, 'links columns')}`;
-  return layout(site, { path: typePath(locale, type), title: typeNames[type], alternates }, body, { typeNames });
+  const feeds = feedLinks(locale, [{ feed: { kind: 'type', locale, type }, follows: typeNames[type] }]);
+  return layout(site, { path: typePath(locale, type), title: typeNames[type], alternates, feeds }, body, { typeNames });
 }
 
 /** One of the project's statements, in both languages. */
@@ -558,7 +603,8 @@ export function statementPage(site: SiteContext, statement: Statement, typeNames
     api: site.links.api,
   });
   const body = `<article class="statement"><h1>${STATEMENT_TITLES[locale][statement]}</h1>\n${text}</article>`;
-  return layout(site, { path: statementPath(locale, statement), title: STATEMENT_TITLES[locale][statement], alternates }, body, {
+  const head = { path: statementPath(locale, statement), title: STATEMENT_TITLES[locale][statement], alternates, feeds: feedLinks(locale) };
+  return layout(site, head, body, {
     typeNames,
   });
 }

@@ -18,6 +18,7 @@ import { anonymousRead, buildAllowList, type AllowList } from '../../public-api/
 import { publicModels } from '../../public-api/public-access';
 import settings from '../../../data/open-data/catalog.json';
 import { publicUrl } from '../open-data';
+import { isNotModified } from '../../edge/response-cache/core';
 import {
   SERVER_LINKS,
   fixedPages,
@@ -100,11 +101,17 @@ function backLinksOf(strapi: Core.Strapi, allowList: AllowList): Map<PublicType,
 }
 
 /** A type's name in both languages: singular from the field guide, plural from the open-data catalogue. */
-const singular = (type: PublicType, locale: Locale) => FIELD_GUIDE.models[uidOf(type)]?.name?.[locale] ?? type;
+export const singular = (type: PublicType, locale: Locale) => FIELD_GUIDE.models[uidOf(type)]?.name?.[locale] ?? type;
 const plural = (type: PublicType, locale: Locale) =>
   (settings.datasets as Record<string, { title: Record<Locale, string> }>)[type].title[locale];
 export const typeNames = (locale: Locale) =>
   Object.fromEntries(PUBLIC_TYPES.map((t) => [t, plural(t, locale)])) as Record<PublicType, string>;
+
+/** A read of published records, checked against the anonymous allow-list (a refusal is a bug here, and throws). */
+export function findPublished(strapi: Core.Strapi, type: PublicType, params: Rec): Promise<Rec[]> {
+  const uid = uidOf(type);
+  return strapi.documents(uid as any).findMany({ ...anonymousRead(params, uid, catalogue(strapi).allowList), status: 'published' } as any);
+}
 
 export interface RenderedRecord {
   html: string;
@@ -128,12 +135,8 @@ export class SitePages {
     this.baseUrl = publicUrl(strapi);
   }
 
-  /** A read of published records, checked against the anonymous allow-list (a refusal is a bug here, and throws). */
   private find(type: PublicType, params: Rec): Promise<Rec[]> {
-    const uid = uidOf(type);
-    return this.strapi
-      .documents(uid as any)
-      .findMany({ ...anonymousRead(params, uid, this.catalogue.allowList), status: 'published' } as any);
+    return findPublished(this.strapi, type, params);
   }
 
   /** What a record page loads: its JSON-LD's populate, every public relation, and the editors' inferences where the model has them. */
@@ -321,12 +324,21 @@ function figures(project: Rec, locale: Locale): Figure[] {
     }));
 }
 
-/** Sends a page like the API sends its reads: a validator that changes with the content, revalidated on every use. */
-function send(ctx: any, status: number, type: string, body: string): void {
-  ctx.set('ETag', `W/"${createHash('sha1').update(body).digest('base64url')}"`);
+/**
+ * Sends a page (or a feed) like the API sends its reads: a validator that changes with the
+ * content, revalidated on every use; `lastModified` when the content knows when it last changed.
+ */
+export function send(ctx: any, status: number, type: string, body: string, lastModified?: Date): void {
+  const etag = `W/"${createHash('sha1').update(body).digest('base64url')}"`;
+  ctx.set('ETag', etag);
+  if (lastModified) ctx.lastModified = lastModified;
   ctx.set('Cache-Control', 'public, no-cache');
   ctx.status = status;
-  if (status === 200 && ctx.fresh) {
+  // Not Koa's ctx.fresh: it answers 200 to a revalidation that says `Cache-Control: no-cache`.
+  if (
+    status === 200 &&
+    isNotModified({ ifNoneMatch: ctx.get('if-none-match'), ifModifiedSince: ctx.get('if-modified-since') }, { etag, lastModified })
+  ) {
     ctx.status = 304;
     return;
   }

@@ -3,7 +3,17 @@ import { encodeCursor, FEED_TYPE_NAMES } from '../../../src/public-api/change-fe
 import type { HiddenFacts } from './content';
 import { contentApiTypes, type Model, type ModelType } from './model';
 import { PUBLIC_TYPES } from '../../../src/content/model/core';
-import { ROBOTS_PATH, SITEMAP_PATH, STATEMENTS, recordPath, statementPath, typePath } from '../../../src/content/paths/core';
+import {
+  FEED_SCOPES,
+  ROBOTS_PATH,
+  SITEMAP_PATH,
+  STATEMENTS,
+  feedPath,
+  recordPath,
+  statementPath,
+  typePath,
+  type FeedScope,
+} from '../../../src/content/paths/core';
 
 /**
  * Anonymous requests generated from what the server says it offers (GraphQL introspection,
@@ -11,7 +21,8 @@ import { ROBOTS_PATH, SITEMAP_PATH, STATEMENTS, recordPath, statementPath, typeP
  * argument, every filter operator on every field and relation (three relations deep, with
  * and/or/not), sorts, pages and totals, REST filters/populate/sort/fields/locale/status, every
  * route the router holds, every open-data file, the public pages (a record's page by every slug
- * either database holds: drafts', never-published languages', hidden people's). Values come from what the databases hold, so
+ * either database holds: drafts', never-published languages', hidden people's), the Atom feeds
+ * (a theme's and a territory's by every slug held). Values come from what the databases hold, so
  * that a filter can tell a hidden row from none.
  */
 
@@ -510,6 +521,47 @@ class PageGenerator {
   private record = (locale: string, type: (typeof PUBLIC_TYPES)[number], slug: string) => this.page(recordPath(locale as 'it', type, slug));
 }
 
+// ---- Atom feeds ---------------------------------------------------------------------------
+
+/**
+ * The Atom feeds: everything, per type, and per theme and territory by every slug either
+ * database holds (a draft theme's, a theme drafts point at, a territory above hidden records),
+ * in every locale and one that is none; revalidated, so that ETag and Last-Modified are compared.
+ */
+class AtomFeedGenerator {
+  private readonly slugs: string[];
+  constructor(
+    private readonly rng: Random,
+    private readonly values: Values,
+    strings: string[],
+  ) {
+    this.slugs = strings.filter((s) => /^[a-z0-9]+(-[a-z0-9]+)*$/.test(s));
+  }
+  private readonly locales = () => [...this.values.locales, 'fr'];
+  private readonly scopes = Object.keys(FEED_SCOPES) as FeedScope[];
+  private feed = (path: string): Probe => ({ method: 'GET', path, revalidate: true });
+  private scoped = (locale: string, kind: FeedScope, slug: string) => this.feed(feedPath({ kind, locale: locale as 'it', slug }));
+
+  *coverage(): Generator<Probe> {
+    for (const locale of this.locales()) {
+      yield this.feed(feedPath({ kind: 'all', locale: locale as 'it' }));
+      for (const type of PUBLIC_TYPES) yield this.feed(feedPath({ kind: 'type', locale: locale as 'it', type }));
+      yield this.feed(`/feeds/${locale}/${this.rng.pick(this.slugs)}.atom`);
+    }
+    const own = this.slugs.filter((s) => /^(condiviso|nascosto)-/.test(s));
+    for (const kind of this.scopes) {
+      for (const slug of this.slugs) yield this.scoped('it', kind, slug);
+      for (const slug of own) yield this.scoped(this.rng.pick(this.locales()), kind, slug);
+    }
+  }
+
+  any(): Probe {
+    return this.rng.chance(0.3)
+      ? this.feed(feedPath({ kind: 'type', locale: this.rng.pick(this.locales()) as 'it', type: this.rng.pick(PUBLIC_TYPES) }))
+      : this.scoped(this.rng.pick(this.locales()), this.rng.pick(this.scopes), this.rng.pick(this.slugs));
+  }
+}
+
 // ---- change feed ----------------------------------------------------------------------------
 
 /**
@@ -621,11 +673,11 @@ export interface GeneratorInput {
 
 /**
  * First coverage whatever the seed: every query field; every field of every query's filters;
- * every public page; a search of every type by held words (hidden names among them, and one
- * typo away); every attribute of every content type as a REST filter, and as a populate where
- * it nests; every open-data file; the change feed from zero. Then random requests: GraphQL (by
- * POST, by GET revalidated, and as persisted queries), REST reads, public pages and change-feed
- * reads. Last, every GET route of the router. One random request in ten is also sent
+ * every public page and Atom feed; a search of every type by held words (hidden names among them,
+ * and one typo away); every attribute of every content type as a REST filter, and as a populate
+ * where it nests; every open-data file; the change feed from zero. Then random
+ * requests: GraphQL (by POST, by GET revalidated, and as persisted queries), REST reads, public
+ * pages, change-feed reads and Atom feeds. Last, every GET route of the router. One random request in ten is also sent
  * spelled differently; one GraphQL POST in fifty is padded past the body limit.
  */
 export function* generateProbes({ seed, count, schema, model, facts, openDataFiles }: GeneratorInput): Generator<Probe> {
@@ -635,6 +687,7 @@ export function* generateProbes({ seed, count, schema, model, facts, openDataFil
   const rest = new RestGenerator(rng, values, model);
   const pages = new PageGenerator(rng, values, facts.values.strings);
   const feed = new FeedGenerator(rng, values);
+  const atom = new AtomFeedGenerator(rng, values, facts.values.strings);
   const gets = model.routes.filter((r) => r.method === 'GET');
 
   const openData = (name: string): Probe => ({ method: 'GET', path: `/open-data/${name}`, revalidate: true });
@@ -644,6 +697,7 @@ export function* generateProbes({ seed, count, schema, model, facts, openDataFil
   const first: Iterable<Probe>[] = [
     graphql.queryFields.map((f) => graphqlPost(graphql.query(f))),
     pages.everyPage(),
+    atom.coverage(),
     map(graphql.everyFilter(), graphqlPost),
     map(graphql.everySearch(), graphqlPost),
     rest.everyAttribute(),
@@ -668,7 +722,8 @@ export function* generateProbes({ seed, count, schema, model, facts, openDataFil
     else if (roll < 0.45) probe = persistedQuery(rng, graphql.query());
     else if (roll < 0.88) probe = rest.contentRead();
     else if (roll < 0.92) probe = pages.random();
-    else if (roll < 0.95) probe = feed.any();
+    else if (roll < 0.94) probe = feed.any();
+    else if (roll < 0.96) probe = atom.any();
     else probe = openData(rng.pick(openDataFiles));
     if (probe.method === 'POST' && rng.chance(0.02)) {
       // Past the 64 kB GraphQL body limit: refused the same way however the path is spelled.
