@@ -123,6 +123,8 @@ interface Claimed {
   attempts: number;
   firstFailedAt: string | null;
   subscription: { url: string; secret: string; active: boolean } | null;
+  /** This claim's mark on the row: the outcome is written only while the row still bears it. */
+  lease: string;
 }
 
 /** One node's sender of due deliveries: a poll loop, woken early by this node's own commits. */
@@ -218,10 +220,10 @@ class Dispatcher {
       orderBy: { id: 'asc' },
     });
     // Only the rows still held by this claim (a slow read could see a later claim of another node).
-    return (rows as (Claimed & { lease: string })[]).filter((row) => row.lease === lease).map((row) => ({ ...row, lease }));
+    return (rows as Claimed[]).filter((row) => row.lease === lease);
   }
 
-  private async deliver(delivery: Claimed & { lease?: string }): Promise<void> {
+  private async deliver(delivery: Claimed): Promise<void> {
     const { subscription } = delivery;
     const started = Date.now();
     let status: number | null = null;
@@ -280,7 +282,7 @@ class Dispatcher {
   }
 
   /** Writes an attempt's outcome, only while this claim still holds the row (its lease did not pass to another node). */
-  private async record(delivery: Claimed & { lease?: string }, outcome: Record<string, unknown>): Promise<void> {
+  private async record(delivery: Claimed, outcome: Record<string, unknown>): Promise<void> {
     const row: Record<string, unknown> = { locked_until: null, updated_at: new Date() };
     for (const [field, value] of Object.entries(outcome)) row[COLUMNS[field]] = value;
     await this.knex(DELIVERIES).where({ id: delivery.id, lease: delivery.lease }).update(row);
