@@ -436,8 +436,8 @@ onPostgres('webhooks from two nodes on one PostgreSQL', () => {
     if (!res.ok) throw new Error(`${url}: ${res.status} ${await res.text()}`);
     return (await res.json()).data;
   };
-  const edit = async (name: string) => {
-    const res = await fetch(`${a.url}/api/themes/${themeId}?locale=en`, {
+  const edit = async (name: string, node = a) => {
+    const res = await fetch(`${node.url}/api/themes/${themeId}?locale=en`, {
       method: 'PUT',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify({ data: { name } }),
@@ -478,7 +478,8 @@ onPostgres('webhooks from two nodes on one PostgreSQL', () => {
   });
 
   test('a burst of 30 publications: every message delivered by exactly one node, once', async () => {
-    for (let i = 0; i < 30; i += 1) await edit(`Living in local areas ${i}`);
+    // Through both nodes in turn: each is woken by its own commits and polls for the other's.
+    for (let i = 0; i < 30; i += 1) await edit(`Living in local areas ${i}`, i % 2 ? b : a);
     type Row = { message_id: string; status: string; attempts: number; lease: string };
     const rows = () => sql<Row>(`SELECT message_id, delivery_status AS status, attempts, lease FROM webhook_deliveries ORDER BY id`);
     await until(
