@@ -32,6 +32,7 @@ import { registerRelationBatching } from './public-api/batched-relations';
 import { registerSearchQuery } from './public-api/search/graphql';
 import { reconcileChangeFeed, registerChangeFeed, registerChangeFeedRoute } from './public-api/change-feed';
 import { registerChangesQuery } from './public-api/change-feed/graphql';
+import { registerWebhooks, startWebhookDispatcher, stopWebhookDispatcher } from './public-api/webhooks';
 import { registerTerritoryFilter } from './public-api/territory-filter';
 import { isKnowledgeBaseEmpty, seedKnowledgeBase } from './publishing/seed';
 import { registerOpenData } from './publishing/open-data';
@@ -81,6 +82,8 @@ export default {
     registerJsonLdField(strapi);
     registerChangeFeed(strapi);
     registerChangesQuery(strapi);
+    // Webhooks listen to the feed: each entry it appends queues its messages in the same transaction.
+    registerWebhooks(strapi);
     registerSearchIndexing(strapi);
     registerSearchQuery(strapi);
   },
@@ -118,12 +121,16 @@ export default {
       await ensureSearchIndex(strapi);
       await reconcileChangeFeed(strapi);
       await invalidateResponseCache(strapi);
+      // Last: the node sends webhooks once it is fully started (what reconciling queued included).
+      startWebhookDispatcher(strapi);
     } finally {
       await startupLock.get(strapi)?.();
     }
   },
 
-  destroy() {
+  async destroy({ strapi }: { strapi: Core.Strapi }) {
+    // Before Strapi closes the database: deliveries in flight record their outcome.
+    await stopWebhookDispatcher(strapi);
     closeSharedRedis();
   },
 };

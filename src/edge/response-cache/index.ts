@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import bodyParser from 'koa-bodyparser';
 import { isGraphqlPath } from '../request-path/core';
+import { PUBLIC_UIDS } from '../../content/model/core';
 import { instanceState, sharedKeyPrefix, sharedRedis } from '../shared-state';
 import {
   MemoryStore,
@@ -256,7 +257,8 @@ export function registerResponseCache(strapi: Core.Strapi): void {
   strapi.config.set('plugin::graphql.apolloServer.persistedQueries', { cache: cache.persistedQueries });
 
   const models = [
-    ...Object.keys(strapi.contentTypes).filter((uid) => uid.startsWith('api::')),
+    // The public types only: the webhook outbox and subscriptions are never in an anonymous answer.
+    ...PUBLIC_UIDS,
     ...Object.keys(strapi.components),
     'plugin::upload.file',
     'plugin::upload.folder',

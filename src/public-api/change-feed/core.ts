@@ -134,6 +134,18 @@ export function documentEvents(
   return events;
 }
 
+/** An entry of the feed as partners read it (`changes`, /api/changes and webhooks give the same). */
+export interface ChangeEntry {
+  cursor: string;
+  /** The feed's name of the type: GOOD_PRACTICE. */
+  type: string;
+  documentId: string;
+  slug: string;
+  locale: string;
+  action: ChangeAction;
+  at: string;
+}
+
 /** A way a record of `uid` shows records of another type: a relation, or one inside a component (`agenda.speakers`). */
 export interface RelationPath {
   uid: string;

@@ -9,6 +9,7 @@
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import { invalidateResponseCache } from '../../edge/response-cache';
+import { instanceState } from '../../edge/shared-state';
 import { CONTENT_LOCALES } from '../../content/locales/core';
 import { PUBLIC_TYPES, PUBLIC_UIDS, type Model, type PublicType } from '../../content/model/core';
 import {
@@ -25,6 +26,7 @@ import {
   retentionCutoff,
   retentionDays,
   whereThrough,
+  type ChangeEntry,
   type FeedEvent,
   type FeedInput,
   type PublishedVersion,
@@ -80,6 +82,29 @@ async function showing(strapi: Core.Strapi, paths: RelationPath[], documentId: s
   return found;
 }
 
+const entryOf = (id: number, { type, documentId, slug, locale, action }: FeedEvent, at: string): ChangeEntry => ({
+  cursor: encodeCursor(id),
+  type: feedTypeName(type),
+  documentId,
+  slug,
+  locale,
+  action,
+  at,
+});
+
+/**
+ * Called with the entries a write appended, in cursor order, inside the write's transaction
+ * (Strapi's ambient one: strapi.db.query joins it) and under the feed's lock: what derives from
+ * the feed (the webhooks' outbox) commits or rolls back with it.
+ */
+export type FeedListener = (entries: ChangeEntry[]) => Promise<void>;
+const listeners = instanceState<FeedListener[]>('change-feed-listeners');
+
+/** Adds a listener of appended entries (at register). */
+export function onFeedAppend(strapi: Core.Strapi, listener: FeedListener): void {
+  listeners.set(strapi, [...(listeners.get(strapi) ?? []), listener]);
+}
+
 const keyOf = (event: Pick<FeedEvent, 'type' | 'documentId' | 'locale'>) => `${event.type}\u0000${event.documentId}\u0000${event.locale}`;
 
 /**
@@ -89,21 +114,27 @@ const keyOf = (event: Pick<FeedEvent, 'type' | 'documentId' | 'locale'>) => `${e
  * skips a 10 committed later. SQLite has one writer at a time anyway. Expired tombstones go
  * under the same lock.
  */
-async function appendEvents(trx: Knex, events: FeedEvent[], now = new Date()): Promise<void> {
+async function appendEvents(strapi: Core.Strapi, trx: Knex, events: FeedEvent[], now = new Date()): Promise<void> {
   if (!events.length) return;
   if (isPostgres(trx)) await trx.raw('SELECT pg_advisory_xact_lock(?)', [FEED_LOCK]);
   const at = now.toISOString();
+  const entries: ChangeEntry[] = [];
   for (const event of events) {
     await trx(FEED).where({ type: event.type, document_id: event.documentId, locale: event.locale }).delete();
-    await trx(FEED).insert({
-      type: event.type,
-      document_id: event.documentId,
-      locale: event.locale,
-      slug: event.slug,
-      action: event.action,
-      at,
-    });
+    const [row] = await trx(FEED).insert(
+      {
+        type: event.type,
+        document_id: event.documentId,
+        locale: event.locale,
+        slug: event.slug,
+        action: event.action,
+        at,
+      },
+      ['id'],
+    );
+    entries.push(entryOf(Number(row.id), event, at));
   }
+  for (const listener of listeners.get(strapi) ?? []) await listener(entries);
   await pruneTombstones(trx, now);
 }
 
@@ -151,7 +182,7 @@ export function registerChangeFeed(strapi: Core.Strapi): void {
       const stillPublished = await Promise.all(
         neighbours.map(async (event) => (await publishedVersions(strapi, uidOf(event.type), event.documentId)).has(event.locale)),
       );
-      await appendEvents(trx as unknown as Knex, [...own, ...neighbours.filter((_, i) => stillPublished[i])]);
+      await appendEvents(strapi, trx as unknown as Knex, [...own, ...neighbours.filter((_, i) => stillPublished[i])]);
       return result;
     });
   });
@@ -189,7 +220,7 @@ export async function reconcileChangeFeed(strapi: Core.Strapi): Promise<number> 
         .findOne({ where: { documentId: gone.documentId, locale: gone.locale }, select: ['id'] });
       events.push({ ...gone, action: draft ? 'UNPUBLISHED' : 'DELETED' });
     }
-    if (events.length) await appendEvents(trx, events);
+    if (events.length) await appendEvents(strapi, trx, events);
     return { added: events.length, pruned: await pruneTombstones(trx, new Date()) };
   });
   // The feed is read through the response cache too: no answer from before is served.
@@ -198,7 +229,7 @@ export async function reconcileChangeFeed(strapi: Core.Strapi): Promise<number> 
 }
 
 export interface ChangePage {
-  items: { cursor: string; type: string; documentId: string; slug: string; locale: string; action: string; at: string }[];
+  items: ChangeEntry[];
   nextCursor: string;
   hasMore: boolean;
 }
@@ -222,15 +253,15 @@ export async function readChanges(strapi: Core.Strapi, input: FeedInput): Promis
   }, snapshot);
   const problem = cursorProblem(query.since, horizon, Math.max(head, horizon), retention());
   if (problem) throw problem;
-  const items = rows.slice(0, query.first).map((row: any) => ({
-    cursor: encodeCursor(Number(row.id)),
-    type: feedTypeName(row.type),
-    documentId: row.document_id,
-    slug: row.slug,
-    locale: row.locale,
-    action: row.action,
-    at: row.at,
-  }));
+  const items = rows
+    .slice(0, query.first)
+    .map((row: any) =>
+      entryOf(
+        Number(row.id),
+        { type: row.type, documentId: row.document_id, slug: row.slug, locale: row.locale, action: row.action },
+        row.at,
+      ),
+    );
   return { items, nextCursor: items.at(-1)?.cursor ?? encodeCursor(query.since), hasMore: rows.length > query.first };
 }
 

@@ -1,3 +1,4 @@
+import { PUBLIC_UIDS } from '../../../src/content/model/core';
 import type { KnowledgeBase } from '../strapi';
 
 /**
@@ -10,7 +11,7 @@ import type { KnowledgeBase } from '../strapi';
  */
 
 type Data = Record<string, unknown>;
-const PUBLIC = (uid: string) => uid.startsWith('api::');
+const PUBLIC = (uid: string) => PUBLIC_UIDS.includes(uid);
 // What Strapi keeps itself (timestamps, locale, the links between languages): never written here.
 const STRAPI_OWN = new Set(['documentId', 'locale', 'localizations', 'createdAt', 'updatedAt', 'publishedAt', 'createdBy', 'updatedBy']);
 

@@ -1,3 +1,4 @@
+import { PUBLIC_UIDS } from '../../../src/content/model/core';
 import type { KnowledgeBase } from '../strapi';
 
 /** One attribute as Strapi's runtime model has it (its own additions included: localizations, createdBy, …). */
@@ -57,6 +58,5 @@ export async function harvestModel(kb: KnowledgeBase): Promise<Model> {
   return { types, routes, locales };
 }
 
-/** The content types anonymous partners are meant to read: those with REST routes under /api. */
-export const contentApiTypes = (model: Model): ModelType[] =>
-  Object.values(model.types).filter((t) => t.uid.startsWith('api::') && t.plural);
+/** The content types anonymous partners are meant to read (webhook subscriptions and deliveries are not). */
+export const contentApiTypes = (model: Model): ModelType[] => Object.values(model.types).filter((t) => PUBLIC_UIDS.includes(t.uid));
