@@ -136,7 +136,13 @@ async function main() {
       return mix[0];
     };
 
-    const stats = { minute: { latencies: [], errors: 0 }, all: { latencies: [], errors: 0, requests: 0 }, byScenario: {}, firstErrors: [] };
+    const stats = {
+      minute: { latencies: [], errors: 0 },
+      all: { latencies: [], errors: 0, requests: 0 },
+      byScenario: {},
+      firstErrors: [],
+      cache: { hits: 0, misses: 0 },
+    };
     let measuring = false;
     let stopAt = Date.now() + warmupSeconds * 1000;
     const worker = async () => {
@@ -149,6 +155,8 @@ async function main() {
         try {
           const res = await fetch(req.url, { method: req.method || 'GET', headers: req.headers, body: req.body });
           const text = await res.text();
+          const cache = res.headers.get('x-cache');
+          if (measuring && cache) stats.cache[cache === 'HIT' ? 'hits' : 'misses'] += 1;
           // A GraphQL answer with errors is an error too, whatever its status.
           ok = res.ok && !/"errors":\[/.test(text);
           if (!ok) detail = `${res.status} ${text.slice(0, 200)}`;
@@ -219,6 +227,8 @@ async function main() {
       errorRate: stats.all.errors / Math.max(1, stats.all.requests),
       p50ms: percentile(sorted, 50),
       p99ms: percentile(sorted, 99),
+      // Of the anonymous GraphQL reads the response cache saw (X-Cache HIT or MISS).
+      cacheHitRate: stats.cache.hits / Math.max(1, stats.cache.hits + stats.cache.misses),
       rss: drift('rss'),
       heap: drift('heapUsed'),
       peakUnderLoad: peak,
@@ -240,6 +250,9 @@ async function main() {
       `${'all'.padEnd(28)}${String(result.requests).padStart(10)}${String(result.errors).padStart(8)}${result.p50ms.toFixed(1).padStart(9)}${result.p99ms.toFixed(1).padStart(9)}`,
     );
     console.log(`\nerror rate ${(result.errorRate * 100).toFixed(3)} %`);
+    console.log(
+      `response cache hit rate ${(result.cacheHitRate * 100).toFixed(1)} % (${stats.cache.hits} hits, ${stats.cache.misses} misses; editor writes are ${((mix.find(([, n]) => n.startsWith('editor'))[0] / total) * 100).toFixed(0)} % of requests)`,
+    );
     console.log(
       `memory after a full collection, end of warm-up -> end: RSS ${mb(result.rss.start)} -> ${mb(result.rss.end)} (${result.rss.percent.toFixed(1)} %), heap ${mb(result.heap.start)} -> ${mb(result.heap.end)} (${result.heap.percent.toFixed(1)} %)`,
     );

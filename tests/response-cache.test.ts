@@ -1,12 +1,14 @@
 /**
  * Anonymous GraphQL reads come from the response cache, and an edit is in the very next read:
  * over POST and GET (ETag, 304), with persisted queries, never for authenticated callers or
- * errors; with Redis, nodes share answers and invalidation.
+ * errors; with Redis, nodes share answers and invalidation. A write empties only the answers
+ * that can show what it wrote: a seeded random mix of editor writes and reads (on two nodes on
+ * PostgreSQL) compares every cached answer with one computed afresh.
  */
 import { createHash } from 'crypto';
 import { createTestDatabase, testEngine, type TestDatabase } from './helpers/database';
 import { editorToken, startNode, type StrapiNode } from './helpers/nodes';
-import { startKnowledgeBase, type KnowledgeBase } from './helpers/strapi';
+import { adminSession, startKnowledgeBase, type KnowledgeBase } from './helpers/strapi';
 
 const PRACTICE = 'api::good-practice.good-practice';
 const LIST = `{ goodPractices(locale: "it", sort: "slug") { documentId slug title themes { slug } } }`;
@@ -80,6 +82,62 @@ describe('response cache', () => {
     expect(after.headers['x-cache']).toBe('MISS');
     expect(after.body).toEqual(changesList ? expect.not.objectContaining(before.body) : before.body);
   });
+
+  test('a publish of a training empties the answers that can show trainings, and no other', async () => {
+    const untouched = [
+      '{ territories(locale: "en", sort: "slug", pagination: { pageSize: 100 }) { slug name } }',
+      // Themes show good practices, which show trainings: not asked for here.
+      '{ themes(locale: "en", sort: "slug") { slug goodPractices(sort: "slug") { slug } } }',
+    ];
+    const showing = [
+      '{ trainings(locale: "en", sort: "slug") { documentId title } }',
+      '{ goodPractices(locale: "en", sort: "slug") { slug trainings(sort: "slug") { title } } }',
+      '{ trainings_connection(locale: "en") { pageInfo { total } } }',
+      '{ themes(locale: "en", sort: "slug", filters: { goodPractices: { trainings: { title: { contains: "(republished)" } } } }) { slug } }',
+    ];
+    const practice = (await kb.data('{ goodPractices(locale: "en", sort: "slug") { documentId } }')).goodPractices[0];
+    const trainings = kb.strapi.documents('api::training.training');
+    const created = await trainings.create({
+      locale: 'en',
+      status: 'published',
+      data: {
+        title: 'Cache scope workshop',
+        slug: 'cache-scope-workshop',
+        startDate: '2026-03-01',
+        source: { title: 'Test' },
+        goodPractices: [practice.documentId],
+      },
+    } as any);
+    const before = new Map<string, any>();
+    for (const query of [...untouched, ...showing]) {
+      before.set(query, (await post(query)).body);
+      expect((await post(query)).headers['x-cache']).toBe('HIT');
+    }
+    const title = 'Cache scope workshop (republished)';
+    await trainings.update({ documentId: created.documentId, locale: 'en', data: { title } } as any);
+    await trainings.publish({ documentId: created.documentId, locale: 'en' });
+
+    for (const query of untouched) {
+      const res = await post(query);
+      expect({ query, cache: res.headers['x-cache'], body: res.body }).toEqual({ query, cache: 'HIT', body: before.get(query) });
+    }
+    for (const query of showing) expect({ query, cache: (await post(query)).headers['x-cache'] }).toEqual({ query, cache: 'MISS' });
+    expect((await post(showing[0])).body.data.trainings.map((t: any) => t.title)).toContain(title);
+    expect((await post(showing[3])).body.data.themes.length).toBeGreaterThan(0);
+  });
+
+  test('seeded random editor writes and cached reads: every cached answer is the uncached one', async () => {
+    const call: Call = async (method, path, body, headers = {}) => {
+      const res = await kb
+        .http()
+        [method === 'GET' ? 'get' : method === 'PUT' ? 'put' : 'post'](path)
+        .set(headers)
+        .send(body as object);
+      return { status: res.status, cache: res.headers['x-cache'] ?? null, body: res.body };
+    };
+    const { hits, reads } = await interleave([call], await adminSession(kb), 1, 150);
+    expect(hits).toBeGreaterThan(reads / 5);
+  }, 120000);
 
   test('authenticated reads and errors are never kept nor served from the cache', async () => {
     const token = await kb.apiToken();
@@ -299,6 +357,132 @@ describe('response cache', () => {
   });
 });
 
+type Call = (
+  method: 'GET' | 'POST' | 'PUT',
+  path: string,
+  body?: unknown,
+  headers?: Record<string, string>,
+) => Promise<{ status: number; cache: string | null; body: any }>;
+
+/** mulberry32: the same seed, the same run. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Reads over types, relations (shown, filtered by, two hops away), counts, and search, which reads everything. */
+const READS: Array<[string, Record<string, unknown>?]> = [
+  ['{ trainings(locale: "en", sort: "slug") { documentId title themes(sort: "slug") { slug name } } }'],
+  ['{ themes(locale: "en", sort: "slug") { slug name } }'],
+  ['{ goodPractices(locale: "en", sort: "slug") { slug title trainings(sort: "slug") { slug title } } }'],
+  ['{ territories(locale: "en", sort: "slug", pagination: { pageSize: 100 }) { slug name } }'],
+  ['{ organizations(locale: "en", sort: "slug") { slug name territory { slug name } } }'],
+  ['query($slug: String) { trainings(locale: "en", sort: "slug", filters: { themes: { slug: { eq: $slug } } }) { slug title } }', {}],
+  ['{ themes(locale: "en", sort: "slug", filters: { goodPractices: { trainings: { title: { contains: "~" } } } }) { slug } }'],
+  ['{ trainings_connection(locale: "en") { pageInfo { total } } }'],
+  ['{ goodPractices(locale: "en", sort: "title") { title themes { name } territories { name } } }'],
+  ['{ search(query: "training", locale: "en") { total items { type slug title } } }'],
+];
+
+/**
+ * The types written, with a text field each edit marks. Good practices only through relations
+ * from trainings: an edited one waits for a reviewer before it is published again.
+ */
+const WRITTEN = [
+  ['api::training.training', 'trainings', 'title'],
+  ['api::theme.theme', 'themes', 'name'],
+  ['api::territory.territory', 'territories', 'name'],
+  ['api::organization.organization', 'organizations', 'name'],
+] as const;
+
+/**
+ * `steps` turns, each an editor write through the content manager of the first node (an edit
+ * published, a draft-only edit, an unpublish, a publish, relations between trainings, themes and
+ * good practices connected or disconnected) or an anonymous read on any node, compared with the
+ * same read made uncachable by a variable it does not use.
+ */
+async function interleave(nodes: Call[], jwt: string, seed: number, steps: number): Promise<{ hits: number; reads: number }> {
+  const random = prng(seed);
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
+  const [editor] = nodes;
+  const auth = { authorization: `Bearer ${jwt}` };
+  const gql = async (node: Call, query: string, variables?: Record<string, unknown>) => {
+    const res = await node('POST', '/graphql', { query, variables });
+    expect({ query, status: res.status, errors: res.body.errors }).toEqual({ query, status: 200, errors: undefined });
+    return res;
+  };
+  const cm = async (method: 'POST' | 'PUT', uid: string, path: string, body: Record<string, unknown> = {}) => {
+    const res = await editor(method, `/content-manager/collection-types/${uid}/${path}?locale=en`, { ...body, locale: 'en' }, auth);
+    expect({ path, status: res.status < 400 ? 'ok' : res.body }).toEqual({ path, status: 'ok' });
+    return res.body.data;
+  };
+  // The seed has no trainings: three, published, each shown by a good practice.
+  const practices = (await gql(editor, '{ goodPractices(locale: "en", sort: "slug") { documentId } }')).body.data.goodPractices;
+  for (let i = 0; i < 3; i += 1) {
+    const related = { documentId: practices[i % practices.length].documentId, locale: 'en' };
+    const data = {
+      title: `Workshop ${seed}-${i}`,
+      slug: `workshop-${seed}-${i}`,
+      startDate: '2026-03-01',
+      mode: 'online',
+      license: 'CC-BY-4.0',
+    };
+    await cm('POST', 'api::training.training', 'actions/publish', {
+      ...data,
+      source: { title: 'Test' },
+      goodPractices: { connect: [related] },
+    });
+  }
+  const records: Record<string, { documentId: string; text: string; published: boolean }[]> = {};
+  for (const [uid, plural, field] of [...WRITTEN, ['api::good-practice.good-practice', 'goodPractices', 'title']]) {
+    const { body } = await gql(editor, `{ ${plural}(locale: "en", sort: "slug", pagination: { pageSize: 4 }) { documentId ${field} } }`);
+    records[uid] = body.data[plural].map((r: any) => ({ documentId: r.documentId, text: r[field], published: true }));
+  }
+  const themeSlugs = (await gql(editor, '{ themes(locale: "en") { slug } }')).body.data.themes.map((t: any) => t.slug);
+  let hits = 0;
+  let reads = 0;
+  for (let step = 0; step < steps; step += 1) {
+    if (random() < 0.3) {
+      const [uid, , field] = pick(WRITTEN);
+      const record = pick(records[uid]);
+      const kind = random();
+      if (kind < 0.35) {
+        await cm('PUT', uid, record.documentId, { [field]: `${record.text} ~${step}` });
+        await cm('POST', uid, `${record.documentId}/actions/publish`);
+        record.published = true;
+      } else if (kind < 0.5) await cm('PUT', uid, record.documentId, { [field]: `${record.text} (draft ${step})` });
+      else if (kind < 0.8) {
+        await cm('POST', uid, `${record.documentId}/actions/${record.published ? 'unpublish' : 'publish'}`);
+        record.published = !record.published;
+      } else {
+        const training = pick(records['api::training.training']);
+        const [target, attribute] = random() < 0.5 ? ['api::theme.theme', 'themes'] : ['api::good-practice.good-practice', 'goodPractices'];
+        const change = random() < 0.5 ? 'connect' : 'disconnect';
+        const related = { documentId: pick(records[target]).documentId, locale: 'en' };
+        await cm('PUT', 'api::training.training', training.documentId, { [attribute]: { [change]: [related] } });
+        await cm('POST', 'api::training.training', `${training.documentId}/actions/publish`);
+        training.published = true;
+      }
+      continue;
+    }
+    const [query, given] = pick(READS);
+    const variables = given && { slug: pick(themeSlugs) };
+    const node = pick(nodes);
+    const cached = await gql(node, query, variables);
+    const fresh = await gql(node, query, { ...variables, uncached: `${seed}-${step}` });
+    expect(fresh.cache).toBe('MISS');
+    expect({ step, query, variables, body: cached.body }).toEqual({ step, query, variables, body: fresh.body });
+    reads += 1;
+    if (cached.cache === 'HIT') hits += 1;
+  }
+  return { hits, reads };
+}
+
 const onPostgres = testEngine() === 'postgres' ? describe : describe.skip;
 
 onPostgres('two nodes sharing Redis', () => {
@@ -377,4 +561,26 @@ onPostgres('two nodes sharing Redis', () => {
     expect(fresh.cache).toBe('MISS');
     expect(fresh.body.data.territories[0].name).toBe(`${territory.name} (modificato)`);
   });
+
+  test('seeded random editor writes on node A and cached reads on either node: every cached answer is the uncached one', async () => {
+    await editor();
+    const login = await fetch(`${a.url}/admin/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'editor@example.org', password: 'Editor-Passw0rd' }),
+    });
+    const jwt = (await login.json()).data.token;
+    const call =
+      (node: StrapiNode): Call =>
+      async (method, path, body, headers = {}) => {
+        const res = await fetch(`${node.url}${path}`, {
+          method,
+          headers: { 'content-type': 'application/json', ...headers },
+          body: JSON.stringify(body),
+        });
+        return { status: res.status, cache: res.headers.get('x-cache'), body: await res.json() };
+      };
+    const { hits, reads } = await interleave([call(a), call(b)], jwt, 2, 150);
+    expect(hits).toBeGreaterThan(reads / 5);
+  }, 120000);
 });

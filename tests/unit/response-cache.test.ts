@@ -110,7 +110,7 @@ describe('response cache core', () => {
   });
 
   test('the memory store forgets the least recently used entries beyond its size', () => {
-    const entry = (body: string) => ({ generation: 1, etag: '"e"', body });
+    const entry = (body: string) => ({ generations: { '*': 1 }, etag: '"e"', body });
     const store = new MemoryStore(1000, responseSize);
     store.set('a', entry('x'.repeat(150)));
     store.set('b', entry('x'.repeat(150)));

@@ -18,12 +18,32 @@ export interface GraphqlRead {
 }
 
 export interface CachedResponse {
-  generation: number;
+  /** The generation of each key the answer read (./reads), as they were before it was computed. */
+  generations: Record<string, number>;
   /** The entity tag of the `application/json` answer (see representationEtag for the other type). */
   etag: string;
   /** The answer's own Cache-Control (Apollo's, for POST), so that a hit carries what the miss did. */
   cacheControl?: string;
   body: string;
+}
+
+/** The current generation of a key (0 before its first raise). */
+export type Generations = (key: string) => number;
+
+/** Whether nothing the answer read has been written since it was computed. */
+export const isCurrent = (entry: CachedResponse, current: Generations): boolean =>
+  Object.entries(entry.generations).every(([key, generation]) => current(key) === generation);
+
+/**
+ * The database row of a key's generation: row 1 is EVERYTHING's (the row the cache had when it
+ * had one generation), the others a hash of the key. Two keys on one row share a generation:
+ * a write to either empties the answers that read either, never fewer.
+ */
+export function generationRow(key: string, everything: string): number {
+  if (key === everything) return 1;
+  let hash = 0;
+  for (const char of key) hash = (Math.imul(hash, 31) + char.charCodeAt(0)) | 0;
+  return 2 + (Math.abs(hash) % 1_000_000_000);
 }
 
 /** A GraphQL request as sent over GET (query string) or POST (JSON body); undefined when it is not one. */

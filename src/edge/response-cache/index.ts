@@ -1,14 +1,17 @@
 import type { Core } from '@strapi/strapi';
 import bodyParser from 'koa-bodyparser';
+import { getNamedType, isInputObjectType, type GraphQLSchema } from 'graphql';
 import { isGraphqlPath } from '../request-path/core';
-import { PUBLIC_UIDS } from '../../content/model/core';
+import { PUBLIC_UIDS, withComponents, type Model } from '../../content/model/core';
 import { instanceState, sharedKeyPrefix, sharedRedis } from '../shared-state';
 import {
   MemoryStore,
   cacheKey,
   etagOf,
+  generationRow,
   graphqlMediaType,
   graphqlRead,
+  isCurrent,
   isKeepable,
   isNotModified,
   isQueryHash,
@@ -16,18 +19,24 @@ import {
   representationEtag,
   responseSize,
   type CachedResponse,
+  type Generations,
   type GraphqlMediaType,
   type GraphqlRead,
 } from './core';
+import { EVERYTHING, readKeys, type ReadModel } from './reads';
 import { PersistedQueries, persistedQueryKey } from './persisted-queries';
 
 /**
- * Anonymous GraphQL reads answered from a cache that is never stale. Every answer is kept with
- * the cache's generation as it was before the answer was computed; every write to content
- * raises the generation once committed, so no kept answer is served after an edit. The
- * generation lives where all nodes see it: in Redis when REDIS_URL is set (answers too, so
- * nodes share them), else in the database (answers in each node's memory). An answer is kept
- * once and sent in the media type each client negotiates (JSON or GraphQL-over-HTTP's).
+ * Anonymous GraphQL reads answered from a cache that is never stale. Each content type (and
+ * media) has a generation, raised by every committed write to it. An answer is kept with the
+ * generations, as they were before it was computed, of the types its query can read: the types
+ * it selects or filters by (./reads; anything else, such as search, the change feed, JSON-LD or
+ * the aggregates, reads everything); it is served only while none of them has been raised. So
+ * a publish of a training empties the answers that can show trainings and no other. Writes to
+ * locales, permissions or folders, and bulk writers, raise everything. The generations live
+ * where all nodes see them: in Redis when REDIS_URL is set (answers too, so nodes share them),
+ * else in the database (answers in each node's memory). An answer is kept once and sent in the
+ * media type each client negotiates (JSON or GraphQL-over-HTTP's).
  */
 
 interface Settings {
@@ -40,6 +49,13 @@ interface Settings {
 }
 
 const GENERATION_TABLE = 'response_cache_generation';
+const UPLOAD_FILE = 'plugin::upload.file';
+/** Fields of every content type and component that read nothing beyond it. */
+const STANDARD_FIELDS = ['id', 'documentId', 'createdAt', 'updatedAt', 'publishedAt', 'locale'];
+/** What an answer that may read anything depends on: every key a write raises. */
+const ALL_KEYS = [EVERYTHING, ...PUBLIC_UIDS, UPLOAD_FILE];
+/** Page and pagination types, which show nothing of their own. */
+const STRUCTURAL_TYPES = ['Pagination', 'ResponseCollectionMeta', 'PageInfo'];
 const WRITES = ['afterCreate', 'afterCreateMany', 'afterUpdate', 'afterUpdateMany', 'afterDelete', 'afterDeleteMany'] as const;
 const DOCUMENT_WRITES = new Set(['create', 'update', 'delete', 'publish', 'unpublish', 'discardDraft']);
 
@@ -54,8 +70,12 @@ export class ResponseCache {
   private raising: Promise<void> = Promise.resolve();
   /** A raise not yet started covers every write committed before it starts: one is enough. */
   private queued: Promise<void> | undefined;
+  /** The keys written since the queued raise was asked for. */
+  private pending = new Set<string>();
   /** A raise that failed (Redis unreachable): the cache stays out of the way until one succeeds. */
   private owed = false;
+  /** What each query can read, known once Apollo has the schema (until then every answer reads everything). */
+  private reads: { schema: GraphQLSchema; model: ReadModel } | undefined;
 
   constructor(
     private readonly strapi: Core.Strapi,
@@ -77,12 +97,15 @@ export class ResponseCache {
     return this.strapi.config.get('performance.responseCache') as Settings;
   }
 
-  /** Raises the generation; every kept answer is then out of date. */
-  invalidate(): Promise<void> {
+  /** Raises the generations of the given keys (by default everything's): the answers that read them are then out of date. */
+  invalidate(keys: Iterable<string> = [EVERYTHING]): Promise<void> {
+    for (const key of keys) this.pending.add(key);
     if (this.queued) return this.queued;
     this.queued = this.raising.then(() => {
       this.queued = undefined;
-      return this.raise();
+      const raised = [...this.pending];
+      this.pending.clear();
+      return this.raise(raised);
     });
     this.raising = this.queued;
     return this.raising;
@@ -93,34 +116,50 @@ export class ResponseCache {
     return this.raising;
   }
 
-  private async raise(): Promise<void> {
+  private async raise(keys: string[]): Promise<void> {
     try {
       const redis = sharedRedis();
-      if (redis) await redis.incr(`${this.prefix}generation`);
-      else await this.strapi.db.connection(GENERATION_TABLE).where({ id: 1 }).increment('generation', 1);
+      if (redis) {
+        const multi = redis.multi();
+        for (const key of keys) multi.hincrby(`${this.prefix}generations`, key, 1);
+        await multi.exec();
+      } else {
+        const knex = this.strapi.db.connection;
+        for (const id of new Set(keys.map((key) => generationRow(key, EVERYTHING)))) {
+          await knex(GENERATION_TABLE)
+            .insert({ id, generation: 1 })
+            .onConflict('id')
+            .merge({ generation: knex.raw('??.?? + 1', [GENERATION_TABLE, 'generation']) });
+        }
+      }
       this.owed = false;
     } catch (error) {
       this.owed = true;
       this.strapi.log.warn(`[response-cache] could not invalidate (${(error as Error).message}); answering uncached until it can`);
-      setTimeout(() => this.owed && this.invalidate(), 1000).unref();
+      setTimeout(() => this.owed && this.invalidate(keys), 1000).unref();
     }
   }
 
-  private async generation(): Promise<number> {
+  /** Every key's generation, read in one round trip. */
+  private async generations(): Promise<Generations> {
     const redis = sharedRedis();
-    if (redis) return Number((await redis.get(`${this.prefix}generation`)) ?? 0);
-    const row = await this.strapi.db.connection(GENERATION_TABLE).where({ id: 1 }).first('generation');
-    return Number(row?.generation ?? 0);
+    if (redis) {
+      const all = await redis.hgetall(`${this.prefix}generations`);
+      return (key) => Number(all[key] ?? 0);
+    }
+    const rows = await this.strapi.db.connection(GENERATION_TABLE).select('id', 'generation');
+    const byRow = new Map(rows.map((row: any) => [Number(row.id), Number(row.generation)]));
+    return (key) => byRow.get(generationRow(key, EVERYTHING)) ?? 0;
   }
 
-  private async lookup(key: string, generation: number): Promise<CachedResponse | undefined> {
+  private async lookup(key: string, current: Generations): Promise<CachedResponse | undefined> {
     const local = this.memory.get(key);
-    if (local?.generation === generation) return local;
+    if (local && isCurrent(local, current)) return local;
     const redis = sharedRedis();
     if (!redis) return undefined;
     const stored = await redis.get(`${this.prefix}${key}`);
     const shared = stored ? (JSON.parse(stored) as CachedResponse) : undefined;
-    if (shared?.generation !== generation) return undefined;
+    if (!shared?.generations || !isCurrent(shared, current)) return undefined;
     this.memory.set(key, shared);
     return shared;
   }
@@ -160,13 +199,15 @@ export class ResponseCache {
     const read = graphqlRead(method === 'GET' ? ctx.query : ctx.request.body, method === 'GET');
     const persisted = read?.persistedHash !== undefined;
     let key: string | undefined;
-    let generation = 0;
+    let resolved: GraphqlRead | undefined;
+    let current: Generations = () => 0;
     let hit: CachedResponse | undefined;
     try {
-      key = read && (await this.keyOf(read));
+      resolved = read && (await this.resolve(read));
+      key = resolved && cacheKey(resolved);
       if (key) {
-        generation = await this.generation();
-        hit = await this.lookup(key, generation);
+        current = await this.generations();
+        hit = await this.lookup(key, current);
       }
     } catch (error) {
       // Redis or the database unreachable: answer as if there were no cache.
@@ -184,8 +225,11 @@ export class ResponseCache {
     await next();
     const body = typeof ctx.body === 'string' ? ctx.body : Buffer.isBuffer(ctx.body) ? ctx.body.toString('utf8') : undefined;
     if (body === undefined || !isKeepable(ctx.status, body, settings.entryMaxKilobytes * 1024)) return;
+    const reads =
+      (this.reads && readKeys(this.reads.schema, this.reads.model, resolved!.query!, resolved!.variables, resolved!.operationName)) ??
+      ALL_KEYS;
     const entry: CachedResponse = {
-      generation,
+      generations: Object.fromEntries(reads.map((read) => [read, current(read)])),
       etag: etagOf(body),
       cacheControl: String(ctx.response.get('cache-control') || '') || undefined,
       body,
@@ -195,19 +239,24 @@ export class ResponseCache {
   }
 
   /**
-   * The cache key of a read, by its query text. A persisted query is looked at as Apollo would:
-   * a hash sent with a text must be that text's hash and the protocol version 1 (else Apollo
-   * refuses it, uncached); a hash alone stands for the text it was registered with, so it shares
-   * the entry of the plain query (unknown, Apollo answers PERSISTED_QUERY_NOT_FOUND).
+   * A read with its query text. A persisted query is looked at as Apollo would: a hash sent with
+   * a text must be that text's hash and the protocol version 1 (else Apollo refuses it, uncached);
+   * a hash alone stands for the text it was registered with, so it shares the entry of the plain
+   * query (unknown, Apollo answers PERSISTED_QUERY_NOT_FOUND).
    */
-  private async keyOf(read: GraphqlRead): Promise<string | undefined> {
+  private async resolve(read: GraphqlRead): Promise<GraphqlRead | undefined> {
     const hash = read.persistedHash;
-    if (hash === undefined) return cacheKey(read);
+    if (hash === undefined) return read;
     if (read.persistedVersion !== 1) return undefined;
-    if (read.query) return queryHash(read.query) === hash ? cacheKey(read) : undefined;
+    if (read.query) return queryHash(read.query) === hash ? read : undefined;
     if (!isQueryHash(hash)) return undefined;
     const query = await this.persistedQueries.get(persistedQueryKey(hash));
-    return query === undefined ? undefined : cacheKey({ ...read, query });
+    return query === undefined ? undefined : { ...read, query };
+  }
+
+  /** Called with Apollo's schema once it is built: from then on answers are kept with what they read. */
+  schemaBuilt(schema: GraphQLSchema, model: ReadModel): void {
+    this.reads = { schema, model };
   }
 
   /**
@@ -241,35 +290,45 @@ export function responseCache(strapi: Core.Strapi): ResponseCache {
   return cache;
 }
 
-/** Writes that bypass Strapi's query engine (bulk writers) say so here. */
+/** Writes that bypass Strapi's query engine (bulk writers) say so here: every kept answer is out of date. */
 export const invalidateResponseCache = (strapi: Core.Strapi): Promise<void> => responseCache(strapi).invalidate();
 
 /**
- * Every write to content, media, locales or public permissions raises the generation once its
+ * Every write to content, media, locales or public permissions raises generations once its
  * transaction commits (a raise before the commit would let a concurrent read keep the old
- * answer under the new generation). Register first, so that the Document Service middleware
- * wraps all others and a write answers only after its raise.
+ * answer under the new generation): a public type's or media's its own, a locale's, a permission's
+ * or a folder's everything's. Components raise nothing of their own: a component is only ever
+ * written by its owner's write, which raises the owner (the shared source and inference
+ * components are in every type: raising their owners would empty everything). Writes to other
+ * types (webhook deliveries, admin tables) raise nothing: no anonymous answer shows them. Register first, so that the Document Service middleware wraps all
+ * others and a write answers only after its raise.
  */
 export function registerResponseCache(strapi: Core.Strapi): void {
   const cache = new ResponseCache(strapi, String(strapi.config.get('plugin::graphql.endpoint', '/graphql')));
   caches.set(strapi, cache);
-  // Apollo keeps persisted queries where the cache reads them (read by the graphql plugin at bootstrap).
+  // Apollo keeps persisted queries where the cache reads them, and tells it its schema (both read
+  // by the graphql plugin at bootstrap).
   strapi.config.set('plugin::graphql.apolloServer.persistedQueries', { cache: cache.persistedQueries });
+  const plugins = (strapi.config.get('plugin::graphql.apolloServer.plugins') as unknown[] | undefined) ?? [];
+  const schemaListener = {
+    serverWillStart: async ({ schema }: { schema: GraphQLSchema }) => cache.schemaBuilt(schema, readModel(strapi, schema)),
+  };
+  strapi.config.set('plugin::graphql.apolloServer.plugins', [...plugins, schemaListener]);
 
+  // A public type or media raises its own key; what any answer may depend on, everything's.
+  const own = new Set(ALL_KEYS.filter((key) => key !== EVERYTHING));
   const models = [
-    // The public types only: the webhook outbox and subscriptions are never in an anonymous answer.
-    ...PUBLIC_UIDS,
-    ...Object.keys(strapi.components),
-    'plugin::upload.file',
+    ...own,
     'plugin::upload.folder',
     'plugin::i18n.locale',
     'plugin::users-permissions.permission',
     'plugin::users-permissions.role',
   ];
-  const afterCommit = () => {
-    if (!strapi.db.inTransaction()) return void cache.invalidate();
+  const afterCommit = (event: { model: { uid: string } }) => {
+    const keys = own.has(event.model.uid) ? [event.model.uid] : [EVERYTHING];
+    if (!strapi.db.inTransaction()) return void cache.invalidate(keys);
     // Joins the running transaction only to be told when it commits.
-    return strapi.db.transaction(({ onCommit }) => onCommit(() => void cache.invalidate()));
+    return strapi.db.transaction(({ onCommit }) => onCommit(() => void cache.invalidate(keys)));
   };
   strapi.db.lifecycles.subscribe({ models, ...Object.fromEntries(WRITES.map((action) => [action, afterCommit])) });
 
@@ -278,4 +337,45 @@ export function registerResponseCache(strapi: Core.Strapi): void {
     if (DOCUMENT_WRITES.has(context.action)) await cache.settled();
     return result;
   });
+}
+
+const modelOf = (strapi: Core.Strapi) => (uid: string) => strapi.getModel(uid as any) as unknown as Model;
+
+/**
+ * The GraphQL types of the public content and what they read (./reads): each content type (and
+ * media) its own key, through its object type, its collections and its filters, with its
+ * attributes as the fields that read nothing more (not `jsonLd`); its components nothing of their
+ * own (only their owners show them); pages and inputs other than filters nothing; the root
+ * query's fields that find public records. Every other type (search, the change feed, the
+ * aggregates) is unknown: it reads everything.
+ */
+function readModel(strapi: Core.Strapi, schema: GraphQLSchema): ReadModel {
+  const { naming } = strapi.plugin('graphql').service('utils');
+  const getModel = modelOf(strapi);
+  const fieldsOf = (model: Model) =>
+    new Set([...STANDARD_FIELDS, ...Object.keys(model.attributes).flatMap((name) => [name, `${name}_connection`])]);
+  const model: ReadModel = new Map();
+  const types = [...PUBLIC_UIDS, UPLOAD_FILE].map(getModel);
+  for (const type of types) {
+    model.set(naming.getTypeName(type), { keys: [type.uid], fields: fieldsOf(type) });
+    const names = [
+      'getEntityResponseName',
+      'getEntityResponseCollectionName',
+      'getRelationResponseCollectionName',
+      'getFiltersInputTypeName',
+    ];
+    for (const name of names) model.set(naming[name](type), { keys: [type.uid] });
+  }
+  for (const component of withComponents(types, getModel).filter((type) => type.modelType === 'component')) {
+    model.set(naming.getComponentName(component), { keys: [], fields: fieldsOf(component) });
+    model.set(naming.getFiltersInputTypeName(component), { keys: [] });
+  }
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (isInputObjectType(type) && !type.name.endsWith('FiltersInput') && !model.has(type.name)) model.set(type.name, { keys: [] });
+  }
+  for (const name of STRUCTURAL_TYPES) model.set(name, { keys: [] });
+  const query = schema.getQueryType()!;
+  const finds = Object.values(query.getFields()).filter((field) => model.get(getNamedType(field.type).name)?.keys.length);
+  model.set(query.name, { keys: [], fields: new Set(finds.map((field) => field.name)) });
+  return model;
 }
