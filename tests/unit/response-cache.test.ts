@@ -1,4 +1,5 @@
 import Koa from 'koa';
+import { buildSchema } from 'graphql';
 import {
   MemoryStore,
   cacheKey,
@@ -13,6 +14,7 @@ import {
   representationEtag,
   responseSize,
 } from '../../src/edge/response-cache/core';
+import { EVERYTHING, readKeys, type ReadModel } from '../../src/edge/response-cache/reads';
 
 describe('response cache core', () => {
   test('reads a GraphQL request from a POST body or a GET query string, and nothing else', () => {
@@ -124,5 +126,56 @@ describe('response cache core', () => {
     expect([...['a', 'c', 'big']].map((k) => Boolean(store.get(k)))).toEqual([false, false, true]);
     store.set('huge', entry('x'.repeat(600)));
     expect(store.size.entries).toBe(0);
+  });
+});
+
+describe('what a query can read', () => {
+  const schema = buildSchema(`
+    type Query { trainings(filters: TrainingFiltersInput, sort: [String]): [Training] themes(filters: ThemeFiltersInput): [Theme] search(q: String): [Hit] }
+    type Training { title: String themes(filters: ThemeFiltersInput): [Theme] source: Source jsonLd: String }
+    type Theme { name: String trainings: [Training] }
+    type Source { title: String }
+    type Hit { title: String }
+    input TrainingFiltersInput { title: StringFilterInput themes: ThemeFiltersInput }
+    input ThemeFiltersInput { name: StringFilterInput trainings: TrainingFiltersInput }
+    input StringFilterInput { eq: String }
+  `);
+  const model: ReadModel = new Map([
+    ['Query', { keys: [], fields: new Set(['trainings', 'themes']) }],
+    ['Training', { keys: ['training'], fields: new Set(['title', 'themes', 'source']) }],
+    ['Theme', { keys: ['theme'], fields: new Set(['name', 'trainings']) }],
+    ['Source', { keys: [], fields: new Set(['title']) }],
+    ['TrainingFiltersInput', { keys: ['training'] }],
+    ['ThemeFiltersInput', { keys: ['theme'] }],
+    ['StringFilterInput', { keys: [] }],
+  ]);
+  const reads = (query: string, variables?: unknown) => readKeys(schema, model, query, variables);
+
+  test('the types it selects, through fragments too, and the types it filters by, in literals or variables', () => {
+    expect(reads('{ themes { name } }')).toEqual([EVERYTHING, 'theme']);
+    expect(reads('{ trainings { title source { title } ...T } } fragment T on Training { themes { name } }')).toEqual([
+      EVERYTHING,
+      'theme',
+      'training',
+    ]);
+    expect(reads('{ themes(filters: { trainings: { title: { eq: "x" } } }) { name } }')).toEqual([EVERYTHING, 'theme', 'training']);
+    const byVariable = 'query($f: ThemeFiltersInput) { themes(filters: $f) { name } }';
+    expect(reads(byVariable, { f: { name: { eq: 'x' } } })).toEqual([EVERYTHING, 'theme']);
+    expect(reads(byVariable, { f: { trainings: { themes: { name: { eq: 'x' } } } } })).toEqual([EVERYTHING, 'theme', 'training']);
+  });
+
+  test('anything it does not know reads everything: custom fields and types, sorts through relations, invalid reads', () => {
+    for (const query of [
+      '{ search(q: "x") { title } }',
+      '{ trainings { jsonLd } }',
+      '{ trainings(sort: ["themes.name"]) { title } }',
+      '{ trainings { nope } }',
+      'mutation { trainings { title } }',
+      '{ trainings {',
+    ]) {
+      expect(reads(query)).toBeUndefined();
+    }
+    expect(reads('query($f: ThemeFiltersInput) { themes(filters: $f) { name } }', { f: { name: 3 } })).toBeUndefined();
+    expect(reads('{ trainings(sort: ["title:asc"]) { title } }')).toEqual([EVERYTHING, 'training']);
   });
 });

@@ -296,12 +296,13 @@ export const invalidateResponseCache = (strapi: Core.Strapi): Promise<void> => r
 /**
  * Every write to content, media, locales or public permissions raises generations once its
  * transaction commits (a raise before the commit would let a concurrent read keep the old
- * answer under the new generation): a public type's or media's its own, a locale's, a permission's
- * or a folder's everything's. Components raise nothing of their own: a component is only ever
- * written by its owner's write, which raises the owner (the shared source and inference
+ * answer under the new generation): a public type's or media's its own, a locale's, a
+ * permission's or a folder's everything's. Components raise nothing of their own: a component is
+ * only ever written by its owner's write, which raises the owner (the shared source and inference
  * components are in every type: raising their owners would empty everything). Writes to other
- * types (webhook deliveries, admin tables) raise nothing: no anonymous answer shows them. Register first, so that the Document Service middleware wraps all
- * others and a write answers only after its raise.
+ * types (webhook deliveries, admin tables) raise nothing: no anonymous answer shows them.
+ * Register first, so that the Document Service middleware wraps all others and a write answers
+ * only after its raise.
  */
 export function registerResponseCache(strapi: Core.Strapi): void {
   const cache = new ResponseCache(strapi, String(strapi.config.get('plugin::graphql.endpoint', '/graphql')));
