@@ -38,6 +38,9 @@ test('a short soak: every kind of request answered, memory read after collection
     expect(output).toContain('error rate 0.000 %');
     const result = JSON.parse(fs.readFileSync(out, 'utf8'));
     expect(result.errors).toBe(0);
+    // The GraphQL reads go through the response cache: its hit rate is reported.
+    expect(output).toMatch(/response cache hit rate \d+\.\d %/);
+    expect(result.cacheHitRate).toBeGreaterThan(0);
     expect(Object.keys(result.scenarios).sort()).toEqual([
       'editor write (published)',
       'graphql event page',
