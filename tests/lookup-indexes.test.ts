@@ -1,7 +1,8 @@
 /**
  * A record's page and REST's `filters[slug][$eq]` find it through an index on every public type
  * (src/content/lookup-indexes), not a scan of its table: the index is there from a new database's
- * first start, after a restart, and on a database from before it, after its next start.
+ * first start, after a restart, and on a database from before it, after its next start. So is the
+ * change feed's index for pages of some types.
  */
 import { PUBLIC_UIDS } from '../src/content/model/core';
 import { createTestDatabase, testEngine, type TestDatabase } from './helpers/database';
@@ -26,6 +27,16 @@ async function lookupIndexes(kb: KnowledgeBase): Promise<Record<string, string[]
 }
 
 const everyTableIndexed = (kb: KnowledgeBase) => Object.fromEntries(tables(kb).map((table) => [table, SORTED_COLUMNS]));
+
+/** The columns of the change feed's index for pages of some types (database/migrations), in order, as its definition gives them. */
+async function feedTypeOrderIndex(kb: KnowledgeBase): Promise<string | undefined> {
+  const knex = kb.strapi.db.connection;
+  const row =
+    testEngine() === 'sqlite'
+      ? await knex('sqlite_master').where({ type: 'index', name: 'change_feed_type_order' }).first('sql as definition')
+      : await knex('pg_indexes').where({ indexname: 'change_feed_type_order' }).first('indexdef as definition');
+  return row?.definition.match(/\(([^)]*)\)\s*$/)?.[1];
+}
 
 /** The database's plan for the statement a by-slug read runs; PostgreSQL told to avoid scans, as it would at scale. */
 async function planOfSlugLookup(kb: KnowledgeBase, slug: string): Promise<string> {
@@ -60,6 +71,7 @@ test("a new database's first start indexes every public type by slug, locale and
   const kb = await startKnowledgeBase({ database });
   try {
     expect(await lookupIndexes(kb)).toEqual(everyTableIndexed(kb));
+    expect(await feedTypeOrderIndex(kb)).toBe('type, id');
     const { goodPractices } = await kb.data(`{ goodPractices(locale: "it", pagination: { pageSize: 1 }, sort: "slug") { slug title } }`);
     const [practice] = goodPractices;
     expect(await planOfSlugLookup(kb, practice.slug)).toContain(indexName('good_practices'));
@@ -80,11 +92,16 @@ test('the indexes survive a restart', async () => {
   const kb = await startKnowledgeBase({ database });
   try {
     expect(await lookupIndexes(kb)).toEqual(everyTableIndexed(kb));
+    expect(await feedTypeOrderIndex(kb)).toBe('type, id');
     // The database as the version before these indexes left it: none on its tables, an older schema recorded.
     for (const table of tables(kb)) {
       await kb.strapi.db.connection.schema.alterTable(table, (builder) => builder.dropIndex(COLUMNS, indexName(table)));
     }
     await kb.strapi.db.connection('strapi_database_schema').update({ hash: 'a schema without the lookup indexes' });
+    await kb.strapi.db.connection.schema.alterTable('change_feed', (builder) =>
+      builder.dropIndex(['type', 'id'], 'change_feed_type_order'),
+    );
+    await kb.strapi.db.connection('strapi_migrations').where('name', 'like', '%change-feed-type-order%').delete();
   } finally {
     await kb.stop();
   }
@@ -94,6 +111,7 @@ test('a database from before the indexes gets them at its next start', async () 
   const kb = await startKnowledgeBase({ database });
   try {
     expect(await lookupIndexes(kb)).toEqual(everyTableIndexed(kb));
+    expect(await feedTypeOrderIndex(kb)).toBe('type, id');
   } finally {
     await kb.stop();
   }
