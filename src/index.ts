@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { PUBLIC_TYPES } from './content/model/core';
 import { registerFieldLabels } from './content/labels';
 import { ensureContentLocales } from './content/locales';
+import { registerLookupIndexes } from './content/lookup-indexes';
 import { acquireStartupLock } from './edge/startup-lock';
 import { closeSharedRedis, connectSharedRedis, instanceState } from './edge/shared-state';
 import { invalidateResponseCache, registerResponseCache } from './edge/response-cache';
@@ -51,6 +52,10 @@ export default {
     startupLock.set(strapi, await acquireStartupLock(strapi));
     await connectSharedRedis(strapi);
     registerResponseCache(strapi);
+
+    // Content model: indexes declared on the content types here, in register, are in the database
+    // models Strapi builds from them when it starts (after register), so its schema sync keeps them.
+    registerLookupIndexes(strapi);
 
     // Reads, checked before anything else runs for them: what an anonymous caller may read (public
     // API), whether Strapi can run the query (edge), then, on PostgreSQL, one database snapshot for

@@ -6,6 +6,7 @@ import { isPublicCaller, publicRead, publicReadActions } from '../../src/public-
 import { MissingSecretError, secret, secretList } from '../../src/edge/secrets';
 import { OutageBreaker, isDatabaseUnavailable } from '../../src/edge/health/core';
 import { PUBLIC_UIDS } from '../../src/content/model/core';
+import { slugLookupIndex } from '../../src/content/lookup-indexes/core';
 
 describe('date ranges', () => {
   const attributes = { startDate: {}, endDate: {}, periodStart: {}, periodEnd: {} };
@@ -196,5 +197,21 @@ describe('database outage breaker', () => {
     expect(isDatabaseUnavailable(Object.assign(new Error('duplicate key value'), { code: '23505' }))).toBe(false);
     expect(isDatabaseUnavailable(new Error('Forbidden'))).toBe(false);
     expect(isDatabaseUnavailable(undefined)).toBe(false);
+  });
+});
+
+describe('slug-lookup indexes', () => {
+  test('slug first, then locale and publication where the type has them', () => {
+    expect(slugLookupIndex('themes', { slug: { type: 'uid' }, locale: { type: 'string' }, publishedAt: { type: 'datetime' } })).toEqual({
+      name: 'themes_slug_lookup_idx',
+      columns: ['slug', 'locale', 'published_at'],
+    });
+    expect(slugLookupIndex('people', { slug: { type: 'uid' }, publishedAt: { type: 'datetime' } })?.columns).toEqual([
+      'slug',
+      'published_at',
+    ]);
+  });
+  test('a type without a slug gets none', () => {
+    expect(slugLookupIndex('webhook_deliveries', { url: { type: 'string' } })).toBeNull();
   });
 });

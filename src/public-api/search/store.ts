@@ -80,7 +80,8 @@ async function changeVocabulary(knex: Knex, delta: Counts): Promise<void> {
       // A term whose count is just what this write added is new: file it under its keys.
       const fresh = stored.filter((row) => Number(row.entries) === counts.get(row.term) && [...row.term].length >= TYPO_KEY_MIN_LENGTH);
       const keys = fresh.flatMap(({ term }) => deletionKeys(term).map((key) => ({ locale, key, term })));
-      for (const batch of chunks(keys, 2000)) await knex('search_term_keys').insert(batch).onConflict(['locale', 'key', 'term']).ignore();
+      // 500 rows: knex writes a multi-row insert on SQLite as a compound SELECT, which SQLite caps at 500 terms.
+      for (const batch of chunks(keys, 500)) await knex('search_term_keys').insert(batch).onConflict(['locale', 'key', 'term']).ignore();
     }
     const removed = terms.filter((term) => counts.get(term)! < 0);
     const byCount = new Map<number, string[]>();
