@@ -15,7 +15,7 @@ import { Webhook } from 'standardwebhooks';
 import { verifyWebhook, type ChangeMessage } from '../examples/webhook-receiver/src/verify';
 import { createTestDatabase, testEngine, type TestDatabase } from './helpers/database';
 import { adminUser, contentManager } from './helpers/editors';
-import { startNode, waitFor, type StrapiNode } from './helpers/nodes';
+import { postJson, startNode, waitFor, type StrapiNode } from './helpers/nodes';
 import { adminSession, startKnowledgeBase, type KnowledgeBase } from './helpers/strapi';
 
 const SUBSCRIPTIONS = 'api::webhook-subscription.webhook-subscription';
@@ -42,6 +42,8 @@ interface Arrival {
 /** A partner's endpoint: verifies with the example, answers as told per path ('ok', '500', 'hang'), counts acknowledgements per id. */
 class Receiver {
   readonly arrivals: Arrival[] = [];
+  /** Waits for arrivals: each is asked again at every arrival, and leaves once it answers true. */
+  private waiting: (() => boolean)[] = [];
   readonly acknowledged = new Map<string, number>();
   readonly secrets = new Map<string, string>();
   readonly modes = new Map<string, 'ok' | '500' | 'hang'>();
@@ -62,6 +64,7 @@ class Receiver {
         const id = String(req.headers['webhook-id']);
         const message = verifyWebhook(this.secrets.get(req.url!) ?? '', body, req.headers);
         this.arrivals.push({ id, path: req.url!, body, headers: req.headers, message, at: performance.now() });
+        this.waiting = this.waiting.filter((check) => !check());
         if (!message) return void res.writeHead(401).end();
         const mode = this.modes.get(req.url!) ?? 'ok';
         if (mode === '500') return void res.writeHead(500).end();
@@ -97,14 +100,17 @@ class Receiver {
     return this.arrivals.filter((a) => a.path === path);
   }
 
-  /** Resolves as soon as `count` messages have arrived at `path` (a latency measure must not wait for a poll). */
-  async arrived(path: string, count: number, timeoutMs = 10000): Promise<Arrival> {
-    const deadline = performance.now() + timeoutMs;
-    while (this.at(path).length < count) {
-      if (performance.now() > deadline) throw new Error(`message ${count} did not arrive at ${path}`);
-      await new Promise((resolve) => setTimeout(resolve, 2));
-    }
-    return this.at(path)[count - 1];
+  /** Resolves when the `count`-th message arrives at `path`, at its arrival (a latency measure must not wait for a poll). */
+  arrived(path: string, count: number): Promise<Arrival> {
+    return new Promise((resolve) => {
+      const check = () => {
+        const arrivals = this.at(path);
+        if (arrivals.length < count) return false;
+        resolve(arrivals[count - 1]);
+        return true;
+      };
+      if (!check()) this.waiting.push(check);
+    });
   }
 }
 
@@ -427,15 +433,7 @@ onPostgres('webhooks from two nodes on one PostgreSQL', () => {
       await client.end();
     }
   };
-  const post = async (node: StrapiNode, url: string, body: unknown, headers: Record<string, string> = {}) => {
-    const res = await fetch(`${node.url}${url}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
-      body: JSON.stringify(body),
-    });
-    if (!res.ok) throw new Error(`${url}: ${res.status} ${await res.text()}`);
-    return (await res.json()).data;
-  };
+  const post = postJson;
   const edit = async (name: string, node = a) => {
     const res = await fetch(`${node.url}/api/themes/${themeId}?locale=en`, {
       method: 'PUT',

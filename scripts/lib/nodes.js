@@ -71,17 +71,20 @@ async function startNode(env, { waitReady = true } = {}) {
   return node;
 }
 
+/** POSTs JSON to a node and returns the answer's `data`; anything but a 2xx throws with the answer. */
+async function postJson(node, url, body, headers = {}) {
+  const res = await fetch(`${node.url}${url}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`${url}: ${res.status} ${await res.text()}`);
+  return (await res.json()).data;
+}
+
 /** Registers the first administrator on a node and makes a full-access API token, as an editor would. */
 async function editorToken(node, email = 'editor@example.org') {
-  const post = async (url, body, headers = {}) => {
-    const res = await fetch(`${node.url}${url}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
-      body: JSON.stringify(body),
-    });
-    if (!res.ok) throw new Error(`${url}: ${res.status} ${await res.text()}`);
-    return (await res.json()).data;
-  };
+  const post = (url, body, headers) => postJson(node, url, body, headers);
   const { token: jwt } = await post('/admin/register-admin', { firstname: 'Editor', email, password: 'Editor-Passw0rd' });
   const { accessKey } = await post(
     '/admin/api-tokens',
@@ -91,4 +94,4 @@ async function editorToken(node, email = 'editor@example.org') {
   return accessKey;
 }
 
-module.exports = { freePort, waitFor, startNode, editorToken };
+module.exports = { freePort, waitFor, startNode, editorToken, postJson };

@@ -19,3 +19,4 @@ export const waitFor: (
   exited?: Promise<unknown>,
 ) => Promise<void> = nodes.waitFor;
 export const editorToken: (node: StrapiNode, email?: string) => Promise<string> = nodes.editorToken;
+export const postJson: (node: StrapiNode, url: string, body: unknown, headers?: Record<string, string>) => Promise<any> = nodes.postJson;

@@ -484,18 +484,28 @@ class RestGenerator {
 
 // ---- public pages --------------------------------------------------------------------------
 
-/** The public pages: statements, lists, sitemap and robots, and record pages by the slugs the databases hold. */
-class PageGenerator {
-  private readonly slugs: string[];
+/**
+ * GET addresses built from the slugs the databases hold, in every locale and one that is none,
+ * revalidated, so that ETag and Last-Modified are compared too.
+ */
+abstract class SlugAddressGenerator {
+  protected readonly slugs: string[];
   constructor(
-    private readonly rng: Random,
-    private readonly values: Values,
+    protected readonly rng: Random,
+    protected readonly values: Values,
     strings: string[],
   ) {
     this.slugs = strings.filter((s) => /^[a-z0-9]+(-[a-z0-9]+)*$/.test(s));
   }
-  private readonly locales = () => [...this.values.locales, 'fr'];
-  private page = (path: string): Probe => ({ method: 'GET', path, revalidate: true });
+  protected readonly locales = () => [...this.values.locales, 'fr'];
+  /** The test's own records' slugs (shared or hidden). */
+  protected readonly own = () => this.slugs.filter((s) => /^(condiviso|nascosto)-/.test(s));
+  protected get = (path: string): Probe => ({ method: 'GET', path, revalidate: true });
+}
+
+/** The public pages: statements, lists, sitemap and robots, and record pages by the slugs the databases hold. */
+class PageGenerator extends SlugAddressGenerator {
+  private page = this.get;
 
   /** Every fixed page; per type and locale, its page by each slug of the test's own records (shared or hidden) and by two others. */
   *everyPage(): Generator<Probe> {
@@ -505,7 +515,7 @@ class PageGenerator {
       for (const statement of STATEMENTS) yield this.page(statementPath(locale, statement));
       for (const type of PUBLIC_TYPES) yield this.page(typePath(locale, type));
     }
-    const own = this.slugs.filter((s) => /^(condiviso|nascosto)-/.test(s));
+    const own = this.own();
     for (const type of PUBLIC_TYPES) {
       const ofType = own.filter((s) => s.endsWith(`-${type}`) || !PUBLIC_TYPES.some((t) => s.endsWith(`-${t}`)));
       for (const locale of this.locales()) {
@@ -525,21 +535,11 @@ class PageGenerator {
 
 /**
  * The Atom feeds: everything, per type, and per theme and territory by every slug either
- * database holds (a draft theme's, a theme drafts point at, a territory above hidden records),
- * in every locale and one that is none; revalidated, so that ETag and Last-Modified are compared.
+ * database holds (a draft theme's, a theme drafts point at, a territory above hidden records).
  */
-class AtomFeedGenerator {
-  private readonly slugs: string[];
-  constructor(
-    private readonly rng: Random,
-    private readonly values: Values,
-    strings: string[],
-  ) {
-    this.slugs = strings.filter((s) => /^[a-z0-9]+(-[a-z0-9]+)*$/.test(s));
-  }
-  private readonly locales = () => [...this.values.locales, 'fr'];
+class AtomFeedGenerator extends SlugAddressGenerator {
   private readonly scopes = Object.keys(FEED_SCOPES) as FeedScope[];
-  private feed = (path: string): Probe => ({ method: 'GET', path, revalidate: true });
+  private feed = this.get;
   private scoped = (locale: string, kind: FeedScope, slug: string) => this.feed(feedPath({ kind, locale: locale as 'it', slug }));
 
   *coverage(): Generator<Probe> {
@@ -548,10 +548,9 @@ class AtomFeedGenerator {
       for (const type of PUBLIC_TYPES) yield this.feed(feedPath({ kind: 'type', locale: locale as 'it', type }));
       yield this.feed(`/feeds/${locale}/${this.rng.pick(this.slugs)}.atom`);
     }
-    const own = this.slugs.filter((s) => /^(condiviso|nascosto)-/.test(s));
     for (const kind of this.scopes) {
       for (const slug of this.slugs) yield this.scoped('it', kind, slug);
-      for (const slug of own) yield this.scoped(this.rng.pick(this.locales()), kind, slug);
+      for (const slug of this.own()) yield this.scoped(this.rng.pick(this.locales()), kind, slug);
     }
   }
 
