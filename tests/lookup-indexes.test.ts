@@ -59,17 +59,22 @@ async function planOfSlugLookup(kb: KnowledgeBase, slug: string): Promise<string
   });
 }
 
-let database: TestDatabase;
-beforeAll(async () => {
-  database = await createTestDatabase();
-});
-afterAll(async () => {
-  await database.drop();
-});
+/** Runs `check` on a knowledge base booted on `database`, which is then dropped. */
+async function onDatabase(database: TestDatabase, check: (kb: KnowledgeBase) => Promise<void>): Promise<void> {
+  try {
+    const kb = await startKnowledgeBase({ database });
+    try {
+      await check(kb);
+    } finally {
+      await kb.stop();
+    }
+  } finally {
+    await database.drop();
+  }
+}
 
 test("a new database's first start indexes every public type by slug, locale and publication, and a page's read uses it", async () => {
-  const kb = await startKnowledgeBase({ database });
-  try {
+  await onDatabase(await createTestDatabase(), async (kb) => {
     expect(await lookupIndexes(kb)).toEqual(everyTableIndexed(kb));
     expect(await feedTypeOrderIndex(kb)).toBe('type, id');
     const { goodPractices } = await kb.data(`{ goodPractices(locale: "it", pagination: { pageSize: 1 }, sort: "slug") { slug title } }`);
@@ -83,36 +88,35 @@ test("a new database's first start indexes every public type by slug, locale and
     const byRest = await kb.http().get('/api/good-practices').query({ locale: 'it', 'filters[slug][$eq]': practice.slug, populate: '*' });
     expect(byRest.status).toBe(200);
     expect(byRest.body.data.map((record: { title: string }) => record.title)).toEqual([practice.title]);
-  } finally {
-    await kb.stop();
-  }
+  });
 });
 
+// A template's copy is a database that has had its first start: booting on it is a restart.
 test('the indexes survive a restart', async () => {
-  const kb = await startKnowledgeBase({ database });
-  try {
+  await onDatabase(await createTestDatabase('seeded'), async (kb) => {
     expect(await lookupIndexes(kb)).toEqual(everyTableIndexed(kb));
     expect(await feedTypeOrderIndex(kb)).toBe('type, id');
-    // The database as the version before these indexes left it: none on its tables, an older schema recorded.
-    for (const table of tables(kb)) {
-      await kb.strapi.db.connection.schema.alterTable(table, (builder) => builder.dropIndex(COLUMNS, indexName(table)));
-    }
-    await kb.strapi.db.connection('strapi_database_schema').update({ hash: 'a schema without the lookup indexes' });
-    await kb.strapi.db.connection.schema.alterTable('change_feed', (builder) =>
-      builder.dropIndex(['type', 'id'], 'change_feed_type_order'),
-    );
-    await kb.strapi.db.connection('strapi_migrations').where('name', 'like', '%change-feed-type-order%').delete();
-  } finally {
-    await kb.stop();
-  }
+  });
 });
 
 test('a database from before the indexes gets them at its next start', async () => {
-  const kb = await startKnowledgeBase({ database });
+  const database = await createTestDatabase('seeded');
+  const old = await startKnowledgeBase({ database });
   try {
+    // The database as the version before these indexes left it: none on its tables, an older schema recorded.
+    for (const table of tables(old)) {
+      await old.strapi.db.connection.schema.alterTable(table, (builder) => builder.dropIndex(COLUMNS, indexName(table)));
+    }
+    await old.strapi.db.connection('strapi_database_schema').update({ hash: 'a schema without the lookup indexes' });
+    await old.strapi.db.connection.schema.alterTable('change_feed', (builder) =>
+      builder.dropIndex(['type', 'id'], 'change_feed_type_order'),
+    );
+    await old.strapi.db.connection('strapi_migrations').where('name', 'like', '%change-feed-type-order%').delete();
+  } finally {
+    await old.stop();
+  }
+  await onDatabase(database, async (kb) => {
     expect(await lookupIndexes(kb)).toEqual(everyTableIndexed(kb));
     expect(await feedTypeOrderIndex(kb)).toBe('type, id');
-  } finally {
-    await kb.stop();
-  }
+  });
 });
