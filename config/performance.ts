@@ -5,6 +5,8 @@
 export default ({ env }) => ({
   // Relations, media and components of GraphQL lists loaded with the page (src/public-api/batched-relations).
   batchRelations: env.bool('GRAPHQL_BATCH_RELATIONS', true),
+  // Anonymous GraphQL reads of public records answered without Strapi's per-field resolvers (src/public-api/direct-reads).
+  directReads: env.bool('GRAPHQL_DIRECT_READS', true),
   // Anonymous GraphQL reads answered from a cache invalidated by every write (src/edge/response-cache).
   responseCache: {
     enabled: env.bool('RESPONSE_CACHE', true),

@@ -30,6 +30,7 @@ import { registerGraphqlIdeAssets } from './public-api/graphql-ide';
 import { registerJsonLdField } from './public-api/json-ld';
 import { registerReadSnapshot } from './public-api/read-snapshot';
 import { registerRelationBatching } from './public-api/batched-relations';
+import { registerDirectReads } from './public-api/direct-reads';
 import { registerSearchQuery } from './public-api/search/graphql';
 import { reconcileChangeFeed, registerChangeFeed, registerChangeFeedRoute } from './public-api/change-feed';
 import { registerChangesQuery } from './public-api/change-feed/graphql';
@@ -80,6 +81,8 @@ export default {
     // innermost, so only a write that every rule above let through reaches them (in the write's own
     // transaction); the feed around the index, so that it takes its lock last.
     registerRelationBatching(strapi);
+    // Anonymous reads of public records the plan covers skip the per-field resolvers altogether.
+    registerDirectReads(strapi);
     registerTerritoryFilter(strapi);
     // After the territory filter: it checks relation filters with `within` already expanded.
     registerAnonymousGraphqlAllowList(strapi);

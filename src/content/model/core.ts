@@ -44,6 +44,9 @@ export type PublicType = (typeof PUBLIC_TYPES)[number];
 
 export const PUBLIC_UIDS = PUBLIC_TYPES.map((type) => `api::${type}.${type}`);
 
+/** The fields that name a record, in the order a type is looked at for its own (title, name, a person's full name). */
+export const TITLE_FIELDS = ['title', 'name', 'fullName'];
+
 /** The Document Service actions that only read. */
 export const READ_ACTIONS = new Set(['findMany', 'findFirst', 'findOne', 'count']);
 

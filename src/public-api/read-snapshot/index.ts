@@ -20,21 +20,24 @@ const SERIALIZATION_FAILURE = '40001';
 /** Each conflicting transaction has committed by the next attempt; more than a few means something else is wrong. */
 const ATTEMPTS = 5;
 
+/** Runs a read of several statements on one snapshot (PostgreSQL; SQLite needs nothing, see above). */
+export async function inReadSnapshot<T>(strapi: Core.Strapi, read: () => Promise<T>): Promise<T> {
+  // Inside a transaction already (a write's own reads, an import): the isolation level can only
+  // be set first, and that transaction's reads are its own business.
+  if (strapi.config.get('database.connection.client') !== 'postgres' || strapi.db.inTransaction()) return read();
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await strapi.db.transaction(async ({ trx }) => {
+        await trx.raw('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+        return read();
+      });
+    } catch (error) {
+      if (attempt >= ATTEMPTS || (error as { code?: unknown })?.code !== SERIALIZATION_FAILURE) throw error;
+    }
+  }
+}
+
 export function registerReadSnapshot(strapi: Core.Strapi): void {
   if (strapi.config.get('database.connection.client') !== 'postgres') return;
-  strapi.documents.use(async (context, next) => {
-    // Inside a transaction already (a write's own reads, an import): the isolation level can only
-    // be set first, and that transaction's reads are its own business.
-    if (!MULTI_STATEMENT_READS.has(context.action) || strapi.db.inTransaction()) return next();
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        return await strapi.db.transaction(async ({ trx }) => {
-          await trx.raw('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
-          return next();
-        });
-      } catch (error) {
-        if (attempt >= ATTEMPTS || (error as { code?: unknown })?.code !== SERIALIZATION_FAILURE) throw error;
-      }
-    }
-  });
+  strapi.documents.use(async (context, next) => (MULTI_STATEMENT_READS.has(context.action) ? inReadSnapshot(strapi, next as () => Promise<any>) : next()));
 }

@@ -18,6 +18,9 @@ import type { Locale } from '../../content/locales/core';
 import type { PublicType } from '../../content/model/core';
 import { STATEMENT_TEXTS, type ProjectFacts } from './statements';
 import { escapeHtml, scriptJson, type Link } from './html';
+import { TITLE_FIELDS } from '../../content/model/core';
+
+export { TITLE_FIELDS };
 
 export { escapeHtml, scriptJson, type Link };
 
@@ -363,7 +366,6 @@ const NOT_SECTIONS = new Set([
   'createdBy',
   'updatedBy',
 ]);
-export const TITLE_FIELDS = ['title', 'name', 'fullName'];
 export const SUMMARY_FIELDS = ['summary', 'description', 'scope', 'bio'];
 
 export const titleOf = (record: Rec) => String(TITLE_FIELDS.map((f) => record[f]).find(Boolean) ?? record.slug);

@@ -1,0 +1,181 @@
+import type { Core } from '@strapi/strapi';
+import { execute, type GraphQLFieldResolver, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
+import { mapSchema, MapperKind } from '@graphql-tools/utils';
+import { HeaderMap } from '@apollo/server';
+import { Declined, fieldsOf, pageInfo, planRecords, readParams, shapeRecords } from './core';
+import { isPublicCaller, publicRead } from '../public-access/core';
+import { anonymousRead, buildAllowList } from '../public-access/allow-list';
+import { publicModels } from '../public-access';
+import { inReadSnapshot } from '../read-snapshot';
+import { expandWithin } from '../territory-filter/core';
+import { checkFilters, type AttributesOf } from '../../edge/query-params/core';
+import { CONTENT_LOCALES } from '../../content/locales/core';
+import { PUBLIC_UIDS, type Model } from '../../content/model/core';
+
+/** What this node's direct reads did, for operators and tests (`strapi.get('direct-reads')`). */
+export interface DirectReadStats {
+  answered: number;
+  declined: number;
+  /** Why queries went to Strapi's resolvers, by reason (the first few dozen reasons). */
+  reasons: Record<string, number>;
+}
+const KEPT_REASONS = 50;
+
+interface RootField {
+  uid: string;
+  kind: 'list' | 'connection' | 'one';
+}
+
+const TERRITORY = 'api::territory.territory';
+
+/**
+ * Anonymous GraphQL reads of the public types, answered without Strapi's per-field resolvers.
+ * Strapi resolves every field through its authorisation and sanitising wrappers and each relation
+ * through a resolver of its own; for a published record read by an anonymous caller all of that
+ * decides nothing the allow-list has not already decided. So, for a query whose every field is
+ * a public attribute or relation without arguments (./core plans it), each root field is one
+ * Document-Service-equivalent read (`query-params` transform, the same `where` the Document
+ * Service adds, Strapi's database layer with populate) after the same checks the Strapi path
+ * makes (allow-list, query-params, Strapi's own query validation, permission), and the answer
+ * is shaped by graphql-js on Strapi's schema without its resolvers. Anything else — tokens,
+ * other queries, a field the plan declines, any error — goes to Strapi's resolvers unchanged,
+ * so errors are always Strapi's own. tests/direct-reads.test.ts compares both answers.
+ * `performance.directReads: false` (GRAPHQL_DIRECT_READS=false) switches it off.
+ */
+export function registerDirectReads(strapi: Core.Strapi): void {
+  const plugins = (strapi.config.get('plugin::graphql.apolloServer.plugins') as unknown[] | undefined) ?? [];
+  strapi.config.set('plugin::graphql.apolloServer.plugins', [...plugins, directReadsPlugin(strapi)]);
+}
+
+function directReadsPlugin(strapi: Core.Strapi) {
+  const stats: DirectReadStats = { answered: 0, declined: 0, reasons: {} };
+  strapi.add('direct-reads', () => stats);
+  const enabled = () => (strapi.config.get('performance.directReads', true) as boolean) !== false;
+  const locales = CONTENT_LOCALES.map((locale) => locale.code);
+  let prepared: ReturnType<typeof prepare> | undefined;
+  const schemas = new WeakMap<GraphQLSchema, GraphQLSchema>();
+
+  /** Built once the schema exists (the first request): models, allow-list and Strapi's GraphQL helpers. */
+  function prepare() {
+    const { naming } = strapi.plugin('graphql').service('utils');
+    const { transformArgs } = strapi.plugin('graphql').service('builders').utils;
+    const getModel = (uid: string) => strapi.getModel(uid as any) as unknown as Model;
+    const allowList = buildAllowList(publicModels(strapi));
+    const attributesOf: AttributesOf = (uid) => (strapi.getModel(uid as any) as unknown as Model | undefined)?.attributes;
+    const roots = new Map<string, RootField>();
+    for (const uid of PUBLIC_UIDS) {
+      const contentType = strapi.contentType(uid as any);
+      roots.set(naming.getFindQueryName(contentType), { uid, kind: 'list' });
+      roots.set(naming.getFindConnectionQueryName(contentType), { uid, kind: 'connection' });
+      roots.set(naming.getFindOneQueryName(contentType), { uid, kind: 'one' });
+    }
+    const territoryDepth = (strapi.contentType(TERRITORY).attributes.level as unknown as { enum: string[] }).enum.length;
+    return { transformArgs, getModel, allowList, attributesOf, roots, territoryDepth };
+  }
+
+  /** One root field: checked like Strapi's path, then read with everything its selection needs. */
+  async function readRoot(root: RootField, args: Record<string, any>, info: GraphQLResolveInfo, koaContext: any) {
+    const { transformArgs, getModel, allowList, attributesOf, territoryDepth } = prepared!;
+    const model = getModel(root.uid);
+    const contentType = strapi.contentType(root.uid as any);
+    const many = root.kind !== 'one';
+    // A connection: its records are `nodes`, and `pageInfo` is a count of all of them.
+    let selections = info.fieldNodes.map((node) => node.selectionSet!);
+    let countAsked = false;
+    if (root.kind === 'connection') {
+      const inside = fieldsOf(selections, info.fragments);
+      countAsked = inside.has('pageInfo');
+      if ([...inside.keys()].some((name) => !['nodes', 'pageInfo', '__typename'].includes(name))) throw new Declined('connection fields');
+      selections = (inside.get('nodes') ?? []).map((node) => node.selectionSet!);
+    }
+    const plan = planRecords(selections, model, { fragments: info.fragments, getModel, allowList });
+    if (args.publicationFilter != null || args.hasPublishedVersion != null) throw new Declined('publication arguments');
+    const status = args.status == null ? 'published' : String(args.status).toLowerCase();
+    const decision = publicRead({ status, locale: args.locale }, locales);
+    if ('refusal' in decision) throw new Declined(decision.message);
+
+    const filters = args.filters == null ? args.filters : expandWithin(args.filters, territoryDepth);
+    const transformed = transformArgs({ ...args, filters }, { contentType, usePagination: many });
+    try {
+      checkFilters(transformed.filters, root.uid, attributesOf);
+      anonymousRead({ filters: transformed.filters, sort: transformed.sort }, root.uid, allowList);
+      const auth = koaContext.state.auth;
+      await strapi.auth.verify(auth, { scope: [`${root.uid}.${many ? 'find' : 'findOne'}`] });
+      await strapi.contentAPI.validate.query(transformed, contentType, { auth });
+    } catch (error) {
+      throw new Declined(`refused: ${(error as Error).message}`);
+    }
+
+    const { documentId, locale, sort, start, limit } = transformed;
+    const query: any = strapi.get('query-params').transform(root.uid, {
+      filters: transformed.filters,
+      sort,
+      ...(many ? { start, limit } : {}),
+      ...readParams(plan),
+      status: 'published',
+    });
+    // The Document Service's own lookup: the default locale when none is asked, every locale for '*'.
+    const lookupLocale = (contentType.pluginOptions as any)?.i18n?.localized
+      ? (locale ?? (await strapi.plugin('i18n').service('locales').getDefaultLocale()))
+      : '*';
+    query.where = {
+      ...(lookupLocale === '*' ? {} : { locale: lookupLocale }),
+      publishedAt: { $notNull: true },
+      ...(many ? {} : { documentId }),
+      ...query.where,
+    };
+    const listLimit = Number(strapi.config.get('plugin::graphql.defaultLimit', 25));
+    const records = many ? await strapi.db.query(root.uid as any).findMany(query) : [await strapi.db.query(root.uid as any).findOne(query)];
+    for (const record of records) shapeRecords(record, plan, model, getModel, listLimit);
+    if (root.kind === 'one') return records[0] ?? null;
+    if (root.kind === 'list') return records;
+    const { select: _select, populate: _populate, orderBy: _orderBy, limit: _limit, offset: _offset, ...counted } = query;
+    const total = countAsked ? Number(await strapi.db.query(root.uid as any).count(counted)) : 0;
+    return { nodes: records, pageInfo: countAsked ? pageInfo(total, start, limit) : null };
+  }
+
+  return {
+    async requestDidStart() {
+      return {
+        async responseForOperation(requestContext: any) {
+          const { operation, document, schema, contextValue, request } = requestContext;
+          const koaContext = contextValue?.koaContext;
+          if (!enabled() || operation?.operation !== 'query' || !koaContext || koaContext.state.user || !isPublicCaller(koaContext.state)) return null;
+          prepared ??= prepare();
+          const { roots } = prepared;
+          const rootNames = operation.selectionSet.selections.map((selection: any) => selection.name?.value);
+          if (!rootNames.every((name: string | undefined) => name === '__typename' || (name && roots.has(name)))) return null;
+
+          let stripped = schemas.get(schema);
+          if (!stripped) {
+            // Strapi's schema as it is (types, scalars, enums), without its resolvers.
+            stripped = mapSchema(schema, { [MapperKind.OBJECT_FIELD]: (field) => ({ ...field, resolve: undefined }) });
+            schemas.set(schema, stripped);
+          }
+          const fieldResolver: GraphQLFieldResolver<any, any> = (source, args, _context, info) => {
+            if (info.parentType !== info.schema.getQueryType()) return source?.[info.fieldName];
+            return readRoot(roots.get(info.fieldName)!, args, info, koaContext);
+          };
+          const result = await inReadSnapshot(strapi, async () =>
+            execute({
+              schema: stripped!,
+              document,
+              operationName: request.operationName,
+              variableValues: request.variables,
+              contextValue: {},
+              fieldResolver,
+            }),
+          );
+          if (result.errors?.length) {
+            stats.declined += 1;
+            const reason = result.errors[0].message;
+            if (reason in stats.reasons || Object.keys(stats.reasons).length < KEPT_REASONS) stats.reasons[reason] = (stats.reasons[reason] ?? 0) + 1;
+            return null;
+          }
+          stats.answered += 1;
+          return { http: { status: undefined, headers: new HeaderMap() }, body: { kind: 'single', singleResult: { data: result.data } } };
+        },
+      };
+    },
+  };
+}
