@@ -1,9 +1,10 @@
 // Speed of the partner API (issue 5): on one database of 2,000 synthetic practices, the same
 // requests against three production nodes side by side, in one run:
-//   fast     — as deployed: response cache and batched relations on
-//   uncached — batched relations on, response cache off (RESPONSE_CACHE=false)
-//   stock    — both off: Strapi's own GraphQL and REST (GRAPHQL_BATCH_RELATIONS=false too)
-// and, loaded in this process on the same database, the SQL statements each request runs.
+//   fast     — as deployed: response cache, direct reads and batched relations on
+//   uncached — as deployed but the response cache off (RESPONSE_CACHE=false): what a new query costs
+//   stock    — all off: Strapi's own GraphQL and REST (GRAPHQL_DIRECT_READS=false, GRAPHQL_BATCH_RELATIONS=false too)
+// and, loaded in this process on the same database, the SQL statements each request runs. Each
+// row's ratio is to stock REST asking for the same records (the list, or the one practice).
 const http = require('http');
 const autocannon = require('autocannon');
 const { createDatabase } = require('../scripts/lib/databases');
@@ -19,6 +20,7 @@ const BY_SLUG = `query($slug: String!) { goodPractices(locale: "it", filters: { 
   leadOrganization { slug name type territory { name } } partnerOrganizations { slug name } trainings { slug title }
   thematicTables { slug title } outcomes { slug title value unit } attachments { name url } } }`;
 const SEARCH = `query($q: String!) { search(query: $q, locale: "it") { total items { type slug title snippet score } } }`;
+const REST_BY_SLUG = (slug) => `/api/good-practices?locale=it&filters[slug][$eq]=${encodeURIComponent(slug)}&populate=*`;
 const REST_LIST =
   '/api/good-practices?locale=it&pagination[pageSize]=25&sort=title&fields[0]=documentId&fields[1]=title&fields[2]=slug&fields[3]=summary' +
   '&populate[themes][fields][0]=name&populate[territories][fields][0]=name&populate[territories][fields][1]=nutsCode' +
@@ -31,7 +33,10 @@ const graphqlPost = (query, variables) => ({
   body: JSON.stringify({ query, variables }),
 });
 
-/** Each scenario: the node it runs on and the request. */
+const STOCK_REST_LIST = 'd  stock REST, same list and populate';
+const STOCK_REST_BY_SLUG = 'd  stock REST, one practice by slug, populate=*';
+
+/** Each scenario: the node it runs on, the request, and the stock REST row it is compared with. */
 const SCENARIOS = [
   { name: 'a  list 25 × 4 relations, cached', node: 'fast', request: () => graphqlPost(LIST) },
   { name: 'a  same, cache off', node: 'uncached', request: () => graphqlPost(LIST) },
@@ -44,15 +49,18 @@ const SCENARIOS = [
   { name: 'b  same, cache off', node: 'uncached', request: (ctx) => graphqlPost(BY_SLUG, { slug: ctx.slug }) },
   { name: 'c  search, cached', node: 'fast', request: () => graphqlPost(SEARCH, { q: 'inserimento lavorativo' }) },
   { name: 'c  same, cache off', node: 'uncached', request: () => graphqlPost(SEARCH, { q: 'inserimento lavorativo' }) },
-  { name: 'd  stock REST, same list and populate', node: 'stock', request: () => ({ path: REST_LIST }) },
+  { name: STOCK_REST_LIST, node: 'stock', request: () => ({ path: REST_LIST }) },
+  { name: STOCK_REST_BY_SLUG, node: 'stock', request: (ctx) => ({ path: REST_BY_SLUG(ctx.slug) }) },
   { name: 'e  stock GraphQL, same list', node: 'stock', request: () => graphqlPost(LIST) },
+  { name: 'e  stock GraphQL, one practice by slug', node: 'stock', request: (ctx) => graphqlPost(BY_SLUG, { slug: ctx.slug }) },
 ];
-const BASELINE = 'd  stock REST, same list and populate';
+/** The stock REST row a scenario is compared with: the same practice, or the same list. */
+const baselineOf = (name) => (name.includes('by slug') ? STOCK_REST_BY_SLUG : STOCK_REST_LIST);
 
 const NODES = {
   fast: {},
   uncached: { RESPONSE_CACHE: 'false' },
-  stock: { RESPONSE_CACHE: 'false', GRAPHQL_BATCH_RELATIONS: 'false' },
+  stock: { RESPONSE_CACHE: 'false', GRAPHQL_BATCH_RELATIONS: 'false', GRAPHQL_DIRECT_READS: 'false' },
 };
 
 const measure = (opts) => new Promise((resolve, reject) => autocannon(opts, (error, result) => (error ? reject(error) : resolve(result))));
@@ -73,6 +81,7 @@ async function countStatements(env, context) {
     for (const [mode, switches] of Object.entries(NODES)) {
       app.config.set('performance.responseCache.enabled', switches.RESPONSE_CACHE !== 'false');
       app.config.set('performance.batchRelations', switches.GRAPHQL_BATCH_RELATIONS !== 'false');
+      app.config.set('performance.directReads', switches.GRAPHQL_DIRECT_READS !== 'false');
       for (const { name, request } of SCENARIOS.filter((scenario) => scenario.node === mode)) {
         const send = () => {
           const { path: url, method = 'GET', headers, body } = request(context);
@@ -148,8 +157,8 @@ async function benchSpeed({ engine, practices, duration, connections, log }) {
       ...(await bareCeiling(body, { duration, connections })),
       sqlStatements: 0,
     };
-    const baseline = rows[BASELINE].requestsPerSecond;
-    for (const row of Object.values(rows)) row.ratioToStockRest = +(row.requestsPerSecond / baseline).toFixed(2);
+    for (const [name, row] of Object.entries(rows))
+      row.ratioToStockRest = +(row.requestsPerSecond / rows[baselineOf(name)].requestsPerSecond).toFixed(2);
     return rows;
   } finally {
     await Promise.all(Object.values(nodes).map((node) => node.stop()));
@@ -158,11 +167,11 @@ async function benchSpeed({ engine, practices, duration, connections, log }) {
 }
 
 function printSpeed(results) {
-  console.log('\nscenario                                    engine     req/s   p50 ms  p99 ms  errors  SQL/req  × stock REST');
+  console.log('\nscenario                                          engine     req/s   p50 ms  p99 ms  errors  SQL/req  × stock REST');
   for (const [engine, rows] of Object.entries(results)) {
     for (const [name, row] of Object.entries(rows)) {
       console.log(
-        `${name.padEnd(44)}${engine.padEnd(9)}${row.requestsPerSecond.toFixed(0).padStart(7)}${String(row.p50ms).padStart(9)}${String(row.p99ms).padStart(8)}` +
+        `${name.padEnd(50)}${engine.padEnd(9)}${row.requestsPerSecond.toFixed(0).padStart(7)}${String(row.p50ms).padStart(9)}${String(row.p99ms).padStart(8)}` +
           `${String(row.errors).padStart(8)}${String(row.sqlStatements ?? '').padStart(9)}${row.ratioToStockRest.toFixed(2).padStart(14)}`,
       );
     }

@@ -71,7 +71,10 @@ export function planRecords(
     const base = name.slice(0, -CONNECTION_SUFFIX.length);
     if (!name.endsWith(CONNECTION_SUFFIX) || !nestedTarget(model.attributes[base] ?? { type: '' })?.toMany) continue;
     if (nodes.some((node) => node.arguments?.length)) decline(`${model.uid}.${name} has arguments`);
-    const inside = fieldsOf(nodes.map((node) => node.selectionSet!), context.fragments);
+    const inside = fieldsOf(
+      nodes.map((node) => node.selectionSet!),
+      context.fragments,
+    );
     if ([...inside.keys()].some((key) => key !== 'nodes' && !IMPLICIT.has(key))) decline(`${model.uid}.${name} asks for more than nodes`);
     fields.delete(name);
     fields.set(base, [...(fields.get(base) ?? []), ...(inside.get('nodes') ?? [])]);
@@ -109,7 +112,13 @@ export function readParams(plan: RecordPlan): { fields?: string[]; populate?: Re
  * Loaded records as Strapi's resolvers answer them, at every level: a list gets its default page
  * (they paginate with no arguments), and a list asked as a connection its `{ nodes }`.
  */
-export function shapeRecords(record: Record<string, unknown> | null, plan: RecordPlan, model: Model, getModel: (uid: string) => Model, limit: number) {
+export function shapeRecords(
+  record: Record<string, unknown> | null,
+  plan: RecordPlan,
+  model: Model,
+  getModel: (uid: string) => Model,
+  limit: number,
+) {
   if (!record) return;
   for (const [name, sub] of Object.entries(plan.populate)) {
     const nested = nestedTarget(model.attributes[name])!;

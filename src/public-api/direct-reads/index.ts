@@ -140,7 +140,8 @@ function directReadsPlugin(strapi: Core.Strapi) {
         async responseForOperation(requestContext: any) {
           const { operation, document, schema, contextValue, request } = requestContext;
           const koaContext = contextValue?.koaContext;
-          if (!enabled() || operation?.operation !== 'query' || !koaContext || koaContext.state.user || !isPublicCaller(koaContext.state)) return null;
+          if (!enabled() || operation?.operation !== 'query' || !koaContext || koaContext.state.user || !isPublicCaller(koaContext.state))
+            return null;
           prepared ??= prepare();
           const { roots } = prepared;
           const rootNames = operation.selectionSet.selections.map((selection: any) => selection.name?.value);
@@ -169,7 +170,8 @@ function directReadsPlugin(strapi: Core.Strapi) {
           if (result.errors?.length) {
             stats.declined += 1;
             const reason = result.errors[0].message;
-            if (reason in stats.reasons || Object.keys(stats.reasons).length < KEPT_REASONS) stats.reasons[reason] = (stats.reasons[reason] ?? 0) + 1;
+            if (reason in stats.reasons || Object.keys(stats.reasons).length < KEPT_REASONS)
+              stats.reasons[reason] = (stats.reasons[reason] ?? 0) + 1;
             return null;
           }
           stats.answered += 1;

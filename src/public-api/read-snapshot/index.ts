@@ -39,5 +39,7 @@ export async function inReadSnapshot<T>(strapi: Core.Strapi, read: () => Promise
 
 export function registerReadSnapshot(strapi: Core.Strapi): void {
   if (strapi.config.get('database.connection.client') !== 'postgres') return;
-  strapi.documents.use(async (context, next) => (MULTI_STATEMENT_READS.has(context.action) ? inReadSnapshot(strapi, next as () => Promise<any>) : next()));
+  strapi.documents.use(async (context, next) =>
+    MULTI_STATEMENT_READS.has(context.action) ? inReadSnapshot(strapi, next as () => Promise<any>) : next(),
+  );
 }
