@@ -6,8 +6,8 @@ import type { Core } from '@strapi/strapi';
  * published between two of them left a page record whose component rows were already replaced:
  * `GoodPractice.source` came back null and the GraphQL answer was an internal error (found by
  * the soak, about 1 slug lookup in 400 while editors publish). Reads therefore run at REPEATABLE
- * READ. SQLite needs nothing: its single connection is held by the read's transaction, so no
- * write lands in between.
+ * READ. On SQLite a transaction is enough: it holds the single connection, so no write lands in
+ * between (Strapi's Document Service reads already run in one; inReadSnapshot gives other reads one).
  *
  * Not every read only reads: opening a record in the admin remembers what the editor opened
  * (src/editorial/edit-conflicts, a row of the core store). Two such reads at once (one editor,
@@ -20,11 +20,12 @@ const SERIALIZATION_FAILURE = '40001';
 /** Each conflicting transaction has committed by the next attempt; more than a few means something else is wrong. */
 const ATTEMPTS = 5;
 
-/** Runs a read of several statements on one snapshot (PostgreSQL; SQLite needs nothing, see above). */
+/** Runs a read of several statements on one snapshot. */
 export async function inReadSnapshot<T>(strapi: Core.Strapi, read: () => Promise<T>): Promise<T> {
   // Inside a transaction already (a write's own reads, an import): the isolation level can only
   // be set first, and that transaction's reads are its own business.
-  if (strapi.config.get('database.connection.client') !== 'postgres' || strapi.db.inTransaction()) return read();
+  if (strapi.db.inTransaction()) return read();
+  if (strapi.config.get('database.connection.client') !== 'postgres') return strapi.db.transaction(read);
   for (let attempt = 1; ; attempt += 1) {
     try {
       return await strapi.db.transaction(async ({ trx }) => {
