@@ -109,6 +109,21 @@ function scenarios(url, token, practices) {
   ];
 }
 
+/**
+ * Linux only: how much of the node's resident memory is anonymous (heaps: V8's, malloc's for
+ * Buffers and native libraries) and how much maps files (code, the database file). RSS growth with
+ * a flat live heap and flat external memory is then either native allocations or file pages.
+ */
+function residentKinds(pid) {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kB = (field) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)[1]) * 1024;
+    return { rssAnon: kB('RssAnon'), rssFile: kB('RssFile') };
+  } catch {
+    return {};
+  }
+}
+
 const percentile = (sorted, p) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : 0);
 const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
@@ -117,7 +132,12 @@ async function main() {
   if (compile) await compileStrapi({ appDir });
   const database = await createDatabase(engine);
   // The inspector listens on loopback only, on a free port; this node is the soak's own.
-  const node = await startNode({ ...database.env, LOG_LEVEL: 'warn', NODE_OPTIONS: '--inspect=127.0.0.1:0' });
+  // Start-up seeds the database; on a busy machine that can take minutes.
+  const env = { ...database.env, LOG_LEVEL: 'warn', NODE_OPTIONS: '--inspect=127.0.0.1:0' };
+  const node = await startNode(env, { startTimeoutMs: 600_000 }).catch(async (error) => {
+    await database.drop(); // a node that did not start leaves no database behind
+    throw error;
+  });
   const inspector = await connectInspector(node.output);
   try {
     const token = await editorToken(node, 'soak@example.org');
@@ -187,7 +207,7 @@ async function main() {
         .catch(() => undefined)
         .then(async () => {
           const usage = await inspector.memoryUsage({ collect });
-          if (collect) collected.push({ at: Date.now(), rss: usage.rss, heapUsed: usage.heapUsed, external: usage.external });
+          if (collect) collected.push({ at: Date.now(), ...usage, ...residentKinds(node.process.pid) });
           peak.rss = Math.max(peak.rss, usage.rss);
           peak.heapUsed = Math.max(peak.heapUsed, usage.heapUsed);
         }));
@@ -203,7 +223,10 @@ async function main() {
       try {
         await sample(true);
         const last = collected[collected.length - 1];
-        log(`${line}, after collection RSS ${mb(last.rss)}, heap ${mb(last.heapUsed)}`);
+        const kinds = last.rssAnon === undefined ? '' : ` (anonymous ${mb(last.rssAnon)}, files ${mb(last.rssFile)})`;
+        log(
+          `${line}, after collection RSS ${mb(last.rss)}${kinds}, heap ${mb(last.heapUsed)}, external ${mb(last.external)} (array buffers ${mb(last.arrayBuffers)})`,
+        );
       } catch (e) {
         log(`${line}; memory sample failed: ${e.message}`);
       }
@@ -231,6 +254,9 @@ async function main() {
       cacheHitRate: stats.cache.hits / Math.max(1, stats.cache.hits + stats.cache.misses),
       rss: drift('rss'),
       heap: drift('heapUsed'),
+      external: drift('external'),
+      arrayBuffers: drift('arrayBuffers'),
+      ...(first.rssAnon === undefined ? {} : { rssAnon: drift('rssAnon'), rssFile: drift('rssFile') }),
       peakUnderLoad: peak,
       collected,
       scenarios: Object.fromEntries(
@@ -255,6 +281,9 @@ async function main() {
     );
     console.log(
       `memory after a full collection, end of warm-up -> end: RSS ${mb(result.rss.start)} -> ${mb(result.rss.end)} (${result.rss.percent.toFixed(1)} %), heap ${mb(result.heap.start)} -> ${mb(result.heap.end)} (${result.heap.percent.toFixed(1)} %)`,
+    );
+    console.log(
+      `external ${mb(result.external.start)} -> ${mb(result.external.end)} (${result.external.percent.toFixed(1)} %), of which array buffers ${mb(result.arrayBuffers.start)} -> ${mb(result.arrayBuffers.end)}${result.rssAnon ? `; RSS anonymous ${mb(result.rssAnon.start)} -> ${mb(result.rssAnon.end)} (${result.rssAnon.percent.toFixed(1)} %), files ${mb(result.rssFile.start)} -> ${mb(result.rssFile.end)}` : ''}`,
     );
     console.log(`peak under load (sampled every 10 s): RSS ${mb(peak.rss)}, heap ${mb(peak.heapUsed)}`);
     if (stats.firstErrors.length) {

@@ -31,7 +31,7 @@ async function waitFor(check, timeoutMs, describe, exited) {
 }
 
 /** Starts a node on its own port with the given environment; resolves once it has fully started. */
-async function startNode(env, { waitReady = true } = {}) {
+async function startNode(env, { waitReady = true, startTimeoutMs = 120000 } = {}) {
   const port = await freePort();
   const childEnv = {
     ...process.env,
@@ -66,7 +66,11 @@ async function startNode(env, { waitReady = true } = {}) {
     // The server answers /_health a moment before Strapi has finished starting (its start-up
     // message still reads the database), so wait for both.
     const started = async () => output.includes('Strapi started successfully') && (await fetch(`${node.url}/_health`)).status === 204;
-    await waitFor(started, 120000, () => `node did not start:\n${output}`, exited);
+    // A node that did not start in time is stopped, not left running.
+    await waitFor(started, startTimeoutMs, () => `node did not start:\n${output}`, exited).catch(async (error) => {
+      await node.stop();
+      throw error;
+    });
   }
   return node;
 }
