@@ -44,8 +44,6 @@ const changesPublished = (action: string, params: { status?: string }) =>
   PUBLICATION_ACTIONS.has(action) || (['create', 'update'].includes(action) && params.status === 'published');
 /** The PostgreSQL advisory lock that orders feed writes across nodes (any constant number of ours). */
 const FEED_LOCK = 1704202601;
-/** Events per statement: 6 parameters each, under SQLite's 32,766 and its 500-row compound insert. */
-const APPEND_CHUNK = 500;
 const PUBLISHED = { publishedAt: { $notNull: true } };
 
 const locales = () => CONTENT_LOCALES.map((locale) => locale.code);
@@ -121,32 +119,20 @@ async function appendEvents(strapi: Core.Strapi, trx: Knex, events: FeedEvent[],
   if (isPostgres(trx)) await trx.raw('SELECT pg_advisory_xact_lock(?)', [FEED_LOCK]);
   const at = now.toISOString();
   const entries: ChangeEntry[] = [];
-  // Each event replaces the previous one of its record and locale, in the feed and in this list.
-  const last = new Map(events.map((event) => [keyOf(event), event]));
-  const appended = events.filter((event) => last.get(keyOf(event)) === event);
-  // In chunks of multi-row statements (a bulk import brings tens of thousands); cursors follow
-  // the events' order, as both engines hand out ids increasingly in the order rows are inserted.
-  for (let i = 0; i < appended.length; i += APPEND_CHUNK) {
-    const chunk = appended.slice(i, i + APPEND_CHUNK);
-    await trx(FEED)
-      .whereIn(
-        ['type', 'document_id', 'locale'],
-        chunk.map((event) => [event.type, event.documentId, event.locale]),
-      )
-      .delete();
-    const rows = await trx(FEED).insert(
-      chunk.map((event) => ({
+  for (const event of events) {
+    await trx(FEED).where({ type: event.type, document_id: event.documentId, locale: event.locale }).delete();
+    const [row] = await trx(FEED).insert(
+      {
         type: event.type,
         document_id: event.documentId,
         locale: event.locale,
         slug: event.slug,
         action: event.action,
         at,
-      })),
+      },
       ['id'],
     );
-    const ids = rows.map((row: { id: number }) => Number(row.id)).sort((a: number, b: number) => a - b);
-    chunk.forEach((event, k) => entries.push(entryOf(ids[k], event, at)));
+    entries.push(entryOf(Number(row.id), event, at));
   }
   for (const listener of listeners.get(strapi) ?? []) await listener(entries);
   await pruneTombstones(trx, now);
