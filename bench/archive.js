@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-// `npm run bench:archive -- --practices=10000 [--engine=sqlite]`: time and memory of kb:export and
-// kb:import at N synthetic good practices. A throw-away database gets the seed and N synthetic
-// practices; its archive is imported into a fresh throw-away database, then imported again
-// (nothing to change). Memory is sampled every 20 ms: the peak above what the loaded app held
-// before the step (heap and resident set). Writes bench/results/<date>-archive-<engine>.json.
+// `npm run bench:archive -- --practices=10000 [--engines=sqlite,postgres]`: time and memory of
+// kb:export and kb:import at N synthetic good practices, on each engine in turn. A throw-away
+// database gets the seed and N synthetic practices; its archive is imported into a fresh throw-away
+// database, then imported again (nothing to change). Memory is sampled every 20 ms: the peak
+// resident set, and the peaks above what the loaded app held before the step (heap and resident
+// set). Writes bench/results/<date>-archive-<engine>.json and prints a table of the engines.
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
@@ -18,7 +19,7 @@ const args = Object.fromEntries(
     .map(([k, v]) => [k, v ?? 'true']),
 );
 const practices = Number(args.practices || 10000);
-const engine = args.engine || 'sqlite';
+const engines = (args.engines || args.engine || 'sqlite,postgres').split(',');
 const appDir = path.resolve(__dirname, '..');
 const distDir = path.join(appDir, 'dist');
 const log = (line) => console.log(`[bench] ${line}`);
@@ -69,10 +70,7 @@ async function measured(name, step) {
   }
 }
 
-async function main() {
-  if (!global.gc) log('run with node --expose-gc for steadier baselines');
-  log('compiling the app…');
-  await compileStrapi({ appDir });
+async function bench(engine) {
   const file = path.join(os.tmpdir(), `kb-bench-${process.pid}.tar.gz`);
   const quiet = { log: () => undefined };
   const archive = () => require(path.join(distDir, 'src', 'publishing/archive'));
@@ -112,11 +110,28 @@ async function main() {
     fs.mkdirSync(path.dirname(out), { recursive: true });
     fs.writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
     log(`results in ${path.relative(appDir, out)}`);
+    return results;
   } finally {
     fs.rmSync(file, { force: true });
     await source.drop();
     await target.drop();
   }
+}
+
+async function main() {
+  if (!global.gc) log('run with node --expose-gc for steadier baselines');
+  log('compiling the app…');
+  await compileStrapi({ appDir });
+  const results = [];
+  for (const engine of engines) results.push(await bench(engine));
+  const row = (name, step) =>
+    `| ${name} | ${results.map((r) => `${r[step].seconds.toFixed(1)} s (${r[step].cpuSeconds.toFixed(1)} s CPU), peak RSS ${r[step].peakRssMb} MB`).join(' | ')} |`;
+  console.log(`\n${practices} practices, ${results[0].versions} record versions (wall time on this machine, CPU time of this process)`);
+  console.log(`| step | ${results.map((r) => r.engine).join(' | ')} |`);
+  console.log(`|---|${results.map(() => '---').join('|')}|`);
+  console.log(row('export', 'export'));
+  console.log(row('import into an empty instance', 'import'));
+  console.log(row('import again (nothing to change)', 'reimport'));
 }
 
 runScript('bench', main);

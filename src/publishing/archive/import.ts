@@ -11,6 +11,8 @@ import type { Core } from '@strapi/strapi';
 import * as tar from 'tar';
 import type { Attributes } from '../../content/model/core';
 import { rebuildSearchIndex } from '../../public-api/search';
+import { reconcileChangeFeed } from '../../public-api/change-feed';
+import { createRows, linkWriter, type LinkWriter } from '../bulk-write';
 import {
   MANIFEST,
   MEDIA_DIR,
@@ -49,15 +51,6 @@ export interface ImportResult {
 }
 
 class DryRunDone extends Error {}
-
-/** `one` applied to a single value or to each value of a list, in order (one transaction, one query at a time); null stays null. */
-async function eachOf<T, R>(value: unknown, one: (item: T) => Promise<R>): Promise<R | R[] | null> {
-  if (value == null) return null;
-  if (!Array.isArray(value)) return one(value as T);
-  const out: R[] = [];
-  for (const item of value) out.push(await one(item));
-  return out;
-}
 
 /** An id like Strapi's own documentIds (24 lowercase letters and digits, a letter first). */
 function newDocumentId(): string {
@@ -105,14 +98,15 @@ async function openArchive(file: string, work: string, model: Model) {
 
 /**
  * Merges the archive into this instance, in one transaction: records by their stable keys (the
- * slug; the documentId when free), then their relations, components and media; the search index
- * rebuilt; media bytes written last and removed again if anything fails. `dryRun` does all of it
- * and rolls back, to report what would change.
+ * slug; the documentId when free), then their relations, components and media, in multi-row
+ * inserts; the search index rebuilt; media bytes written last and removed again if anything
+ * fails. `dryRun` does all of it and rolls back, to report what would change. Once committed, the
+ * change feed gets the events of what the import published.
  */
 export async function importArchive(
   strapi: Core.Strapi,
   file: string,
-  { dryRun = false, log = (line: string) => strapi.log.info(line), batch = 200 }: { dryRun?: boolean; log?: Log; batch?: number } = {},
+  { dryRun = false, log = (line: string) => strapi.log.info(line), batch = 500 }: { dryRun?: boolean; log?: Log; batch?: number } = {},
 ): Promise<ImportResult> {
   const work = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'kb-import-'));
   const written: string[] = [];
@@ -131,7 +125,7 @@ export async function importArchive(
       await strapi.db.transaction(async ({ trx }) => {
         const media = await importer.media(trx as unknown as Knex, result.media);
         await importer.identify(manifest);
-        await importer.records(manifest, result.report);
+        await importer.records(manifest, trx as unknown as Knex, result.report);
         await importer.links(manifest, trx as unknown as Knex, media.ids);
         if (dryRun) throw new DryRunDone();
         if (importer.changed()) await rebuildSearchIndex(strapi, { log });
@@ -147,6 +141,13 @@ export async function importArchive(
       if (error instanceof DryRunDone) return result;
       throw error;
     }
+    // After the commit (its own transaction, then the response cache emptied). The import stands
+    // if this fails: the next start of any node brings the feed up to date the same way.
+    if (importer.changed())
+      await reconcileChangeFeed(strapi).then(
+        (events) => log(`[import] change feed: ${events} events added`),
+        (error) => log(`[import] the change feed will be brought up to date at the next start: ${(error as Error).message}`),
+      );
     for (const line of reportLines(result.report)) log(`[import] ${line}`);
     return result;
   } catch (error) {
@@ -309,7 +310,7 @@ class Importer {
   private key = (documentId: string, locale: string | null, status: string) => `${documentId}|${locale}|${status}`;
 
   /** Pass 2: each version created, updated or left alone (equal to the archive, relations compared by target). */
-  async records(manifest: Manifest, report: Report): Promise<void> {
+  async records(manifest: Manifest, trx: Knex, report: Report): Promise<void> {
     const { component } = this.model;
     for (const type of this.model.types) {
       // Stored and archived versions compared with every relation reduced to this instance's target documentId.
@@ -328,6 +329,7 @@ class Importer {
         const stored = new Map<string, Row>(
           rows.map((row: Row) => [this.key(row.documentId, row.locale, row.publishedAt ? 'published' : 'draft'), row]),
         );
+        const created: Row[] = [];
         for (const line of lines) {
           const documentId = mapping.get(line.documentId)!;
           const key = this.key(documentId, line.locale, line.status);
@@ -338,11 +340,14 @@ class Importer {
             continue;
           }
           const data = scalarData(line, type.attributes);
-          if (row) await this.strapi.db.query(type.uid as any).update({ where: { id: row.id }, data });
-          else await this.strapi.db.query(type.uid as any).create({ data: { ...data, documentId } });
+          if (row) {
+            await this.strapi.db.query(type.uid as any).update({ where: { id: row.id }, data });
+            await this.restoreUpdatedAt(trx, type.uid, row.id, line.updatedAt);
+          } else created.push({ ...data, documentId });
           tally(report, type.pluralName, row ? 'updated' : 'created');
           written.set(key, row ? 'updated' : 'created');
         }
+        await createRows(this.strapi, type.uid, created);
         done += lines.length;
         this.log(`[import] ${type.pluralName}: ${done}/${manifest.counts[type.pluralName]?.versions ?? '?'} versions`);
       }
@@ -365,57 +370,6 @@ class Importer {
     return id;
   }
 
-  /** A line's relations, components and media as Query Engine data for a version's row (components created now). */
-  private async linkData(
-    attributes: Attributes,
-    data: Record<string, unknown>,
-    locale: string | null,
-    status: string,
-    mediaIds: Map<string, number>,
-  ) {
-    const out: Row = {};
-    for (const [name, attribute] of Object.entries(attributes)) {
-      if (!(name in data)) continue;
-      const value = data[name];
-      if (attribute.type === 'relation') {
-        const one = (ref: Ref) => this.rowId(attribute.target!, this.mapped(attribute.target!, ref), locale, status);
-        out[name] = await eachOf(value, one);
-      } else if (attribute.type === 'media') {
-        const one = async (hash: string) => {
-          const id = mediaIds.get(hash);
-          if (id === undefined) throw new ArchiveError(`A ${status} version uses media file ${hash}, which is not in ${MEDIA_LINES}.`);
-          return id;
-        };
-        out[name] = await eachOf(value, one);
-      } else if (attribute.type === 'component') {
-        const uid = attribute.component!;
-        const nested = this.model.component(uid);
-        const create = async (item: Record<string, unknown>) => {
-          const scalars = Object.fromEntries(
-            Object.entries(item).filter(([field]) => !['relation', 'media', 'component'].includes(nested[field]?.type)),
-          );
-          const created = await this.strapi.db
-            .query(uid as any)
-            .create({ data: { ...scalars, ...(await this.linkData(nested, item, locale, status, mediaIds)) } });
-          return { id: created.id, __pivot: { field: name, component_type: uid } };
-        };
-        out[name] = await eachOf(value, create);
-      }
-    }
-    return out;
-  }
-
-  private async deleteComponents(uid: string, attributes: Attributes, row: Row): Promise<void> {
-    for (const [name, attribute] of Object.entries(attributes)) {
-      if (attribute.type !== 'component') continue;
-      const loaded = await this.strapi.db.query(uid as any).load(row, name);
-      for (const item of [loaded].flat().filter(Boolean) as Row[]) {
-        await this.deleteComponents(attribute.component!, this.model.component(attribute.component!), item);
-        await this.strapi.db.query(attribute.component as any).delete({ where: { id: item.id } });
-      }
-    }
-  }
-
   private async restoreUpdatedAt(trx: Knex, uid: string, id: number, updatedAt: unknown): Promise<void> {
     // The Query Engine stamps every update with the current time; the archive's time is the truth.
     await trx(this.strapi.db.metadata.get(uid).tableName)
@@ -424,87 +378,84 @@ class Importer {
   }
 
   /**
-   * Links of a new row, written straight into the join tables and taken out of `data`. The Query
-   * Engine looks up, for every link, the highest position in the target's own list, a cost that
-   * grows with the target's links (quadratic at 10,000 practices sharing a project); here the
-   * positions are counted in memory, after the target's existing links, as Strapi numbers them.
+   * The relations, media and components of `versions` (rows of `uid`, a type or a component, with
+   * their line's data), as multi-row inserts: component rows are created here, then linked in turn.
    */
-  private async insertLinks(trx: Knex, { uid, attributes }: TypeOf, id: number, data: Row): Promise<void> {
-    const meta = this.strapi.db.metadata.get(uid).attributes as Record<string, any>;
-    for (const [name, value] of Object.entries(data)) {
-      // Components stay with the Query Engine (their link table has no positions to count).
-      const attribute = meta[name];
-      if (attributes[name].type === 'component' || !(attribute.joinTable || attribute.morphBy)) continue;
-      const targets = [value].flat().filter((v) => v != null) as number[];
-      delete data[name];
-      if (!targets.length) continue;
-      if (attribute.morphBy) {
-        // Media: the file side holds the polymorphic link table.
-        const join = (this.strapi.db.metadata.get(attribute.target).attributes as any)[attribute.morphBy].joinTable;
-        const { idColumn, typeColumn } = join.morphColumn;
-        await trx(join.name).insert(
-          targets.map((file, k) => ({
-            [join.joinColumn.name]: file,
-            [idColumn.name]: id,
-            [typeColumn.name]: uid,
-            field: name,
-            order: k + 1,
-          })),
+  private async writeLinks(
+    links: LinkWriter,
+    uid: string,
+    attributes: Attributes,
+    versions: { id: number; data: Record<string, unknown>; locale: string | null; status: string }[],
+    mediaIds: Map<string, number>,
+  ): Promise<void> {
+    for (const [name, attribute] of Object.entries(attributes)) {
+      const present = versions.filter((version) => name in version.data && version.data[name] != null);
+      if (!present.length) continue;
+      if (attribute.type === 'component') {
+        const nested = this.model.component(attribute.component!);
+        const items = present.map(({ data, locale, status }) =>
+          ([data[name]].flat() as Record<string, unknown>[]).map((item) => ({ data: item, locale, status })),
         );
-        continue;
+        const scalars = items
+          .flat()
+          .map(({ data }) =>
+            Object.fromEntries(Object.entries(data).filter(([field]) => !['relation', 'media', 'component'].includes(nested[field]?.type))),
+          );
+        const ids = await createRows(this.strapi, attribute.component!, scalars);
+        let next = 0;
+        for (const [v, list] of items.entries()) await links.link(uid, name, present[v].id, ids.slice(next, (next += list.length)));
+        await this.writeLinks(
+          links,
+          attribute.component!,
+          nested,
+          items.flat().map((item, k) => ({ ...item, id: ids[k] })),
+          mediaIds,
+        );
+      } else if (attribute.type === 'relation' || attribute.type === 'media') {
+        for (const { id, data, locale, status } of present) {
+          const targets: number[] = [];
+          for (const one of [data[name]].flat()) {
+            if (attribute.type === 'relation') {
+              targets.push(await this.rowId(attribute.target!, this.mapped(attribute.target!, one as Ref), locale, status));
+              continue;
+            }
+            const file = mediaIds.get(one as string);
+            if (file === undefined) throw new ArchiveError(`A ${status} version uses media file ${one}, which is not in ${MEDIA_LINES}.`);
+            targets.push(file);
+          }
+          await links.link(uid, name, id, targets);
+        }
       }
-      const join = attribute.joinTable;
-      const rows: Row[] = [];
-      for (const [k, target] of targets.entries()) {
-        rows.push({
-          [join.joinColumn.name]: id,
-          [join.inverseJoinColumn.name]: target,
-          ...join.on,
-          ...(join.orderColumnName ? { [join.orderColumnName]: k + 1 } : {}),
-          ...(join.inverseOrderColumnName ? { [join.inverseOrderColumnName]: await this.nextInverseOrder(trx, join, target) } : {}),
-        });
-      }
-      await trx(join.name).insert(rows);
     }
   }
 
-  private inverseOrders = new Map<string, Map<number, number>>();
-  private async nextInverseOrder(trx: Knex, join: Row, target: number): Promise<number> {
-    if (!this.inverseOrders.has(join.name)) {
-      const rows = await trx(join.name)
-        .select(join.inverseJoinColumn.name)
-        .max(join.inverseOrderColumnName, { as: 'max' })
-        .groupBy(join.inverseJoinColumn.name);
-      this.inverseOrders.set(join.name, new Map(rows.map((row: Row) => [Number(row[join.inverseJoinColumn.name]), Number(row.max ?? 0)])));
-    }
-    const counters = this.inverseOrders.get(join.name)!;
-    const next = (counters.get(target) ?? 0) + 1;
-    counters.set(target, next);
-    return next;
-  }
-
-  /** Pass 3: relations, components and media of every version written in pass 2, now that every target exists. */
+  /**
+   * Pass 3: relations, components and media of every version written in pass 2, now that every
+   * target exists, a batch of lines at a time; an updated version's own are taken away first.
+   */
   async links(manifest: Manifest, trx: Knex, mediaIds: Map<string, number>): Promise<void> {
+    const links = linkWriter(this.strapi, trx);
     for (const type of this.model.types) {
       const written = this.written.get(type.uid)!;
       if (!written.size) continue;
       let done = 0;
       for await (const lines of this.batches(type, manifest)) {
+        const versions = [];
+        const updated: number[] = [];
         for (const line of lines) {
           const documentId = this.mapped(type.uid, line);
           const change = written.get(this.key(documentId, line.locale, line.status));
           if (!change) continue;
           const id = await this.rowId(type.uid, documentId, line.locale, line.status);
-          if (change === 'updated') await this.deleteComponents(type.uid, type.attributes, { id });
-          const data = await this.linkData(type.attributes, line.data, line.locale, line.status, mediaIds);
-          if (change === 'created') await this.insertLinks(trx, type, id, data);
-          // The Query Engine numbers the links it writes itself: counted positions are read again after.
-          else this.inverseOrders.clear();
-          if (Object.keys(data).length) await this.strapi.db.query(type.uid as any).update({ where: { id }, data });
-          await this.restoreUpdatedAt(trx, type.uid, id, line.updatedAt);
-          done += 1;
+          if (change === 'updated') updated.push(id);
+          versions.push({ id, data: line.data, locale: line.locale, status: line.status });
         }
-        if (done) this.log(`[import] ${type.pluralName}: ${done}/${written.size} versions linked`);
+        if (!versions.length) continue;
+        await links.unlink(type.uid, updated);
+        await this.writeLinks(links, type.uid, type.attributes, versions, mediaIds);
+        await links.flush();
+        done += versions.length;
+        this.log(`[import] ${type.pluralName}: ${done}/${written.size} versions linked`);
       }
     }
   }

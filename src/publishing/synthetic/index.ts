@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import { invalidateResponseCache } from '../../edge/response-cache';
+import { createRows, linkWriter } from '../bulk-write';
 import {
   SYNTHETIC_LOCALES,
   SYNTHETIC_PREFIX,
@@ -117,47 +118,6 @@ async function writeCatalog(strapi: Core.Strapi): Promise<{ created: number; exi
   return { created, existing: syntheticCatalog().length - created };
 }
 
-interface JoinColumn {
-  name: string;
-  referencedTable?: string;
-}
-interface JoinTable {
-  name: string;
-  joinColumn: JoinColumn;
-  inverseJoinColumn: JoinColumn;
-  on?: Record<string, string>;
-  pivotColumns: string[];
-  orderColumnName?: string;
-  inverseOrderColumnName?: string;
-}
-
-const joinTableOf = (strapi: Core.Strapi, uid: string, attribute: string): JoinTable =>
-  (strapi.db.metadata.get(uid).attributes as any)[attribute].joinTable;
-
-/** Columns of a `<table>_cmps` link besides the two ids: the field name and the component uid. */
-function componentColumns(join: JoinTable) {
-  const fieldColumn = Object.keys(join.on!)[0];
-  const typeColumn = join.pivotColumns.find((c) => ![join.joinColumn.name, join.inverseJoinColumn.name, fieldColumn].includes(c))!;
-  return { fieldColumn, typeColumn };
-}
-
-/** Multi-row inserts, kept under SQLite's compound-select and both engines' parameter limits. */
-async function insertRows(strapi: Core.Strapi, trx: Knex, table: string, rows: Row[]): Promise<void> {
-  if (!rows.length) return;
-  const size = Math.max(1, Math.min(strapi.db.dialect.getBatchInsertSize(), Math.floor(30000 / Object.keys(rows[0]).length)));
-  for (let i = 0; i < rows.length; i += size) await trx(table).insert(rows.slice(i, i + size));
-}
-
-/**
- * Row ids in the order of `data`. RETURNING promises no order, but both engines hand out ids
- * increasingly in the order the rows are inserted, so sorting them restores the pairing.
- */
-async function createRows(strapi: Core.Strapi, uid: string, data: Row[]): Promise<number[]> {
-  const { ids } = await strapi.db.query(uid as any).createMany({ data });
-  if (ids.length !== data.length) throw new Error(`${uid}: ${data.length} rows written but ${ids.length} ids returned.`);
-  return [...ids].map(Number).sort((a, b) => a - b);
-}
-
 interface Version {
   doc: SyntheticDocument;
   locale: Locale;
@@ -175,7 +135,6 @@ interface Version {
 function bulkWriter(strapi: Core.Strapi, uid: string) {
   const attributes = strapi.contentType(uid as any).attributes as Record<string, any>;
   const targets = new Map<string, Map<string, number>>();
-  const inverseOrder = new Map<string, Map<number, number>>();
 
   for (const attribute of Object.values(attributes)) {
     if (attribute.type === 'component') {
@@ -199,21 +158,6 @@ function bulkWriter(strapi: Core.Strapi, uid: string) {
     return id;
   }
 
-  /** Position of the new link in the target's list: after the ones it already has, as Strapi does. */
-  async function nextInverseOrder(trx: Knex, join: JoinTable, target: number): Promise<number> {
-    if (!inverseOrder.has(join.name)) {
-      const rows = await trx(join.name)
-        .select(join.inverseJoinColumn.name)
-        .max(join.inverseOrderColumnName, { as: 'max' })
-        .groupBy(join.inverseJoinColumn.name);
-      inverseOrder.set(join.name, new Map(rows.map((r: Row) => [Number(r[join.inverseJoinColumn.name]), Number(r.max ?? 0)])));
-    }
-    const counters = inverseOrder.get(join.name)!;
-    const next = (counters.get(target) ?? 0) + 1;
-    counters.set(target, next);
-    return next;
-  }
-
   return async function write(trx: Knex, docs: SyntheticDocument[]): Promise<void> {
     const now = new Date();
     const versions: Version[] = docs.flatMap((doc) =>
@@ -232,57 +176,34 @@ function bulkWriter(strapi: Core.Strapi, uid: string) {
       return row;
     });
     const ids = await createRows(strapi, uid, rows);
+    const links = linkWriter(strapi, trx);
 
     for (const [name, attribute] of Object.entries(attributes)) {
       if (attribute.type !== 'component') continue;
-      const join = joinTableOf(strapi, uid, name);
-      const { fieldColumn, typeColumn } = componentColumns(join);
-      const items = versions.flatMap(({ values }, v) => {
+      const items = versions.map(({ values }) => {
         const value = values[name];
-        const list = value == null ? [] : attribute.repeatable ? (value as Row[]) : [value as Row];
-        // Strapi numbers repeatable items from 1 and leaves single components unordered.
-        return list.map((data, k) => ({ owner: ids[v], data, order: attribute.repeatable ? k + 1 : null }));
+        return value == null ? [] : attribute.repeatable ? (value as Row[]) : [value as Row];
       });
-      if (!items.length) continue;
       const componentIds = await createRows(
         strapi,
         attribute.component,
-        items.map((item) => ({ ...item.data })),
+        items.flat().map((data) => ({ ...data })),
       );
-      await insertRows(
-        strapi,
-        trx,
-        join.name,
-        items.map((item, k) => ({
-          [join.joinColumn.name]: item.owner,
-          [join.inverseJoinColumn.name]: componentIds[k],
-          [fieldColumn]: name,
-          [typeColumn]: attribute.component,
-          ...(join.orderColumnName ? { [join.orderColumnName]: item.order } : {}),
-        })),
-      );
+      let next = 0;
+      for (const [v, list] of items.entries()) await links.link(uid, name, ids[v], componentIds.slice(next, (next += list.length)));
     }
 
     for (const name of new Set(docs.flatMap((doc) => Object.keys(doc.relations)))) {
-      const attribute = attributes[name];
-      const join = attribute?.type === 'relation' ? joinTableOf(strapi, uid, name) : undefined;
-      if (!join) throw new Error(`The synthetic writer links relations kept in join tables; ${uid} "${name}" is not one.`);
-      const links: Row[] = [];
+      if (attributes[name]?.type !== 'relation') throw new Error(`Synthetic documents link relations; ${uid} "${name}" is not one.`);
       for (const [v, { doc, locale, publishedAt }] of versions.entries()) {
         const value = doc.relations[name];
         const slugs = value == null ? [] : Array.isArray(value) ? value : [value];
-        for (const [k, slug] of slugs.entries()) {
-          const target = await targetId(attribute.target, slug, locale, publishedAt !== null);
-          links.push({
-            [join.joinColumn.name]: ids[v],
-            [join.inverseJoinColumn.name]: target,
-            ...(join.orderColumnName ? { [join.orderColumnName]: k + 1 } : {}),
-            ...(join.inverseOrderColumnName ? { [join.inverseOrderColumnName]: await nextInverseOrder(trx, join, target) } : {}),
-          });
-        }
+        const targetIds: number[] = [];
+        for (const slug of slugs) targetIds.push(await targetId(attributes[name].target, slug, locale, publishedAt !== null));
+        await links.link(uid, name, ids[v], targetIds);
       }
-      await insertRows(strapi, trx, join.name, links);
     }
+    await links.flush();
   };
 }
 
@@ -321,24 +242,15 @@ export async function removeSyntheticContent(
 
 async function deleteRows(strapi: Core.Strapi, trx: Knex, uid: string, ids: number[]): Promise<void> {
   const table = strapi.db.metadata.get(uid).tableName;
-  const attributes = strapi.contentType(uid as any).attributes as Record<string, any>;
-
-  for (const [name, attribute] of Object.entries(attributes)) {
-    if (attribute.type !== 'component') continue;
-    const join = joinTableOf(strapi, uid, name);
-    const { fieldColumn } = componentColumns(join);
-    const links = await trx(join.name).select(join.inverseJoinColumn.name).whereIn(join.joinColumn.name, ids).where(fieldColumn, name);
-    const componentIds = links.map((link: Row) => link[join.inverseJoinColumn.name]);
-    await trx(strapi.db.metadata.get(attribute.component).tableName).whereIn('id', componentIds).del();
-    await trx(join.name).whereIn(join.joinColumn.name, ids).where(fieldColumn, name).del();
-  }
+  // The links it owns and its components; links to it from other records below.
+  await linkWriter(strapi, trx).unlink(uid, ids);
 
   // Links from this type and to it, from any model (a real record may point to a synthetic one),
   // and media attached to it (polymorphic links, keyed by uid).
   const done = new Set<string>();
   for (const model of strapi.db.metadata.values()) {
     for (const attribute of Object.values(model.attributes) as any[]) {
-      const join: (JoinTable & { morphColumn?: { typeColumn: JoinColumn; idColumn: JoinColumn } }) | undefined = attribute.joinTable;
+      const join = attribute.joinTable;
       if (!join) continue;
       if (join.morphColumn && !done.has(join.name)) {
         done.add(join.name);
