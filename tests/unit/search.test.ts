@@ -9,12 +9,15 @@ import {
   oneEditApart,
   populateFor,
   withTypos,
+  filterGroups,
   fts5Expression,
+  fts5Filter,
   planQuery,
   score,
   searchPage,
   snippet,
   territoriesWithin,
+  tsqueryFilter,
   tsqueryText,
   type Thesaurus,
 } from '../../src/public-api/search/core';
@@ -44,7 +47,15 @@ test('engine expressions quote every term; user syntax never reaches the engine'
   expect(fts5Expression(plan)).toBe('("minor") AND ("or") AND ("tavol"*)');
   expect(fts5Expression(plan, 'title_terms')).toBe('{title_terms} : (("minor") AND ("or") AND ("tavol"*))');
   expect(tsqueryText(plan)).toBe("('minor') & ('or') & ('tavol':*)");
-  expect(tsqueryText(plan, 'A')).toBe("('minor':A) & ('or':A) & ('tavol':*A)");
+  expect(tsqueryText(plan, true)).toBe("('minor') & ('or') & ('tavol':*)");
+  // Filters are words of the index's filter column, matched with the query.
+  const groups = filterGroups('it', { types: ['good-practice', 'event'], facets: { 'target-group': ['public_operators'] } });
+  expect(groups).toEqual([['_locale_it'], ['_type_goodpractice', '_type_event'], ['_targetgroup_publicoperators']]);
+  expect(fts5Filter(groups)).toBe(
+    '{filter_terms} : (("_locale_it") AND ("_type_goodpractice" OR "_type_event") AND ("_targetgroup_publicoperators"))',
+  );
+  expect(tsqueryFilter(groups)).toBe("('_locale_it') & ('_type_goodpractice' | '_type_event') & ('_targetgroup_publicoperators')");
+  expect(tsqueryText(plan, false, '^')).toBe("('^minor') & ('^or') & ('^tavol':*)");
 });
 
 test('snippets: the best passage, escaped, with matches marked', () => {
@@ -129,6 +140,17 @@ test('an index entry: title, texts, related names, facets and dates of a good pr
       { kind: 'project', value: 'pr' },
       { kind: 'target-group', value: 'public_operators' },
       { kind: 'status', value: 'ongoing' },
+    ]),
+  );
+  // The same, as the words the index matches filters with.
+  expect(entry.filterTerms.split(' ')).toEqual(
+    expect.arrayContaining([
+      '_locale_it',
+      '_type_goodpractice',
+      '_theme_t1',
+      '_territory_b',
+      '_targetgroup_publicoperators',
+      '_status_ongoing',
     ]),
   );
 });

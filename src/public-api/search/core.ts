@@ -189,6 +189,8 @@ export interface SearchEntry {
   startDate: string | null;
   endDate: string | null;
   facets: { kind: FacetKind; value: string }[];
+  /** The locale, type and facets as words (filterTerm), which the engines match in the full-text index itself. */
+  filterTerms: string;
 }
 
 type Doc = Record<string, any>;
@@ -232,6 +234,7 @@ export function entryFor(type: SearchTypeName, doc: Doc, targets: RelationTarget
   for (const group of asList(doc.targetGroups)) facets.push({ kind: 'target-group', value: group.group });
   if (doc.implementationStatus) facets.push({ kind: 'status', value: doc.implementationStatus });
 
+  const unique = uniqueFacets(facets);
   return {
     type,
     documentId: doc.documentId,
@@ -244,7 +247,12 @@ export function entryFor(type: SearchTypeName, doc: Doc, targets: RelationTarget
     relatedTerms: terms(related.join('\n'), locale),
     startDate,
     endDate,
-    facets: uniqueFacets(facets),
+    facets: unique,
+    filterTerms: [
+      filterTerm('locale', locale),
+      filterTerm('type', type),
+      ...unique.map((facet) => filterTerm(facet.kind, facet.value)),
+    ].join(' '),
   };
 }
 
@@ -351,6 +359,40 @@ const options = (q: QueryTerm, exact: boolean) => [
 const matches = (term: string, plan: QueryTerm[]) =>
   plan.some((q) => options(q, false).some((option) => (option.prefix ? term.startsWith(option.term) : term === option.term)));
 
+/**
+ * A filter as one word of the index: `_locale_it`, `_type_event`, `_theme_ab12…`. Filters are then
+ * matched by the full-text index with the words (no join, no scan of the matches). Query terms are
+ * letters and digits only, so no word or prefix a partner types can match a filter word.
+ */
+export const filterTerm = (kind: string, value: string): string =>
+  `_${kind.replace(/[^a-z0-9]/g, '')}_${value.toLowerCase().replace(/[^a-z0-9]/g, '')}`;
+
+/** What a search is narrowed to: every group must match, within a group any of its terms. */
+export function filterGroups(locale: string, filters: SearchFilters): string[][] {
+  const facets = Object.entries(filters.facets) as [FacetKind, string[] | undefined][];
+  return [
+    [filterTerm('locale', locale)],
+    ...(filters.types.length ? [filters.types.map((type) => filterTerm('type', type))] : []),
+    ...facets.flatMap(([kind, values]) => (values ? [values.map((value) => filterTerm(kind, value))] : [])),
+  ];
+}
+
+/** The filter groups as an FTS5 expression on the filter column. */
+export const fts5Filter = (groups: string[][]): string =>
+  `{filter_terms} : (${groups.map((group) => `(${group.map((term) => `"${term}"`).join(' OR ')})`).join(' AND ')})`;
+
+/** The filter groups as tsquery text (for a `::tsquery` cast, which takes lexemes as they are). */
+export const tsqueryFilter = (groups: string[][]): string =>
+  groups.map((group) => `(${group.map((term) => `'${term}'`).join(' | ')})`).join(' & ');
+
+/**
+ * Matches are ranked in blocks of this many, in the index's order: within the matches of one kind
+ * (title or not, knowledge or vocabulary, as typed or through a typo) the first block is ranked and
+ * comes first, then the next. A search thus ranks at most this many records per page, never every
+ * match of a common word; a knowledge base with fewer matches of a kind is ranked exactly.
+ */
+export const RANKED_BLOCK = 500;
+
 /** SQLite FTS5 MATCH expression, optionally restricted to one column. Terms are [a-z0-9] only. */
 export function fts5Expression(plan: QueryTerm[], column?: string, exact = false): string {
   const expression = plan
@@ -364,14 +406,19 @@ export function fts5Expression(plan: QueryTerm[], column?: string, exact = false
   return column ? `{${column}} : (${expression})` : expression;
 }
 
-/** PostgreSQL tsquery text (for to_tsquery('simple', ...)), optionally restricted to one weight. */
-export function tsqueryText(plan: QueryTerm[], weight?: 'A' | 'B' | 'C', exact = false): string {
-  const label = (prefix: boolean) => (prefix || weight ? `:${prefix ? '*' : ''}${weight ?? ''}` : '');
+/**
+ * On PostgreSQL the title's terms are also indexed marked (`^term`), so that matching a title is an
+ * index lookup like any other word (a weight restriction would make the engine re-read every match).
+ */
+export const TITLE_MARK = '^';
+
+/** PostgreSQL tsquery text (for a `::tsquery` cast; terms are letters and digits, as the index holds them), of the title's marked terms when `mark`. */
+export function tsqueryText(plan: QueryTerm[], exact = false, mark = ''): string {
   return plan
     .map(
       (q) =>
         `(${options(q, exact)
-          .map((option) => `'${option.term}'${label(option.prefix)}`)
+          .map((option) => `'${mark}${option.term}'${option.prefix ? ':*' : ''}`)
           .join(' | ')})`,
     )
     .join(' & ');

@@ -11,8 +11,14 @@ import {
   TYPO_KEY_MIN_LENGTH,
   VOCABULARY_TYPES,
   deletionKeys,
+  RANKED_BLOCK,
+  TITLE_MARK,
+  filterGroups,
+  filterTerm,
   fts5Expression,
+  fts5Filter,
   hasTypos,
+  tsqueryFilter,
   tsqueryText,
   type QueryTerm,
   type SearchEntry,
@@ -109,6 +115,7 @@ const entryRow = (entry: SearchEntry) => ({
   related_terms: entry.relatedTerms,
   start_date: entry.startDate,
   end_date: entry.endDate,
+  filter_terms: entry.filterTerms,
 });
 
 async function writeEntries(knex: Knex, entries: SearchEntry[]): Promise<void> {
@@ -179,92 +186,163 @@ export async function documentsWithFacet(knex: Knex, value: string): Promise<{ t
   return rows.map((row: any) => ({ type: row.type, documentId: row.document_id }));
 }
 
-/** Matching entries, title hits first, then by relevance; and how many match in all. */
+const TEXT_COLUMNS = TERM_COLUMNS.join(' ');
+
+/** One kind of match, in the order of the results: as typed or through a typo, title hit or not, knowledge or vocabulary. */
+interface Kind {
+  exact: boolean;
+  title: boolean;
+  vocabulary: boolean;
+}
+
+/**
+ * Matching entries, title hits first, then by relevance; and how many match in all. The filters
+ * are matched by the full-text index with the words. The matches are taken kind by kind (see Kind)
+ * and, within a kind, in blocks of RANKED_BLOCK in index order, each ranked on its own, until the
+ * page is full: a page ranks one or two blocks, never every match of a common word. The page's
+ * wide rows (texts for the snippets) are read last. All in one snapshot.
+ */
 export async function findEntries(knex: Knex, query: SearchQuery): Promise<{ total: number; hits: StoredHit[] }> {
   const sqlite = isSqlite(knex);
-  const base = sqlite
-    ? knex('search_fts')
-        .join('search_entries as e', 'e.id', 'search_fts.rowid')
-        .whereRaw('search_fts MATCH ?', [fts5Expression(query.plan)])
-    : knex('search_entries as e').whereRaw(`e.tsv @@ to_tsquery('simple', ?)`, [tsqueryText(query.plan)]);
-  base.where('e.locale', query.locale);
-  const { types, facets, from, to } = query.filters;
-  if (types.length) base.whereIn('e.type', types);
-  for (const [kind, values] of Object.entries(facets)) {
-    if (values) base.whereIn('e.id', knex('search_facets').select('entry_id').where('kind', kind).whereIn('value', values));
-  }
-  if (from || to) base.whereNotNull('e.start_date');
-  if (to) base.where('e.start_date', '<=', to);
-  if (from) base.whereRaw('coalesce(e.end_date, e.start_date) >= ?', [from]);
+  const { plan, page } = query;
+  const groups = filterGroups(query.locale, query.filters);
+  if (groups.some((group) => !group.length)) return { total: 0, hits: [] };
+  const typos = hasTypos(plan);
+  const { from, to } = query.filters;
+  const dated = (builder: Knex.QueryBuilder) => {
+    if (from || to) builder.whereNotNull('e.start_date');
+    if (to) builder.where('e.start_date', '<=', to);
+    if (from) builder.whereRaw('coalesce(e.end_date, e.start_date) >= ?', [from]);
+    return builder;
+  };
+  const id = sqlite ? 'search_fts.rowid' : 'e.id';
 
-  const [rank, titleHit] = sqlite
-    ? [
-        knex.raw('-bm25(search_fts, 10.0, 3.0, 1.0)'),
-        knex.raw('e.id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?)', [fts5Expression(query.plan, 'title_terms')]),
-      ]
-    : [
-        knex.raw(`ts_rank(e.tsv, to_tsquery('simple', ?))`, [tsqueryText(query.plan)]),
-        knex.raw(`e.tsv @@ to_tsquery('simple', ?)`, [tsqueryText(query.plan, 'A')]),
-      ];
-  // With typos tolerated, the records matching the words as typed come first.
-  const typos = hasTypos(query.plan);
-  const exact = !typos
-    ? knex.raw('1')
-    : sqlite
-      ? knex.raw('e.id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?)', [fts5Expression(query.plan, undefined, true)])
-      : knex.raw(`e.tsv @@ to_tsquery('simple', ?)`, [tsqueryText(query.plan, undefined, true)]);
-  // Count and rank on narrow columns only (a covering index on SQLite); the wide rows (texts
-  // for the snippets) are read afterwards, for the page alone. All three in one snapshot: an edit
-  // committed between them would otherwise count, rank or drop entries that are gone.
-  const snapshot = sqlite ? {} : { isolationLevel: 'repeatable read' as const };
-  const { total, ranked, rows } = await knex.transaction(async (trx) => {
-    const total = Number((await base.clone().transacting(trx).count({ n: '*' }).first())?.n ?? 0);
-    if (!total || query.page.limit === 0) return { total, ranked: [], rows: [] };
-    const ranked: any[] = await base
-      .clone()
-      .transacting(trx)
-      .select(
-        'e.id',
-        knex.raw('? as rank', [rank]),
-        knex.raw('? as title_hit', [titleHit]),
-        knex.raw('? as exact_hit', [exact]),
-        knex.raw(`CASE WHEN e.type IN (${VOCABULARY_TYPES.map(() => '?').join(', ')}) THEN 0 ELSE 1 END as knowledge`, VOCABULARY_TYPES),
-      )
-      .orderBy([
-        ...(typos ? [{ column: 'exact_hit', order: 'desc' as const }] : []),
-        { column: 'title_hit', order: 'desc' },
-        { column: 'knowledge', order: 'desc' },
-        { column: 'rank', order: 'desc' },
-        { column: 'e.type' },
-        { column: 'e.slug' },
-      ])
-      .offset(query.page.offset)
-      .limit(query.page.limit);
-    const rows = await trx('search_entries')
-      .select('id', 'type', 'document_id', 'slug', 'title', 'texts', 'start_date', 'end_date')
-      .whereIn(
-        'id',
-        ranked.map((row) => row.id),
+  /** The matches of one kind, or of every kind (no kind), as a query to select from. */
+  let matches: (kind?: Kind) => Knex.QueryBuilder;
+  if (sqlite) {
+    const [words, typed, title] = [
+      fts5Expression(plan, TEXT_COLUMNS),
+      fts5Expression(plan, TEXT_COLUMNS, true),
+      fts5Expression(plan, 'title_terms'),
+    ];
+    const vocabulary = fts5Filter([VOCABULARY_TYPES.map((type) => filterTerm('type', type))]);
+    const both = (a: string, b: string, yes: boolean) => `(${a}) ${yes ? 'AND' : 'NOT'} (${b})`;
+    matches = (kind) => {
+      let expression = `(${words}) AND (${fts5Filter(groups)})`;
+      if (kind) {
+        if (typos) expression = both(expression, typed, kind.exact);
+        expression = both(both(expression, title, kind.title), vocabulary, kind.vocabulary);
+      }
+      const builder = knex('search_fts').whereRaw('search_fts MATCH ?', [expression]);
+      return from || to ? dated(builder.join('search_entries as e', 'e.id', 'search_fts.rowid')) : builder;
+    };
+  } else {
+    // One tsquery per kind: the words, the filters, the title (marked terms) and the type, all looked up in the GIN index.
+    const [words, typed, title] = [tsqueryText(plan), tsqueryText(plan, true), tsqueryText(plan, false, TITLE_MARK)];
+    const vocabulary = tsqueryFilter([VOCABULARY_TYPES.map((type) => filterTerm('type', type))]);
+    const both = (a: string, b: string, yes: boolean) => `(${a}) & ${yes ? '' : '!'}(${b})`;
+    matches = (kind) => {
+      let text = both(words, tsqueryFilter(groups), true);
+      if (kind) {
+        if (typos) text = both(text, typed, kind.exact);
+        text = both(both(text, title, kind.title), vocabulary, kind.vocabulary);
+      }
+      return dated(knex('search_entries as e').whereRaw('e.tsv @@ ?::tsquery', [text]));
+    };
+  }
+  // A block of one kind's matches in index order, with rank, type and slug (on SQLite, from the covering index;
+  // on PostgreSQL, the block is taken before its tsvectors are read to rank it).
+  const block = (kind: Kind, n: number) => {
+    const ids = (builder: Knex.QueryBuilder) =>
+      builder
+        .orderBy(id)
+        .limit(RANKED_BLOCK)
+        .offset(n * RANKED_BLOCK);
+    if (sqlite)
+      return ids(
+        (from || to ? matches(kind) : matches(kind).join('search_entries as e', 'e.id', 'search_fts.rowid')).select({
+          id,
+          type: 'e.type',
+          slug: 'e.slug',
+          rank: knex.raw('-bm25(search_fts, 10.0, 3.0, 1.0, 0.0)'),
+        }),
       );
-    return { total, ranked, rows };
-  }, snapshot);
-  if (!ranked.length) return { total, hits: [] };
+    return knex
+      .with('b', knex.raw('? ', [ids(matches(kind).select('e.id'))]))
+      .select('e.id', 'e.type', 'e.slug', knex.raw('ts_rank(e.tsv, ?::tsquery) AS rank', [tsqueryText(plan)]))
+      .from('b')
+      .join('search_entries as e', 'e.id', 'b.id');
+  };
+  const count = async (builder: Knex.QueryBuilder) => Number((await builder.count({ n: '*' }).first())?.n ?? 0);
+  const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+  const kinds: Kind[] = [];
+  for (const exact of typos ? [true, false] : [true])
+    for (const title of [true, false]) for (const vocabulary of [false, true]) kinds.push({ exact, title, vocabulary });
+
+  const { total, shown, rows } = await knex.transaction(
+    async (trx) => {
+      // Matching goes through the GIN index: tsquery selectivity would otherwise lead the planner to test @@ row by row,
+      // reading every row's tsvector.
+      if (!sqlite) await trx.raw('SET LOCAL enable_seqscan = off');
+      const total = await count(matches().transacting(trx));
+      const end = page.offset + page.limit;
+      const shown: { kind: Kind; id: number; rank: number; type: string; slug: string }[] = [];
+      let at = 0; // where the current kind starts in the results
+      for (const kind of kinds) {
+        if (at >= Math.min(end, total)) break;
+        let size: number | undefined;
+        if (page.offset > at) {
+          size = await count(matches(kind).transacting(trx));
+          if (at + size <= page.offset) {
+            at += size;
+            continue;
+          }
+        }
+        for (let n = Math.floor(Math.max(0, page.offset - at) / RANKED_BLOCK); at + n * RANKED_BLOCK < end; n += 1) {
+          const rows = (await block(kind, n).transacting(trx))
+            .map((row: any) => ({ kind, id: Number(row.id), rank: Number(row.rank), type: String(row.type), slug: String(row.slug) }))
+            .sort(
+              (a: { rank: number; type: string; slug: string }, b: { rank: number; type: string; slug: string }) =>
+                b.rank - a.rank || byName(a.type, b.type) || byName(a.slug, b.slug),
+            );
+          const first = at + n * RANKED_BLOCK;
+          shown.push(...rows.filter((_: unknown, i: number) => first + i >= page.offset && first + i < end));
+          if (rows.length < RANKED_BLOCK) {
+            size = n * RANKED_BLOCK + rows.length;
+            break;
+          }
+        }
+        at += size ?? (await count(matches(kind).transacting(trx)));
+      }
+      const rows = shown.length
+        ? await trx('search_entries')
+            .select('id', 'document_id', 'title', 'texts', 'start_date', 'end_date')
+            .whereIn(
+              'id',
+              shown.map((hit) => hit.id),
+            )
+        : [];
+      return { total, shown, rows };
+    },
+    sqlite ? {} : { isolationLevel: 'repeatable read' as const },
+  );
   const byId = new Map(rows.map((row: any) => [Number(row.id), row]));
   return {
     total,
-    hits: ranked.map((hit) => {
-      const row: any = byId.get(Number(hit.id));
+    hits: shown.map((hit) => {
+      const row: any = byId.get(hit.id);
       return {
-        type: row.type,
+        type: hit.type as SearchTypeName,
         documentId: row.document_id,
-        slug: row.slug,
+        slug: hit.slug,
         title: row.title,
         texts: JSON.parse(row.texts),
         startDate: row.start_date,
         endDate: row.end_date,
-        rank: Number(hit.rank),
-        titleHit: Boolean(Number(hit.title_hit) || hit.title_hit === true),
-        exact: Boolean(Number(hit.exact_hit) || hit.exact_hit === true),
+        rank: hit.rank,
+        titleHit: hit.kind.title,
+        exact: hit.kind.exact,
       };
     }),
   };
