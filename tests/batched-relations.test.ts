@@ -52,8 +52,16 @@ describe('batched relations in GraphQL lists', () => {
     // batching it runs hundreds of statements: on a loaded machine past the 10 s execution limit,
     // whose cut-off fields would come back null and spoil the comparison; its hundreds of reads at
     // once can also wait longer for a connection than the 5 s a production request waits.
+    // Batching is a part of Strapi's resolvers: direct reads, which answer these lists without them
+    // (tests/direct-reads.test.ts), are off here.
     kb = await startKnowledgeBase({
-      env: { GRAPHQL_MAX_COST: '10000000', RESPONSE_CACHE: 'false', GRAPHQL_TIMEOUT_MS: '120000', DATABASE_CONNECTION_TIMEOUT: '60000' },
+      env: {
+        GRAPHQL_MAX_COST: '10000000',
+        RESPONSE_CACHE: 'false',
+        GRAPHQL_TIMEOUT_MS: '120000',
+        DATABASE_CONNECTION_TIMEOUT: '60000',
+        GRAPHQL_DIRECT_READS: 'false',
+      },
     });
     await synthetic().seedSyntheticContent(kb.strapi, { practices: 60, seed: 3, ...quiet });
   });

@@ -147,11 +147,14 @@ describe('request ids and masked errors', () => {
   let restore: () => void;
   beforeAll(() => {
     // A fault deep inside the server, worded like a database error with a file path.
-    kb.strapi.documents.use(async (context, next) => {
-      if (context.uid === 'api::organization.organization' && (context.params as any)?.locale === 'en') {
-        throw new Error(`select "secret" from "people" where 1 - SQLITE_ERROR at ${__filename}:1`);
-      }
-      return next();
+    // A fault in the database layer, which every read of organizations goes through (REST, GraphQL, direct reads).
+    kb.strapi.db.lifecycles.subscribe({
+      models: ['api::organization.organization'],
+      beforeFindMany(event: any) {
+        if (JSON.stringify(event.params?.where ?? {}).includes('"locale":"en"')) {
+          throw new Error(`select "secret" from "people" where 1 - SQLITE_ERROR at ${__filename}:1`);
+        }
+      },
     });
     const original = kb.strapi.log.error.bind(kb.strapi.log);
     kb.strapi.log.error = ((message: unknown) => {

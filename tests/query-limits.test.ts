@@ -97,13 +97,15 @@ describe('in production: no suggestions and a time limit by default; introspecti
     // The server runs in this process: its clock is this one, moved on when a read is to be slow.
     const now = Date.now.bind(Date);
     jest.spyOn(Date, 'now').mockImplementation(() => now() + clockAhead);
-    // The next database read "takes" longer than the limit, however fast or loaded this machine is.
-    kb.strapi.documents.use(async (_context, next) => {
-      if (slowRead) {
-        slowRead = false;
-        clockAhead += LIMIT_MS + 1;
-      }
-      return next();
+    // The next database read "takes" longer than the limit, however fast or loaded this machine is
+    // (in the database layer, which every read goes through: Strapi's resolvers and direct reads).
+    kb.strapi.db.lifecycles.subscribe({
+      beforeFindMany() {
+        if (slowRead) {
+          slowRead = false;
+          clockAhead += LIMIT_MS + 1;
+        }
+      },
     });
   });
   afterAll(async () => {

@@ -29,6 +29,20 @@ function uniqueFilterFields(strapi: Core.Strapi): Map<string, Set<string>> {
   );
 }
 
+/** When each running operation must be done by: set once the operation is known and passes the limits. */
+const deadlines = new WeakMap<object, { at: number; timeoutMs: number }>();
+
+/**
+ * Refuses the rest of an operation past its time limit. Apollo's execution checks it at every
+ * field; a reader that answers an operation itself (src/public-api/direct-reads) after each read.
+ */
+export function checkDeadline(contextValue: object): void {
+  const deadline = deadlines.get(contextValue);
+  if (deadline && Date.now() > deadline.at) {
+    throw refusal(`Query took longer than the ${deadline.timeoutMs} ms limit and was stopped. Ask for less at once.`, 'QUERY_TIMEOUT', 408);
+  }
+}
+
 /**
  * Apollo Server plugin refusing, before anything runs, operations a public API must not run:
  * variables nested too deep, bad pagination or filter values over the maximum length anywhere
@@ -39,11 +53,10 @@ export const queryLimitsPlugin = (limits: QueryLimits) => {
   let unique: Map<string, Set<string>> | undefined;
   return {
     async requestDidStart() {
-      let deadline = Infinity;
       // The content model is complete once the server answers requests; read it once.
       unique ??= uniqueFilterFields(strapi);
       return {
-        async didResolveOperation({ schema, document, operation, request }: any) {
+        async didResolveOperation({ schema, document, operation, request, contextValue }: any) {
           // No operation to run (an unknown operationName): Apollo answers that itself.
           if (!operation) return;
           if (nestedDeeperThan(request.variables, MAX_INPUT_DEPTH)) throw refusal(inputTooDeep('Variables'));
@@ -73,20 +86,10 @@ export const queryLimitsPlugin = (limits: QueryLimits) => {
           if (analysis.directives > limits.maxDirectives) {
             throw refusal(`Too many directives: ${analysis.directives}, the limit is ${limits.maxDirectives}.`, 'TOO_MANY_DIRECTIVES');
           }
+          deadlines.set(contextValue, { at: Date.now() + limits.timeoutMs, timeoutMs: limits.timeoutMs });
         },
         async executionDidStart() {
-          deadline = Date.now() + limits.timeoutMs;
-          return {
-            willResolveField() {
-              if (Date.now() > deadline) {
-                throw refusal(
-                  `Query took longer than the ${limits.timeoutMs} ms limit and was stopped. Ask for less at once.`,
-                  'QUERY_TIMEOUT',
-                  408,
-                );
-              }
-            },
-          };
+          return { willResolveField: ({ contextValue }: { contextValue: object }) => checkDeadline(contextValue) };
         },
       };
     },

@@ -290,8 +290,19 @@ export function responseCache(strapi: Core.Strapi): ResponseCache {
   return cache;
 }
 
-/** Writes that bypass Strapi's query engine (bulk writers) say so here: every kept answer is out of date. */
-export const invalidateResponseCache = (strapi: Core.Strapi): Promise<void> => responseCache(strapi).invalidate();
+/**
+ * Raises the generations of `keys` once the running transaction commits (at once outside one): a
+ * raise before the commit would let a concurrent read keep the old answer under the new
+ * generation, and on SQLite it would wait for the one connection the transaction holds.
+ */
+async function invalidateWhenCommitted(strapi: Core.Strapi, cache: ResponseCache, keys?: string[]): Promise<void> {
+  if (!strapi.db.inTransaction()) return cache.invalidate(keys);
+  // Joins the running transaction only to be told when it commits.
+  await strapi.db.transaction(({ onCommit }) => onCommit(() => void cache.invalidate(keys)));
+}
+
+/** Writes that bypass Strapi's query engine (bulk writers) say so here: every kept answer is out of date once they commit. */
+export const invalidateResponseCache = (strapi: Core.Strapi): Promise<void> => invalidateWhenCommitted(strapi, responseCache(strapi));
 
 /**
  * Every write to content, media, locales or public permissions raises generations once its
@@ -325,12 +336,8 @@ export function registerResponseCache(strapi: Core.Strapi): void {
     'plugin::users-permissions.permission',
     'plugin::users-permissions.role',
   ];
-  const afterCommit = (event: { model: { uid: string } }) => {
-    const keys = own.has(event.model.uid) ? [event.model.uid] : [EVERYTHING];
-    if (!strapi.db.inTransaction()) return void cache.invalidate(keys);
-    // Joins the running transaction only to be told when it commits.
-    return strapi.db.transaction(({ onCommit }) => onCommit(() => void cache.invalidate(keys)));
-  };
+  const afterCommit = (event: { model: { uid: string } }) =>
+    void invalidateWhenCommitted(strapi, cache, own.has(event.model.uid) ? [event.model.uid] : [EVERYTHING]);
   strapi.db.lifecycles.subscribe({ models, ...Object.fromEntries(WRITES.map((action) => [action, afterCommit])) });
 
   strapi.documents.use(async (context, next) => {

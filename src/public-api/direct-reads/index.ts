@@ -9,6 +9,7 @@ import { publicModels } from '../public-access';
 import { inReadSnapshot } from '../read-snapshot';
 import { expandWithin } from '../territory-filter/core';
 import { checkFilters, type AttributesOf } from '../../edge/query-params/core';
+import { checkDeadline } from '../../edge/query-limits';
 import { CONTENT_LOCALES } from '../../content/locales/core';
 import { PUBLIC_UIDS, type Model } from '../../content/model/core';
 
@@ -74,7 +75,8 @@ function directReadsPlugin(strapi: Core.Strapi) {
   }
 
   /** One root field: checked like Strapi's path, then read with everything its selection needs. */
-  async function readRoot(root: RootField, args: Record<string, any>, info: GraphQLResolveInfo, koaContext: any) {
+  async function readRoot(root: RootField, args: Record<string, any>, info: GraphQLResolveInfo, apolloContext: any) {
+    const { koaContext } = apolloContext;
     const { transformArgs, getModel, allowList, attributesOf, territoryDepth } = prepared!;
     const model = getModel(root.uid);
     const contentType = strapi.contentType(root.uid as any);
@@ -126,6 +128,8 @@ function directReadsPlugin(strapi: Core.Strapi) {
     };
     const listLimit = Number(strapi.config.get('plugin::graphql.defaultLimit', 25));
     const records = many ? await strapi.db.query(root.uid as any).findMany(query) : [await strapi.db.query(root.uid as any).findOne(query)];
+    // The operation's time limit (src/edge/query-limits): past it, Strapi's resolvers answer with the refusal.
+    checkDeadline(apolloContext);
     for (const record of records) shapeRecords(record, plan, model, getModel, listLimit);
     if (root.kind === 'one') return records[0] ?? null;
     if (root.kind === 'list') return records;
@@ -155,7 +159,7 @@ function directReadsPlugin(strapi: Core.Strapi) {
           }
           const fieldResolver: GraphQLFieldResolver<any, any> = (source, args, _context, info) => {
             if (info.parentType !== info.schema.getQueryType()) return source?.[info.fieldName];
-            return readRoot(roots.get(info.fieldName)!, args, info, koaContext);
+            return readRoot(roots.get(info.fieldName)!, args, info, contextValue);
           };
           const result = await inReadSnapshot(strapi, async () =>
             execute({
