@@ -29,15 +29,19 @@ function uniqueFilterFields(strapi: Core.Strapi): Map<string, Set<string>> {
   );
 }
 
-/** When each running operation must be done by: set once the operation is known and passes the limits. */
-const deadlines = new WeakMap<object, { at: number; timeoutMs: number }>();
+/**
+ * When a running operation must be done by, kept on its context: set once the operation is known
+ * and passes the limits.
+ */
+const DEADLINE = Symbol.for('comin40.query-limits.deadline');
+type WithDeadline = { [DEADLINE]?: { at: number; timeoutMs: number } };
 
 /**
  * Refuses the rest of an operation past its time limit. Apollo's execution checks it at every
  * field; a reader that answers an operation itself (src/public-api/direct-reads) after each read.
  */
 export function checkDeadline(contextValue: object): void {
-  const deadline = deadlines.get(contextValue);
+  const deadline = (contextValue as WithDeadline)[DEADLINE];
   if (deadline && Date.now() > deadline.at) {
     throw refusal(`Query took longer than the ${deadline.timeoutMs} ms limit and was stopped. Ask for less at once.`, 'QUERY_TIMEOUT', 408);
   }
@@ -86,7 +90,7 @@ export const queryLimitsPlugin = (limits: QueryLimits) => {
           if (analysis.directives > limits.maxDirectives) {
             throw refusal(`Too many directives: ${analysis.directives}, the limit is ${limits.maxDirectives}.`, 'TOO_MANY_DIRECTIVES');
           }
-          deadlines.set(contextValue, { at: Date.now() + limits.timeoutMs, timeoutMs: limits.timeoutMs });
+          (contextValue as WithDeadline)[DEADLINE] = { at: Date.now() + limits.timeoutMs, timeoutMs: limits.timeoutMs };
         },
         async executionDidStart() {
           return { willResolveField: ({ contextValue }: { contextValue: object }) => checkDeadline(contextValue) };
