@@ -54,8 +54,8 @@ const SCENARIOS = [
   { name: 'e  stock GraphQL, same list', node: 'stock', request: () => graphqlPost(LIST) },
   { name: 'e  stock GraphQL, one practice by slug', node: 'stock', request: (ctx) => graphqlPost(BY_SLUG, { slug: ctx.slug }) },
 ];
-/** The stock REST row a scenario is compared with: the same practice, or the same list. */
-const baselineOf = (name) => (name.includes('by slug') ? STOCK_REST_BY_SLUG : STOCK_REST_LIST);
+/** The stock REST row a scenario is compared with: the same practice (b), or the same list (everything else). */
+const baselineOf = (name) => (name.startsWith('b ') || name.includes('by slug') ? STOCK_REST_BY_SLUG : STOCK_REST_LIST);
 
 const NODES = {
   fast: {},
