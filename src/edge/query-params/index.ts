@@ -44,8 +44,8 @@ export function registerQueryParamsCheck(strapi: Core.Strapi): void {
 }
 
 /**
- * The filters of a nested GraphQL list (`project { goodPractices(filters: …) }`), which Strapi's
- * own loader runs without the document service: checked the same way.
+ * Filters read without the Document Service — a nested GraphQL list (`project { goodPractices(filters: …) }`),
+ * which Strapi's own loader runs, and direct reads (src/public-api/direct-reads): checked the same way.
  */
 export function checkNestedListFilters(strapi: Core.Strapi, filters: unknown, uid: string): void {
   refuseProblems(() => checkFilters(filters, uid, attributesOfModel(strapi)));

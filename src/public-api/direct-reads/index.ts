@@ -8,7 +8,8 @@ import { anonymousRead, buildAllowList } from '../public-access/allow-list';
 import { publicModels } from '../public-access';
 import { inReadSnapshot } from '../read-snapshot';
 import { expandWithin } from '../territory-filter/core';
-import { checkFilters, type AttributesOf } from '../../edge/query-params/core';
+import { depthOf } from '../territory-filter';
+import { checkNestedListFilters } from '../../edge/query-params';
 import { checkDeadline } from '../../edge/query-limits';
 import { CONTENT_LOCALES } from '../../content/locales/core';
 import { PUBLIC_UIDS, type Model } from '../../content/model/core';
@@ -26,8 +27,6 @@ interface RootField {
   uid: string;
   kind: 'list' | 'connection' | 'one';
 }
-
-const TERRITORY = 'api::territory.territory';
 
 /**
  * Anonymous GraphQL reads of the public types, answered without Strapi's per-field resolvers.
@@ -62,7 +61,6 @@ function directReadsPlugin(strapi: Core.Strapi) {
     const { transformArgs } = strapi.plugin('graphql').service('builders').utils;
     const getModel = (uid: string) => strapi.getModel(uid as any) as unknown as Model;
     const allowList = buildAllowList(publicModels(strapi));
-    const attributesOf: AttributesOf = (uid) => (strapi.getModel(uid as any) as unknown as Model | undefined)?.attributes;
     const roots = new Map<string, RootField>();
     for (const uid of PUBLIC_UIDS) {
       const contentType = strapi.contentType(uid as any);
@@ -70,14 +68,15 @@ function directReadsPlugin(strapi: Core.Strapi) {
       roots.set(naming.getFindConnectionQueryName(contentType), { uid, kind: 'connection' });
       roots.set(naming.getFindOneQueryName(contentType), { uid, kind: 'one' });
     }
-    const territoryDepth = (strapi.contentType(TERRITORY).attributes.level as unknown as { enum: string[] }).enum.length;
-    return { transformArgs, getModel, allowList, attributesOf, roots, territoryDepth };
+    // Strapi's resolvers give a list field without arguments this page.
+    const listLimit = Number(strapi.config.get('plugin::graphql.defaultLimit', 25));
+    return { transformArgs, getModel, allowList, roots, territoryDepth: depthOf(strapi), listLimit };
   }
 
   /** One root field: checked like Strapi's path, then read with everything its selection needs. */
   async function readRoot(root: RootField, args: Record<string, any>, info: GraphQLResolveInfo, apolloContext: any) {
     const { koaContext } = apolloContext;
-    const { transformArgs, getModel, allowList, attributesOf, territoryDepth } = prepared!;
+    const { transformArgs, getModel, allowList, territoryDepth, listLimit } = prepared!;
     const model = getModel(root.uid);
     const contentType = strapi.contentType(root.uid as any);
     const many = root.kind !== 'one';
@@ -99,7 +98,7 @@ function directReadsPlugin(strapi: Core.Strapi) {
     const filters = args.filters == null ? args.filters : expandWithin(args.filters, territoryDepth);
     const transformed = transformArgs({ ...args, filters }, { contentType, usePagination: many });
     try {
-      checkFilters(transformed.filters, root.uid, attributesOf);
+      checkNestedListFilters(strapi, transformed.filters, root.uid);
       anonymousRead({ filters: transformed.filters, sort: transformed.sort }, root.uid, allowList);
       const auth = koaContext.state.auth;
       await strapi.auth.verify(auth, { scope: [`${root.uid}.${many ? 'find' : 'findOne'}`] });
@@ -126,7 +125,6 @@ function directReadsPlugin(strapi: Core.Strapi) {
       ...(many ? {} : { documentId }),
       ...query.where,
     };
-    const listLimit = Number(strapi.config.get('plugin::graphql.defaultLimit', 25));
     const records = many ? await strapi.db.query(root.uid as any).findMany(query) : [await strapi.db.query(root.uid as any).findOne(query)];
     // The operation's time limit (src/edge/query-limits): past it, Strapi's resolvers answer with the refusal.
     checkDeadline(apolloContext);

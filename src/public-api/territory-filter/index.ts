@@ -6,8 +6,9 @@ import { PUBLIC_UIDS } from '../../content/model/core';
 
 const TERRITORY = 'api::territory.territory';
 
-/** The hierarchy is as deep as the territory levels are many. */
-const depthOf = (strapi: Core.Strapi) => (strapi.contentType(TERRITORY).attributes.level as unknown as { enum: string[] }).enum.length;
+/** How deep `within` looks: the hierarchy is as deep as the territory levels are many. */
+export const depthOf = (strapi: Core.Strapi): number =>
+  (strapi.contentType(TERRITORY).attributes.level as unknown as { enum: string[] }).enum.length;
 
 /**
  * Document Service filters for the records of `uid` whose territory relation `field` lies within
