@@ -1,6 +1,7 @@
 /** The pure core of direct reads: what a selection plans, what it declines, and Strapi's page arithmetic. */
 import { parse, type OperationDefinitionNode, type FragmentDefinitionNode } from 'graphql';
-import { Declined, pageInfo, planRecords, readParams, shapeRecords } from '../../src/public-api/direct-reads/core';
+import { Declined, pageInfo, planRecords, readParams, shapeRecords, type RecordPlan } from '../../src/public-api/direct-reads/core';
+import { compileRead, decodeRecord, NotCompiled, type Table } from '../../src/public-api/direct-reads/statement';
 import { buildAllowList } from '../../src/public-api/public-access/allow-list';
 import type { Model } from '../../src/content/model/core';
 
@@ -64,4 +65,88 @@ test("Strapi's pageInfo: pages from start and limit, limit -1 as one page", () =
   expect(pageInfo(51, 25, 25)).toEqual({ total: 51, page: 2, pageSize: 25, pageCount: 3 });
   expect(pageInfo(0, 0, 10)).toEqual({ total: 0, page: 1, pageSize: 10, pageCount: 0 });
   expect(pageInfo(7, 2, -1)).toEqual({ total: 7, page: 1, pageSize: 5, pageCount: 1 });
+});
+
+describe('one statement per read (statement.ts)', () => {
+  const tables: Record<string, Table> = {
+    practice: {
+      name: 'practices',
+      draftAndPublish: true,
+      columns: {
+        id: { column: 'id', type: 'increments' },
+        title: { column: 'title', type: 'string' },
+        startDate: { column: 'start_date', type: 'date' },
+        publishedAt: { column: 'published_at', type: 'datetime' },
+        open: { column: 'open', type: 'boolean' },
+        extra: { column: 'extra', type: 'json' },
+      },
+      links: {
+        themes: {
+          target: 'theme',
+          many: true,
+          table: 'practices_themes_lnk',
+          ownerColumn: 'practice_id',
+          targetColumn: 'theme_id',
+          conditions: {},
+          orderBy: [['theme_ord', 'asc']],
+        },
+        source: {
+          target: 'source',
+          many: false,
+          table: 'practices_cmps',
+          ownerColumn: 'entity_id',
+          targetColumn: 'cmp_id',
+          conditions: { field: 'source' },
+          orderBy: [['order', 'asc']],
+        },
+      },
+    },
+    theme: { name: 'themes', draftAndPublish: true, columns: { name: { column: 'name', type: 'string' } }, links: {} },
+    source: { name: 'sources', draftAndPublish: false, columns: { url: { column: 'url', type: 'string' } }, links: {} },
+  };
+  const tableOf = (uid: string) => tables[uid];
+  const planOf = (fields: string[], populate: Record<string, RecordPlan> = {}): RecordPlan => ({ fields, populate, connections: [] });
+
+  test('records nested as JSON, bindings in the order of the text, a page ending its order with the id', () => {
+    const plan = planOf(['title'], { source: planOf(['url']), themes: planOf(['name']) });
+    const { sql, bindings } = compileRead('postgres', tableOf, 'practice', plan, {
+      where: { title: { $in: ['a', 'b'] }, publishedAt: { $notNull: true } },
+      orderBy: [{ title: 'desc' }],
+      limit: 25,
+      offset: 50,
+    });
+    expect(sql).toContain("json_build_object('title', t0.\"title\", 'source', (select json_build_object('url', t1.\"url\")");
+    expect(sql).toContain('t2."published_at" is not null');
+    expect(sql).toContain('json_agg(x.j order by x.o0 asc)');
+    expect(sql).toMatch(/order by t0\."title" desc, t0\."id" asc limit \? offset \?$/);
+    expect(bindings).toEqual(['source', 'a', 'b', 25, 50]);
+    expect(compileRead('sqlite', tableOf, 'practice', plan, {}).sql).toContain('json_group_array(json(x.j) order by x.o0 asc)');
+  });
+
+  test('anything else is left to Strapi', () => {
+    const plan = planOf(['title']);
+    const refused = [
+      { where: { themes: { name: 'x' } } },
+      { where: { title: { $containsi: 'x' } } },
+      { where: { startDate: { $lt: '2020-01-01' } } },
+      { orderBy: [{ themes: { name: 'asc' } }] },
+      { limit: -1 },
+    ];
+    for (const query of refused) expect(() => compileRead('sqlite', tableOf, 'practice', plan, query)).toThrow(NotCompiled);
+    expect(() => compileRead('sqlite', tableOf, 'practice', planOf(['extra']), {})).toThrow(NotCompiled);
+    expect(() => compileRead('sqlite', tableOf, 'practice', planOf(['title'], { unknown: planOf([]) }), {})).toThrow(NotCompiled);
+  });
+
+  test("values come back as Strapi's database layer gives them", () => {
+    const plan = planOf(['id', 'open', 'publishedAt', 'startDate'], { themes: planOf(['name']), source: planOf(['url']) });
+    const record = { id: 7, open: 1, publishedAt: 1700000000000, startDate: '2024-05-01', themes: [{ name: 'a' }], source: null };
+    expect(decodeRecord(tableOf, 'practice', plan, record)).toEqual({
+      id: 7,
+      open: true,
+      publishedAt: '2023-11-14T22:13:20.000Z',
+      startDate: '2024-05-01',
+      themes: [{ name: 'a' }],
+      source: null,
+    });
+  });
 });

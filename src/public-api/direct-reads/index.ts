@@ -3,6 +3,7 @@ import { execute, type GraphQLFieldResolver, type GraphQLResolveInfo, type Graph
 import { mapSchema, MapperKind } from '@graphql-tools/utils';
 import { HeaderMap } from '@apollo/server';
 import { Declined, fieldsOf, pageInfo, planRecords, readParams, shapeRecords } from './core';
+import { compileRead, decodeRecord, NotCompiled, type Dialect, type Link, type Table } from './statement';
 import { isPublicCaller, publicRead } from '../public-access/core';
 import { anonymousRead, buildAllowList } from '../public-access/allow-list';
 import { publicModels } from '../public-access';
@@ -13,10 +14,13 @@ import { checkNestedListFilters } from '../../edge/query-params';
 import { checkDeadline } from '../../edge/query-limits';
 import { CONTENT_LOCALES } from '../../content/locales/core';
 import { PUBLIC_UIDS, type Model } from '../../content/model/core';
+import type { RecordPlan } from './core';
 
 /** What this node's direct reads did, for operators and tests (`strapi.get('direct-reads')`). */
 export interface DirectReadStats {
   answered: number;
+  /** Root fields read in one statement (./statement); the others through Strapi's database layer. */
+  compiled: number;
   declined: number;
   /** Why queries went to Strapi's resolvers, by reason (the first few dozen reasons). */
   reasons: Record<string, number>;
@@ -48,7 +52,7 @@ export function registerDirectReads(strapi: Core.Strapi): void {
 }
 
 function directReadsPlugin(strapi: Core.Strapi) {
-  const stats: DirectReadStats = { answered: 0, declined: 0, reasons: {} };
+  const stats: DirectReadStats = { answered: 0, compiled: 0, declined: 0, reasons: {} };
   strapi.add('direct-reads', () => stats);
   const enabled = () => (strapi.config.get('performance.directReads', true) as boolean) !== false;
   const locales = CONTENT_LOCALES.map((locale) => locale.code);
@@ -70,13 +74,16 @@ function directReadsPlugin(strapi: Core.Strapi) {
     }
     // Strapi's resolvers give a list field without arguments this page.
     const listLimit = Number(strapi.config.get('plugin::graphql.defaultLimit', 25));
-    return { transformArgs, getModel, allowList, roots, territoryDepth: depthOf(strapi), listLimit };
+    const dialect: Dialect | null = ({ sqlite: 'sqlite', postgres: 'postgres' } as Record<string, Dialect>)[
+      String(strapi.config.get('database.connection.client'))
+    ];
+    return { transformArgs, getModel, allowList, roots, territoryDepth: depthOf(strapi), listLimit, dialect, tableOf: tablesOf(strapi) };
   }
 
   /** One root field: checked like Strapi's path, then read with everything its selection needs. */
   async function readRoot(root: RootField, args: Record<string, any>, info: GraphQLResolveInfo, apolloContext: any) {
     const { koaContext } = apolloContext;
-    const { transformArgs, getModel, allowList, territoryDepth, listLimit } = prepared!;
+    const { transformArgs, getModel, allowList, territoryDepth, listLimit, dialect, tableOf } = prepared!;
     const model = getModel(root.uid);
     const contentType = strapi.contentType(root.uid as any);
     const many = root.kind !== 'one';
@@ -125,7 +132,9 @@ function directReadsPlugin(strapi: Core.Strapi) {
       ...(many ? {} : { documentId }),
       ...query.where,
     };
-    const records = many ? await strapi.db.query(root.uid as any).findMany(query) : [await strapi.db.query(root.uid as any).findOne(query)];
+    const records =
+      (dialect && (await readInOneStatement(dialect, tableOf, root.uid, plan, many ? query : { where: query.where }, many))) ||
+      (many ? await strapi.db.query(root.uid as any).findMany(query) : [await strapi.db.query(root.uid as any).findOne(query)]);
     // The operation's time limit (src/edge/query-limits): past it, Strapi's resolvers answer with the refusal.
     checkDeadline(apolloContext);
     for (const record of records) shapeRecords(record, plan, model, getModel, listLimit);
@@ -134,6 +143,31 @@ function directReadsPlugin(strapi: Core.Strapi) {
     const { select: _select, populate: _populate, orderBy: _orderBy, limit: _limit, offset: _offset, ...counted } = query;
     const total = countAsked ? Number(await strapi.db.query(root.uid as any).count(counted)) : 0;
     return { nodes: records, pageInfo: countAsked ? pageInfo(total, start, limit) : null };
+  }
+
+  /** The records in one statement (./statement), decoded as Strapi's database layer would give them; null when it cannot be written as one. */
+  async function readInOneStatement(
+    dialect: Dialect,
+    tableOf: (uid: string) => Table,
+    uid: string,
+    plan: RecordPlan,
+    query: any,
+    many: boolean,
+  ) {
+    let statement;
+    try {
+      statement = compileRead(dialect, tableOf, uid, plan, query);
+    } catch (error) {
+      if (error instanceof NotCompiled) return null;
+      throw error;
+    }
+    const { sql, bindings } = statement;
+    // Inside the read's snapshot (inReadSnapshot): the transaction it opened.
+    const result: any = await strapi.db.transaction(({ trx }) => trx.raw(sql, bindings as any[]));
+    const rows: { j: unknown }[] = Array.isArray(result) ? result : result.rows;
+    stats.compiled += 1;
+    const records = rows.map(({ j }) => decodeRecord(tableOf, uid, plan, typeof j === 'string' ? JSON.parse(j) : j));
+    return many ? records : [records[0] ?? null];
   }
 
   return {
@@ -181,5 +215,73 @@ function directReadsPlugin(strapi: Core.Strapi) {
         },
       };
     },
+  };
+}
+
+const MANY = new Set(['oneToMany', 'manyToMany', 'morphMany']);
+
+/** Each model's table, columns and links as ./statement needs them, from Strapi's database metadata (read once per model). */
+function tablesOf(strapi: Core.Strapi): (uid: string) => Table {
+  const tables = new Map<string, Table>();
+  const linkOf = (uid: string, name: string, attribute: any): Link | null => {
+    const many = MANY.has(attribute.relation);
+    const orderBy = (joinTable: any) =>
+      Object.entries(joinTable.orderBy ?? {}).map(([column, direction]) => [column, String(direction)] as [string, string]);
+    const plain = (on: unknown) =>
+      on == null || (typeof on === 'object' && Object.values(on as object).every((value) => typeof value === 'string'));
+    if (attribute.morphBy) {
+      // Media: the file's side of the link holds the owner's id, type and field.
+      const joinTable = (strapi.db.metadata.get(attribute.target) as any).attributes[attribute.morphBy]?.joinTable;
+      if (!joinTable?.morphColumn || !plain(joinTable.on)) return null;
+      const { idColumn, typeColumn } = joinTable.morphColumn;
+      return {
+        target: attribute.target,
+        many,
+        table: joinTable.name,
+        ownerColumn: idColumn.name,
+        targetColumn: joinTable.joinColumn.name,
+        conditions: { ...joinTable.on, field: name, [typeColumn.name]: uid },
+        orderBy: orderBy(joinTable),
+      };
+    }
+    const { joinTable } = attribute;
+    if (
+      !joinTable ||
+      !plain(joinTable.on) ||
+      joinTable.joinColumn?.referencedColumn !== 'id' ||
+      joinTable.inverseJoinColumn?.referencedColumn !== 'id'
+    )
+      return null;
+    return {
+      target: attribute.target,
+      many,
+      table: joinTable.name,
+      ownerColumn: joinTable.joinColumn.name,
+      targetColumn: joinTable.inverseJoinColumn.name,
+      conditions: { ...joinTable.on },
+      orderBy: orderBy(joinTable),
+    };
+  };
+  return (uid) => {
+    let table = tables.get(uid);
+    if (!table) {
+      const meta = strapi.db.metadata.get(uid) as any;
+      table = {
+        name: meta.tableName,
+        draftAndPublish: Boolean((strapi.getModel(uid as any) as any)?.options?.draftAndPublish),
+        columns: {},
+        links: {},
+      };
+      for (const [name, attribute] of Object.entries<any>(meta.attributes)) {
+        if (attribute.type !== 'relation') {
+          if (attribute.columnName) table.columns[name] = { column: attribute.columnName, type: attribute.type };
+          continue;
+        }
+        const link = linkOf(uid, name, attribute);
+        if (link) table.links[name] = link;
+      }
+      tables.set(uid, table);
+    }
+    return table;
   };
 }
