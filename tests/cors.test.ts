@@ -146,15 +146,12 @@ describe('request ids and masked errors', () => {
   let logged: string[] = [];
   let restore: () => void;
   beforeAll(() => {
-    // A fault deep inside the server, worded like a database error with a file path.
-    // A fault in the database layer, which every read of organizations goes through (REST, GraphQL, direct reads).
-    kb.strapi.db.lifecycles.subscribe({
-      models: ['api::organization.organization'],
-      beforeFindMany(event: any) {
-        if (JSON.stringify(event.params?.where ?? {}).includes('"locale":"en"')) {
-          throw new Error(`select "secret" from "people" where 1 - SQLITE_ERROR at ${__filename}:1`);
-        }
-      },
+    // A fault deep inside the server, worded like a database error with a file path: any SQL
+    // statement reading English organizations fails (REST, Strapi's GraphQL, direct reads).
+    kb.strapi.db.connection.on('query', ({ sql, bindings }: { sql: string; bindings?: unknown[] }) => {
+      if (/organizations/.test(sql) && bindings?.includes('en')) {
+        throw new Error(`select "secret" from "people" where 1 - SQLITE_ERROR at ${__filename}:1`);
+      }
     });
     const original = kb.strapi.log.error.bind(kb.strapi.log);
     kb.strapi.log.error = ((message: unknown) => {

@@ -132,38 +132,47 @@ function directReadsPlugin(strapi: Core.Strapi) {
       ...(many ? {} : { documentId }),
       ...query.where,
     };
-    const records =
-      (dialect && (await readInOneStatement(dialect, tableOf, root.uid, plan, many ? query : { where: query.where }, many))) ||
-      (many ? await strapi.db.query(root.uid as any).findMany(query) : [await strapi.db.query(root.uid as any).findOne(query)]);
+    const statement = dialect && oneStatement(dialect, tableOf, root.uid, plan, many ? query : { where: query.where });
+    const { select: _select, populate: _populate, orderBy: _orderBy, limit: _limit, offset: _offset, ...counted } = query;
+    const read = async () => {
+      const records = statement
+        ? await readStatement(statement, tableOf, root.uid, plan, many)
+        : many
+          ? await strapi.db.query(root.uid as any).findMany(query)
+          : [await strapi.db.query(root.uid as any).findOne(query)];
+      const total = countAsked ? Number(await strapi.db.query(root.uid as any).count(counted)) : 0;
+      return { records, total };
+    };
+    // One statement is a snapshot by itself; several (Strapi's populate, a count beside the page) share one.
+    const { records, total } = statement && !countAsked ? await read() : await inReadSnapshot(strapi, read);
     // The operation's time limit (src/edge/query-limits): past it, Strapi's resolvers answer with the refusal.
     checkDeadline(apolloContext);
     for (const record of records) shapeRecords(record, plan, model, getModel, listLimit);
     if (root.kind === 'one') return records[0] ?? null;
     if (root.kind === 'list') return records;
-    const { select: _select, populate: _populate, orderBy: _orderBy, limit: _limit, offset: _offset, ...counted } = query;
-    const total = countAsked ? Number(await strapi.db.query(root.uid as any).count(counted)) : 0;
     return { nodes: records, pageInfo: countAsked ? pageInfo(total, start, limit) : null };
   }
 
-  /** The records in one statement (./statement), decoded as Strapi's database layer would give them; null when it cannot be written as one. */
-  async function readInOneStatement(
-    dialect: Dialect,
-    tableOf: (uid: string) => Table,
-    uid: string,
-    plan: RecordPlan,
-    query: any,
-    many: boolean,
-  ) {
-    let statement;
+  /** The read as one statement (./statement), or null when it cannot be written as one. */
+  function oneStatement(dialect: Dialect, tableOf: (uid: string) => Table, uid: string, plan: RecordPlan, query: any) {
     try {
-      statement = compileRead(dialect, tableOf, uid, plan, query);
+      return compileRead(dialect, tableOf, uid, plan, query);
     } catch (error) {
       if (error instanceof NotCompiled) return null;
       throw error;
     }
-    const { sql, bindings } = statement;
-    // Inside the read's snapshot (inReadSnapshot): the transaction it opened.
-    const result: any = await strapi.db.transaction(({ trx }) => trx.raw(sql, bindings as any[]));
+  }
+
+  /** Runs the statement (in the operation's snapshot when it has one) and decodes its records as Strapi's database layer would give them. */
+  async function readStatement(
+    { sql, bindings }: { sql: string; bindings: unknown[] },
+    tableOf: (uid: string) => Table,
+    uid: string,
+    plan: RecordPlan,
+    many: boolean,
+  ) {
+    const run = (knex: any) => knex.raw(sql, bindings);
+    const result: any = strapi.db.inTransaction() ? await strapi.db.transaction(({ trx }) => run(trx)) : await run(strapi.db.connection);
     const rows: { j: unknown }[] = Array.isArray(result) ? result : result.rows;
     stats.compiled += 1;
     const records = rows.map(({ j }) => decodeRecord(tableOf, uid, plan, typeof j === 'string' ? JSON.parse(j) : j));
@@ -193,7 +202,7 @@ function directReadsPlugin(strapi: Core.Strapi) {
             if (info.parentType !== info.schema.getQueryType()) return source?.[info.fieldName];
             return readRoot(roots.get(info.fieldName)!, args, info, contextValue);
           };
-          const result = await inReadSnapshot(strapi, async () =>
+          const run = async () =>
             execute({
               schema: stripped!,
               document,
@@ -201,8 +210,10 @@ function directReadsPlugin(strapi: Core.Strapi) {
               variableValues: request.variables,
               contextValue: {},
               fieldResolver,
-            }),
-          );
+            });
+          // Several root fields read in one snapshot; a single one takes care of its own (readRoot).
+          const result =
+            rootNames.filter((name: string) => name !== '__typename').length > 1 ? await inReadSnapshot(strapi, run) : await run();
           if (result.errors?.length) {
             stats.declined += 1;
             const reason = result.errors[0].message;
