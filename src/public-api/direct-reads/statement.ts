@@ -138,7 +138,7 @@ function condition(ctx: Context, table: Table, alias: string, where: unknown): s
       if (!value.length) return name === '$and' ? '1 = 1' : '1 = 0';
       return `(${value.map((item) => condition(ctx, table, alias, item)).join(name === '$and' ? ' and ' : ' or ')})`;
     }
-    if (name === '$not') return `not ${condition(ctx, table, alias, value)}`;
+    if (name === '$not') return `not (${condition(ctx, table, alias, value)})`;
     const column = table.columns[name] ?? notCompiled(`filter on ${name}`);
     const ref = `${alias}.${quote(column.column)}`;
     // Strapi's only filter on its datetimes here: the Document Service's "published".
