@@ -7,6 +7,8 @@ export default ({ env }) => ({
   batchRelations: env.bool('GRAPHQL_BATCH_RELATIONS', true),
   // Anonymous GraphQL reads of public records answered without Strapi's per-field resolvers (src/public-api/direct-reads).
   directReads: env.bool('GRAPHQL_DIRECT_READS', true),
+  // Of those, the ones on the record's own columns read in one SQL statement (src/public-api/direct-reads/statement.ts).
+  oneStatementReads: env.bool('GRAPHQL_ONE_STATEMENT_READS', true),
   // Anonymous GraphQL reads answered from a cache invalidated by every write (src/edge/response-cache).
   responseCache: {
     enabled: env.bool('RESPONSE_CACHE', true),

@@ -132,7 +132,10 @@ function directReadsPlugin(strapi: Core.Strapi) {
       ...(many ? {} : { documentId }),
       ...query.where,
     };
-    const statement = dialect && oneStatement(dialect, tableOf, root.uid, plan, many ? query : { where: query.where });
+    const statement =
+      dialect && (strapi.config.get('performance.oneStatementReads', true) as boolean) !== false
+        ? oneStatement(dialect, tableOf, root.uid, plan, many ? query : { where: query.where })
+        : null;
     const { select: _select, populate: _populate, orderBy: _orderBy, limit: _limit, offset: _offset, ...counted } = query;
     const read = async () => {
       const records = statement
