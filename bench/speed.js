@@ -2,6 +2,7 @@
 // requests against three production nodes side by side, in one run:
 //   fast     — as deployed: response cache, direct reads and batched relations on
 //   uncached — as deployed but the response cache off (RESPONSE_CACHE=false): what a new query costs
+//   layered  — the same, direct reads through Strapi's database layer (GRAPHQL_ONE_STATEMENT_READS=false)
 //   stock    — all off: Strapi's own GraphQL and REST (GRAPHQL_DIRECT_READS=false, GRAPHQL_BATCH_RELATIONS=false too)
 // and, loaded in this process on the same database, the SQL statements each request runs. Each
 // row's ratio is to stock REST asking for the same records (the list, or the one practice).
@@ -40,6 +41,7 @@ const STOCK_REST_BY_SLUG = 'd  stock REST, one practice by slug, populate=*';
 const SCENARIOS = [
   { name: 'a  list 25 × 4 relations, cached', node: 'fast', request: () => graphqlPost(LIST) },
   { name: 'a  same, cache off', node: 'uncached', request: () => graphqlPost(LIST) },
+  { name: 'a  same, cache off, one statement off', node: 'layered', request: () => graphqlPost(LIST) },
   {
     name: 'a  same, GET + If-None-Match (304)',
     node: 'fast',
@@ -47,6 +49,7 @@ const SCENARIOS = [
   },
   { name: 'b  one practice by slug, cached', node: 'fast', request: (ctx) => graphqlPost(BY_SLUG, { slug: ctx.slug }) },
   { name: 'b  same, cache off', node: 'uncached', request: (ctx) => graphqlPost(BY_SLUG, { slug: ctx.slug }) },
+  { name: 'b  same, cache off, one statement off', node: 'layered', request: (ctx) => graphqlPost(BY_SLUG, { slug: ctx.slug }) },
   { name: 'c  search, cached', node: 'fast', request: () => graphqlPost(SEARCH, { q: 'inserimento lavorativo' }) },
   { name: 'c  same, cache off', node: 'uncached', request: () => graphqlPost(SEARCH, { q: 'inserimento lavorativo' }) },
   { name: STOCK_REST_LIST, node: 'stock', request: () => ({ path: REST_LIST }) },
@@ -60,6 +63,7 @@ const baselineOf = (name) => (name.startsWith('b ') || name.includes('by slug') 
 const NODES = {
   fast: {},
   uncached: { RESPONSE_CACHE: 'false' },
+  layered: { RESPONSE_CACHE: 'false', GRAPHQL_ONE_STATEMENT_READS: 'false' },
   stock: { RESPONSE_CACHE: 'false', GRAPHQL_BATCH_RELATIONS: 'false', GRAPHQL_DIRECT_READS: 'false' },
 };
 
@@ -82,6 +86,7 @@ async function countStatements(env, context) {
       app.config.set('performance.responseCache.enabled', switches.RESPONSE_CACHE !== 'false');
       app.config.set('performance.batchRelations', switches.GRAPHQL_BATCH_RELATIONS !== 'false');
       app.config.set('performance.directReads', switches.GRAPHQL_DIRECT_READS !== 'false');
+      app.config.set('performance.oneStatementReads', switches.GRAPHQL_ONE_STATEMENT_READS !== 'false');
       for (const { name, request } of SCENARIOS.filter((scenario) => scenario.node === mode)) {
         const send = () => {
           const { path: url, method = 'GET', headers, body } = request(context);
