@@ -4,7 +4,6 @@
  */
 import fs from 'fs';
 import path from 'path';
-import readline from 'readline';
 import { createHash } from 'crypto';
 import { once } from 'events';
 import type { Core } from '@strapi/strapi';
@@ -85,19 +84,32 @@ export async function fileDigest(file: string): Promise<{ sha256: string; bytes:
   return { sha256: hash.digest('hex'), bytes };
 }
 
-/** Parsed lines of a JSON-lines file, with their line numbers, one at a time. */
+/**
+ * Parsed lines of a JSON-lines file, with their line numbers, one at a time. Split by hand from
+ * large chunks: readline's per-line events cost more than the parsing at 40,000 long lines.
+ */
 export async function* readLines(file: string, name: string): AsyncGenerator<{ n: number; value: unknown }> {
-  const lines = readline.createInterface({ input: fs.createReadStream(file), crlfDelay: Infinity });
   let n = 0;
-  for await (const text of lines) {
+  let rest = '';
+  const parse = (text: string) => {
     n += 1;
-    if (!text.trim()) continue;
+    if (!text.trim()) return undefined;
     try {
-      yield { n, value: JSON.parse(text) };
+      return { n, value: JSON.parse(text) };
     } catch {
       throw new ArchiveError(`${name} line ${n} is not valid JSON: the archive is corrupt.`);
     }
+  };
+  for await (const chunk of fs.createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
+    const texts = (rest + chunk).split('\n');
+    rest = texts.pop()!;
+    for (const text of texts) {
+      const line = parse(text);
+      if (line) yield line;
+    }
   }
+  const last = parse(rest);
+  if (last) yield last;
 }
 
 export async function* walk(dir: string, base = dir): AsyncGenerator<string> {
