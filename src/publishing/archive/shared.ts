@@ -85,12 +85,12 @@ export async function fileDigest(file: string): Promise<{ sha256: string; bytes:
 }
 
 /**
- * Parsed lines of a JSON-lines file, with their line numbers, one at a time. Split by hand from
- * large chunks: readline's per-line events cost more than the parsing at 40,000 long lines.
+ * Parsed lines of a JSON-lines file, with their line numbers, one at a time. Split by hand in the
+ * bytes of large chunks and decoded line by line: four times faster than readline or splitting
+ * decoded text, which at 10,000 practices (a 133 MB file, read three times) cost 10 s.
  */
 export async function* readLines(file: string, name: string): AsyncGenerator<{ n: number; value: unknown }> {
   let n = 0;
-  let rest = '';
   const parse = (text: string) => {
     n += 1;
     if (!text.trim()) return undefined;
@@ -100,15 +100,17 @@ export async function* readLines(file: string, name: string): AsyncGenerator<{ n
       throw new ArchiveError(`${name} line ${n} is not valid JSON: the archive is corrupt.`);
     }
   };
-  for await (const chunk of fs.createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
-    const texts = (rest + chunk).split('\n');
-    rest = texts.pop()!;
-    for (const text of texts) {
-      const line = parse(text);
+  let rest: Buffer = Buffer.alloc(0);
+  for await (const read of fs.createReadStream(file, { highWaterMark: 1 << 20 })) {
+    const chunk = rest.length ? Buffer.concat([rest, read as Buffer]) : (read as Buffer);
+    let start = 0;
+    for (let end = chunk.indexOf(10); end !== -1; start = end + 1, end = chunk.indexOf(10, start)) {
+      const line = parse(chunk.toString('utf8', start, end));
       if (line) yield line;
     }
+    rest = chunk.subarray(start);
   }
-  const last = parse(rest);
+  const last = parse(rest.toString('utf8'));
   if (last) yield last;
 }
 
