@@ -294,6 +294,21 @@ describe(`import into a fresh instance (${engine})`, () => {
   afterAll(async () => {
     await kb.stop();
   });
+  /** The change feed after `since` (from the beginning without), read through the server as partners read it: its events and the cursor after them. */
+  const changesSince = async (since?: string) => {
+    const events: string[] = [];
+    let cursor = since;
+    for (let more = true; more;) {
+      const res = await kb
+        .http()
+        .get('/api/changes')
+        .query({ first: 1000, ...(cursor ? { since: cursor } : {}) });
+      expect(res.status).toBe(200);
+      events.push(...res.body.items.map((c: any) => `${c.type} ${c.slug} ${c.locale} ${c.action}`));
+      ({ nextCursor: cursor, hasMore: more } = res.body);
+    }
+    return { events: events.sort(), cursor };
+  };
 
   test('creates every version and every media file', () => {
     expect(result.report['good-practices']).toEqual({ created: 18, updated: 0, unchanged: 0 });
@@ -333,14 +348,18 @@ describe(`import into a fresh instance (${engine})`, () => {
   test('--dry-run reports what would change and writes nothing; the import then restores the archived version', async () => {
     const practices = kb.strapi.documents(PRACTICE as any);
     const cycle = (await practices.findFirst({ filters: { slug: CYCLE }, locale: 'en', status: 'draft' } as any))!;
+    const beforeEdit = (await changesSince()).cursor;
     await practices.update({ documentId: cycle.documentId, locale: 'en', data: { title: 'Changed here after the import' } } as any);
     await practices.publish({ documentId: cycle.documentId, locale: 'en' } as any);
+    const edit = await changesSince(beforeEdit);
+    expect(edit.events).toContain(`GOOD_PRACTICE ${CYCLE} en UPDATED`);
     const before = await rowCounts(kb);
 
     const dry = await archive().importArchive(kb.strapi, first, { ...quiet, dryRun: true });
     expect(dry.dryRun).toBe(true);
     expect(dry.report['good-practices']).toEqual({ created: 0, updated: 2, unchanged: 16 });
     expect(await rowCounts(kb)).toEqual(before);
+    expect((await changesSince(edit.cursor)).events).toEqual([]);
     const title = async () =>
       (await kb.data('{ goodPractices(locale: "en", filters: { slug: { eq: "' + CYCLE + '" } }) { title } }')).goodPractices[0].title;
     expect(await title()).toBe('Changed here after the import');
@@ -348,6 +367,9 @@ describe(`import into a fresh instance (${engine})`, () => {
     const real = await archive().importArchive(kb.strapi, first, quiet);
     expect(real.report['good-practices']).toEqual({ created: 0, updated: 2, unchanged: 16 });
     expect(await title()).toBe(sourceView.en.goodPractices.find((p: any) => p.slug === CYCLE).title);
+    // Partners syncing from the change feed see the import's rewrite as they saw the edit: the
+    // practice UPDATED, and the published records that show it.
+    expect((await changesSince(edit.cursor)).events).toEqual(edit.events);
     const fourth = path.join(work, 'fourth.tar.gz');
     await archive().exportArchive(kb.strapi, fourth, quiet);
     await expectSameArchive(first, fourth);

@@ -173,8 +173,8 @@ export function relationPaths(models: Model[], getModel: (uid: string) => Model)
   return paths;
 }
 
-/** `{ agenda: { speakers: { documentId } } }` for the path agenda.speakers. */
-export const whereThrough = (path: string[], documentId: string): Record<string, unknown> =>
+/** `{ agenda: { speakers: { documentId } } }` for the path agenda.speakers (one documentId, or a condition on it such as `$in`). */
+export const whereThrough = (path: string[], documentId: string | { $in: string[] }): Record<string, unknown> =>
   path.reduceRight<Record<string, unknown>>((inner, name) => ({ [name]: inner }), { documentId });
 
 /** Tombstones older than this moment may be removed. */

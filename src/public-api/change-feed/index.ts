@@ -63,21 +63,33 @@ async function publishedVersions(strapi: Core.Strapi, uid: string, documentId: s
   );
 }
 
-/** Published records that show this document through a relation. */
-async function showing(strapi: Core.Strapi, paths: RelationPath[], documentId: string): Promise<FeedEvent[]> {
+/** Per target type, the relations through which public records show it (see relationPaths). */
+function feedPaths(strapi: Core.Strapi): Map<string, RelationPath[]> {
+  const getModel = (uid: string) => strapi.getModel(uid as any) as unknown as Model;
+  return relationPaths(PUBLIC_UIDS.map(getModel), getModel);
+}
+
+/** Documents per query when looking them up by a list of documentIds: well under both engines' parameter limits. */
+const LOOKUP_BATCH = 500;
+
+/** Published records that show any of these documents through a relation (possibly more than once). */
+async function showing(strapi: Core.Strapi, paths: RelationPath[], documentIds: string[]): Promise<FeedEvent[]> {
   const found: FeedEvent[] = [];
   for (const { uid, path } of paths) {
-    const rows = await strapi.db
-      .query(uid as any)
-      .findMany({ where: { ...PUBLISHED, ...whereThrough(path, documentId) }, select: ['documentId', 'locale', 'slug'] });
-    for (const row of rows as any[])
-      found.push({
-        type: publicTypeOfUid(uid)!,
-        documentId: row.documentId,
-        locale: String(row.locale),
-        slug: row.slug,
-        action: 'UPDATED',
+    for (let i = 0; i < documentIds.length; i += LOOKUP_BATCH) {
+      const rows = await strapi.db.query(uid as any).findMany({
+        where: { ...PUBLISHED, ...whereThrough(path, { $in: documentIds.slice(i, i + LOOKUP_BATCH) }) },
+        select: ['documentId', 'locale', 'slug'],
       });
+      for (const row of rows as any[])
+        found.push({
+          type: publicTypeOfUid(uid)!,
+          documentId: row.documentId,
+          locale: String(row.locale),
+          slug: row.slug,
+          action: 'UPDATED',
+        });
+    }
   }
   return found;
 }
@@ -108,31 +120,43 @@ export function onFeedAppend(strapi: Core.Strapi, listener: FeedListener): void 
 const keyOf = (event: Pick<FeedEvent, 'type' | 'documentId' | 'locale'>) => `${event.type}\u0000${event.documentId}\u0000${event.locale}`;
 
 /**
- * Appends events, each replacing the previous one of its record and locale. On PostgreSQL a
- * transaction-wide advisory lock makes the writers of the feed take turns until they commit, so
- * row ids (cursors) become visible in the order they were drawn: a reader at cursor 11 never
- * skips a 10 committed later. SQLite has one writer at a time anyway. Expired tombstones go
- * under the same lock.
+ * Appends events, each replacing the previous one of its record and locale, a batch at a time
+ * (an import appends tens of thousands). On PostgreSQL a transaction-wide advisory lock makes the
+ * writers of the feed take turns until they commit, so row ids (cursors) become visible in the
+ * order they were drawn: a reader at cursor 11 never skips a 10 committed later. SQLite has one
+ * writer at a time anyway. Expired tombstones go under the same lock.
  */
 async function appendEvents(strapi: Core.Strapi, trx: Knex, events: FeedEvent[], now = new Date()): Promise<void> {
   if (!events.length) return;
   if (isPostgres(trx)) await trx.raw('SELECT pg_advisory_xact_lock(?)', [FEED_LOCK]);
   const at = now.toISOString();
   const entries: ChangeEntry[] = [];
-  for (const event of events) {
-    await trx(FEED).where({ type: event.type, document_id: event.documentId, locale: event.locale }).delete();
-    const [row] = await trx(FEED).insert(
-      {
+  // The last event of a record and locale is the one that stays.
+  const latest = [...new Map(events.map((event) => [keyOf(event), event])).values()];
+  const size = Math.min(LOOKUP_BATCH, strapi.db.dialect.getBatchInsertSize());
+  for (let i = 0; i < latest.length; i += size) {
+    const batch = latest.slice(i, i + size);
+    const replaced = new Map<string, string[]>();
+    for (const { type, locale, documentId } of batch)
+      replaced.set(`${type}\u0000${locale}`, [...(replaced.get(`${type}\u0000${locale}`) ?? []), documentId]);
+    for (const [group, documentIds] of replaced) {
+      const [type, locale] = group.split('\u0000');
+      await trx(FEED).where({ type, locale }).whereIn('document_id', documentIds).delete();
+    }
+    const rows = await trx(FEED).insert(
+      batch.map((event) => ({
         type: event.type,
         document_id: event.documentId,
         locale: event.locale,
         slug: event.slug,
         action: event.action,
         at,
-      },
+      })),
       ['id'],
     );
-    entries.push(entryOf(Number(row.id), event, at));
+    // Ids are drawn in the order the rows are inserted (under the lock, no other writer draws any).
+    const ids = rows.map((row: { id: number | string }) => Number(row.id)).sort((a: number, b: number) => a - b);
+    batch.forEach((event, k) => entries.push(entryOf(ids[k], event, at)));
   }
   for (const listener of listeners.get(strapi) ?? []) await listener(entries);
   await pruneTombstones(trx, now);
@@ -156,8 +180,7 @@ async function pruneTombstones(trx: Knex, now: Date): Promise<number> {
  * publish without its event, nor leave an event of a write that failed.
  */
 export function registerChangeFeed(strapi: Core.Strapi): void {
-  const getModel = (uid: string) => strapi.getModel(uid as any) as unknown as Model;
-  const paths = relationPaths(PUBLIC_UIDS.map(getModel), getModel);
+  const paths = feedPaths(strapi);
   strapi.documents.use(async (context, next) => {
     const type = publicTypeOfUid(context.uid);
     if (!type || !changesPublished(context.action, context.params as { status?: string })) return next();
@@ -165,7 +188,7 @@ export function registerChangeFeed(strapi: Core.Strapi): void {
       const given = (context.params as { documentId?: string }).documentId;
       const related = paths.get(context.uid) ?? [];
       const before = given ? await publishedVersions(strapi, context.uid, given) : new Map();
-      const showingBefore = before.size ? await showing(strapi, related, given!) : [];
+      const showingBefore = before.size ? await showing(strapi, related, [given!]) : [];
       const result: any = await next();
       const documentId = given ?? result?.documentId;
       if (!documentId) return result;
@@ -175,7 +198,7 @@ export function registerChangeFeed(strapi: Core.Strapi): void {
       if (!own.length) return result;
       // What shows this record changes with it: those records are UPDATED (once, and only if still published).
       const seen = new Set(own.map(keyOf));
-      const neighbours = [...showingBefore, ...(after.size ? await showing(strapi, related, documentId) : [])].filter((event) => {
+      const neighbours = [...showingBefore, ...(after.size ? await showing(strapi, related, [documentId]) : [])].filter((event) => {
         const key = keyOf(event);
         return !seen.has(key) && Boolean(seen.add(key));
       });
@@ -188,41 +211,80 @@ export function registerChangeFeed(strapi: Core.Strapi): void {
   });
 }
 
+/** A published version a bulk writer rewrote in place (see reconcileFeed). */
+export interface RewrittenVersion {
+  uid: string;
+  documentId: string;
+  locale: string | null;
+}
+
 /**
- * Brings the feed in line with what is published, at start: a record published without it (before
- * the feed existed, or by a bulk writer) gets PUBLISHED, one it shows but no longer published
- * UNPUBLISHED or DELETED. Nothing to do is the usual case; running it twice changes nothing.
- * Also removes expired tombstones. Returns how many events it added.
+ * Brings the feed in line with what is published, in the caller's transaction: a record published
+ * without it (before the feed existed, or by a bulk writer) gets PUBLISHED, one it shows but no
+ * longer published UNPUBLISHED or DELETED, one whose published version a bulk writer rewrote
+ * (`rewritten`) UPDATED; and, as after an edit through the document service, the published records
+ * that show a record published or rewritten get UPDATED too. Nothing to do is the usual case;
+ * running it twice changes nothing. Also removes expired tombstones.
+ */
+export async function reconcileFeed(
+  strapi: Core.Strapi,
+  trx: Knex,
+  rewritten: RewrittenVersion[] = [],
+): Promise<{ added: number; pruned: number }> {
+  const live = new Map<string, { type: PublicType; documentId: string; locale: string; slug: string }>();
+  for (const row of await trx(FEED)
+    .whereNotIn('action', TOMBSTONES as string[])
+    .select('type', 'document_id', 'locale', 'slug')) {
+    const event = { type: row.type, documentId: row.document_id, locale: row.locale, slug: row.slug };
+    live.set(keyOf(event), event);
+  }
+  const changed = new Set(
+    rewritten.map(({ uid, documentId, locale }) => keyOf({ type: publicTypeOfUid(uid)!, documentId, locale: String(locale) })),
+  );
+  const events: FeedEvent[] = [];
+  /** Published versions with no event of their own: those that may show a changed record. */
+  const quiet = new Set<string>();
+  for (const type of PUBLIC_TYPES) {
+    const rows = await strapi.db
+      .query(uidOf(type) as any)
+      .findMany({ where: PUBLISHED, select: ['documentId', 'locale', 'slug'], orderBy: { id: 'asc' } });
+    for (const row of rows as any[]) {
+      const event: FeedEvent = { type, documentId: row.documentId, locale: String(row.locale), slug: row.slug, action: 'PUBLISHED' };
+      const key = keyOf(event);
+      if (!live.delete(key)) events.push(event);
+      else if (changed.has(key)) events.push({ ...event, action: 'UPDATED' });
+      else quiet.add(key);
+    }
+  }
+  for (const gone of live.values()) {
+    const draft = await strapi.db
+      .query(uidOf(gone.type) as any)
+      .findOne({ where: { documentId: gone.documentId, locale: gone.locale }, select: ['id'] });
+    events.push({ ...gone, action: draft ? 'UNPUBLISHED' : 'DELETED' });
+  }
+  if (quiet.size) {
+    const quietTypes = new Set([...quiet].map((key) => key.split('\u0000')[0]));
+    const paths = feedPaths(strapi);
+    // Those of the records published or rewritten, not of their neighbours in turn.
+    const shown = events.filter((event) => !TOMBSTONES.includes(event.action));
+    for (const type of PUBLIC_TYPES) {
+      const documentIds = [...new Set(shown.filter((event) => event.type === type).map((event) => event.documentId))];
+      // Only relations of types that have quiet versions: an import into an empty instance asks nothing.
+      const related = (paths.get(uidOf(type)) ?? []).filter(({ uid }) => quietTypes.has(publicTypeOfUid(uid)!));
+      if (!documentIds.length || !related.length) continue;
+      for (const neighbour of await showing(strapi, related, documentIds)) if (quiet.delete(keyOf(neighbour))) events.push(neighbour);
+    }
+  }
+  if (events.length) await appendEvents(strapi, trx, events);
+  return { added: events.length, pruned: await pruneTombstones(trx, new Date()) };
+}
+
+/**
+ * The feed brought in line with what is published (reconcileFeed), at start, in its own
+ * transaction; then the response cache emptied. Returns how many events it added.
  */
 export async function reconcileChangeFeed(strapi: Core.Strapi): Promise<number> {
-  const { added, pruned } = await strapi.db.transaction(async ({ trx: transaction }) => {
-    const trx = transaction as unknown as Knex;
-    const live = new Map<string, { type: PublicType; documentId: string; locale: string; slug: string }>();
-    for (const row of await trx(FEED)
-      .whereNotIn('action', TOMBSTONES as string[])
-      .select('type', 'document_id', 'locale', 'slug')) {
-      const event = { type: row.type, documentId: row.document_id, locale: row.locale, slug: row.slug };
-      live.set(keyOf(event), event);
-    }
-    const events: FeedEvent[] = [];
-    for (const type of PUBLIC_TYPES) {
-      const rows = await strapi.db
-        .query(uidOf(type) as any)
-        .findMany({ where: PUBLISHED, select: ['documentId', 'locale', 'slug'], orderBy: { id: 'asc' } });
-      for (const row of rows as any[]) {
-        const event: FeedEvent = { type, documentId: row.documentId, locale: String(row.locale), slug: row.slug, action: 'PUBLISHED' };
-        if (!live.delete(keyOf(event))) events.push(event);
-      }
-    }
-    for (const gone of live.values()) {
-      const draft = await strapi.db
-        .query(uidOf(gone.type) as any)
-        .findOne({ where: { documentId: gone.documentId, locale: gone.locale }, select: ['id'] });
-      events.push({ ...gone, action: draft ? 'UNPUBLISHED' : 'DELETED' });
-    }
-    if (events.length) await appendEvents(strapi, trx, events);
-    return { added: events.length, pruned: await pruneTombstones(trx, new Date()) };
-  });
+  const { added, pruned } = await strapi.db.transaction(({ trx }) => reconcileFeed(strapi, trx as unknown as Knex));
   // The feed is read through the response cache too: no answer from before is served.
   if (added || pruned) await invalidateResponseCache(strapi);
   return added;

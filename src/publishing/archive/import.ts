@@ -11,7 +11,8 @@ import type { Core } from '@strapi/strapi';
 import * as tar from 'tar';
 import type { Attributes } from '../../content/model/core';
 import { rebuildSearchIndex } from '../../public-api/search';
-import { reconcileChangeFeed } from '../../public-api/change-feed';
+import { reconcileFeed, type RewrittenVersion } from '../../public-api/change-feed';
+import { invalidateResponseCache } from '../../edge/response-cache';
 import { createRows, linkWriter, type LinkWriter } from '../bulk-write';
 import {
   MANIFEST,
@@ -100,8 +101,9 @@ async function openArchive(file: string, work: string, model: Model) {
  * Merges the archive into this instance, in one transaction: records by their stable keys (the
  * slug; the documentId when free), then their relations, components and media, in multi-row
  * inserts; the search index rebuilt; media bytes written last and removed again if anything
- * fails. `dryRun` does all of it and rolls back, to report what would change. Once committed, the
- * change feed gets the events of what the import published.
+ * fails. `dryRun` does all of it and rolls back, to report what would change. The change feed
+ * gets the events of what the import published or rewrote in the same transaction, as an edit
+ * through the document service would; the response cache is emptied once it commits.
  */
 export async function importArchive(
   strapi: Core.Strapi,
@@ -128,7 +130,11 @@ export async function importArchive(
         await importer.records(manifest, trx as unknown as Knex, result.report);
         await importer.links(manifest, trx as unknown as Knex, media.ids);
         if (dryRun) throw new DryRunDone();
-        if (importer.changed()) await rebuildSearchIndex(strapi, { log });
+        if (importer.changed()) {
+          await rebuildSearchIndex(strapi, { log });
+          const { added } = await reconcileFeed(strapi, trx as unknown as Knex, importer.rewritten);
+          log(`[import] change feed: ${added} events added`);
+        }
         for (const name of media.bytes) {
           const destination = path.join(uploadsDir(strapi), name.slice(MEDIA_DIR.length + 1));
           if (fs.existsSync(destination) && (await fileDigest(destination)).sha256 === manifest.files[name].sha256) continue;
@@ -141,13 +147,7 @@ export async function importArchive(
       if (error instanceof DryRunDone) return result;
       throw error;
     }
-    // After the commit (its own transaction, then the response cache emptied). The import stands
-    // if this fails: the next start of any node brings the feed up to date the same way.
-    if (importer.changed())
-      await reconcileChangeFeed(strapi).then(
-        (events) => log(`[import] change feed: ${events} events added`),
-        (error) => log(`[import] the change feed will be brought up to date at the next start: ${(error as Error).message}`),
-      );
+    if (importer.changed()) await invalidateResponseCache(strapi);
     for (const line of reportLines(result.report)) log(`[import] ${line}`);
     return result;
   } catch (error) {
@@ -177,6 +177,8 @@ class Importer {
   /** Per type: versions written by this import (documentId|locale|status -> created or updated), which pass 3 links. */
   private written = new Map<string, Map<string, 'created' | 'updated'>>();
   private rowIds = new Map<string, Map<string, number>>();
+  /** Published versions that were here and were rewritten: UPDATED in the change feed. */
+  readonly rewritten: RewrittenVersion[] = [];
 
   constructor(
     private strapi: Core.Strapi,
@@ -258,6 +260,8 @@ class Importer {
   /** Pass 1: which document of this instance each archived document becomes; every line checked. */
   async identify(manifest: Manifest): Promise<void> {
     const problems = new Problems();
+    // Every record referred to, with the first line referring to it: checked once all documents are known.
+    const referred = new Map<string, { target: string; ref: Ref; where: string }>();
     for (const type of this.model.types) {
       const existing = await this.strapi.db.query(type.uid as any).findMany({ select: ['documentId', 'slug'] });
       const bySlug = new Map<string, string>(existing.filter((row: Row) => row.slug).map((row: Row) => [row.slug, row.documentId]));
@@ -267,6 +271,10 @@ class Importer {
         const shape = lineProblems(line, type.attributes);
         problems.add(where, shape.length ? shape : publicationProblems(type.uid, line, type.attributes));
         if (shape.length) continue;
+        for (const { target, ref } of refsIn(line.data, type.attributes, this.model.component)) {
+          const key = `${target}|${ref.documentId}`;
+          if (!referred.has(key)) referred.set(key, { target, ref, where });
+        }
         const set = slugs.get(line.documentId) ?? new Set<string>();
         if (line.slug) set.add(line.slug);
         slugs.set(line.documentId, set);
@@ -292,16 +300,9 @@ class Importer {
         `[import] ${type.pluralName}: ${mapping.size} documents read, ${[...mapping.values()].filter((id) => taken.has(id)).length} of them already here`,
       );
     }
-    for (const type of this.model.types) {
-      for await (const { where, line } of this.lines(type, manifest)) {
-        const dangling = [...refsIn(line.data, type.attributes, this.model.component)].filter(
-          ({ target, ref }) => !this.documents.get(target)?.has(ref.documentId),
-        );
-        problems.add(
-          where,
-          dangling.map(({ target, ref }) => `refers to ${target} ${ref.slug ?? ref.documentId}, which is not in the archive`),
-        );
-      }
+    for (const { target, ref, where } of referred.values()) {
+      if (!this.documents.get(target)?.has(ref.documentId))
+        problems.add(where, [`refers to ${target} ${ref.slug ?? ref.documentId}, which is not in the archive`]);
     }
     problems.throwIfAny();
   }
@@ -334,8 +335,8 @@ class Importer {
           const documentId = mapping.get(line.documentId)!;
           const key = this.key(documentId, line.locale, line.status);
           const row = stored.get(key);
-          const wanted = { ...line, documentId, data: mapRefs(line.data, type.attributes, component, this.mapped) };
-          if (row && comparable(rowToLine(row, type.attributes, component)) === canonicalJson(wanted)) {
+          const wanted = () => ({ ...line, documentId, data: mapRefs(line.data, type.attributes, component, this.mapped) });
+          if (row && comparable(rowToLine(row, type.attributes, component)) === canonicalJson(wanted())) {
             tally(report, type.pluralName, 'unchanged');
             continue;
           }
@@ -343,6 +344,7 @@ class Importer {
           if (row) {
             await this.strapi.db.query(type.uid as any).update({ where: { id: row.id }, data });
             await this.restoreUpdatedAt(trx, type.uid, row.id, line.updatedAt);
+            if (line.status === 'published') this.rewritten.push({ uid: type.uid, documentId, locale: line.locale });
           } else created.push({ ...data, documentId });
           tally(report, type.pluralName, row ? 'updated' : 'created');
           written.set(key, row ? 'updated' : 'created');

@@ -10,18 +10,32 @@ import type { Knex } from 'knex';
 type Row = Record<string, any>;
 
 /**
- * Bound parameters per statement: SQLite (better-sqlite3) allows 32,766, PostgreSQL 65,535; the
- * row count stays under SQLite's compound-select limit too (the dialect's batch insert size).
+ * Bound parameters per statement: SQLite (better-sqlite3) allows 32,766, PostgreSQL 65,535. Rows
+ * through the Query Engine stay under SQLite's compound-select limit too (the dialect's batch
+ * insert size): knex writes SQLite's multi-row inserts as a union of selects.
  */
 const MAX_PARAMETERS = 30000;
-const chunkSize = (strapi: Core.Strapi, rows: Row[]) =>
-  Math.max(1, Math.min(strapi.db.dialect.getBatchInsertSize(), Math.floor(MAX_PARAMETERS / Math.max(1, Object.keys(rows[0]).length))));
+const rowsPerStatement = (rows: Row[]) => Math.max(1, Math.floor(MAX_PARAMETERS / Math.max(1, Object.keys(rows[0]).length)));
+const chunkSize = (strapi: Core.Strapi, rows: Row[]) => Math.min(strapi.db.dialect.getBatchInsertSize(), rowsPerStatement(rows));
 
-/** Rows into a table, as few statements as the limits allow. */
-export async function insertRows(strapi: Core.Strapi, trx: Knex, table: string, rows: Row[]): Promise<void> {
+/**
+ * Rows into a table (all with the same columns), as few statements as the parameter limit allows:
+ * one VALUES list per statement, which SQLite prepares and runs in half the time of knex's union
+ * of selects and which holds thousands of rows, not 500 (fewer round trips on PostgreSQL).
+ */
+export async function insertRows(trx: Knex, table: string, rows: Row[]): Promise<void> {
   if (!rows.length) return;
-  const size = chunkSize(strapi, rows);
-  for (let i = 0; i < rows.length; i += size) await trx(table).insert(rows.slice(i, i + size));
+  const columns = Object.keys(rows[0]);
+  const size = rowsPerStatement(rows);
+  const tuple = `(${columns.map(() => '?').join(', ')})`;
+  for (let i = 0; i < rows.length; i += size) {
+    const chunk = rows.slice(i, i + size);
+    await trx.raw(`insert into ?? (${columns.map(() => '??').join(', ')}) values ${chunk.map(() => tuple).join(', ')}`, [
+      table,
+      ...columns,
+      ...chunk.flatMap((row) => columns.map((column) => row[column] ?? null)),
+    ]);
+  }
 }
 
 /**
@@ -188,7 +202,7 @@ export function linkWriter(strapi: Core.Strapi, trx: Knex) {
 
   /** Writes the links collected so far. */
   async function flush(): Promise<void> {
-    for (const [table, rows] of pending) await insertRows(strapi, trx, table, rows);
+    for (const [table, rows] of pending) await insertRows(trx, table, rows);
     pending.clear();
   }
 
