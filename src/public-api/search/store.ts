@@ -179,9 +179,10 @@ async function secondaryIndexes(knex: Knex): Promise<{ name: string; create: str
  * for the new index instead of reading the old one. Its statistics are then taken afresh.
  */
 export async function rebuildEntries(knex: Knex): Promise<{ add: (entries: SearchEntry[]) => Promise<void>; finish: () => Promise<void> }> {
+  // Emptied before the indexes go: PostgreSQL finds an entry's facets (the cascade) through one of them.
+  for (const table of INDEX_TABLES) await knex(table).delete();
   const indexes = await secondaryIndexes(knex);
   for (const { name } of indexes) await knex.raw('DROP INDEX ??', [name]);
-  for (const table of INDEX_TABLES) await knex(table).delete();
   const counts: Counts = new Map();
   return {
     async add(entries) {
