@@ -61,21 +61,15 @@ const throughPath = (path: string, documentId: string) =>
     .reverse()
     .reduce<Record<string, unknown>>((inner, name) => ({ [name]: inner }), { documentId });
 
-async function publishedEntries(
-  strapi: Core.Strapi,
-  type: SearchTypeName,
-  documentIds: string[] | null,
-  page?: { start: number; limit: number },
-) {
+async function publishedEntries(strapi: Core.Strapi, type: SearchTypeName, documentIds: string[]) {
   const entries = [];
   const targets = targetsOf(strapi, type);
-  const filters = { ...PUBLIC_ONLY[searchTypeUid(type)], ...(documentIds ? { documentId: { $in: documentIds } } : {}) };
+  const filters = { ...PUBLIC_ONLY[searchTypeUid(type)], documentId: { $in: documentIds } };
   for (const locale of locales()) {
     const docs = await strapi.documents(searchTypeUid(type) as any).findMany({
       status: 'published',
       locale,
       filters,
-      ...(page ? { start: page.start, limit: page.limit, sort: 'id' } : {}),
       populate: populateFor(type, targets),
     } as any);
     entries.push(...docs.map((doc: any) => entryFor(type, doc, targets)));

@@ -153,33 +153,29 @@ export async function replaceEntries(knex: Knex, type: SearchTypeName, documentI
 
 const INDEX_TABLES = ['search_term_keys', 'search_terms', 'search_facets', 'search_entries'];
 
-/** The index tables' secondary indexes that are not unique, each with the statement that creates it, as the engine keeps it. */
+/** On SQLite, the index tables' secondary indexes that are not unique, each with the statement that creates it. */
 async function secondaryIndexes(knex: Knex): Promise<{ name: string; create: string }[]> {
-  if (isSqlite(knex))
-    return knex('sqlite_master')
-      .select({ name: 'name', create: 'sql' })
-      .where('type', 'index')
-      .whereIn('tbl_name', INDEX_TABLES)
-      .whereNotNull('sql')
-      .whereNot('sql', 'like', 'CREATE UNIQUE%');
-  return knex('pg_indexes')
-    .select({ name: 'indexname', create: 'indexdef' })
-    .where('schemaname', knex.raw('current_schema()'))
-    .whereIn('tablename', INDEX_TABLES)
-    .whereNot('indexdef', 'like', 'CREATE UNIQUE%');
+  if (!isSqlite(knex)) return [];
+  return knex('sqlite_master')
+    .select({ name: 'name', create: 'sql' })
+    .where('type', 'index')
+    .whereIn('tbl_name', INDEX_TABLES)
+    .whereNotNull('sql')
+    .whereNot('sql', 'like', 'CREATE UNIQUE%');
 }
 
 /**
  * Empties the index and returns a writer that fills it again (a rebuild, in the caller's
  * transaction). Entries are written as they come, their terms counted in memory and the
- * vocabulary written once at the end, instead of an upsert per batch. The secondary indexes
- * (PostgreSQL's GIN index among them) are dropped first and built again at the end, from all
- * the rows at once, which is far cheaper than keeping them up to date row by row. On
- * PostgreSQL the dropped indexes lock the index tables until the rebuild commits: searches wait
- * for the new index instead of reading the old one. Its statistics are then taken afresh.
+ * vocabulary written once at the end, instead of an upsert per batch. On SQLite the secondary
+ * indexes are dropped and built again at the end from all the rows at once, far cheaper than
+ * row by row (its one connection makes every other query wait for the rebuild anyway). Not on
+ * PostgreSQL: a dropped index would lock the tables until the commit, so that searches and
+ * writes on other connections would wait for the rebuild (and fill the pool) instead of reading
+ * the index as it was; there the statistics are taken afresh at the end.
  */
 export async function rebuildEntries(knex: Knex): Promise<{ add: (entries: SearchEntry[]) => Promise<void>; finish: () => Promise<void> }> {
-  // Emptied before the indexes go: PostgreSQL finds an entry's facets (the cascade) through one of them.
+  // Emptied before the indexes go: deleting an entry finds its facets (the cascade) through one of them.
   for (const table of INDEX_TABLES) await knex(table).delete();
   const indexes = await secondaryIndexes(knex);
   for (const { name } of indexes) await knex.raw('DROP INDEX ??', [name]);
