@@ -145,6 +145,21 @@ export const PUBLIC_ONLY: Record<string, Record<string, unknown>> = { 'api::pers
 /** The target content type of each relation path of a type (`agenda.speakers` -> the person type). */
 export type RelationTargets = Record<string, string>;
 
+/** The fields of a type that entryFor reads (besides the components and relations of populateFor). */
+export function fieldsFor(type: SearchTypeName): string[] {
+  const config = SEARCH_TYPES[type];
+  return [
+    'documentId',
+    'locale',
+    'slug',
+    config.title ?? 'title',
+    ...(config.alsoTitle ?? []),
+    ...config.texts,
+    ...(config.dates ?? []),
+    ...(type === 'good-practice' ? ['implementationStatus'] : []),
+  ];
+}
+
 /** One populate definition per searchable type: just what the index needs. */
 export function populateFor(type: SearchTypeName, targets: RelationTargets): Record<string, any> {
   const config = SEARCH_TYPES[type];

@@ -15,6 +15,7 @@ import {
   SEARCH_TYPES,
   SearchInputError,
   entryFor,
+  fieldsFor,
   planQuery,
   withTypos,
   populateFor,
@@ -29,7 +30,7 @@ import {
   type SearchTypeName,
   type Thesaurus,
 } from './core';
-import { clearEntries, countEntries, documentsWithFacet, findEntries, insertEntries, replaceEntries, termsNear } from './store';
+import { countEntries, documentsWithFacet, findEntries, rebuildEntries, replaceEntries, termsNear } from './store';
 import { CONTENT_LOCALES } from '../../content/locales/core';
 import type { Locale } from '../../content/locales/core';
 
@@ -60,21 +61,15 @@ const throughPath = (path: string, documentId: string) =>
     .reverse()
     .reduce<Record<string, unknown>>((inner, name) => ({ [name]: inner }), { documentId });
 
-async function publishedEntries(
-  strapi: Core.Strapi,
-  type: SearchTypeName,
-  documentIds: string[] | null,
-  page?: { start: number; limit: number },
-) {
+async function publishedEntries(strapi: Core.Strapi, type: SearchTypeName, documentIds: string[]) {
   const entries = [];
   const targets = targetsOf(strapi, type);
-  const filters = { ...PUBLIC_ONLY[searchTypeUid(type)], ...(documentIds ? { documentId: { $in: documentIds } } : {}) };
+  const filters = { ...PUBLIC_ONLY[searchTypeUid(type)], documentId: { $in: documentIds } };
   for (const locale of locales()) {
     const docs = await strapi.documents(searchTypeUid(type) as any).findMany({
       status: 'published',
       locale,
       filters,
-      ...(page ? { start: page.start, limit: page.limit, sort: 'id' } : {}),
       populate: populateFor(type, targets),
     } as any);
     entries.push(...docs.map((doc: any) => entryFor(type, doc, targets)));
@@ -83,7 +78,7 @@ async function publishedEntries(
 }
 
 /** Rewrites the entries of these documents from their published versions (none: removed). */
-async function reindexDocuments(strapi: Core.Strapi, trx: Knex, type: SearchTypeName, documentIds: string[]): Promise<void> {
+export async function reindexDocuments(strapi: Core.Strapi, trx: Knex, type: SearchTypeName, documentIds: string[]): Promise<void> {
   await replaceEntries(trx, type, documentIds, await publishedEntries(strapi, type, documentIds));
 }
 
@@ -135,6 +130,77 @@ export function registerSearchIndexing(strapi: Core.Strapi): void {
   });
 }
 
+const byNumber = (a: number, b: number) => a - b;
+
+/**
+ * Fills in a page of rows what `populate` (populateFor's, the Document Service's terms) asks,
+ * as the Query Engine's populate would: each relation and component is read from its join table
+ * (from Strapi's metadata) by the page's id range, the column the join tables index, then its
+ * targets by id, with their fields, filters and own populate. The Query Engine's populate
+ * narrows a component's join table by field as well, and without fresh statistics (after a bulk
+ * write) both engines then read every component of that field for each page.
+ */
+async function populatePage(strapi: Core.Strapi, trx: Knex, uid: string, rows: any[], populate: Record<string, any>): Promise<void> {
+  if (!rows.length) return;
+  const meta = strapi.db.metadata.get(uid as any);
+  const ids = rows.map((row) => row.id as number).sort(byNumber);
+  const byId = new Map(rows.map((row) => [row.id as number, row]));
+  for (const [name, spec] of Object.entries(populate)) {
+    const attribute: any = meta.attributes[name];
+    const joinTable = attribute?.joinTable;
+    if (!joinTable) throw new Error(`The search index reads ${uid}.${name} through a join table, and it has none.`);
+    const [from, to, order] = [joinTable.joinColumn.name, joinTable.inverseJoinColumn.name, joinTable.orderColumnName];
+    const on = Object.entries(joinTable.on ?? {});
+    const links = (
+      await trx(joinTable.name)
+        .select('*')
+        .whereBetween(from, [ids[0], ids[ids.length - 1]])
+    )
+      .filter((link: any) => byId.has(link[from]) && on.every(([column, value]) => link[column] === value))
+      .sort((a: any, b: any) => (order ? (a[order] ?? 0) - (b[order] ?? 0) : 0) || a.id - b.id);
+    const targetIds = [...new Set(links.map((link: any) => link[to] as number))];
+    const found: any[] = targetIds.length
+      ? await strapi.db.query(attribute.target).findMany({
+          where: { ...(spec.filters ?? {}), id: { $in: targetIds } },
+          ...(spec.fields ? { select: ['id', ...spec.fields] } : {}),
+        })
+      : [];
+    if (spec.populate) await populatePage(strapi, trx, attribute.target, found, spec.populate);
+    const targets = new Map(found.map((target) => [target.id as number, target]));
+    const linked = new Map<number, any[]>(ids.map((id) => [id, []]));
+    for (const link of links) if (targets.has(link[to])) linked.get(link[from])!.push(targets.get(link[to]));
+    const single = /ToOne$/.test(attribute.relation);
+    for (const [id, list] of linked) byId.get(id)[name] = single ? (list[0] ?? null) : list;
+  }
+}
+
+/**
+ * The entries of a type's public published versions, a page at a time: what publishedEntries
+ * reads through the Document Service, read beneath it (no middlewares, only the fields the index
+ * needs, relations by join table) and paged by id. Every locale comes in one walk of the primary
+ * key, the locales the knowledge base does not publish left out here: narrowed by locale, SQLite
+ * would read the rows through the locale's index and sort them all again for each page.
+ */
+async function* publishedPages(strapi: Core.Strapi, trx: Knex, type: SearchTypeName, limit: number) {
+  const uid = searchTypeUid(type);
+  const targets = targetsOf(strapi, type);
+  const populate = populateFor(type, targets);
+  const published = new Set<string>(locales());
+  for (let after = 0; ;) {
+    const docs: any[] = await strapi.db.query(uid as any).findMany({
+      select: ['id', ...fieldsFor(type)],
+      where: { ...PUBLIC_ONLY[uid], publishedAt: { $notNull: true }, id: { $gt: after } },
+      orderBy: { id: 'asc' },
+      limit,
+    });
+    if (!docs.length) return;
+    const page = docs.filter((doc) => published.has(doc.locale));
+    await populatePage(strapi, trx, uid, page, populate);
+    yield page.map((doc) => entryFor(type, doc, targets));
+    after = docs[docs.length - 1].id;
+  }
+}
+
 /** Rebuilds the whole index from the published content, in one transaction, with progress. */
 export async function rebuildSearchIndex(
   strapi: Core.Strapi,
@@ -142,22 +208,21 @@ export async function rebuildSearchIndex(
 ): Promise<{ entries: number; seconds: number }> {
   const started = Date.now();
   const rebuilt = await strapi.db.transaction(async ({ trx }) => {
-    await clearEntries(trx as any);
+    const writer = await rebuildEntries(trx as any);
     let entries = 0;
     for (const type of SEARCH_TYPE_NAMES) {
       const total = await strapi
         .documents(searchTypeUid(type) as any)
         .count({ status: 'published', locale: '*', filters: PUBLIC_ONLY[searchTypeUid(type)] } as any);
       let done = 0;
-      for (let start = 0; ; start += batch) {
-        const page = await publishedEntries(strapi, type, null, { start, limit: batch });
-        if (!page.length) break;
-        await insertEntries(trx as any, page);
+      for await (const page of publishedPages(strapi, trx as any, type, batch)) {
+        await writer.add(page);
         done += page.length;
         log(`[search] ${type}: ${done}/${total} entries (documents × locales)`);
       }
       entries += done;
     }
+    await writer.finish();
     const seconds = (Date.now() - started) / 1000;
     log(`[search] index rebuilt: ${entries} entries in ${seconds.toFixed(1)} s`);
     return { entries, seconds };

@@ -118,10 +118,14 @@ const entryRow = (entry: SearchEntry) => ({
   filter_terms: entry.filterTerms,
 });
 
-async function writeEntries(knex: Knex, entries: SearchEntry[]): Promise<void> {
-  for (const batch of chunks(entries, 200)) {
-    const ids: { id: number }[] = await knex('search_entries').insert(batch.map(entryRow)).returning('id');
-    const facets = batch.flatMap((entry, index) => entry.facets.map((facet) => ({ entry_id: ids[index].id, ...facet })));
+async function writeEntries(knex: Knex, entries: SearchEntry[], rows = entries.map(entryRow)): Promise<void> {
+  for (let at = 0; at < entries.length; at += 200) {
+    const ids: { id: number }[] = await knex('search_entries')
+      .insert(rows.slice(at, at + 200))
+      .returning('id');
+    const facets = entries
+      .slice(at, at + 200)
+      .flatMap((entry, index) => entry.facets.map((facet) => ({ entry_id: ids[index].id, ...facet })));
     for (const some of chunks(facets, 300)) await knex('search_facets').insert(some);
   }
 }
@@ -142,23 +146,60 @@ export async function replaceEntries(knex: Knex, type: SearchTypeName, documentI
       await knex('search_facets').whereIn('entry_id', ids).delete();
     await existing.clone().delete();
   }
-  await writeEntries(knex, entries);
-  await changeVocabulary(knex, countTerms(entries.map(entryRow), 1, countTerms(old, -1)));
+  const rows = entries.map(entryRow);
+  await writeEntries(knex, entries, rows);
+  await changeVocabulary(knex, countTerms(rows, 1, countTerms(old, -1)));
 }
 
-/** Writes entries of documents that have none (a rebuild), and their terms. */
-export async function insertEntries(knex: Knex, entries: SearchEntry[]): Promise<void> {
-  for (const batch of chunks(entries, 200)) {
-    await writeEntries(knex, batch);
-    await changeVocabulary(knex, countTerms(batch.map(entryRow)));
-  }
+const INDEX_TABLES = ['search_term_keys', 'search_terms', 'search_facets', 'search_entries'];
+
+/** On SQLite, the index tables' secondary indexes that are not unique, each with the statement that creates it. */
+async function secondaryIndexes(knex: Knex): Promise<{ name: string; create: string }[]> {
+  if (!isSqlite(knex)) return [];
+  return knex('sqlite_master')
+    .select({ name: 'name', create: 'sql' })
+    .where('type', 'index')
+    .whereIn('tbl_name', INDEX_TABLES)
+    .whereNotNull('sql')
+    .whereNot('sql', 'like', 'CREATE UNIQUE%');
 }
 
-export async function clearEntries(knex: Knex): Promise<void> {
-  await knex('search_term_keys').delete();
-  await knex('search_terms').delete();
-  await knex('search_facets').delete();
-  await knex('search_entries').delete();
+/**
+ * Empties the index and returns a writer that fills it again (a rebuild, in the caller's
+ * transaction). Entries are written as they come, their terms counted in memory and the
+ * vocabulary written once at the end, instead of an upsert per batch. On SQLite the secondary
+ * indexes are dropped and built again at the end from all the rows at once, far cheaper than
+ * row by row (its one connection makes every other query wait for the rebuild anyway). Not on
+ * PostgreSQL: a dropped index would lock the tables until the commit, so that searches and
+ * writes on other connections would wait for the rebuild (and fill the pool) instead of reading
+ * the index as it was; there the statistics are taken afresh at the end.
+ */
+export async function rebuildEntries(knex: Knex): Promise<{ add: (entries: SearchEntry[]) => Promise<void>; finish: () => Promise<void> }> {
+  // Emptied before the indexes go: deleting an entry finds its facets (the cascade) through one of them.
+  for (const table of INDEX_TABLES) await knex(table).delete();
+  const indexes = await secondaryIndexes(knex);
+  for (const { name } of indexes) await knex.raw('DROP INDEX ??', [name]);
+  const counts: Counts = new Map();
+  return {
+    async add(entries) {
+      const rows = entries.map(entryRow);
+      await writeEntries(knex, entries, rows);
+      countTerms(rows, 1, counts);
+    },
+    async finish() {
+      for (const [locale, terms] of counts) {
+        // 500 rows: knex writes a multi-row insert on SQLite as a compound SELECT, which SQLite caps at 500 terms.
+        for (const chunk of chunks([...terms], 500))
+          await knex('search_terms').insert(chunk.map(([term, entries]) => ({ locale, term, entries })));
+        const keys = [...terms.keys()]
+          .filter((term) => [...term].length >= TYPO_KEY_MIN_LENGTH)
+          .flatMap((term) => deletionKeys(term).map((key) => ({ locale, key, term })));
+        for (const chunk of chunks(keys, 500)) await knex('search_term_keys').insert(chunk);
+      }
+      for (const { create } of indexes) await knex.raw(create);
+      if (!isSqlite(knex)) await knex.raw(`ANALYZE ${INDEX_TABLES.join(', ')}`);
+    },
+  };
 }
 
 /** The vocabulary's terms that share a deletion key with one of these stems, with how many entries hold them. */
