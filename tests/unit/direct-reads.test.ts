@@ -1,7 +1,8 @@
 /** The pure core of direct reads: what a selection plans, what it declines, and Strapi's page arithmetic. */
 import { parse, type OperationDefinitionNode, type FragmentDefinitionNode } from 'graphql';
 import { Declined, pageInfo, planRecords, readParams, shapeRecords, type RecordPlan } from '../../src/public-api/direct-reads/core';
-import { compileRead, decodeRecord, NotCompiled, type Table } from '../../src/public-api/direct-reads/statement';
+import { compileRead, decodeRecord, NotCompiled } from '../../src/public-api/direct-reads/statement';
+import type { Table } from '../../src/content/model/tables';
 import { buildAllowList } from '../../src/public-api/public-access/allow-list';
 import type { Model } from '../../src/content/model/core';
 

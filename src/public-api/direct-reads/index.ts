@@ -3,7 +3,8 @@ import { execute, type GraphQLFieldResolver, type GraphQLResolveInfo, type Graph
 import { mapSchema, MapperKind } from '@graphql-tools/utils';
 import { HeaderMap } from '@apollo/server';
 import { Declined, fieldsOf, pageInfo, planRecords, readParams, shapeRecords } from './core';
-import { compileRead, decodeRecord, NotCompiled, type Dialect, type Link, type Table } from './statement';
+import { compileRead, decodeRecord, NotCompiled, type Dialect } from './statement';
+import { tablesOf, type Table } from '../../content/model/tables';
 import { isPublicCaller, publicRead } from '../public-access/core';
 import { anonymousRead, buildAllowList } from '../public-access/allow-list';
 import { publicModels } from '../public-access';
@@ -229,73 +230,5 @@ function directReadsPlugin(strapi: Core.Strapi) {
         },
       };
     },
-  };
-}
-
-const MANY = new Set(['oneToMany', 'manyToMany', 'morphMany']);
-
-/** Each model's table, columns and links as ./statement needs them, from Strapi's database metadata (read once per model). */
-function tablesOf(strapi: Core.Strapi): (uid: string) => Table {
-  const tables = new Map<string, Table>();
-  const linkOf = (uid: string, name: string, attribute: any): Link | null => {
-    const many = MANY.has(attribute.relation);
-    const orderBy = (joinTable: any) =>
-      Object.entries(joinTable.orderBy ?? {}).map(([column, direction]) => [column, String(direction)] as [string, string]);
-    const plain = (on: unknown) =>
-      on == null || (typeof on === 'object' && Object.values(on as object).every((value) => typeof value === 'string'));
-    if (attribute.morphBy) {
-      // Media: the file's side of the link holds the owner's id, type and field.
-      const joinTable = (strapi.db.metadata.get(attribute.target) as any).attributes[attribute.morphBy]?.joinTable;
-      if (!joinTable?.morphColumn || !plain(joinTable.on)) return null;
-      const { idColumn, typeColumn } = joinTable.morphColumn;
-      return {
-        target: attribute.target,
-        many,
-        table: joinTable.name,
-        ownerColumn: idColumn.name,
-        targetColumn: joinTable.joinColumn.name,
-        conditions: { ...joinTable.on, field: name, [typeColumn.name]: uid },
-        orderBy: orderBy(joinTable),
-      };
-    }
-    const { joinTable } = attribute;
-    if (
-      !joinTable ||
-      !plain(joinTable.on) ||
-      joinTable.joinColumn?.referencedColumn !== 'id' ||
-      joinTable.inverseJoinColumn?.referencedColumn !== 'id'
-    )
-      return null;
-    return {
-      target: attribute.target,
-      many,
-      table: joinTable.name,
-      ownerColumn: joinTable.joinColumn.name,
-      targetColumn: joinTable.inverseJoinColumn.name,
-      conditions: { ...joinTable.on },
-      orderBy: orderBy(joinTable),
-    };
-  };
-  return (uid) => {
-    let table = tables.get(uid);
-    if (!table) {
-      const meta = strapi.db.metadata.get(uid) as any;
-      table = {
-        name: meta.tableName,
-        draftAndPublish: Boolean((strapi.getModel(uid as any) as any)?.options?.draftAndPublish),
-        columns: {},
-        links: {},
-      };
-      for (const [name, attribute] of Object.entries<any>(meta.attributes)) {
-        if (attribute.type !== 'relation') {
-          if (attribute.columnName) table.columns[name] = { column: attribute.columnName, type: attribute.type };
-          continue;
-        }
-        const link = linkOf(uid, name, attribute);
-        if (link) table.links[name] = link;
-      }
-      tables.set(uid, table);
-    }
-    return table;
   };
 }

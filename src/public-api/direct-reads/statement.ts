@@ -9,6 +9,7 @@
  * tests/direct-reads.test.ts compares every answer with Strapi's resolvers on both engines.
  */
 import type { RecordPlan } from './core';
+import type { Table } from '../../content/model/tables';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -17,28 +18,6 @@ export class NotCompiled extends Error {}
 const notCompiled = (reason: string): never => {
   throw new NotCompiled(reason);
 };
-
-/** How a relation, component or media field reaches its records: through a link table. */
-export interface Link {
-  target: string;
-  many: boolean;
-  table: string;
-  /** Link column holding the owner's id, and the one holding the target's. */
-  ownerColumn: string;
-  targetColumn: string;
-  /** Further conditions on the link row (a component's or a media's field name, the owner's type). */
-  conditions: Record<string, string>;
-  orderBy: [column: string, direction: string][];
-}
-
-/** One model's table as the statement needs it (from Strapi's database metadata). */
-export interface Table {
-  name: string;
-  draftAndPublish: boolean;
-  /** Scalar attributes: column and Strapi type. */
-  columns: Record<string, { column: string; type: string }>;
-  links: Record<string, Link>;
-}
 
 /** The database-level read Strapi's query-params transform produced (plus the Document Service's own where). */
 export interface ReadQuery {

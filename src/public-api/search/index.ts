@@ -32,6 +32,7 @@ import {
 } from './core';
 import { countEntries, documentsWithFacet, findEntries, rebuildEntries, replaceEntries, termsNear } from './store';
 import { CONTENT_LOCALES } from '../../content/locales/core';
+import { tablesOf } from '../../content/model/tables';
 import type { Locale } from '../../content/locales/core';
 
 // The writes that can change what is published: a draft saved (create, update without
@@ -135,24 +136,22 @@ const byNumber = (a: number, b: number) => a - b;
 /**
  * Fills in a page of rows what `populate` (populateFor's, the Document Service's terms) asks,
  * as the Query Engine's populate would: each relation and component is read from its join table
- * (from Strapi's metadata) by the page's id range, the column the join tables index, then its
+ * (content/model/tables) by the page's id range, the column the join tables index, then its
  * targets by id, with their fields, filters and own populate. The Query Engine's populate
  * narrows a component's join table by field as well, and without fresh statistics (after a bulk
  * write) both engines then read every component of that field for each page.
  */
 async function populatePage(strapi: Core.Strapi, trx: Knex, uid: string, rows: any[], populate: Record<string, any>): Promise<void> {
   if (!rows.length) return;
-  const meta = strapi.db.metadata.get(uid as any);
   const ids = rows.map((row) => row.id as number).sort(byNumber);
   const byId = new Map(rows.map((row) => [row.id as number, row]));
   for (const [name, spec] of Object.entries(populate)) {
-    const attribute: any = meta.attributes[name];
-    const joinTable = attribute?.joinTable;
-    if (!joinTable) throw new Error(`The search index reads ${uid}.${name} through a join table, and it has none.`);
-    const [from, to, order] = [joinTable.joinColumn.name, joinTable.inverseJoinColumn.name, joinTable.orderColumnName];
-    const on = Object.entries(joinTable.on ?? {});
+    const link = tablesOf(strapi)(uid).links[name];
+    if (!link) throw new Error(`The search index reads ${uid}.${name} through a join table, and it has none.`);
+    const [from, to, order] = [link.ownerColumn, link.targetColumn, link.orderBy[0]?.[0]];
+    const on = Object.entries(link.conditions);
     const links = (
-      await trx(joinTable.name)
+      await trx(link.table)
         .select('*')
         .whereBetween(from, [ids[0], ids[ids.length - 1]])
     )
@@ -160,17 +159,16 @@ async function populatePage(strapi: Core.Strapi, trx: Knex, uid: string, rows: a
       .sort((a: any, b: any) => (order ? (a[order] ?? 0) - (b[order] ?? 0) : 0) || a.id - b.id);
     const targetIds = [...new Set(links.map((link: any) => link[to] as number))];
     const found: any[] = targetIds.length
-      ? await strapi.db.query(attribute.target).findMany({
+      ? await strapi.db.query(link.target as any).findMany({
           where: { ...(spec.filters ?? {}), id: { $in: targetIds } },
           ...(spec.fields ? { select: ['id', ...spec.fields] } : {}),
         })
       : [];
-    if (spec.populate) await populatePage(strapi, trx, attribute.target, found, spec.populate);
+    if (spec.populate) await populatePage(strapi, trx, link.target, found, spec.populate);
     const targets = new Map(found.map((target) => [target.id as number, target]));
     const linked = new Map<number, any[]>(ids.map((id) => [id, []]));
     for (const link of links) if (targets.has(link[to])) linked.get(link[from])!.push(targets.get(link[to]));
-    const single = /ToOne$/.test(attribute.relation);
-    for (const [id, list] of linked) byId.get(id)[name] = single ? (list[0] ?? null) : list;
+    for (const [id, list] of linked) byId.get(id)[name] = link.many ? list : (list[0] ?? null);
   }
 }
 
