@@ -9,6 +9,7 @@ import { createHash } from 'crypto';
 import { createTestDatabase, testEngine, type TestDatabase } from './helpers/database';
 import { editorToken, startNode, type StrapiNode } from './helpers/nodes';
 import { adminSession, startKnowledgeBase, type KnowledgeBase } from './helpers/strapi';
+import { responseCache } from '../src/edge/response-cache';
 
 const PRACTICE = 'api::good-practice.good-practice';
 const LIST = `{ goodPractices(locale: "it", sort: "slug") { documentId slug title themes { slug } } }`;
@@ -138,6 +139,43 @@ describe('response cache', () => {
     const { hits, reads } = await interleave([call], await adminSession(kb), 1, 150);
     expect(hits).toBeGreaterThan(reads / 5);
   }, 120000);
+
+  test("the content manager's publish and unpublish answer only after the cache knows, however slow the invalidation", async () => {
+    // Strapi runs commit callbacks without awaiting them, and the content manager commits its
+    // publish and unpublish after the Document Service has returned: the raise is slowed here so
+    // that an answer sent before it is done would show in the order below.
+    const cache = responseCache(kb.strapi) as any;
+    const raise = cache.raise;
+    const order: string[] = [];
+    cache.raise = async (keys: string[]) => {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await raise.call(cache, keys);
+      order.push(`raised ${keys.join(',')}`);
+    };
+    try {
+      const jwt = await adminSession(kb);
+      const THEMES = '{ themes(locale: "en", sort: "slug") { slug } }';
+      const theme = (await kb.data('{ themes(locale: "en", sort: "slug") { documentId slug } }')).themes[0];
+      for (const action of ['unpublish', 'publish']) {
+        await post(THEMES);
+        expect((await post(THEMES)).headers['x-cache']).toBe('HIT');
+        order.length = 0;
+        const res = await kb
+          .http()
+          .post(`/content-manager/collection-types/api::theme.theme/${theme.documentId}/actions/${action}?locale=en`)
+          .set({ authorization: `Bearer ${jwt}` })
+          .send({ locale: 'en' });
+        expect(res.status).toBe(200);
+        order.push('answered');
+        expect({ action, order }).toEqual({ action, order: ['raised api::theme.theme', 'answered'] });
+        const after = await post(THEMES);
+        expect(after.headers['x-cache']).toBe('MISS');
+        expect(after.body.data.themes.some((t: any) => t.slug === theme.slug)).toBe(action === 'publish');
+      }
+    } finally {
+      cache.raise = raise;
+    }
+  });
 
   test('authenticated reads and errors are never kept nor served from the cache', async () => {
     const token = await kb.apiToken();

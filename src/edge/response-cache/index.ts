@@ -58,6 +58,8 @@ const ALL_KEYS = [EVERYTHING, ...PUBLIC_UIDS, UPLOAD_FILE];
 const STRUCTURAL_TYPES = ['Pagination', 'ResponseCollectionMeta', 'PageInfo'];
 const WRITES = ['afterCreate', 'afterCreateMany', 'afterUpdate', 'afterUpdateMany', 'afterDelete', 'afterDeleteMany'] as const;
 const DOCUMENT_WRITES = new Set(['create', 'update', 'delete', 'publish', 'unpublish', 'discardDraft']);
+/** Methods that write nothing: their answers need not wait for a raise. */
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export class ResponseCache {
   private readonly memory: MemoryStore<CachedResponse>;
@@ -169,8 +171,20 @@ export class ResponseCache {
     await sharedRedis()?.set(`${this.prefix}${key}`, JSON.stringify(entry), 'EX', this.settings().ttlSeconds);
   }
 
-  /** The koa middleware in front of the GraphQL endpoint. */
+  /**
+   * The koa middleware in front of every route. A write answers only once the raises its
+   * commits asked for are done: Strapi runs commit callbacks without awaiting them, and the
+   * content manager's publish and unpublish commit an outer transaction after the Document
+   * Service middleware has returned, so without this a client's next read could still be served
+   * the answer its write made out of date.
+   */
   async handle(ctx: any, next: () => Promise<unknown>): Promise<void> {
+    await this.serve(ctx, next);
+    if (!SAFE_METHODS.has(ctx.method)) await this.settled();
+  }
+
+  /** Anonymous GraphQL reads from the cache; anything else passes. */
+  private async serve(ctx: any, next: () => Promise<unknown>): Promise<void> {
     const settings = this.settings();
     const method = ctx.method;
     if (!isGraphqlPath(ctx.path, this.endpoint) || (method !== 'GET' && method !== 'POST')) return void (await next());
@@ -313,7 +327,8 @@ export const invalidateResponseCache = (strapi: Core.Strapi): Promise<void> => i
  * components are in every type: raising their owners would empty everything). Writes to other
  * types (webhook deliveries, admin tables) raise nothing: no anonymous answer shows them.
  * Register first, so that the Document Service middleware wraps all others and a write answers
- * only after its raise.
+ * only after its raise (a write inside a caller's transaction, such as the content manager's
+ * publish, is awaited by the HTTP middleware instead: see `handle`).
  */
 export function registerResponseCache(strapi: Core.Strapi): void {
   const cache = new ResponseCache(strapi, String(strapi.config.get('plugin::graphql.endpoint', '/graphql')));
