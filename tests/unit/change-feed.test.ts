@@ -5,8 +5,10 @@ import {
   cursorProblem,
   decodeCursor,
   documentEvents,
+  documentsThrough,
   encodeCursor,
   feedQuery,
+  populateThrough,
   relationPaths,
   retentionCutoff,
   retentionDays,
@@ -120,6 +122,12 @@ test('records show others through relations on either side and inside components
   expect(paths.get('api::theme.theme')).toEqual([{ uid: 'api::event.event', path: ['themes'] }]);
   expect(paths.get('api::event.event')).toEqual([{ uid: 'api::theme.theme', path: ['events'] }]);
   expect(whereThrough(['agenda', 'speakers'], 'p1')).toEqual({ agenda: { speakers: { documentId: 'p1' } } });
+  expect(populateThrough(['agenda', 'speakers'])).toEqual({ agenda: { populate: { speakers: { select: ['documentId'] } } } });
+  expect(populateThrough(['themes'])).toEqual({ themes: { select: ['documentId'] } });
+  const event = { agenda: [{ speakers: [{ documentId: 'p1' }, { documentId: 'p2' }] }, { speakers: [] }, { speakers: null }] };
+  expect(documentsThrough(event, ['agenda', 'speakers'])).toEqual(['p1', 'p2']);
+  expect(documentsThrough({ territory: { documentId: 't1' } }, ['territory'])).toEqual(['t1']);
+  expect(documentsThrough({ territory: null }, ['territory'])).toEqual([]);
 });
 
 test('input: defaults, limits and names', () => {

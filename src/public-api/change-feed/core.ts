@@ -177,6 +177,21 @@ export function relationPaths(models: Model[], getModel: (uid: string) => Model)
 export const whereThrough = (path: string[], documentId: string | { $in: string[] }): Record<string, unknown> =>
   path.reduceRight<Record<string, unknown>>((inner, name) => ({ [name]: inner }), { documentId });
 
+/** `{ agenda: { populate: { speakers: { select: ['documentId'] } } } }` for the path agenda.speakers: the Query Engine's populate that reads the documents at its end. */
+export const populateThrough = (path: string[]): Record<string, unknown> =>
+  path
+    .slice(0, -1)
+    .reduceRight<Record<string, unknown>>((inner, name) => ({ [name]: { populate: inner } }), {
+      [path[path.length - 1]]: { select: ['documentId'] },
+    });
+
+/** The documentIds a record read with populateThrough(path) shows at the end of the path (lists and single values alike). */
+export function documentsThrough(record: unknown, path: string[]): string[] {
+  let values: any[] = [record];
+  for (const name of path) values = values.flatMap((value) => value?.[name] ?? []);
+  return values.map((value) => String(value.documentId));
+}
+
 /** Tombstones older than this moment may be removed. */
 export const retentionCutoff = (now: Date, retentionDays: number): string =>
   new Date(now.getTime() - retentionDays * 86_400_000).toISOString();

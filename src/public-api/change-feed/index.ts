@@ -18,9 +18,11 @@ import {
   TOMBSTONES,
   cursorProblem,
   documentEvents,
+  documentsThrough,
   encodeCursor,
   feedQuery,
   feedTypeName,
+  populateThrough,
   publicTypeOfUid,
   relationPaths,
   retentionCutoff,
@@ -64,7 +66,7 @@ async function publishedVersions(strapi: Core.Strapi, uid: string, documentId: s
 }
 
 /** Per target type, the relations through which public records show it (see relationPaths). */
-function feedPaths(strapi: Core.Strapi): Map<string, RelationPath[]> {
+export function feedPaths(strapi: Core.Strapi): Map<string, RelationPath[]> {
   const getModel = (uid: string) => strapi.getModel(uid as any) as unknown as Model;
   return relationPaths(PUBLIC_UIDS.map(getModel), getModel);
 }
@@ -72,23 +74,38 @@ function feedPaths(strapi: Core.Strapi): Map<string, RelationPath[]> {
 /** Documents per query when looking them up by a list of documentIds: well under both engines' parameter limits. */
 const LOOKUP_BATCH = 500;
 
-/** Published records that show any of these documents through a relation (possibly more than once). */
-async function showing(strapi: Core.Strapi, paths: RelationPath[], documentIds: string[]): Promise<FeedEvent[]> {
+/**
+ * Published records that show any of these documents through a relation (possibly more than
+ * once). A few documents (an edit) are looked up through the relation, a batch at a time; many
+ * (an import, a first start after a bulk seed) would make each batch walk the relation's whole
+ * join table again (18 s a batch at 100,000 practices on SQLite), so every published record of
+ * the showing type is read once instead, with the documents it shows.
+ */
+export async function showing(
+  strapi: Core.Strapi,
+  paths: RelationPath[],
+  documentIds: string[],
+  readAll = documentIds.length > LOOKUP_BATCH,
+): Promise<FeedEvent[]> {
   const found: FeedEvent[] = [];
+  const event = (uid: string, row: any): FeedEvent => ({
+    type: publicTypeOfUid(uid)!,
+    documentId: row.documentId,
+    locale: String(row.locale),
+    slug: row.slug,
+    action: 'UPDATED',
+  });
+  const wanted = new Set(documentIds);
   for (const { uid, path } of paths) {
+    const select = ['documentId', 'locale', 'slug'];
+    if (readAll) {
+      const rows = await strapi.db.query(uid as any).findMany({ where: PUBLISHED, select, populate: populateThrough(path) });
+      for (const row of rows as any[]) if (documentsThrough(row, path).some((id) => wanted.has(id))) found.push(event(uid, row));
+      continue;
+    }
     for (let i = 0; i < documentIds.length; i += LOOKUP_BATCH) {
-      const rows = await strapi.db.query(uid as any).findMany({
-        where: { ...PUBLISHED, ...whereThrough(path, { $in: documentIds.slice(i, i + LOOKUP_BATCH) }) },
-        select: ['documentId', 'locale', 'slug'],
-      });
-      for (const row of rows as any[])
-        found.push({
-          type: publicTypeOfUid(uid)!,
-          documentId: row.documentId,
-          locale: String(row.locale),
-          slug: row.slug,
-          action: 'UPDATED',
-        });
+      const where = { ...PUBLISHED, ...whereThrough(path, { $in: documentIds.slice(i, i + LOOKUP_BATCH) }) };
+      for (const row of (await strapi.db.query(uid as any).findMany({ where, select })) as any[]) found.push(event(uid, row));
     }
   }
   return found;
