@@ -30,7 +30,7 @@ import {
   type SearchTypeName,
   type Thesaurus,
 } from './core';
-import { countEntries, documentsWithFacet, findEntries, rebuildEntries, replaceEntries, termsNear } from './store';
+import { countEntries, documentsWithFacet, findEntries, rebuildEntries, replaceEntries, settleAfterRebuild, termsNear } from './store';
 import { CONTENT_LOCALES } from '../../content/locales/core';
 import { tablesOf } from '../../content/model/tables';
 import type { Locale } from '../../content/locales/core';
@@ -205,7 +205,7 @@ export async function rebuildSearchIndex(
   { log = (line: string): void => void strapi.log.info(line), batch = 500 }: { log?: (line: string) => void; batch?: number } = {},
 ): Promise<{ entries: number; seconds: number }> {
   const started = Date.now();
-  const rebuilt = await strapi.db.transaction(async ({ trx }) => {
+  const entries = await strapi.db.transaction(async ({ trx }) => {
     const writer = await rebuildEntries(trx as any);
     let entries = 0;
     for (const type of SEARCH_TYPE_NAMES) {
@@ -221,14 +221,19 @@ export async function rebuildSearchIndex(
       entries += done;
     }
     await writer.finish();
-    const seconds = (Date.now() - started) / 1000;
-    log(`[search] index rebuilt: ${entries} entries in ${seconds.toFixed(1)} s`);
-    return { entries, seconds };
+    return entries;
   });
+  // Inside a caller's transaction (an import), the caller settles the index after its commit.
+  if (!strapi.db.inTransaction()) await settleSearchIndex(strapi);
+  const seconds = (Date.now() - started) / 1000;
+  log(`[search] index rebuilt: ${entries} entries in ${seconds.toFixed(1)} s`);
   // Search answers may differ (new analysis, thesaurus): none kept from before is served.
   await invalidateResponseCache(strapi);
-  return rebuilt;
+  return { entries, seconds };
 }
+
+/** After the commit of a rebuild made in a caller's transaction (an import): see settleAfterRebuild. */
+export const settleSearchIndex = (strapi: Core.Strapi): Promise<void> => settleAfterRebuild(strapi.db.connection as unknown as Knex);
 
 /** An empty index over published content (an upgraded database, a bulk import) is rebuilt at start. */
 export async function ensureSearchIndex(strapi: Core.Strapi): Promise<void> {

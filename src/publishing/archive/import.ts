@@ -10,7 +10,7 @@ import type { Knex } from 'knex';
 import type { Core } from '@strapi/strapi';
 import * as tar from 'tar';
 import type { Attributes } from '../../content/model/core';
-import { rebuildSearchIndex } from '../../public-api/search';
+import { rebuildSearchIndex, settleSearchIndex } from '../../public-api/search';
 import { reconcileFeed, type RewrittenVersion } from '../../public-api/change-feed';
 import { invalidateResponseCache } from '../../edge/response-cache';
 import { createRows, linkWriter, type LinkWriter } from '../bulk-write';
@@ -147,7 +147,10 @@ export async function importArchive(
       if (error instanceof DryRunDone) return result;
       throw error;
     }
-    if (importer.changed()) await invalidateResponseCache(strapi);
+    if (importer.changed()) {
+      await settleSearchIndex(strapi);
+      await invalidateResponseCache(strapi);
+    }
     for (const line of reportLines(result.report)) log(`[import] ${line}`);
     return result;
   } catch (error) {
