@@ -179,11 +179,9 @@ export const whereThrough = (path: string[], documentId: string | { $in: string[
 
 /** `{ agenda: { populate: { speakers: { select: ['documentId'] } } } }` for the path agenda.speakers: the Query Engine's populate that reads the documents at its end. */
 export const populateThrough = (path: string[]): Record<string, unknown> =>
-  path
-    .slice(0, -1)
-    .reduceRight<Record<string, unknown>>((inner, name) => ({ [name]: { populate: inner } }), {
-      [path[path.length - 1]]: { select: ['documentId'] },
-    });
+  path.slice(0, -1).reduceRight<Record<string, unknown>>((inner, name) => ({ [name]: { populate: inner } }), {
+    [path[path.length - 1]]: { select: ['documentId'] },
+  });
 
 /** The documentIds a record read with populateThrough(path) shows at the end of the path (lists and single values alike). */
 export function documentsThrough(record: unknown, path: string[]): string[] {
