@@ -96,8 +96,8 @@ export async function showing(
     action: 'UPDATED',
   });
   const wanted = new Set(documentIds);
+  const select = ['documentId', 'locale', 'slug'];
   for (const { uid, path } of paths) {
-    const select = ['documentId', 'locale', 'slug'];
     if (readAll) {
       const rows = await strapi.db.query(uid as any).findMany({ where: PUBLISHED, select, populate: populateThrough(path) });
       for (const row of rows as any[]) if (documentsThrough(row, path).some((id) => wanted.has(id))) found.push(event(uid, row));
