@@ -45,3 +45,42 @@ test('rows without a licence get the default on the next start, and the API show
     await second.stop();
   }
 });
+
+test('a search index laid out before prefix indexes and narrow rows is converted on the next start, and finds the same', async () => {
+  const SEARCH_MIGRATION = '2026.12.02T02.00.00.search-prefixes-and-narrow-rows';
+  const search = async (kb: Awaited<ReturnType<typeof startKnowledgeBase>>, query: string) =>
+    (await kb.graphql(`{ search(query: "${query}", locale: "it", pagination: { pageSize: 50 }) { total items { slug } } }`)).body.data
+      .search;
+  const sqlite = database.env.DATABASE_CLIENT === 'sqlite';
+  const layout = async (kb: Awaited<ReturnType<typeof startKnowledgeBase>>): Promise<string> => {
+    const knex = kb.strapi.db.connection;
+    if (sqlite) return (await knex('sqlite_master').where('name', 'search_fts').first('sql')).sql;
+    return String((await knex.raw(`SELECT reloptions FROM pg_class WHERE oid = 'search_entries'::regclass`)).rows[0].reloptions);
+  };
+  const first = await startKnowledgeBase({ database });
+  let before: Record<string, unknown>;
+  try {
+    before = { co: await search(first, 'co'), integr: await search(first, 'integrazione') };
+    expect((before.co as { total: number }).total).toBeGreaterThan(0);
+    // The layout as the migration found it: FTS5 without prefix indexes (SQLite), the default row layout (PostgreSQL).
+    const knex = first.strapi.db.connection;
+    if (sqlite) {
+      const { sql } = await knex('sqlite_master').where('name', 'search_fts').first('sql');
+      await knex.raw('DROP TABLE search_fts');
+      await knex.raw(sql.replace(/, prefix='[^']*'/, ''));
+      await knex.raw(`INSERT INTO search_fts(search_fts) VALUES ('rebuild')`);
+    } else await knex.raw('ALTER TABLE search_entries RESET (toast_tuple_target)');
+    expect(await layout(first)).not.toMatch(/prefix=|toast_tuple_target/);
+    await knex('strapi_migrations').where('name', `${SEARCH_MIGRATION}.js`).delete();
+  } finally {
+    await first.stop();
+  }
+
+  const second = await startKnowledgeBase({ database });
+  try {
+    expect(await layout(second)).toMatch(sqlite ? /prefix='2 3 4'/ : /toast_tuple_target=128/);
+    expect({ co: await search(second, 'co'), integr: await search(second, 'integrazione') }).toEqual(before);
+  } finally {
+    await second.stop();
+  }
+});

@@ -371,8 +371,17 @@ const options = (q: QueryTerm, exact: boolean) => [
   ...(exact ? [] : (q.typos ?? []).map((term) => ({ term, prefix: false }))),
 ];
 
-const matches = (term: string, plan: QueryTerm[]) =>
-  plan.some((q) => options(q, false).some((option) => (option.prefix ? term.startsWith(option.term) : term === option.term)));
+/** Whether a term matches the plan (as typed or through a typo); one answer per term, as a text repeats its words. */
+function matcher(plan: QueryTerm[]): (term: string) => boolean {
+  const all = plan.flatMap((q) => options(q, false));
+  const known = new Map<string, boolean>();
+  return (term) => {
+    let found = known.get(term);
+    if (found === undefined)
+      known.set(term, (found = all.some((option) => (option.prefix ? term.startsWith(option.term) : term === option.term))));
+    return found;
+  };
+}
 
 /**
  * A filter as one word of the index: `_locale_it`, `_type_event`, `_theme_ab12…`. Filters are then
@@ -459,13 +468,16 @@ const escapeHtml = (text: string) =>
  * in the body the snippet is the opening of the first text.
  */
 export function snippet(texts: [string, string][], plan: QueryTerm[], locale: Locale, words = 24): string {
+  const matches = matcher(plan);
   let best: { text: string; tokens: ReturnType<typeof tokenize>; at: number; hits: number } | undefined;
   for (const [, text] of texts) {
     const tokens = tokenize(text, locale);
-    const hits = tokens.map((token) => (token.term && matches(token.term, plan) ? 1 : 0));
+    // before[i]: how many of the first i tokens match, so that a window's count is one subtraction.
+    const before = [0];
+    for (const token of tokens) before.push(before[before.length - 1] + (token.term && matches(token.term) ? 1 : 0));
     for (let at = 0; at < tokens.length; at += 1) {
-      if (!hits[at]) continue;
-      const inWindow = hits.slice(at, at + words).reduce((a: number, b) => a + b, 0);
+      if (before[at + 1] === before[at]) continue;
+      const inWindow = before[Math.min(at + words, tokens.length)] - before[at];
       if (!best || inWindow > best.hits) best = { text, tokens, at: Math.max(0, at - 4), hits: inWindow };
     }
   }
@@ -480,7 +492,7 @@ export function snippet(texts: [string, string][], plan: QueryTerm[], locale: Lo
   let cursor = at > 0 ? window[0].start : 0;
   for (const token of window) {
     html += escapeHtml(text.slice(cursor, token.start));
-    html += token.term && matches(token.term, plan) ? `<mark>${escapeHtml(token.word)}</mark>` : escapeHtml(token.word);
+    html += token.term && matches(token.term) ? `<mark>${escapeHtml(token.word)}</mark>` : escapeHtml(token.word);
     cursor = token.end;
   }
   const end = window[window.length - 1].end;

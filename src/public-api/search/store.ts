@@ -342,9 +342,10 @@ export async function findEntries(knex: Knex, query: SearchQuery): Promise<{ tot
 
   const { total, shown, rows } = await knex.transaction(
     async (trx) => {
-      // Matching goes through the GIN index: tsquery selectivity would otherwise lead the planner to test @@ row by row,
-      // reading every row's tsvector.
-      if (!sqlite) await trx.raw('SET LOCAL enable_seqscan = off');
+      // Matching goes through the GIN index, as a bitmap: tsquery selectivity would otherwise lead the planner to test @@
+      // row by row (a scan of the table, or of the primary key in id order), reading every row's tsvector from TOAST
+      // (37 ms for a block of title hits of a common word at 10,000 practices, 3 ms as a bitmap).
+      if (!sqlite) await trx.raw('SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off');
       const total = await count(matches().transacting(trx));
       const end = page.offset + page.limit;
       const shown: { kind: Kind; id: number; rank: number; type: string; slug: string }[] = [];
