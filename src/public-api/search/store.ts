@@ -288,9 +288,10 @@ export async function findEntries(knex: Knex, query: SearchQuery): Promise<{ tot
     const vocabulary = fts5Filter([VOCABULARY_TYPES.map((type) => filterTerm('type', type))]);
     const both = (a: string, b: string, yes: boolean) => `(${a}) ${yes ? 'AND' : 'NOT'} (${b})`;
     matches = (kind) => {
-      let expression = `(${words}) AND (${fts5Filter(groups)})`;
+      // The words as typed are among the words: an exact kind matches them alone, so that FTS5 neither merges nor ranks the typos.
+      let expression = `(${kind?.exact && typos ? typed : words}) AND (${fts5Filter(groups)})`;
       if (kind) {
-        if (typos) expression = both(expression, typed, kind.exact);
+        if (typos && !kind.exact) expression = both(expression, typed, false);
         expression = both(both(expression, title, kind.title), vocabulary, kind.vocabulary);
       }
       const builder = knex('search_fts').whereRaw('search_fts MATCH ?', [expression]);
@@ -302,9 +303,9 @@ export async function findEntries(knex: Knex, query: SearchQuery): Promise<{ tot
     const vocabulary = tsqueryFilter([VOCABULARY_TYPES.map((type) => filterTerm('type', type))]);
     const both = (a: string, b: string, yes: boolean) => `(${a}) & ${yes ? '' : '!'}(${b})`;
     matches = (kind) => {
-      let text = both(words, tsqueryFilter(groups), true);
+      let text = both(kind?.exact && typos ? typed : words, tsqueryFilter(groups), true);
       if (kind) {
-        if (typos) text = both(text, typed, kind.exact);
+        if (typos && !kind.exact) text = both(text, typed, false);
         text = both(both(text, title, kind.title), vocabulary, kind.vocabulary);
       }
       return dated(knex('search_entries as e').whereRaw('e.tsv @@ ?::tsquery', [text]));
