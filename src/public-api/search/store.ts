@@ -341,56 +341,55 @@ export async function findEntries(knex: Knex, query: SearchQuery): Promise<{ tot
   for (const exact of typos ? [true, false] : [true])
     for (const title of [true, false]) for (const vocabulary of [false, true]) kinds.push({ exact, title, vocabulary });
 
-  const { total, shown, rows } = await knex.transaction(
-    async (trx) => {
-      // Matching goes through the GIN index, as a bitmap: tsquery selectivity would otherwise lead the planner to test @@
-      // row by row (a scan of the table, or of the primary key in id order), reading every row's tsvector from TOAST
-      // (37 ms for a block of title hits of a common word at 10,000 practices, 3 ms as a bitmap).
-      if (!sqlite) await trx.raw('SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off');
-      const total = await count(matches().transacting(trx));
-      const end = page.offset + page.limit;
-      const shown: { kind: Kind; id: number; rank: number; type: string; slug: string }[] = [];
-      let at = 0; // where the current kind starts in the results
-      for (const kind of kinds) {
-        if (at >= Math.min(end, total)) break;
-        let size: number | undefined;
-        if (page.offset > at) {
-          size = await count(matches(kind).transacting(trx));
-          if (at + size <= page.offset) {
-            at += size;
-            continue;
-          }
+  const { total, shown, rows } = await knex.transaction(async (trx) => {
+    // Matching goes through the GIN index, as a bitmap: tsquery selectivity would otherwise lead the planner to test @@
+    // row by row (a scan of the table, or of the primary key in id order), reading every row's tsvector from TOAST
+    // (37 ms for a block of title hits of a common word at 10,000 practices, 3 ms as a bitmap).
+    // One round trip: the snapshot's isolation (repeatable read: the count and the blocks see the same matches) with them.
+    if (!sqlite)
+      await trx.raw('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ; SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off');
+    const total = await count(matches().transacting(trx));
+    const end = page.offset + page.limit;
+    const shown: { kind: Kind; id: number; rank: number; type: string; slug: string }[] = [];
+    let at = 0; // where the current kind starts in the results
+    for (const kind of kinds) {
+      if (at >= Math.min(end, total)) break;
+      let size: number | undefined;
+      if (page.offset > at) {
+        size = await count(matches(kind).transacting(trx));
+        if (at + size <= page.offset) {
+          at += size;
+          continue;
         }
-        for (let n = Math.floor(Math.max(0, page.offset - at) / RANKED_BLOCK); at + n * RANKED_BLOCK < end; n += 1) {
-          const rows = (await block(kind, n).transacting(trx))
-            .map((row: any) => ({ kind, id: Number(row.id), rank: Number(row.rank), type: String(row.type), slug: String(row.slug) }))
-            .sort(
-              (a: { rank: number; type: string; slug: string }, b: { rank: number; type: string; slug: string }) =>
-                b.rank - a.rank || byName(a.type, b.type) || byName(a.slug, b.slug),
-            );
-          const first = at + n * RANKED_BLOCK;
-          shown.push(...rows.filter((_: unknown, i: number) => first + i >= page.offset && first + i < end));
-          if (rows.length < RANKED_BLOCK) {
-            size = n * RANKED_BLOCK + rows.length;
-            break;
-          }
-        }
-        // A kind that filled the page is the last one read: its size is never needed.
-        if (size === undefined) break;
-        at += size;
       }
-      const rows = shown.length
-        ? await trx('search_entries')
-            .select('id', 'document_id', 'title', 'texts', 'start_date', 'end_date')
-            .whereIn(
-              'id',
-              shown.map((hit) => hit.id),
-            )
-        : [];
-      return { total, shown, rows };
-    },
-    sqlite ? {} : { isolationLevel: 'repeatable read' as const },
-  );
+      for (let n = Math.floor(Math.max(0, page.offset - at) / RANKED_BLOCK); at + n * RANKED_BLOCK < end; n += 1) {
+        const rows = (await block(kind, n).transacting(trx))
+          .map((row: any) => ({ kind, id: Number(row.id), rank: Number(row.rank), type: String(row.type), slug: String(row.slug) }))
+          .sort(
+            (a: { rank: number; type: string; slug: string }, b: { rank: number; type: string; slug: string }) =>
+              b.rank - a.rank || byName(a.type, b.type) || byName(a.slug, b.slug),
+          );
+        const first = at + n * RANKED_BLOCK;
+        shown.push(...rows.filter((_: unknown, i: number) => first + i >= page.offset && first + i < end));
+        if (rows.length < RANKED_BLOCK) {
+          size = n * RANKED_BLOCK + rows.length;
+          break;
+        }
+      }
+      // A kind that filled the page is the last one read: its size is never needed.
+      if (size === undefined) break;
+      at += size;
+    }
+    const rows = shown.length
+      ? await trx('search_entries')
+          .select('id', 'document_id', 'title', 'texts', 'start_date', 'end_date')
+          .whereIn(
+            'id',
+            shown.map((hit) => hit.id),
+          )
+      : [];
+    return { total, shown, rows };
+  });
   const byId = new Map(rows.map((row: any) => [Number(row.id), row]));
   return {
     total,
