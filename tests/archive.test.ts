@@ -315,6 +315,15 @@ describe(`import into a fresh instance (${engine})`, () => {
     expect(result.media).toEqual({ created: 1, updated: 0, unchanged: 0 });
   });
 
+  test('leaves PostgreSQL planning with the statistics of what it wrote (ANALYZE after the commit)', async () => {
+    if (engine !== 'postgres') return;
+    const { rows } = await kb.strapi.db.connection.raw(
+      "SELECT relname, last_analyze FROM pg_stat_user_tables WHERE relname IN ('good_practices', 'good_practices_cmps')",
+    );
+    expect(rows).toHaveLength(2);
+    for (const row of rows) expect(row.last_analyze).not.toBeNull();
+  });
+
   test('exporting again gives the same archive: records, timestamps, documentIds and media bytes', async () => {
     await expectSameArchive(first, second);
   });

@@ -13,7 +13,7 @@ import type { Attributes } from '../../content/model/core';
 import { rebuildSearchIndex, settleSearchIndex } from '../../public-api/search';
 import { reconcileFeed, type RewrittenVersion } from '../../public-api/change-feed';
 import { invalidateResponseCache } from '../../edge/response-cache';
-import { createRows, linkWriter, type LinkWriter } from '../bulk-write';
+import { createRows, linkWriter, refreshStatistics, type LinkWriter } from '../bulk-write';
 import {
   MANIFEST,
   MEDIA_DIR,
@@ -148,6 +148,7 @@ export async function importArchive(
       throw error;
     }
     if (importer.changed()) {
+      await refreshStatistics(strapi);
       await settleSearchIndex(strapi);
       await invalidateResponseCache(strapi);
     }

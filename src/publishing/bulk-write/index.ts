@@ -209,3 +209,14 @@ export function linkWriter(strapi: Core.Strapi, trx: Knex) {
   return { link, unlink, flush };
 }
 export type LinkWriter = ReturnType<typeof linkWriter>;
+
+/**
+ * After a bulk write has committed, on PostgreSQL: ANALYZE, so that the planner knows the tables'
+ * new sizes instead of planning with the statistics of before (autovacuum may come late, or be
+ * off). Without it, a practice read by slug at 10,000 practices went through the component join
+ * table's index by field (80,000 entries) to find its two components: 2.5 ms of its statement,
+ * 0.7 ms after. SQLite keeps no statistics unless asked, and its plans here do not need them.
+ */
+export async function refreshStatistics(strapi: Core.Strapi): Promise<void> {
+  if (strapi.db.dialect.client === 'postgres') await strapi.db.connection.raw('ANALYZE');
+}

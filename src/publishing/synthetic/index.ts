@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import { invalidateResponseCache } from '../../edge/response-cache';
-import { createRows, linkWriter } from '../bulk-write';
+import { createRows, linkWriter, refreshStatistics } from '../bulk-write';
 import {
   SYNTHETIC_LOCALES,
   SYNTHETIC_PREFIX,
@@ -67,6 +67,7 @@ export async function seedSyntheticContent(
     await strapi.db.transaction(({ trx }) => write(trx as unknown as Knex, docs));
     log(`[synthetic] ${present + Math.min(i + batch, missing.length)}/${practices} practices`);
   }
+  if (missing.length) await refreshStatistics(strapi);
   // Written beneath the query engine: no lifecycle told the response cache.
   await invalidateResponseCache(strapi);
 
