@@ -2,6 +2,7 @@
 import { parse, type OperationDefinitionNode, type FragmentDefinitionNode } from 'graphql';
 import { Declined, pageInfo, planRecords, readParams, shapeRecords, type RecordPlan } from '../../src/public-api/direct-reads/core';
 import { compileRead, decodeRecord, NotCompiled } from '../../src/public-api/direct-reads/statement';
+import { preparedReads, STATEMENTS_PER_CONNECTION, type KnexLike } from '../../src/public-api/direct-reads/prepared';
 import type { Table } from '../../src/content/model/tables';
 import { buildAllowList } from '../../src/public-api/public-access/allow-list';
 import type { Model } from '../../src/content/model/core';
@@ -119,9 +120,13 @@ describe('one statement per read (statement.ts)', () => {
     expect(sql).toContain("json_build_object('title', t0.\"title\", 'source', (select json_build_object('url', t1.\"url\")");
     expect(sql).toContain('t2."published_at" is not null');
     expect(sql).toContain('json_agg(x.j order by x.o0 asc)');
-    expect(sql).toMatch(/order by t0\."title" desc, t0\."id" asc limit \? offset \?$/);
+    expect(sql).toMatch(/order by t0\."title" desc, t0\."id" asc limit \$4 offset \$5$/);
+    expect(sql).toContain('t0."title" in ($2, $3)');
     expect(bindings).toEqual(['source', 'a', 'b', 25, 50]);
-    expect(compileRead('sqlite', tableOf, 'practice', plan, {}).sql).toContain('json_group_array(json(x.j) order by x.o0 asc)');
+    const sqlite = compileRead('sqlite', tableOf, 'practice', plan, { where: { title: 'a' }, limit: 25, offset: 50 });
+    expect(sqlite.sql).toContain('json_group_array(json(x.j) order by x.o0 asc)');
+    expect(sqlite.sql).toMatch(/t0\."title" = \?\) order by t0\."id" asc limit \? offset \?$/);
+    expect(sqlite.bindings).toEqual(['source', 'a', 25, 50]);
   });
 
   test('anything else is left to Strapi', () => {
@@ -149,5 +154,74 @@ describe('one statement per read (statement.ts)', () => {
       themes: [{ name: 'a' }],
       source: null,
     });
+  });
+});
+
+describe('prepared one-statement reads', () => {
+  /** A knex-like client over fake connections: what each connection was asked, and the query events. */
+  function fakeKnex(connections: any[]) {
+    const events: any[] = [];
+    let next = 0;
+    const knex: KnexLike = {
+      client: {
+        acquireConnection: async () => connections[next++ % connections.length],
+        releaseConnection: async () => undefined,
+        emit: (_event, query) => events.push(query),
+      },
+    };
+    return { knex, events };
+  }
+  const sqliteConnection = () => {
+    const prepared: string[] = [];
+    return { prepared, prepare: (sql: string) => (prepared.push(sql), { all: (bindings: unknown[]) => [{ j: `${sql}:${bindings}` }] }) };
+  };
+  const postgresConnection = () => {
+    const asked: any[] = [];
+    return {
+      asked,
+      query: async (query: any, values?: unknown[]) => (
+        asked.push(typeof query === 'string' ? { text: query, values } : query),
+        { rows: [] }
+      ),
+    };
+  };
+
+  test('SQLite prepares a statement once per connection and keeps only the most recent ones', async () => {
+    const [a, b] = [sqliteConnection(), sqliteConnection()];
+    const { knex, events } = fakeKnex([a, b]);
+    const run = preparedReads('sqlite');
+    expect(await run(knex, 'select 1', [1])).toEqual([{ j: 'select 1:1' }]);
+    await run(knex, 'select 1', [2]);
+    await run(knex, 'select 1', [3]);
+    expect([a.prepared, b.prepared]).toEqual([['select 1'], ['select 1']]);
+    expect(events.map((event) => [event.sql, event.bindings])).toEqual([
+      ['select 1', [1]],
+      ['select 1', [2]],
+      ['select 1', [3]],
+    ]);
+    // Past the bound the oldest statement is dropped: it is prepared again when it comes back.
+    const { knex: one } = fakeKnex([a]);
+    for (let n = 2; n <= STATEMENTS_PER_CONNECTION + 1; n++) await run(one, `select ${n}`, []);
+    await run(one, 'select 1', []);
+    expect(a.prepared.filter((sql) => sql === 'select 1')).toHaveLength(2);
+    expect(a.prepared).toHaveLength(STATEMENTS_PER_CONNECTION + 2);
+  });
+
+  test('PostgreSQL names a statement by its text, and only the first shapes a connection runs', async () => {
+    const connection = postgresConnection();
+    const { knex } = fakeKnex([connection]);
+    const run = preparedReads('postgres');
+    await run(knex, 'select $1', ['a']);
+    await run(knex, 'select $1', ['b']);
+    const [first, second] = connection.asked;
+    expect(first.name).toMatch(/^kb_read_[0-9a-f]{24}$/);
+    expect(second).toEqual({ name: first.name, text: 'select $1', values: ['b'] });
+    for (let n = 2; n <= STATEMENTS_PER_CONNECTION + 5; n++) await run(knex, `select ${n}`, []);
+    const names = new Set(connection.asked.map((query) => query.name).filter(Boolean));
+    expect(names.size).toBe(STATEMENTS_PER_CONNECTION);
+    // Beyond them, statements run unnamed; the named ones stay named.
+    expect(connection.asked.at(-1)).toEqual({ text: `select ${STATEMENTS_PER_CONNECTION + 5}`, values: [] });
+    await run(knex, 'select $1', ['c']);
+    expect(connection.asked.at(-1).name).toBe(first.name);
   });
 });

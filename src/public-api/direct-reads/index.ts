@@ -4,6 +4,7 @@ import { mapSchema, MapperKind } from '@graphql-tools/utils';
 import { HeaderMap } from '@apollo/server';
 import { Declined, fieldsOf, pageInfo, planRecords, readParams, shapeRecords } from './core';
 import { compileRead, decodeRecord, NotCompiled, type Dialect } from './statement';
+import { preparedReads, type KnexLike } from './prepared';
 import { tablesOf, type Table } from '../../content/model/tables';
 import { isPublicCaller, publicRead } from '../public-access/core';
 import { anonymousRead, buildAllowList } from '../public-access/allow-list';
@@ -78,7 +79,9 @@ function directReadsPlugin(strapi: Core.Strapi) {
     const dialect: Dialect | null = ({ sqlite: 'sqlite', postgres: 'postgres' } as Record<string, Dialect>)[
       String(strapi.config.get('database.connection.client'))
     ];
-    return { transformArgs, getModel, allowList, roots, territoryDepth: depthOf(strapi), listLimit, dialect, tableOf: tablesOf(strapi) };
+    const tableOf = tablesOf(strapi);
+    const readRows = dialect ? preparedReads(dialect) : null;
+    return { transformArgs, getModel, allowList, roots, territoryDepth: depthOf(strapi), listLimit, dialect, tableOf, readRows };
   }
 
   /** One root field: checked like Strapi's path, then read with everything its selection needs. */
@@ -175,9 +178,10 @@ function directReadsPlugin(strapi: Core.Strapi) {
     plan: RecordPlan,
     many: boolean,
   ) {
-    const run = (knex: any) => knex.raw(sql, bindings);
-    const result: any = strapi.db.inTransaction() ? await strapi.db.transaction(({ trx }) => run(trx)) : await run(strapi.db.connection);
-    const rows: { j: unknown }[] = Array.isArray(result) ? result : result.rows;
+    const run = (knex: KnexLike) => prepared!.readRows!(knex, sql, bindings);
+    const rows = (strapi.db.inTransaction() ? await strapi.db.transaction(({ trx }) => run(trx)) : await run(strapi.db.connection)) as {
+      j: unknown;
+    }[];
     stats.compiled += 1;
     const records = rows.map(({ j }) => decodeRecord(tableOf, uid, plan, typeof j === 'string' ? JSON.parse(j) : j));
     return many ? records : [records[0] ?? null];

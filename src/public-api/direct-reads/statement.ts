@@ -58,6 +58,12 @@ interface Context {
   aliases: number;
 }
 
+/** Binds `value` and returns its placeholder in the dialect's own numbering (the statement is prepared as it is). */
+function bind(ctx: Context, value: unknown): string {
+  ctx.bindings.push(value);
+  return ctx.dialect === 'sqlite' ? '?' : `$${ctx.bindings.length}`;
+}
+
 /** The JSON object of a record of `uid` at `alias`, with what `plan` asks nested in it. */
 function recordObject(ctx: Context, uid: string, alias: string, plan: RecordPlan): string {
   const table = ctx.tableOf(uid);
@@ -83,8 +89,7 @@ function linked(ctx: Context, uid: string, alias: string, name: string, plan: Re
   const object = recordObject(ctx, link.target, t, plan);
   const conditions = [`${l}.${quote(link.ownerColumn)} = ${alias}."id"`];
   for (const [column, value] of Object.entries(link.conditions)) {
-    conditions.push(`${l}.${quote(column)} = ?`);
-    ctx.bindings.push(value);
+    conditions.push(`${l}.${quote(column)} = ${bind(ctx, value)}`);
   }
   if (target.draftAndPublish) conditions.push(`${t}."published_at" is not null`);
   const from = `from ${quote(link.table)} ${l} join ${quote(target.name)} ${t} on ${t}."id" = ${l}.${quote(link.targetColumn)} where ${conditions.join(' and ')}`;
@@ -131,25 +136,18 @@ function condition(ctx: Context, table: Table, alias: string, where: unknown): s
 
 function comparison(ctx: Context, ref: string, value: unknown): string {
   if (value === null) return `${ref} is null`;
-  if (isValue(value)) {
-    ctx.bindings.push(value);
-    return `${ref} = ?`;
-  }
+  if (isValue(value)) return `${ref} = ${bind(ctx, value)}`;
   if (typeof value !== 'object' || Array.isArray(value)) return notCompiled('filter value');
   const parts = Object.entries(value as Record<string, unknown>).map(([operator, operand]) => {
-    if (operator in COMPARISONS && isValue(operand) && operand !== null) {
-      ctx.bindings.push(operand);
-      // Strapi's $ne is knex's whereNot: rows whose value is null do not match either.
-      return `${ref} ${COMPARISONS[operator]} ?`;
-    }
+    // Strapi's $ne is knex's whereNot: rows whose value is null do not match either.
+    if (operator in COMPARISONS && isValue(operand) && operand !== null) return `${ref} ${COMPARISONS[operator]} ${bind(ctx, operand)}`;
     if (
       (operator === '$in' || operator === '$notIn') &&
       Array.isArray(operand) &&
       operand.every((item) => isValue(item) && item !== null)
     ) {
       if (!operand.length) return operator === '$in' ? '1 = 0' : '1 = 1';
-      ctx.bindings.push(...operand);
-      return `${ref} ${operator === '$in' ? 'in' : 'not in'} (${operand.map(() => '?').join(', ')})`;
+      return `${ref} ${operator === '$in' ? 'in' : 'not in'} (${operand.map((item) => bind(ctx, item)).join(', ')})`;
     }
     if ((operator === '$null' || operator === '$notNull') && typeof operand === 'boolean')
       return `${ref} ${(operator === '$null') === operand ? 'is null' : 'is not null'}`;
@@ -202,14 +200,8 @@ export function compileRead(
   if (paged && order.at(-1)?.[0] !== 't0."id"') order.push(['t0."id"', 'asc']);
   let sql = `select ${object} as j from ${quote(table.name)} t0 where ${where}`;
   if (order.length) sql += ` order by ${order.map(([ref, direction]) => `${ref} ${direction}`).join(', ')}`;
-  if (query.limit != null) {
-    sql += ' limit ?';
-    ctx.bindings.push(query.limit);
-  }
-  if (query.offset) {
-    sql += query.limit == null ? (dialect === 'sqlite' ? ' limit -1 offset ?' : ' offset ?') : ' offset ?';
-    ctx.bindings.push(query.offset);
-  }
+  if (query.limit != null) sql += ` limit ${bind(ctx, query.limit)}`;
+  if (query.offset) sql += `${query.limit == null && dialect === 'sqlite' ? ' limit -1' : ''} offset ${bind(ctx, query.offset)}`;
   return { sql, bindings: ctx.bindings };
 }
 
