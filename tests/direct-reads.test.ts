@@ -10,6 +10,7 @@
 import fs from 'fs';
 import path from 'path';
 import { startKnowledgeBase, type KnowledgeBase } from './helpers/strapi';
+import { testEngine } from './helpers/database';
 import { addHiddenContent, addSharedContent, type HiddenFacts } from './helpers/noninterference/content';
 import { harvestModel } from './helpers/noninterference/model';
 import { generateProbes, INTROSPECTION_QUERY, type Probe } from './helpers/noninterference/generator';
@@ -196,3 +197,12 @@ test(`${GENERATED} generated GraphQL requests: the same answers, some of them di
   expect(direct).toBeGreaterThan(0);
   expect(oneStatement).toBeGreaterThan(0);
 }, 600000);
+
+(testEngine() === 'postgres' ? test : test.skip)(
+  'on PostgreSQL every connection prices a random page read as for data in memory',
+  async () => {
+    // config/database.ts: at the server's default (4) a list hashes whole tables to find each record's linked records.
+    const { rows } = await kb.strapi.db.connection.raw('SHOW random_page_cost');
+    expect(rows[0].random_page_cost).toBe('1.1');
+  },
+);
