@@ -3,7 +3,8 @@
 //   fast     — as deployed: response cache, direct reads and batched relations on
 //   uncached — as deployed but the response cache off (RESPONSE_CACHE=false): what a new query costs
 //   layered  — the same, direct reads through Strapi's database layer (GRAPHQL_ONE_STATEMENT_READS=false)
-//   stock    — all off: Strapi's own GraphQL and REST (GRAPHQL_DIRECT_READS=false, GRAPHQL_BATCH_RELATIONS=false too)
+//   stock    — all off: Strapi's own GraphQL and REST (GRAPHQL_DIRECT_READS=false, GRAPHQL_BATCH_RELATIONS=false, and
+//              PUBLIC_ROLE_READ_ONCE=false: the public role's permissions read on every request, as Strapi does)
 // and, loaded in this process on the same database, the SQL statements each request runs. Each
 // row's ratio is to stock REST asking for the same records (the list, or the one practice).
 const http = require('http');
@@ -64,7 +65,7 @@ const NODES = {
   fast: {},
   uncached: { RESPONSE_CACHE: 'false' },
   layered: { RESPONSE_CACHE: 'false', GRAPHQL_ONE_STATEMENT_READS: 'false' },
-  stock: { RESPONSE_CACHE: 'false', GRAPHQL_BATCH_RELATIONS: 'false', GRAPHQL_DIRECT_READS: 'false' },
+  stock: { RESPONSE_CACHE: 'false', GRAPHQL_BATCH_RELATIONS: 'false', GRAPHQL_DIRECT_READS: 'false', PUBLIC_ROLE_READ_ONCE: 'false' },
 };
 
 const measure = (opts) => new Promise((resolve, reject) => autocannon(opts, (error, result) => (error ? reject(error) : resolve(result))));
@@ -87,6 +88,7 @@ async function countStatements(env, context) {
       app.config.set('performance.batchRelations', switches.GRAPHQL_BATCH_RELATIONS !== 'false');
       app.config.set('performance.directReads', switches.GRAPHQL_DIRECT_READS !== 'false');
       app.config.set('performance.oneStatementReads', switches.GRAPHQL_ONE_STATEMENT_READS !== 'false');
+      app.config.set('performance.publicRoleOnce', switches.PUBLIC_ROLE_READ_ONCE !== 'false');
       for (const { name, request } of SCENARIOS.filter((scenario) => scenario.node === mode)) {
         const send = () => {
           const { path: url, method = 'GET', headers, body } = request(context);

@@ -25,6 +25,7 @@ import {
   registerAnonymousReadCheck,
   registerDraftGuard,
 } from './public-api/public-access';
+import { registerPublicRole } from './public-api/public-access/public-role';
 import { registerAggregates } from './public-api/aggregates';
 import { registerGraphqlIdeAssets } from './public-api/graphql-ide';
 import { registerJsonLdField } from './public-api/json-ld';
@@ -59,9 +60,10 @@ export default {
     registerLookupIndexes(strapi);
 
     // Reads, checked before anything else runs for them: what an anonymous caller may read (public
-    // API), whether Strapi can run the query (edge), then, on PostgreSQL, one database snapshot for
+    // API; the public role's permissions are the allow-list's, read once per node), whether Strapi can run the query (edge), then, on PostgreSQL, one database snapshot for
     // every statement of the read (public API), around all the middlewares below.
     registerDraftGuard(strapi);
+    registerPublicRole(strapi);
     registerQueryParamsCheck(strapi);
     registerAnonymousReadCheck(strapi);
     registerReadSnapshot(strapi);

@@ -4,7 +4,9 @@
  * GraphQL and REST alike, at any depth; API tokens keep them. Each finding's hidden content is
  * set up here and must not be reachable.
  */
-import { startKnowledgeBase, type KnowledgeBase } from './helpers/strapi';
+import { adminSession, startKnowledgeBase, type KnowledgeBase } from './helpers/strapi';
+import { grantPublicRead } from '../src/public-api/public-access';
+import { PUBLIC_ROLE_LOCKED } from '../src/public-api/public-access/public-role';
 
 let kb: KnowledgeBase;
 let token: string;
@@ -226,6 +228,73 @@ describe('what anonymous callers keep', () => {
     for (const path of ['/api/themes?filters[createdBy][id][$notNull]=true', '/api/themes?populate=updatedBy']) {
       const res = await anonymous(path);
       expect(res.status).toBe(400);
+    }
+  });
+});
+
+describe('the public role follows the allow-list', () => {
+  const PERMISSION = 'plugin::users-permissions.permission';
+  const ROLE = 'plugin::users-permissions.role';
+  const roleOf = (type: string) => kb.strapi.db.query(ROLE).findOne({ where: { type }, populate: ['permissions'] });
+
+  test('its permissions cannot be edited, in the admin or with an API token; the other roles can', async () => {
+    const jwt = await adminSession(kb);
+    const before = await roleOf('public');
+    const granted = { permissions: { 'api::project': { controllers: { project: { create: { enabled: true } } } } } };
+    const admin = await kb.http().put(`/users-permissions/roles/${before.id}`).set('authorization', `Bearer ${jwt}`).send(granted);
+    expect(admin.status).toBe(403);
+    expect(admin.body.error.message).toBe(PUBLIC_ROLE_LOCKED);
+    const api = await kb.http().put(`/api/users-permissions/roles/${before.id}`).set('authorization', `Bearer ${token}`).send(granted);
+    expect(api.status).toBe(403);
+    expect(api.body.error.message).toBe(PUBLIC_ROLE_LOCKED);
+    const after = await roleOf('public');
+    expect(after.permissions.map((p: any) => p.action).sort()).toEqual(before.permissions.map((p: any) => p.action).sort());
+    expect(
+      (
+        await kb
+          .http()
+          .post('/api/projects')
+          .send({ data: { acronym: 'X' } })
+      ).status,
+    ).toBe(403);
+
+    const authenticated = await roleOf('authenticated');
+    const renamed = await kb
+      .http()
+      .put(`/users-permissions/roles/${authenticated.id}`)
+      .set('authorization', `Bearer ${jwt}`)
+      .send({ name: 'Authenticated', description: 'End users (none: registration is off)', permissions: {} });
+    expect(renamed.status).toBe(200);
+  });
+
+  test('a node reads them once, and again after a write to them', async () => {
+    const reads: string[] = [];
+    const listen = ({ sql }: { sql: string }) => /up_permissions/.test(sql) && reads.push(sql);
+    kb.strapi.db.connection.on('query', listen);
+    try {
+      await kb.http().get('/api/themes');
+      reads.length = 0;
+      for (let i = 0; i < 3; i++) expect((await kb.http().get('/api/themes')).status).toBe(200);
+      expect((await kb.graphql('{ themes { name } }')).status).toBe(200);
+      expect(reads).toEqual([]);
+
+      // A write the node makes (here straight to the database) is seen by the next request, and the start-up grant restores the role.
+      const publicRole = await roleOf('public');
+      const find = publicRole.permissions.find((p: any) => p.action === 'api::theme.theme.find');
+      await kb.strapi.db.query(PERMISSION).delete({ where: { id: find.id } });
+      expect((await kb.http().get('/api/themes')).status).toBe(403);
+      await grantPublicRead(kb.strapi);
+      expect((await kb.http().get('/api/themes')).status).toBe(200);
+      expect(reads.length).toBeGreaterThan(0);
+
+      // Switched off (the benchmark's stock node), every anonymous request reads them, as Strapi does.
+      kb.strapi.config.set('performance.publicRoleOnce', false);
+      reads.length = 0;
+      for (let i = 0; i < 3; i++) await kb.http().get('/api/themes');
+      expect(reads).toHaveLength(3);
+    } finally {
+      kb.strapi.config.set('performance.publicRoleOnce', true);
+      kb.strapi.db.connection.off('query', listen);
     }
   });
 });
