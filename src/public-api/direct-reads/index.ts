@@ -91,16 +91,7 @@ function directReadsPlugin(strapi: Core.Strapi) {
     const model = getModel(root.uid);
     const contentType = strapi.contentType(root.uid as any);
     const many = root.kind !== 'one';
-    // A connection: its records are `nodes`, and `pageInfo` is a count of all of them.
-    let selections = info.fieldNodes.map((node) => node.selectionSet!);
-    let countAsked = false;
-    if (root.kind === 'connection') {
-      const inside = fieldsOf(selections, info.fragments);
-      countAsked = inside.has('pageInfo');
-      if ([...inside.keys()].some((name) => !['nodes', 'pageInfo', '__typename'].includes(name))) throw new Declined('connection fields');
-      selections = (inside.get('nodes') ?? []).map((node) => node.selectionSet!);
-    }
-    const plan = planRecords(selections, model, { fragments: info.fragments, getModel, allowList });
+    const { plan, countAsked } = planOf(root, info);
     if (args.publicationFilter != null || args.hasPublishedVersion != null) throw new Declined('publication arguments');
     const status = args.status == null ? 'published' : String(args.status).toLowerCase();
     const decision = publicRead({ status, locale: args.locale }, locales);
@@ -119,11 +110,11 @@ function directReadsPlugin(strapi: Core.Strapi) {
     }
 
     const { documentId, locale, sort, start, limit } = transformed;
+    // The records' fields and relations are the plan's: Strapi's form of them (`select`, `populate`) only when its database layer reads.
     const query: any = strapi.get('query-params').transform(root.uid, {
       filters: transformed.filters,
       sort,
       ...(many ? { start, limit } : {}),
-      ...readParams(plan),
       status: 'published',
     });
     // The Document Service's own lookup: the default locale when none is asked, every locale for '*'.
@@ -140,13 +131,14 @@ function directReadsPlugin(strapi: Core.Strapi) {
       dialect && (strapi.config.get('performance.oneStatementReads', true) as boolean) !== false
         ? oneStatement(dialect, tableOf, root.uid, plan, many ? query : { where: query.where })
         : null;
-    const { select: _select, populate: _populate, orderBy: _orderBy, limit: _limit, offset: _offset, ...counted } = query;
+    const { orderBy: _orderBy, limit: _limit, offset: _offset, ...counted } = query;
+    const layered = () => ({ ...query, ...strapi.get('query-params').transform(root.uid, readParams(plan)) });
     const read = async () => {
       const records = statement
         ? await readStatement(statement, tableOf, root.uid, plan, many)
         : many
-          ? await strapi.db.query(root.uid as any).findMany(query)
-          : [await strapi.db.query(root.uid as any).findOne(query)];
+          ? await strapi.db.query(root.uid as any).findMany(layered())
+          : [await strapi.db.query(root.uid as any).findOne(layered())];
       const total = countAsked ? Number(await strapi.db.query(root.uid as any).count(counted)) : 0;
       return { records, total };
     };
@@ -158,6 +150,31 @@ function directReadsPlugin(strapi: Core.Strapi) {
     if (root.kind === 'one') return records[0] ?? null;
     if (root.kind === 'list') return records;
     return { nodes: records, pageInfo: countAsked ? pageInfo(total, start, limit) : null };
+  }
+
+  /**
+   * What a root field's selection reads, and whether a connection counts its records. It depends
+   * on the query's text alone, and Apollo hands the same parsed document to every request of the
+   * same text: planned once per field node (a failed plan is not kept; Strapi's resolvers answer it).
+   */
+  const plans = new WeakMap<object, { plan: RecordPlan; countAsked: boolean }>();
+  function planOf(root: RootField, info: GraphQLResolveInfo) {
+    const node = info.fieldNodes.length === 1 ? info.fieldNodes[0] : null;
+    const kept = node && plans.get(node);
+    if (kept) return kept;
+    const { getModel, allowList } = prepared!;
+    // A connection: its records are `nodes`, and `pageInfo` is a count of all of them.
+    let selections = info.fieldNodes.map((field) => field.selectionSet!);
+    let countAsked = false;
+    if (root.kind === 'connection') {
+      const inside = fieldsOf(selections, info.fragments);
+      countAsked = inside.has('pageInfo');
+      if ([...inside.keys()].some((name) => !['nodes', 'pageInfo', '__typename'].includes(name))) throw new Declined('connection fields');
+      selections = (inside.get('nodes') ?? []).map((field) => field.selectionSet!);
+    }
+    const planned = { plan: planRecords(selections, getModel(root.uid), { fragments: info.fragments, getModel, allowList }), countAsked };
+    if (node) plans.set(node, planned);
+    return planned;
   }
 
   /** The read as one statement (./statement), or null when it cannot be written as one. */

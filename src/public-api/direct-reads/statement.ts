@@ -179,6 +179,31 @@ function ordering(table: Table, alias: string, orderBy: unknown): [string, strin
     });
 }
 
+type Selected = { uid: string; object: string; bindings: unknown[] } | { uid: string; failure: NotCompiled };
+const selectedObjects: Record<Dialect, WeakMap<object, WeakMap<RecordPlan, Selected>>> = { sqlite: new WeakMap(), postgres: new WeakMap() };
+
+/**
+ * The records' JSON object of compileRead (the bulk of its text), and its bindings: it depends on
+ * the plan alone, which the adapter keeps for each query text, so it is written once per plan.
+ */
+function selected(dialect: Dialect, tableOf: (uid: string) => Table, uid: string, plan: RecordPlan): { object: string; bindings: unknown[] } {
+  let byPlan = selectedObjects[dialect].get(tableOf);
+  if (!byPlan) selectedObjects[dialect].set(tableOf, (byPlan = new WeakMap()));
+  let kept = byPlan.get(plan);
+  if (kept?.uid !== uid) {
+    const ctx: Context = { dialect, tableOf, bindings: [], aliases: 0 };
+    try {
+      kept = { uid, object: recordObject(ctx, uid, 't0', plan), bindings: ctx.bindings };
+    } catch (error) {
+      if (!(error instanceof NotCompiled)) throw error;
+      kept = { uid, failure: error };
+    }
+    byPlan.set(plan, kept);
+  }
+  if ('failure' in kept) throw kept.failure;
+  return kept;
+}
+
 /**
  * The statement reading the records of `uid` that `query` selects, one row each with its JSON
  * in `j`. A page (limit or offset) ends its order with the id, as Strapi's query builder does.
@@ -190,9 +215,9 @@ export function compileRead(
   plan: RecordPlan,
   query: ReadQuery,
 ): { sql: string; bindings: unknown[] } {
-  const ctx: Context = { dialect, tableOf, bindings: [], aliases: 0 };
+  const { object, bindings } = selected(dialect, tableOf, uid, plan);
+  const ctx: Context = { dialect, tableOf, bindings: [...bindings], aliases: 0 };
   const table = tableOf(uid);
-  const object = recordObject(ctx, uid, 't0', plan);
   const where = query.where == null ? '1 = 1' : condition(ctx, table, 't0', query.where);
   const order = ordering(table, 't0', query.orderBy);
   const paged = query.limit != null || query.offset != null;
