@@ -187,9 +187,8 @@ function directReadsPlugin(strapi: Core.Strapi) {
   /**
    * The operation compiled by graphql-jit on Strapi's schema without its resolvers: root fields
    * read through the request's context (readRoot), every other field is the loaded record's
-   * value. Compiled once per parsed document (Apollo keeps one per query text, in a store of
-   * bounded size: what it drops is dropped here too); graphql-js would walk the selection for
-   * every record of every request. Null when it does not compile: Strapi answers.
+   * value. Compiled once per parsed document (Apollo keeps one per query text); graphql-js would
+   * walk the selection for every record of every request. Null when it does not compile: Strapi answers.
    */
   function compiledFor(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined) {
     let stripped = schemas.get(schema);
