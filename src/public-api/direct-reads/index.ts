@@ -1,6 +1,5 @@
 import type { Core } from '@strapi/strapi';
-import type { DocumentNode, GraphQLResolveInfo, GraphQLSchema } from 'graphql';
-import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
+import { execute, type GraphQLFieldResolver, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
 import { mapSchema, MapperKind } from '@graphql-tools/utils';
 import { HeaderMap } from '@apollo/server';
 import { Declined, fieldsOf, pageInfo, planRecords, readParams, shapeRecords } from './core';
@@ -30,11 +29,6 @@ export interface DirectReadStats {
 }
 const KEPT_REASONS = 50;
 
-/** What a compiled operation's root fields are read with, for one request. */
-interface ReadContext {
-  readRoot(name: string, args: Record<string, any>, info: GraphQLResolveInfo): Promise<unknown>;
-}
-
 interface RootField {
   uid: string;
   kind: 'list' | 'connection' | 'one';
@@ -49,7 +43,7 @@ interface RootField {
  * Document-Service-equivalent read (`query-params` transform, the same `where` the Document
  * Service adds, Strapi's database layer with populate) after the same checks the Strapi path
  * makes (allow-list, query-params, Strapi's own query validation, permission), and the answer
- * is shaped by graphql-jit on Strapi's schema without its resolvers. Anything else — tokens,
+ * is shaped by graphql-js on Strapi's schema without its resolvers. Anything else — tokens,
  * other queries, a field the plan declines, any error — goes to Strapi's resolvers unchanged,
  * so errors are always Strapi's own. tests/direct-reads.test.ts compares both answers.
  * `performance.directReads: false` (GRAPHQL_DIRECT_READS=false) switches it off.
@@ -66,7 +60,6 @@ function directReadsPlugin(strapi: Core.Strapi) {
   const locales = CONTENT_LOCALES.map((locale) => locale.code);
   let prepared: ReturnType<typeof prepare> | undefined;
   const schemas = new WeakMap<GraphQLSchema, GraphQLSchema>();
-  const compiledQueries = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, Map<string, CompiledQuery | null>>>();
 
   /** Built once the schema exists (the first request): models, allow-list and Strapi's GraphQL helpers. */
   function prepare() {
@@ -184,39 +177,6 @@ function directReadsPlugin(strapi: Core.Strapi) {
     return planned;
   }
 
-  /**
-   * The operation compiled by graphql-jit on Strapi's schema without its resolvers: root fields
-   * read through the request's context (readRoot), every other field is the loaded record's
-   * value. Compiled once per parsed document (Apollo keeps one per query text); graphql-js would
-   * walk the selection for every record of every request. Null when it does not compile: Strapi answers.
-   */
-  function compiledFor(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined) {
-    let stripped = schemas.get(schema);
-    if (!stripped) {
-      const queryType = schema.getQueryType()?.name;
-      stripped = mapSchema(schema, {
-        [MapperKind.OBJECT_FIELD]: (field, fieldName, typeName) => ({
-          ...field,
-          resolve:
-            typeName === queryType
-              ? (_source: unknown, args: Record<string, any>, context: ReadContext, info: GraphQLResolveInfo) => context.readRoot(fieldName, args, info)
-              : undefined,
-        }),
-      });
-      schemas.set(schema, stripped);
-    }
-    let byDocument = compiledQueries.get(schema);
-    if (!byDocument) compiledQueries.set(schema, (byDocument = new WeakMap()));
-    let byOperation = byDocument.get(document);
-    if (!byOperation) byDocument.set(document, (byOperation = new Map()));
-    const name = operationName ?? '';
-    if (!byOperation.has(name)) {
-      const query = compileQuery(stripped, document, operationName ?? undefined);
-      byOperation.set(name, isCompiledQuery(query) ? query : null);
-    }
-    return byOperation.get(name)!;
-  }
-
   /** The read as one statement (./statement), or null when it cannot be written as one. */
   function oneStatement(dialect: Dialect, tableOf: (uid: string) => Table, uid: string, plan: RecordPlan, query: any) {
     try {
@@ -257,10 +217,25 @@ function directReadsPlugin(strapi: Core.Strapi) {
           const rootNames = operation.selectionSet.selections.map((selection: any) => selection.name?.value);
           if (!rootNames.every((name: string | undefined) => name === '__typename' || (name && roots.has(name)))) return null;
 
-          const compiled = compiledFor(schema, document, request.operationName);
-          if (!compiled) return null;
-          const context: ReadContext = { readRoot: (name, args, info) => readRoot(roots.get(name)!, args, info, contextValue) };
-          const run = async () => compiled.query(undefined, context, request.variables ?? {});
+          let stripped = schemas.get(schema);
+          if (!stripped) {
+            // Strapi's schema as it is (types, scalars, enums), without its resolvers.
+            stripped = mapSchema(schema, { [MapperKind.OBJECT_FIELD]: (field) => ({ ...field, resolve: undefined }) });
+            schemas.set(schema, stripped);
+          }
+          const fieldResolver: GraphQLFieldResolver<any, any> = (source, args, _context, info) => {
+            if (info.parentType !== info.schema.getQueryType()) return source?.[info.fieldName];
+            return readRoot(roots.get(info.fieldName)!, args, info, contextValue);
+          };
+          const run = async () =>
+            execute({
+              schema: stripped!,
+              document,
+              operationName: request.operationName,
+              variableValues: request.variables,
+              contextValue: {},
+              fieldResolver,
+            });
           // Several root fields read in one snapshot; a single one takes care of its own (readRoot).
           const result =
             rootNames.filter((name: string) => name !== '__typename').length > 1 ? await inReadSnapshot(strapi, run) : await run();
