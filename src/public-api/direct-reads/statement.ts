@@ -186,7 +186,12 @@ const selectedObjects: Record<Dialect, WeakMap<object, WeakMap<RecordPlan, Selec
  * The records' JSON object of compileRead (the bulk of its text), and its bindings: it depends on
  * the plan alone, which the adapter keeps for each query text, so it is written once per plan.
  */
-function selected(dialect: Dialect, tableOf: (uid: string) => Table, uid: string, plan: RecordPlan): { object: string; bindings: unknown[] } {
+function selected(
+  dialect: Dialect,
+  tableOf: (uid: string) => Table,
+  uid: string,
+  plan: RecordPlan,
+): { object: string; bindings: unknown[] } {
   let byPlan = selectedObjects[dialect].get(tableOf);
   if (!byPlan) selectedObjects[dialect].set(tableOf, (byPlan = new WeakMap()));
   let kept = byPlan.get(plan);
