@@ -86,18 +86,23 @@ async function exportType(strapi: Core.Strapi, trx: Knex, model: Model, type: Ty
   const total = Number((await trx(tableName).countDistinct({ n: column }))[0].n);
   const out = lineWriter(file);
   let documents = 0;
-  for (let last = ''; ;) {
-    const ids: string[] = (await trx(tableName).distinct(column).where(column, '>', last).orderBy(column).limit(batch)).map(
-      (r: Row) => r[column],
-    );
-    if (!ids.length) break;
-    const rows = await strapi.db.query(type.uid as any).findMany({ where: { documentId: { $in: ids } }, populate: type.populate });
-    const byDocument = new Map<string, Line[]>(ids.map((id) => [id, []]));
-    for (const row of rows) byDocument.get(row.documentId)!.push(rowToLine(row, type.attributes, model.component));
-    for (const lines of byDocument.values()) for (const line of lines.sort(lineOrder)) await out.write(line);
-    documents += ids.length;
-    last = ids[ids.length - 1];
-    log(`[export] ${type.pluralName}: ${documents}/${total} documents`);
+  try {
+    for (let last = ''; ;) {
+      const ids: string[] = (await trx(tableName).distinct(column).where(column, '>', last).orderBy(column).limit(batch)).map(
+        (r: Row) => r[column],
+      );
+      if (!ids.length) break;
+      const rows = await strapi.db.query(type.uid as any).findMany({ where: { documentId: { $in: ids } }, populate: type.populate });
+      const byDocument = new Map<string, Line[]>(ids.map((id) => [id, []]));
+      for (const row of rows) byDocument.get(row.documentId)!.push(rowToLine(row, type.attributes, model.component));
+      for (const lines of byDocument.values()) for (const line of lines.sort(lineOrder)) await out.write(line);
+      documents += ids.length;
+      last = ids[ids.length - 1];
+      log(`[export] ${type.pluralName}: ${documents}/${total} documents`);
+    }
+  } catch (error) {
+    await out.abandon();
+    throw error;
   }
   return { documents, ...(await out.close()) };
 }
@@ -108,23 +113,30 @@ async function exportMedia(strapi: Core.Strapi, work: string, manifest: Manifest
   const out = lineWriter(path.join(work, MEDIA_LINES));
   const files: Manifest['files'] = {};
   const pageSize = 200;
-  for (let start = 0; ; start += pageSize) {
-    const page = await strapi.db.query(FILE as any).findMany({ orderBy: [{ hash: 'asc' }, { id: 'asc' }], offset: start, limit: pageSize });
-    if (!page.length) break;
-    for (const file of page) {
-      const line = fileToLine(file, attributes);
-      for (const name of line.bytes as string[]) {
-        const source = path.join(uploadsDir(strapi), name.slice(MEDIA_DIR.length + 1));
-        if (!fs.existsSync(source)) throw new ArchiveError(`Media file ${file.name} (${source}) is missing from the uploads folder.`);
-        const copy = path.join(work, name);
-        fs.mkdirSync(path.dirname(copy), { recursive: true });
-        await fs.promises.copyFile(source, copy);
-        files[name] = await fileDigest(copy);
+  try {
+    for (let start = 0; ; start += pageSize) {
+      const page = await strapi.db
+        .query(FILE as any)
+        .findMany({ orderBy: [{ hash: 'asc' }, { id: 'asc' }], offset: start, limit: pageSize });
+      if (!page.length) break;
+      for (const file of page) {
+        const line = fileToLine(file, attributes);
+        for (const name of line.bytes as string[]) {
+          const source = path.join(uploadsDir(strapi), name.slice(MEDIA_DIR.length + 1));
+          if (!fs.existsSync(source)) throw new ArchiveError(`Media file ${file.name} (${source}) is missing from the uploads folder.`);
+          const copy = path.join(work, name);
+          fs.mkdirSync(path.dirname(copy), { recursive: true });
+          await fs.promises.copyFile(source, copy);
+          files[name] = await fileDigest(copy);
+        }
+        await out.write(line);
+        manifest.media.files += 1;
       }
-      await out.write(line);
-      manifest.media.files += 1;
+      log(`[export] media: ${manifest.media.files} files`);
     }
-    log(`[export] media: ${manifest.media.files} files`);
+  } catch (error) {
+    await out.abandon();
+    throw error;
   }
   const { lines: _lines, ...digest } = await out.close();
   return { ...files, [MEDIA_LINES]: digest };

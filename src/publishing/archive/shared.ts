@@ -71,6 +71,13 @@ export function lineWriter(file: string) {
       if (failure) throw failure;
       return { lines, ...(await fileDigest(file)) };
     },
+    /** Stops a failed export's file: resolves once it is closed, so that no late write lands in a folder being removed. */
+    async abandon() {
+      if (!out.closed) {
+        out.destroy();
+        await once(out, 'close');
+      }
+    },
   };
 }
 
