@@ -20,7 +20,7 @@ import {
   type Line,
   type Manifest,
 } from './core';
-import { FILE, columnOf, fileDigest, lineWriter, modelOf, uploadsDir, type Log, type Model, type Row, type TypeOf } from './shared';
+import { FILE, columnOf, fileDigest, modelOf, writeLines, uploadsDir, type Log, type Model, type Row, type TypeOf } from './shared';
 
 /**
  * Writes the archive to `file`: first to a temporary file beside it, renamed at the end, so that
@@ -84,41 +84,40 @@ async function exportType(strapi: Core.Strapi, trx: Knex, model: Model, type: Ty
   const { tableName } = strapi.db.metadata.get(type.uid);
   const column = columnOf(strapi, type.uid, 'documentId');
   const total = Number((await trx(tableName).countDistinct({ n: column }))[0].n);
-  const out = lineWriter(file);
-  let documents = 0;
-  try {
+  const { value: documents, ...digest } = await writeLines(file, async (write) => {
+    let documents = 0;
     for (let last = ''; ;) {
       const ids: string[] = (await trx(tableName).distinct(column).where(column, '>', last).orderBy(column).limit(batch)).map(
         (r: Row) => r[column],
       );
-      if (!ids.length) break;
+      if (!ids.length) return documents;
       const rows = await strapi.db.query(type.uid as any).findMany({ where: { documentId: { $in: ids } }, populate: type.populate });
       const byDocument = new Map<string, Line[]>(ids.map((id) => [id, []]));
       for (const row of rows) byDocument.get(row.documentId)!.push(rowToLine(row, type.attributes, model.component));
-      for (const lines of byDocument.values()) for (const line of lines.sort(lineOrder)) await out.write(line);
+      for (const lines of byDocument.values()) for (const line of lines.sort(lineOrder)) await write(line);
       documents += ids.length;
       last = ids[ids.length - 1];
       log(`[export] ${type.pluralName}: ${documents}/${total} documents`);
     }
-  } catch (error) {
-    await out.abandon();
-    throw error;
-  }
-  return { documents, ...(await out.close()) };
+  });
+  return { documents, ...digest };
 }
 
 /** The media library: one line per file, and the bytes of the file and of its resized formats. */
 async function exportMedia(strapi: Core.Strapi, work: string, manifest: Manifest, log: Log) {
   const attributes = strapi.getModel(FILE as any).attributes as unknown as Attributes;
-  const out = lineWriter(path.join(work, MEDIA_LINES));
   const files: Manifest['files'] = {};
   const pageSize = 200;
-  try {
+  const {
+    value: _value,
+    lines: _lines,
+    ...digest
+  } = await writeLines(path.join(work, MEDIA_LINES), async (write) => {
     for (let start = 0; ; start += pageSize) {
       const page = await strapi.db
         .query(FILE as any)
         .findMany({ orderBy: [{ hash: 'asc' }, { id: 'asc' }], offset: start, limit: pageSize });
-      if (!page.length) break;
+      if (!page.length) return;
       for (const file of page) {
         const line = fileToLine(file, attributes);
         for (const name of line.bytes as string[]) {
@@ -129,15 +128,11 @@ async function exportMedia(strapi: Core.Strapi, work: string, manifest: Manifest
           await fs.promises.copyFile(source, copy);
           files[name] = await fileDigest(copy);
         }
-        await out.write(line);
+        await write(line);
         manifest.media.files += 1;
       }
       log(`[export] media: ${manifest.media.files} files`);
     }
-  } catch (error) {
-    await out.abandon();
-    throw error;
-  }
-  const { lines: _lines, ...digest } = await out.close();
+  });
   return { ...files, [MEDIA_LINES]: digest };
 }

@@ -50,35 +50,39 @@ export const columnOf = (strapi: Core.Strapi, uid: string, attribute: string): s
 // ---------------------------------------------------------------------------------------------
 // Files
 
-/** Writes JSON lines with back-pressure; resolves to the file's checksum and size when closed. */
-export function lineWriter(file: string) {
+/**
+ * Writes a file of JSON lines with `fill` (its `write` waits for back-pressure), then resolves to
+ * what `fill` returned and the file's line count, checksum and size. If `fill` fails, the file is
+ * closed before the error goes on, so that no late write lands in a folder being removed.
+ */
+export async function writeLines<T>(
+  file: string,
+  fill: (write: (value: unknown) => Promise<void>) => Promise<T>,
+): Promise<{ value: T; lines: number; sha256: string; bytes: number }> {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const out = fs.createWriteStream(file);
-  // Kept for close(): a writer abandoned by a failed export must not throw later, unhandled.
   let failure: Error | undefined;
   out.on('error', (error) => (failure = error));
   let lines = 0;
-  return {
-    async write(value: unknown) {
+  let value: T;
+  try {
+    value = await fill(async (line) => {
       lines += 1;
-      if (!out.write(`${canonicalJson(value)}\n`)) await once(out, 'drain');
-    },
-    async close() {
-      if (!out.destroyed) {
-        out.end();
-        await once(out, 'close');
-      }
-      if (failure) throw failure;
-      return { lines, ...(await fileDigest(file)) };
-    },
-    /** Stops a failed export's file: resolves once it is closed, so that no late write lands in a folder being removed. */
-    async abandon() {
-      if (!out.closed) {
-        out.destroy();
-        await once(out, 'close');
-      }
-    },
-  };
+      if (!out.write(`${canonicalJson(line)}\n`)) await once(out, 'drain');
+    });
+  } catch (error) {
+    if (!out.closed) {
+      out.destroy();
+      await once(out, 'close');
+    }
+    throw error;
+  }
+  if (!out.destroyed) {
+    out.end();
+    await once(out, 'close');
+  }
+  if (failure) throw failure;
+  return { value, lines, ...(await fileDigest(file)) };
 }
 
 export async function fileDigest(file: string): Promise<{ sha256: string; bytes: number }> {
