@@ -318,6 +318,32 @@ describe('the index follows every editorial change at once, and drafts never sur
     ]);
   });
 
+  test('a filter by slug names published themes and territories only: a draft one is unknown, as one that does not exist', async () => {
+    const source = { title: 'Test' };
+    const [potenza] = await kb.strapi.documents('api::territory.territory').findMany({ filters: { slug: 'potenza' }, locale: 'it' } as any);
+    await kb.strapi.documents('api::territory.territory').create({
+      locale: 'it',
+      data: {
+        slug: 'comune-in-bozza',
+        name: 'Comune in bozza',
+        level: 'municipality',
+        parent: potenza.documentId,
+        source,
+        license: 'CC-BY-4.0',
+      } as any,
+    });
+    await kb.strapi.documents('api::theme.theme').create({
+      locale: 'it',
+      data: { slug: 'tema-in-bozza', name: 'Tema in bozza', source, license: 'CC-BY-4.0' } as any,
+    });
+    expect(await refusal({ query: 'minori', locale: 'it', filters: { territories: ['comune-in-bozza'] } })).toMatch(
+      /Unknown territory: comune-in-bozza/,
+    );
+    expect(await refusal({ query: 'minori', locale: 'it', filters: { themes: ['tema-in-bozza'] } })).toMatch(
+      /Unknown theme: tema-in-bozza/,
+    );
+  });
+
   test('anonymous callers cannot reach drafts through search arguments: search has no status argument', async () => {
     const { __type } = await kb.data(`{ __type(name: "Query") { fields { name args { name } } } }`);
     const args = __type.fields.find((field: any) => field.name === 'search').args.map((arg: any) => arg.name);
