@@ -4,7 +4,7 @@
  * engines (SQLite FTS5, PostgreSQL tsvector) only store and match the terms made here, so both
  * find exactly the same records.
  */
-import { fold, stem, terms, tokenize } from './analysis';
+import { fold, stem, terms, tokenize, wordTerms } from './analysis';
 import type { Locale } from '../../content/locales/core';
 
 export type SearchTypeName =
@@ -469,23 +469,22 @@ const escapeHtml = (text: string) =>
  */
 export function snippet(texts: [string, string][], plan: QueryTerm[], locale: Locale, words = 24): string {
   const matches = matcher(plan);
-  let best: { text: string; tokens: ReturnType<typeof tokenize>; at: number; hits: number } | undefined;
+  // The window holding the most matches, found from each text's terms alone (the word indexes of
+  // its matches): only the chosen text is cut into tokens with positions.
+  let best: { text: string; at: number; hits: number } | undefined;
   for (const [, text] of texts) {
-    const tokens = tokenize(text, locale);
-    // before[i]: how many of the first i tokens match, so that a window's count is one subtraction.
-    const before = [0];
-    for (const token of tokens) before.push(before[before.length - 1] + (token.term && matches(token.term) ? 1 : 0));
-    for (let at = 0; at < tokens.length; at += 1) {
-      if (before[at + 1] === before[at]) continue;
-      const inWindow = before[Math.min(at + words, tokens.length)] - before[at];
-      if (!best || inWindow > best.hits) best = { text, tokens, at: Math.max(0, at - 4), hits: inWindow };
+    const hits: number[] = [];
+    wordTerms(text, locale).forEach((term, index) => {
+      if (term && matches(term)) hits.push(index);
+    });
+    for (let first = 0, last = 0; first < hits.length; first += 1) {
+      while (last < hits.length && hits[last] < hits[first] + words) last += 1;
+      if (!best || last - first > best.hits) best = { text, at: Math.max(0, hits[first] - 4), hits: last - first };
     }
   }
-  if (!best) {
-    const text = texts[0]?.[1] ?? '';
-    best = { text, tokens: tokenize(text, locale), at: 0, hits: 0 };
-  }
-  const { text, tokens, at } = best;
+  const text = best?.text ?? texts[0]?.[1] ?? '';
+  const at = best?.at ?? 0;
+  const tokens = tokenize(text, locale);
   const window = tokens.slice(at, at + words);
   if (!window.length) return '';
   let html = at > 0 ? '… ' : '';
