@@ -84,7 +84,20 @@ export function wordTerms(text: string, locale: Locale): string[] {
   return list;
 }
 
-export const terms = (text: string, locale: Locale): string =>
-  wordTerms(text, locale)
-    .filter(Boolean)
-    .join(' ');
+// Snippets analyse the texts of every hit shown, and the same records are shown again and again:
+// the terms of the texts analysed last are kept (bounded; a text is its own key, so an edit is a new text).
+const TEXT_TERMS: Record<Locale, Map<string, string[]>> = { it: new Map(), en: new Map() };
+const TEXT_TERMS_SIZE = 2_000;
+
+/** wordTerms of a text shown in results, remembered for the next time it is shown. */
+export function shownTextTerms(text: string, locale: Locale): string[] {
+  const cache = TEXT_TERMS[locale];
+  let list = cache.get(text);
+  if (list) cache.delete(text);
+  else list = wordTerms(text, locale);
+  cache.set(text, list);
+  if (cache.size > TEXT_TERMS_SIZE) cache.delete(cache.keys().next().value!);
+  return list;
+}
+
+export const terms = (text: string, locale: Locale): string => wordTerms(text, locale).filter(Boolean).join(' ');

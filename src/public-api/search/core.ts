@@ -4,7 +4,7 @@
  * engines (SQLite FTS5, PostgreSQL tsvector) only store and match the terms made here, so both
  * find exactly the same records.
  */
-import { fold, stem, terms, tokenize, wordTerms } from './analysis';
+import { fold, shownTextTerms, stem, terms, tokenize } from './analysis';
 import type { Locale } from '../../content/locales/core';
 
 export type SearchTypeName =
@@ -305,6 +305,14 @@ export const TYPO_MIN_LENGTH = 5;
 /** At most this many terms stand in for one mistyped word (the commonest), so that a query stays cheap. */
 export const MAX_TYPOS_PER_WORD = 12;
 
+// Each thesaurus group as stems, worked out once per thesaurus (it is read once per node).
+const STEMMED = new WeakMap<Thesaurus, Partial<Record<Locale, string[][]>>>();
+function thesaurusStems(thesaurus: Thesaurus, locale: Locale): string[][] {
+  const stemmed = STEMMED.get(thesaurus) ?? {};
+  STEMMED.set(thesaurus, stemmed);
+  return (stemmed[locale] ??= thesaurus[locale].map((group) => group.words.map((word) => stem(fold(word), locale))));
+}
+
 /** The terms a query asks for: every word must match (or one of its thesaurus alternatives). */
 export function planQuery(query: string, locale: Locale, thesaurus: Thesaurus): QueryTerm[] {
   if (query.length > MAX_QUERY_LENGTH) throw new SearchInputError(`The search query is too long: at most ${MAX_QUERY_LENGTH} characters.`);
@@ -312,7 +320,7 @@ export function planQuery(query: string, locale: Locale, thesaurus: Thesaurus): 
   if (!words.length)
     throw new SearchInputError('The search query has no searchable words: give at least one word that is not a stop word.');
   if (words.length > MAX_QUERY_WORDS) throw new SearchInputError(`The search query has too many words: at most ${MAX_QUERY_WORDS}.`);
-  const groups = thesaurus[locale].map((group) => group.words.map((word) => stem(fold(word), locale)));
+  const groups = thesaurusStems(thesaurus, locale);
   const plan = words.map((word, index) => {
     const synonyms = groups.filter((group) => group.includes(word.term)).flat();
     const term: QueryTerm = { alternatives: [...new Set([word.term, ...synonyms])], prefix: index === words.length - 1 };
@@ -474,7 +482,7 @@ export function snippet(texts: [string, string][], plan: QueryTerm[], locale: Lo
   let best: { text: string; at: number; hits: number } | undefined;
   for (const [, text] of texts) {
     const hits: number[] = [];
-    wordTerms(text, locale).forEach((term, index) => {
+    shownTextTerms(text, locale).forEach((term, index) => {
       if (term && matches(term)) hits.push(index);
     });
     for (let first = 0, last = 0; first < hits.length; first += 1) {
