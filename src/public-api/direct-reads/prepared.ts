@@ -1,5 +1,6 @@
 /**
- * The one-statement reads (./statement) run as prepared statements, kept per database connection.
+ * The one-statement reads (./statement) and the search's statements (../search/store) run as
+ * prepared statements, kept per database connection.
  * A record page's statement is 5 KB of SQL whose parse and plan cost more than running it
  * (PostgreSQL: 1.4 ms planning, 0.9 ms execution; SQLite: 0.3 ms prepare, 0.4 ms run), and the
  * same few shapes come back all day. Bounded, so no caller can make a connection keep an

@@ -26,6 +26,7 @@ import {
   type SearchPage,
   type SearchTypeName,
 } from './core';
+import { preparedReads, type KnexLike } from '../direct-reads/prepared';
 
 export interface StoredHit {
   type: SearchTypeName;
@@ -247,6 +248,7 @@ export async function documentsWithFacet(knex: Knex, value: string): Promise<{ t
 }
 
 const TEXT_COLUMNS = TERM_COLUMNS.join(' ');
+const PREPARED = { sqlite: preparedReads('sqlite'), postgres: preparedReads('postgres') };
 
 /** One kind of match, in the order of the results: as typed or through a typo, title hit or not, knowledge or vocabulary. */
 interface Kind {
@@ -333,7 +335,12 @@ export async function findEntries(knex: Knex, query: SearchQuery): Promise<{ tot
       .select('b.id', 'b.type', 'b.slug', knex.raw('ts_rank(b.tsv, ?::tsquery) AS rank', [tsqueryText(plan)]))
       .from(ids(matches(kind).select('e.id', 'e.type', 'e.slug', 'e.tsv')).as('b'));
   };
-  const count = async (builder: Knex.QueryBuilder) => Number((await builder.count({ n: '*' }).first())?.n ?? 0);
+  // The same few statement shapes at every search: run as prepared statements (parsed and planned once per connection).
+  const run = async (trx: Knex, builder: Knex.QueryBuilder): Promise<any[]> => {
+    const { sql, bindings } = builder.toSQL().toNative();
+    return PREPARED[sqlite ? 'sqlite' : 'postgres'](trx as unknown as KnexLike, sql, bindings as unknown[]) as Promise<any[]>;
+  };
+  const count = async (trx: Knex, builder: Knex.QueryBuilder) => Number((await run(trx, builder.count({ n: '*' }).limit(1)))[0]?.n ?? 0);
   const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
   const kinds: Kind[] = [];
@@ -347,7 +354,7 @@ export async function findEntries(knex: Knex, query: SearchQuery): Promise<{ tot
     // One round trip: the snapshot's isolation (repeatable read: the count and the blocks see the same matches) with them.
     if (!sqlite)
       await trx.raw('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ; SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off');
-    const total = await count(matches().transacting(trx));
+    const total = await count(trx, matches());
     const end = page.offset + page.limit;
     const shown: { kind: Kind; id: number; rank: number; type: string; slug: string }[] = [];
     let at = 0; // where the current kind starts in the results
@@ -355,14 +362,14 @@ export async function findEntries(knex: Knex, query: SearchQuery): Promise<{ tot
       if (at >= Math.min(end, total)) break;
       let size: number | undefined;
       if (page.offset > at) {
-        size = await count(matches(kind).transacting(trx));
+        size = await count(trx, matches(kind));
         if (at + size <= page.offset) {
           at += size;
           continue;
         }
       }
       for (let n = Math.floor(Math.max(0, page.offset - at) / RANKED_BLOCK); at + n * RANKED_BLOCK < end; n += 1) {
-        const rows = (await block(kind, n).transacting(trx))
+        const rows = (await run(trx, block(kind, n)))
           .map((row: any) => ({ kind, id: Number(row.id), rank: Number(row.rank), type: String(row.type), slug: String(row.slug) }))
           .sort(
             (a: { rank: number; type: string; slug: string }, b: { rank: number; type: string; slug: string }) =>
@@ -380,12 +387,15 @@ export async function findEntries(knex: Knex, query: SearchQuery): Promise<{ tot
       at += size;
     }
     const rows = shown.length
-      ? await trx('search_entries')
-          .select('id', 'document_id', 'title', 'texts', 'start_date', 'end_date')
-          .whereIn(
-            'id',
-            shown.map((hit) => hit.id),
-          )
+      ? await run(
+          trx,
+          knex('search_entries')
+            .select('id', 'document_id', 'title', 'texts', 'start_date', 'end_date')
+            .whereIn(
+              'id',
+              shown.map((hit) => hit.id),
+            ),
+        )
       : [];
     return { total, shown, rows };
   });
