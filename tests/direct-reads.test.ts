@@ -102,6 +102,14 @@ const WRITTEN: [string, string, Record<string, unknown>?][] = [
     `{ outcomes(locale: "it", filters: { value: { gte: 1 }, unit: { notNull: true } }) { slug } events(filters: { startDate: { lt: "2030-01-01T00:00:00.000Z" }, endDate: { null: false } }) { slug } }`,
   ],
   [
+    'search with filters, an alias, a fragment and __typename',
+    `fragment H on SearchHit { slug title snippet score } { s: search(query: "rete", locale: "it", filters: { territories: ["basilicata"] }) { total offset limit items { ...H type __typename } } __typename }`,
+  ],
+  [
+    'search with a typo, English, a later page',
+    `{ search(query: "governnce", locale: "en", types: [THEMATIC_TABLE, GOOD_PRACTICE], pagination: { page: 2, pageSize: 1 }) { total items { type documentId slug locale startDate endDate score } } }`,
+  ],
+  [
     'words only hidden content holds',
     `{ goodPractices(locale: "*", filters: { title: { containsi: "nascosto" } }) { slug } people(filters: { fullName: { containsi: "nascosto" } }) { fullName } }`,
   ],
@@ -148,6 +156,10 @@ test('refusals and what the plan declines: Strapi answers, the same either way',
     `{ goodPractices(publicationFilter: NEVER_PUBLISHED_DOCUMENT) { slug } }`,
     `{ goodPractices { slug jsonLd } }`,
     `{ goodPractices { slug themes(filters: { slug: { eq: "lavoro" } }) { slug } } }`,
+    `{ search(query: "minori", filters: { themes: ["astrologia"] }) { total } }`,
+    `{ search(query: "il la di") { total } }`,
+    `{ search(query: "rete", locale: "it") { total } themes(locale: "it", sort: "slug") { slug } }`,
+    `{ a: search(query: "rete") { total } b: search(query: "minori") { total } }`,
   ];
   const failures: string[] = [];
   for (const query of cases) {

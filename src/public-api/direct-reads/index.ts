@@ -16,6 +16,7 @@ import { checkNestedListFilters } from '../../edge/query-params';
 import { checkDeadline } from '../../edge/query-limits';
 import { CONTENT_LOCALES } from '../../content/locales/core';
 import { PUBLIC_UIDS, type Model } from '../../content/model/core';
+import { instanceState } from '../../edge/shared-state';
 import type { RecordPlan } from './core';
 
 /** What this node's direct reads did, for operators and tests (`strapi.get('direct-reads')`). */
@@ -32,6 +33,21 @@ const KEPT_REASONS = 50;
 interface RootField {
   uid: string;
   kind: 'list' | 'connection' | 'one';
+}
+
+/**
+ * A root field whose resolver gives its whole answer as plain values (the `search` query): read
+ * with the public types' roots, without Strapi's per-field wrappers (an authorisation check and a
+ * policy context for every field of every hit), when it is the operation's only root field. Same
+ * rule: any error, and Strapi's resolvers answer.
+ */
+export type PlainRoot = (args: Record<string, any>) => Promise<unknown>;
+const plainRoots = instanceState<Map<string, PlainRoot>>('direct-reads.plain-roots');
+
+/** Registers `Query.<name>` as a plain root (see PlainRoot); its resolver stays registered with Strapi as well. */
+export function readPlainly(strapi: Core.Strapi, name: string, resolve: PlainRoot): void {
+  const roots = plainRoots.get(strapi) ?? new Map<string, PlainRoot>();
+  plainRoots.set(strapi, roots.set(name, resolve));
 }
 
 /**
@@ -214,8 +230,13 @@ function directReadsPlugin(strapi: Core.Strapi) {
             return null;
           prepared ??= prepare();
           const { roots } = prepared;
+          const plain = plainRoots.get(strapi) ?? new Map<string, PlainRoot>();
           const rootNames = operation.selectionSet.selections.map((selection: any) => selection.name?.value);
-          if (!rootNames.every((name: string | undefined) => name === '__typename' || (name && roots.has(name)))) return null;
+          if (!rootNames.every((name: string | undefined) => name === '__typename' || (name && (roots.has(name) || plain.has(name)))))
+            return null;
+          const fields = rootNames.filter((name: string) => name !== '__typename');
+          // A plain root reads in transactions of its own: alone in its operation, never inside the snapshot of several.
+          if (fields.length > 1 && fields.some((name: string) => plain.has(name))) return null;
 
           let stripped = schemas.get(schema);
           if (!stripped) {
@@ -225,6 +246,12 @@ function directReadsPlugin(strapi: Core.Strapi) {
           }
           const fieldResolver: GraphQLFieldResolver<any, any> = (source, args, _context, info) => {
             if (info.parentType !== info.schema.getQueryType()) return source?.[info.fieldName];
+            const resolve = plain.get(info.fieldName);
+            if (resolve)
+              return resolve(args).then((answer) => {
+                checkDeadline(contextValue);
+                return answer;
+              });
             return readRoot(roots.get(info.fieldName)!, args, info, contextValue);
           };
           const run = async () =>
@@ -237,8 +264,7 @@ function directReadsPlugin(strapi: Core.Strapi) {
               fieldResolver,
             });
           // Several root fields read in one snapshot; a single one takes care of its own (readRoot).
-          const result =
-            rootNames.filter((name: string) => name !== '__typename').length > 1 ? await inReadSnapshot(strapi, run) : await run();
+          const result = fields.length > 1 ? await inReadSnapshot(strapi, run) : await run();
           if (result.errors?.length) {
             stats.declined += 1;
             const reason = result.errors[0].message;

@@ -5,8 +5,19 @@ import type { Core } from '@strapi/strapi';
 import { GraphQLError } from 'graphql';
 import { SEARCH_TYPES, SEARCH_TYPE_NAMES, SearchInputError, searchPage } from './core';
 import { searchKnowledgeBase, type SearchArgs } from './index';
+import { readPlainly } from '../direct-reads';
 
 export function registerSearchQuery(strapi: Core.Strapi): void {
+  const search = async (args: any) => {
+    try {
+      return await searchKnowledgeBase(strapi, { ...args, page: searchPage(args.pagination) } as SearchArgs);
+    } catch (error) {
+      if (error instanceof SearchInputError) throw new GraphQLError(error.message, { extensions: { code: 'BAD_USER_INPUT' } });
+      throw error;
+    }
+  };
+  // Its hits are plain values: anonymous searches are answered without Strapi's per-field wrappers.
+  readPlainly(strapi, 'search', search);
   strapi
     .plugin('graphql')
     .service('extension')
@@ -83,17 +94,7 @@ export function registerSearchQuery(strapi: Core.Strapi): void {
                 filters: nexus.arg({ type: 'SearchFiltersInput' }),
                 pagination: nexus.arg({ type: 'PaginationArg', default: {} }),
               },
-              async resolve(_parent: unknown, args: any) {
-                try {
-                  return await searchKnowledgeBase(strapi, {
-                    ...args,
-                    page: searchPage(args.pagination),
-                  } as SearchArgs);
-                } catch (error) {
-                  if (error instanceof SearchInputError) throw new GraphQLError(error.message, { extensions: { code: 'BAD_USER_INPUT' } });
-                  throw error;
-                }
-              },
+              resolve: (_parent: unknown, args: any) => search(args),
             });
           },
         }),
