@@ -9,6 +9,9 @@ export default ({ env }) => ({
   directReads: env.bool('GRAPHQL_DIRECT_READS', true),
   // Of those, the ones on the record's own columns read in one SQL statement (src/public-api/direct-reads/statement.ts).
   oneStatementReads: env.bool('GRAPHQL_ONE_STATEMENT_READS', true),
+  // PostgreSQL statements of direct reads and search prepared on the server, by name (src/public-api/direct-reads/prepared.ts);
+  // false behind a pooler that cannot keep them (PgBouncer in transaction mode before 1.21, or without max_prepared_statements).
+  namedStatements: env.bool('DATABASE_NAMED_STATEMENTS', true),
   // The public role's permissions read once per node, not on every anonymous request (src/public-api/public-access/public-role.ts).
   publicRoleOnce: env.bool('PUBLIC_ROLE_READ_ONCE', true),
   // Anonymous GraphQL reads answered from a cache invalidated by every write (src/edge/response-cache).

@@ -7,6 +7,7 @@
  * plan must get right. The direct path must have answered each of the written queries itself, so
  * that the comparison cannot pass by declining everything. DIRECT_READS_REQUESTS sends more.
  */
+import crypto from 'crypto';
 import fs from 'fs';
 import path from 'path';
 import { startKnowledgeBase, type KnowledgeBase } from './helpers/strapi';
@@ -216,5 +217,62 @@ test(`${GENERATED} generated GraphQL requests: the same answers, some of them di
     // config/database.ts: at the server's default (4) a list hashes whole tables to find each record's linked records.
     const { rows } = await kb.strapi.db.connection.raw('SHOW random_page_cost');
     expect(rows[0].random_page_cost).toBe('1.1');
+  },
+);
+
+(testEngine() === 'postgres' ? test : test.skip)(
+  'on PostgreSQL reads and searches name their statements unless performance.namedStatements is off (DATABASE_NAMED_STATEMENTS)',
+  async () => {
+    const knex = kb.strapi.db.connection;
+    // Statements are named per connection: hold every connection of the pool at once and list each one's.
+    const named = async () => {
+      const size = (knex.client as any).pool.max as number;
+      const names = new Set<string>();
+      let open = 0;
+      let allOpen: () => void = () => undefined;
+      const everyoneIn = new Promise<void>((resolve) => (allOpen = resolve));
+      await Promise.all(
+        Array.from({ length: size }, () =>
+          knex.transaction(async (trx) => {
+            const { rows } = await trx.raw(`SELECT name FROM pg_prepared_statements WHERE name LIKE 'kb_read_%'`);
+            for (const { name } of rows) names.add(name);
+            if (++open === size) allOpen();
+            await Promise.race([everyoneIn, new Promise((resolve) => setTimeout(resolve, 5000))]);
+          }),
+        ),
+      );
+      return [...names];
+    };
+    /** The names the prepared store gives the statements of `read` (one-statement reads and the search's). */
+    const namesOf = async (read: () => Promise<unknown>) => {
+      const sqls: string[] = [];
+      const listen = (query: { sql: string }) => sqls.push(query.sql);
+      knex.on('query', listen);
+      try {
+        await read();
+      } finally {
+        knex.off('query', listen);
+      }
+      const ours = sqls.filter((sql) => sql.includes('json_build_object') || sql.includes('"search_entries"'));
+      return ours.map((sql) => `kb_read_${crypto.createHash('sha1').update(sql).digest('hex').slice(0, 24)}`);
+    };
+    kb.strapi.config.set('performance.directReads', true);
+    // A list whose statement no other test runs (a filter of 17 slugs), read with names off.
+    const slugs = (n: number) => JSON.stringify(Array.from({ length: n }, (_, i) => `slug-${i}`));
+    kb.strapi.config.set('performance.namedStatements', false);
+    let unnamed: string[];
+    try {
+      unnamed = await namesOf(() => kb.data(`{ themes(locale: "en", filters: { slug: { in: ${slugs(17)} } }) { slug } }`));
+    } finally {
+      kb.strapi.config.set('performance.namedStatements', true);
+    }
+    expect(unnamed).toHaveLength(1);
+    expect(await named()).not.toContain(unnamed[0]);
+    const expected = await namesOf(async () => {
+      await kb.data(`{ themes(locale: "en", filters: { slug: { in: ${slugs(19)} } }) { slug } }`);
+      await kb.data(`{ search(query: "servizi", locale: "it") { total items { slug } } }`);
+    });
+    expect(expected.length).toBeGreaterThanOrEqual(3);
+    expect(await named()).toEqual(expect.arrayContaining(expected));
   },
 );

@@ -4,7 +4,7 @@ import { mapSchema, MapperKind } from '@graphql-tools/utils';
 import { HeaderMap } from '@apollo/server';
 import { Declined, fieldsOf, pageInfo, planRecords, readParams, shapeRecords } from './core';
 import { compileRead, decodeRecord, NotCompiled, type Dialect } from './statement';
-import { preparedReads, type KnexLike } from './prepared';
+import { namedStatements, preparedReads, type KnexLike } from './prepared';
 import { tablesOf, type Table } from '../../content/model/tables';
 import { isPublicCaller, publicRead } from '../public-access/core';
 import { anonymousRead, buildAllowList } from '../public-access/allow-list';
@@ -211,7 +211,7 @@ function directReadsPlugin(strapi: Core.Strapi) {
     plan: RecordPlan,
     many: boolean,
   ) {
-    const run = (knex: KnexLike) => prepared!.readRows!(knex, sql, bindings);
+    const run = (knex: KnexLike) => prepared!.readRows!(knex, sql, bindings, namedStatements(strapi));
     const rows = (strapi.db.inTransaction() ? await strapi.db.transaction(({ trx }) => run(trx)) : await run(strapi.db.connection)) as {
       j: unknown;
     }[];

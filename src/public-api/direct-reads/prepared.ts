@@ -7,7 +7,8 @@
  * unbounded number of them: SQLite keeps its last STATEMENTS_PER_CONNECTION (a dropped one is
  * finalized by the garbage collector); PostgreSQL names the first STATEMENTS_PER_CONNECTION shapes
  * a connection runs and runs any other unnamed as before (the driver cannot forget a named one; the
- * pool replaces idle connections). Connections come from knex's client, the pool's or the running
+ * pool replaces idle connections; `performance.namedStatements: false` names none, for a pooler that
+ * cannot keep them). Connections come from knex's client, the pool's or the running
  * transaction's, so a read waits for, or runs inside, a transaction exactly as `knex.raw` would,
  * and knex's `query` event is emitted as for any other statement.
  */
@@ -16,6 +17,10 @@ import type { Dialect } from './statement';
 import { MemoryStore } from '../../edge/response-cache/core';
 
 export const STATEMENTS_PER_CONNECTION = 100;
+
+/** Whether PostgreSQL statements may be named (prepared on the server): `performance.namedStatements`. */
+export const namedStatements = (strapi: { config: { get(path: string, fallback?: unknown): unknown } }): boolean =>
+  strapi.config.get('performance.namedStatements', true) !== false;
 
 /** The part of a knex instance (or transaction) used here. */
 export interface KnexLike {
@@ -36,25 +41,28 @@ function sqliteRun(statements: WeakMap<object, MemoryStore<any>>, connection: an
 }
 
 /** PostgreSQL (pg): the statement by a name derived from its text, while the connection has room for it. */
-async function postgresRun(named: WeakMap<object, Set<string>>, connection: any, sql: string, bindings: unknown[]): Promise<unknown[]> {
+async function postgresRun(named: WeakMap<object, Set<string>>, connection: any, sql: string, bindings: unknown[], naming: boolean) {
+  if (!naming) return (await connection.query(sql, bindings)).rows as unknown[];
   let names = named.get(connection);
   if (!names) named.set(connection, (names = new Set()));
   const name = `kb_read_${createHash('sha1').update(sql).digest('hex').slice(0, 24)}`;
   if (!names.has(name) && names.size >= STATEMENTS_PER_CONNECTION) return (await connection.query(sql, bindings)).rows;
   names.add(name);
-  return (await connection.query({ name, text: sql, values: bindings })).rows;
+  return (await connection.query({ name, text: sql, values: bindings })).rows as unknown[];
 }
 
-/** Runs statements compiled for `dialect` on a knex instance or transaction; resolves to their rows. */
+/** Runs statements compiled for `dialect` on a knex instance or transaction (PostgreSQL's named unless `named` is false); resolves to their rows. */
 export function preparedReads(dialect: Dialect) {
   const statements = new WeakMap<object, MemoryStore<any>>();
-  const named = new WeakMap<object, Set<string>>();
-  return async function run(knex: KnexLike, sql: string, bindings: unknown[]): Promise<unknown[]> {
+  const names = new WeakMap<object, Set<string>>();
+  return async function run(knex: KnexLike, sql: string, bindings: unknown[], named = true): Promise<unknown[]> {
     const connection = await knex.client.acquireConnection();
     try {
       const { __knexUid, __knexTxId } = connection;
       knex.client.emit('query', { method: 'raw', sql, bindings, __knexUid, __knexTxId });
-      return dialect === 'sqlite' ? sqliteRun(statements, connection, sql, bindings) : await postgresRun(named, connection, sql, bindings);
+      return dialect === 'sqlite'
+        ? sqliteRun(statements, connection, sql, bindings)
+        : await postgresRun(names, connection, sql, bindings, named);
     } finally {
       await knex.client.releaseConnection(connection);
     }

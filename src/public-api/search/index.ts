@@ -34,6 +34,7 @@ import {
 import { countEntries, documentsWithFacet, findEntries, rebuildEntries, replaceEntries, settleAfterRebuild, termsNear } from './store';
 import { CONTENT_LOCALES } from '../../content/locales/core';
 import { tablesOf } from '../../content/model/tables';
+import { namedStatements } from '../direct-reads/prepared';
 import type { Locale } from '../../content/locales/core';
 
 // The writes that can change what is published: a draft saved (create, update without
@@ -327,6 +328,7 @@ export async function searchKnowledgeBase(strapi: Core.Strapi, args: SearchArgs)
     locale,
     filters: { types: args.types ?? [], facets, from: filters?.from ?? undefined, to: filters?.to ?? undefined },
     page: args.page,
+    namedStatements: namedStatements(strapi),
   });
   return {
     total,

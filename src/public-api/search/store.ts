@@ -47,6 +47,8 @@ export interface SearchQuery {
   locale: string;
   filters: SearchFilters;
   page: SearchPage;
+  /** PostgreSQL: run its statements named (prepared on the server), see direct-reads/prepared. */
+  namedStatements: boolean;
 }
 
 const isSqlite = (knex: Knex) => ['sqlite', 'sqlite3', 'better-sqlite3'].includes(String(knex.client.config.client));
@@ -338,7 +340,12 @@ export async function findEntries(knex: Knex, query: SearchQuery): Promise<{ tot
   // The same few statement shapes at every search: run as prepared statements (parsed and planned once per connection).
   const run = async (trx: Knex, builder: Knex.QueryBuilder): Promise<any[]> => {
     const { sql, bindings } = builder.toSQL().toNative();
-    return PREPARED[sqlite ? 'sqlite' : 'postgres'](trx as unknown as KnexLike, sql, bindings as unknown[]) as Promise<any[]>;
+    return PREPARED[sqlite ? 'sqlite' : 'postgres'](
+      trx as unknown as KnexLike,
+      sql,
+      bindings as unknown[],
+      query.namedStatements,
+    ) as Promise<any[]>;
   };
   const count = async (trx: Knex, builder: Knex.QueryBuilder) => Number((await run(trx, builder.count({ n: '*' }).limit(1)))[0]?.n ?? 0);
   const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
