@@ -23,7 +23,8 @@ export default ({ env }) => [
   // Inside request-id (faults of the server stay masked): Strapi's refusals on /graphql (a bad
   // token's 401, a body over the limit) in GraphQL's error shape (src/public-api/graphql-errors).
   'global::graphql-errors',
-  // Security headers (Content-Security-Policy, X-Frame-Options, nosniff, …).
+  // Security headers (Content-Security-Policy, X-Frame-Options, nosniff, …), built once per method
+  // and path instead of for every request (src/edge/security-headers).
   'strapi::security',
   // Which origin may read what (src/edge/cors): anonymous reads from any origin, credentials and
   // the admin from CORS_ORIGINS; it answers preflights here.

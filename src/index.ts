@@ -8,6 +8,7 @@ import { closeSharedRedis, connectSharedRedis, instanceState } from './edge/shar
 import { invalidateResponseCache, registerResponseCache } from './edge/response-cache';
 import { registerDatabaseOutageHandling, registerGracefulShutdown, registerReadiness, surviveDatabaseOutages } from './edge/health';
 import { registerQueryParamsCheck } from './edge/query-params';
+import { registerSecurityHeaders } from './edge/security-headers';
 import { applyFieldGuide, hideUnusedTypes } from './editorial/field-guide';
 import { ensureEditorialRoles, registerPublishedDeletionGuard } from './editorial/roles';
 import { ensureFirstAdmin } from './editorial/first-admin';
@@ -54,6 +55,7 @@ export default {
     startupLock.set(strapi, await acquireStartupLock(strapi));
     await connectSharedRedis(strapi);
     registerResponseCache(strapi);
+    registerSecurityHeaders(strapi);
 
     // Content model: indexes declared on the content types here, in register, are in the database
     // models Strapi builds from them when it starts (after register), so its schema sync keeps them.

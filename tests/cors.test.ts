@@ -138,6 +138,23 @@ test('security headers are kept, the server software is not advertised', async (
   expect(res.headers['x-powered-by']).toBeUndefined();
 });
 
+test('security headers are built once per method and path: the next requests get what the first got', async () => {
+  // Strapi's own headers differ by path (GET /documentation gets a wider policy): paths no other test asks.
+  const HELMET =
+    /^(content-security-policy|strict-transport-security|referrer-policy|cross-origin-|origin-agent-cluster|x-(content-type|dns|download|frame|permitted|xss|powered))/;
+  const securityHeaders = async (path: string) => {
+    const res = await kb.http().get(path);
+    return Object.fromEntries(Object.entries(res.headers).filter(([name]) => HELMET.test(name)));
+  };
+  const [plain, documentation] = [await securityHeaders('/api/territories'), await securityHeaders('/documentation/v1')];
+  expect(plain['content-security-policy']).toMatch(/default-src 'self'/);
+  expect(documentation['content-security-policy']).not.toEqual(plain['content-security-policy']);
+  for (let again = 0; again < 2; again += 1) {
+    expect(await securityHeaders('/api/territories')).toEqual(plain);
+    expect(await securityHeaders('/documentation/v1')).toEqual(documentation);
+  }
+});
+
 describe('request ids and masked errors', () => {
   const INTERNALS = new RegExp(
     `node_modules|${APP_DIR_PATTERN}|\\.ts:\\d|\\.js:\\d|at [A-Za-z.<>]+ \\(|SQLITE|select |from "|stacktrace`,
