@@ -1,4 +1,4 @@
-import { KeptHeaders, headersSet } from '../../src/edge/security-headers/core';
+import { KeptHeaders, headersSet, holdsFunction } from '../../src/edge/security-headers/core';
 
 test('the headers a middleware set: new ones and changed ones, not those it found', () => {
   expect(
@@ -19,4 +19,10 @@ test('kinds past the bound are not kept: a caller choosing paths cannot grow it'
   kept.keep('GET /b', [['x', '2']]);
   kept.keep('GET /c', [['x', '3']]);
   expect([kept.get('GET /a'), kept.get('GET /b'), kept.get('GET /c')]).toEqual([[['x', '1']], [['x', '2']], undefined]);
+});
+
+test('a configuration with a value computed per request (a CSP nonce function) is told apart', () => {
+  expect(holdsFunction({ contentSecurityPolicy: { directives: { 'script-src': ["'self'", () => "'nonce-x'"] } } })).toBe(true);
+  expect(holdsFunction({ contentSecurityPolicy: { directives: { 'script-src': ["'self'"] } }, hsts: { maxAge: 1 } })).toBe(false);
+  expect(holdsFunction({})).toBe(false);
 });

@@ -22,3 +22,7 @@ export class KeptHeaders {
     if (this.kinds.size < this.size) this.kinds.set(kind, headers);
   }
 }
+
+/** Whether a configuration holds a function anywhere (a value computed per request, such as a CSP nonce). */
+export const holdsFunction = (value: unknown): boolean =>
+  typeof value === 'function' || (typeof value === 'object' && value !== null && Object.values(value).some(holdsFunction));

@@ -1,5 +1,5 @@
 import type { Core } from '@strapi/strapi';
-import { KeptHeaders, headersSet } from './core';
+import { KeptHeaders, headersSet, holdsFunction } from './core';
 
 /** Distinct method and path pairs whose headers are kept (the API's few hot paths come first). */
 const KEPT_KINDS = 500;
@@ -20,6 +20,8 @@ export function registerSecurityHeaders(strapi: Core.Strapi): void {
     .get('middlewares')
     .extend('strapi::security', (security: (config: unknown, context: { strapi: Core.Strapi }) => Middleware) => (config, context) => {
       const run = security(config, context);
+      // A policy computed per request (a CSP nonce function in the configuration) is never replayed.
+      if (holdsFunction(config)) return run;
       const kept = new KeptHeaders(KEPT_KINDS);
       return (ctx, next) => {
         const kind = `${ctx.method} ${ctx.path}`;
