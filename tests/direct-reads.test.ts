@@ -233,12 +233,17 @@ test(`${GENERATED} generated GraphQL requests: the same answers, some of them di
       const everyoneIn = new Promise<void>((resolve) => (allOpen = resolve));
       await Promise.all(
         Array.from({ length: size }, () =>
-          knex.transaction(async (trx) => {
-            const { rows } = await trx.raw(`SELECT name FROM pg_prepared_statements WHERE name LIKE 'kb_read_%'`);
-            for (const { name } of rows) names.add(name);
-            if (++open === size) allOpen();
-            await Promise.race([everyoneIn, new Promise((resolve) => setTimeout(resolve, 5000))]);
-          }),
+          knex
+            .transaction(async (trx) => {
+              const { rows } = await trx.raw(`SELECT name FROM pg_prepared_statements WHERE name LIKE 'kb_read_%'`);
+              for (const { name } of rows) names.add(name);
+              if (++open === size) allOpen();
+              await everyoneIn;
+            })
+            .catch((error) => {
+              allOpen();
+              throw error;
+            }),
         ),
       );
       return [...names];

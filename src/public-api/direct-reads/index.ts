@@ -4,7 +4,7 @@ import { mapSchema, MapperKind } from '@graphql-tools/utils';
 import { HeaderMap } from '@apollo/server';
 import { Declined, fieldsOf, pageInfo, planRecords, readParams, shapeRecords } from './core';
 import { compileRead, decodeRecord, NotCompiled, type Dialect } from './statement';
-import { namedStatements, preparedReads, type KnexLike } from './prepared';
+import { namedStatements, preparedReadsOf, type KnexLike } from './prepared';
 import { tablesOf, type Table } from '../../content/model/tables';
 import { isPublicCaller, publicRead } from '../public-access/core';
 import { anonymousRead, buildAllowList } from '../public-access/allow-list';
@@ -96,7 +96,7 @@ function directReadsPlugin(strapi: Core.Strapi) {
       String(strapi.config.get('database.connection.client'))
     ];
     const tableOf = tablesOf(strapi);
-    const readRows = dialect ? preparedReads(dialect) : null;
+    const readRows = dialect ? preparedReadsOf(dialect) : null;
     return { transformArgs, getModel, allowList, roots, territoryDepth: depthOf(strapi), listLimit, dialect, tableOf, readRows };
   }
 

@@ -51,6 +51,10 @@ async function postgresRun(named: WeakMap<object, Set<string>>, connection: any,
   return (await connection.query({ name, text: sql, values: bindings })).rows as unknown[];
 }
 
+const shared: Partial<Record<Dialect, ReturnType<typeof preparedReads>>> = {};
+/** The node's store for `dialect`, shared by every reader (one bound per connection). */
+export const preparedReadsOf = (dialect: Dialect) => (shared[dialect] ??= preparedReads(dialect));
+
 /** Runs statements compiled for `dialect` on a knex instance or transaction (PostgreSQL's named unless `named` is false); resolves to their rows. */
 export function preparedReads(dialect: Dialect) {
   const statements = new WeakMap<object, MemoryStore<any>>();

@@ -76,7 +76,6 @@ function analyse(word: string, locale: Locale): { folded: string; term: string }
   return analysed;
 }
 
-/** The searchable terms of a text, space-separated: what the engines index. */
 /** The term of every word of the text, in order (empty for stop words): tokenize without positions, for the hot paths. */
 export function wordTerms(text: string, locale: Locale): string[] {
   const list: string[] = [];
@@ -100,4 +99,5 @@ export function shownTextTerms(text: string, locale: Locale): string[] {
   return list;
 }
 
+/** The searchable terms of a text, space-separated: what the engines index. */
 export const terms = (text: string, locale: Locale): string => wordTerms(text, locale).filter(Boolean).join(' ');

@@ -308,8 +308,8 @@ export const MAX_TYPOS_PER_WORD = 12;
 // Each thesaurus group as stems, worked out once per thesaurus (it is read once per node).
 const STEMMED = new WeakMap<Thesaurus, Partial<Record<Locale, string[][]>>>();
 function thesaurusStems(thesaurus: Thesaurus, locale: Locale): string[][] {
-  const stemmed = STEMMED.get(thesaurus) ?? {};
-  STEMMED.set(thesaurus, stemmed);
+  let stemmed = STEMMED.get(thesaurus);
+  if (!stemmed) STEMMED.set(thesaurus, (stemmed = {}));
   return (stemmed[locale] ??= thesaurus[locale].map((group) => group.words.map((word) => stem(fold(word), locale))));
 }
 

@@ -26,7 +26,7 @@ import {
   type SearchPage,
   type SearchTypeName,
 } from './core';
-import { preparedReads, type KnexLike } from '../direct-reads/prepared';
+import { preparedReadsOf, type KnexLike } from '../direct-reads/prepared';
 
 export interface StoredHit {
   type: SearchTypeName;
@@ -250,7 +250,6 @@ export async function documentsWithFacet(knex: Knex, value: string): Promise<{ t
 }
 
 const TEXT_COLUMNS = TERM_COLUMNS.join(' ');
-const PREPARED = { sqlite: preparedReads('sqlite'), postgres: preparedReads('postgres') };
 
 /** One kind of match, in the order of the results: as typed or through a typo, title hit or not, knowledge or vocabulary. */
 interface Kind {
@@ -340,7 +339,7 @@ export async function findEntries(knex: Knex, query: SearchQuery): Promise<{ tot
   // The same few statement shapes at every search: run as prepared statements (parsed and planned once per connection).
   const run = async (trx: Knex, builder: Knex.QueryBuilder): Promise<any[]> => {
     const { sql, bindings } = builder.toSQL().toNative();
-    return PREPARED[sqlite ? 'sqlite' : 'postgres'](
+    return preparedReadsOf(sqlite ? 'sqlite' : 'postgres')(
       trx as unknown as KnexLike,
       sql,
       bindings as unknown[],

@@ -108,11 +108,7 @@ async function exportMedia(strapi: Core.Strapi, work: string, manifest: Manifest
   const attributes = strapi.getModel(FILE as any).attributes as unknown as Attributes;
   const files: Manifest['files'] = {};
   const pageSize = 200;
-  const {
-    value: _value,
-    lines: _lines,
-    ...digest
-  } = await writeLines(path.join(work, MEDIA_LINES), async (write) => {
+  const { sha256, bytes } = await writeLines(path.join(work, MEDIA_LINES), async (write) => {
     for (let start = 0; ; start += pageSize) {
       const page = await strapi.db
         .query(FILE as any)
@@ -134,5 +130,5 @@ async function exportMedia(strapi: Core.Strapi, work: string, manifest: Manifest
       log(`[export] media: ${manifest.media.files} files`);
     }
   });
-  return { ...files, [MEDIA_LINES]: digest };
+  return { ...files, [MEDIA_LINES]: { sha256, bytes } };
 }
