@@ -189,6 +189,18 @@ describe('the explorer', () => {
     expect([...errors, ...shared.errors]).toEqual([]);
   });
 
+  test('a search with more matches than it counts says "more than"', async () => {
+    kb.strapi.config.set('performance.searchExactTotalUpTo', 3);
+    try {
+      const { page, errors } = await open(`${base}/?lang=it#/?q=reti`);
+      await h1(page, 'Più di 3 risultati per «reti»').waitFor();
+      expect(await resultTitles(page)).toHaveLength(8);
+      expect(errors).toEqual([]);
+    } finally {
+      kb.strapi.config.set('performance.searchExactTotalUpTo', 1000);
+    }
+  });
+
   test('English: territory (with what lies inside it) and theme filters, lists with pages, target groups only for practices', async () => {
     const { page, errors } = await open(`${base}/?lang=en#/?q=network`);
     await h1(page, '8 results for “network”').waitFor();

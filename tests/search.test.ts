@@ -14,7 +14,7 @@ afterAll(async () => {
 
 const SEARCH = `query Search($query: String!, $locale: I18NLocaleCode, $types: [SearchType!], $filters: SearchFiltersInput, $pagination: PaginationArg) {
   search(query: $query, locale: $locale, types: $types, filters: $filters, pagination: $pagination) {
-    total offset limit items { type documentId slug title locale snippet score startDate endDate } } }`;
+    total totalExact offset limit items { type documentId slug title locale snippet score startDate endDate } } }`;
 
 const search = async (variables: Record<string, unknown>) => {
   const res = await kb.graphql(SEARCH, variables);
@@ -22,6 +22,7 @@ const search = async (variables: Record<string, unknown>) => {
   expect(res.status).toBe(200);
   return res.body.data.search as {
     total: number;
+    totalExact: boolean;
     items: { type: string; slug: string; title: string; snippet: string; score: number; documentId: string }[];
   };
 };
@@ -105,6 +106,31 @@ describe('what partners find', () => {
     expect(all.total).toBeGreaterThan(3);
     expect(first.total).toBe(all.total);
     expect([...first.items, ...second.items].map((i) => i.slug)).toEqual(all.items.slice(0, 4).map((i) => i.slug));
+  });
+
+  test('matches are counted up to a bound: beyond it, the bound and totalExact false, and every page still comes', async () => {
+    const ids = (result: { items: { slug: string }[] }) => result.items.map((item) => item.slug);
+    const all = await search({ query: 'migranti', locale: 'it', pagination: { pageSize: 50 } });
+    expect(all).toMatchObject({ totalExact: true, total: all.items.length });
+    expect(all.total).toBeGreaterThan(4);
+    // Each bound is read at each search; other pagination than above, so that no answer kept by the cache is served.
+    const bounded = async (bound: number, start: number, limit: number) => {
+      kb.strapi.config.set('performance.searchExactTotalUpTo', bound);
+      try {
+        return await search({ query: 'migranti', locale: 'it', pagination: { start, limit } });
+      } finally {
+        kb.strapi.config.set('performance.searchExactTotalUpTo', 1000);
+      }
+    };
+    const first = await bounded(3, 0, 2);
+    expect(first).toMatchObject({ total: 3, totalExact: false });
+    expect(ids(first)).toEqual(ids(all).slice(0, 2));
+    // A page past the bound: the same records as without one.
+    const past = await bounded(3, 3, 50);
+    expect(past).toMatchObject({ total: 3, totalExact: false });
+    expect(ids(past)).toEqual(ids(all).slice(3));
+    // As many matches as the bound: counted exactly.
+    expect(await bounded(all.total, 1, 50)).toMatchObject({ total: all.total, totalExact: true });
   });
 });
 

@@ -192,7 +192,7 @@ export const search = (locale, state, signal) =>
   graphql(
     `query Search($query: String!, $locale: I18NLocaleCode, $types: [SearchType!], $filters: SearchFiltersInput, $page: Int) {
       search(query: $query, locale: $locale, types: $types, filters: $filters, pagination: { page: $page, pageSize: ${PAGE_SIZE} }) {
-        total items { type slug title snippet startDate endDate }
+        total totalExact items { type slug title snippet startDate endDate }
       }
     }`,
     {

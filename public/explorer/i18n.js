@@ -22,7 +22,8 @@ const WORDS = {
     clear: 'Azzera',
     targetGroupNote: 'I destinatari riguardano solo le buone pratiche.',
     loading: 'Caricamento…',
-    results: (n, q) => (q ? `${n} ${n === 1 ? 'risultato' : 'risultati'} per «${q}»` : `${n} ${n === 1 ? 'voce' : 'voci'}`),
+    results: (n, q, more) =>
+      q ? `${more ? 'Più di ' : ''}${n} ${n === 1 ? 'risultato' : 'risultati'} per «${q}»` : `${n} ${n === 1 ? 'voce' : 'voci'}`,
     noResults: 'Nessun risultato. Prova con meno parole o meno filtri.',
     noMatch: 'Nessuna voce corrisponde a questi filtri. Prova a toglierne uno.',
     noneYet: {
@@ -109,7 +110,8 @@ const WORDS = {
     clear: 'Clear',
     targetGroupNote: 'Target groups apply to good practices only.',
     loading: 'Loading…',
-    results: (n, q) => (q ? `${n} ${n === 1 ? 'result' : 'results'} for “${q}”` : `${n} ${n === 1 ? 'record' : 'records'}`),
+    results: (n, q, more) =>
+      q ? `${more ? 'More than ' : ''}${n} ${n === 1 ? 'result' : 'results'} for “${q}”` : `${n} ${n === 1 ? 'record' : 'records'}`,
     noResults: 'No results. Try fewer words or fewer filters.',
     noMatch: 'No records match these filters. Try removing one.',
     noneYet: {

@@ -118,13 +118,14 @@ function emptyReason(f, state) {
   return f.words.noneYet[state.type];
 }
 
-function resultsSection(f, state, total, items, pageCount) {
+/** `more`: more records match than `total` (a search counts up to a bound). */
+function resultsSection(f, state, total, items, pageCount, more = false) {
   const applies = !state.type || typesFor(state).length;
   const note = !applies ? h('p', { className: 'hint' }, state.group ? f.words.targetGroupNote : f.words.filterNote) : null;
   return h(
     'section',
     { className: 'results', 'aria-labelledby': 'results-heading' },
-    h('h1', { id: 'results-heading', tabindex: '-1' }, f.words.results(total, state.q)),
+    h('h1', { id: 'results-heading', tabindex: '-1' }, f.words.results(total, state.q, more)),
     note,
     items.length
       ? h('ol', { className: 'result-list', start: (state.page - 1) * PAGE_SIZE + 1 }, items)
@@ -152,6 +153,7 @@ export const searchResults = (f, state, result) =>
       ),
     ),
     Math.ceil(result.total / PAGE_SIZE),
+    !result.totalExact,
   );
 
 export const listResults = (f, state, connection) =>

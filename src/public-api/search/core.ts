@@ -418,7 +418,7 @@ export const tsqueryFilter = (groups: string[][]): string =>
   groups.map((group) => `(${group.map((term) => `'${term}'`).join(' | ')})`).join(' & ');
 
 /**
- * Matches are ranked in blocks of this many, in the index's order: within the matches of one kind
+ * Matches are ranked in blocks of this many, in the order the engine finds them: within the matches of one kind
  * (title or not, knowledge or vocabulary, as typed or through a typo) the first block is ranked and
  * comes first, then the next. A search thus ranks at most this many records per page, never every
  * match of a common word; a knowledge base with fewer matches of a kind is ranked exactly.

@@ -75,7 +75,14 @@ export function registerSearchQuery(strapi: Core.Strapi): void {
           name: 'SearchResult',
           definition(t: any) {
             t.nonNull.list.nonNull.field('items', { type: 'SearchHit' });
-            t.nonNull.int('total', { description: 'Matching records in all pages.' });
+            t.nonNull.int('total', {
+              description:
+                'Matching records in all pages, counted up to a bound (1,000 unless the server sets another): when more match, the bound, and `totalExact` is false.',
+            });
+            t.nonNull.boolean('totalExact', {
+              description:
+                'False when more records match than `total` says: counting every match of a common word would slow every search.',
+            });
             t.nonNull.int('offset');
             t.nonNull.int('limit');
           },

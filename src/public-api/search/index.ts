@@ -303,6 +303,9 @@ async function slugsToIds(strapi: Core.Strapi, uid: string, locale: string, slug
   return docs.map((doc) => doc.documentId);
 }
 
+/** How many matches a search counts at most: `performance.searchExactTotalUpTo`. */
+const exactTotalUpTo = (strapi: Core.Strapi): number => Number(strapi.config.get('performance.searchExactTotalUpTo', 1000));
+
 /** Published records matching the query, best first, with snippets. */
 export async function searchKnowledgeBase(strapi: Core.Strapi, args: SearchArgs) {
   const locale = (args.locale ?? locales()[0]) as Locale;
@@ -323,15 +326,17 @@ export async function searchKnowledgeBase(strapi: Core.Strapi, args: SearchArgs)
   if (filters?.targetGroups?.length) facets['target-group'] = filters.targetGroups;
   if (filters?.implementationStatus?.length) facets.status = filters.implementationStatus;
 
-  const { total, hits } = await findEntries(knex, {
+  const { total, totalExact, hits } = await findEntries(knex, {
     plan,
     locale,
     filters: { types: args.types ?? [], facets, from: filters?.from ?? undefined, to: filters?.to ?? undefined },
     page: args.page,
     namedStatements: namedStatements(strapi),
+    exactTotalUpTo: exactTotalUpTo(strapi),
   });
   return {
     total,
+    totalExact,
     offset: args.page.offset,
     limit: args.page.limit,
     items: hits.map((hit) => ({

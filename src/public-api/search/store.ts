@@ -49,6 +49,12 @@ export interface SearchQuery {
   page: SearchPage;
   /** PostgreSQL: run its statements named (prepared on the server), see direct-reads/prepared. */
   namedStatements: boolean;
+  /**
+   * Matches are counted up to this many; beyond, the total is this figure and not exact. An exact
+   * count of every match of a common word visits every match (on PostgreSQL each matching row, for
+   * its visibility): the cost that grows with the collection, which no page of results needs.
+   */
+  exactTotalUpTo: number;
 }
 
 const isSqlite = (knex: Knex) => ['sqlite', 'sqlite3', 'better-sqlite3'].includes(String(knex.client.config.client));
@@ -259,17 +265,17 @@ interface Kind {
 }
 
 /**
- * Matching entries, title hits first, then by relevance; and how many match in all. The filters
+ * Matching entries, title hits first, then by relevance; and how many match (see exactTotalUpTo). The filters
  * are matched by the full-text index with the words. The matches are taken kind by kind (see Kind)
- * and, within a kind, in blocks of RANKED_BLOCK in index order, each ranked on its own, until the
- * page is full: a page ranks one or two blocks, never every match of a common word. The page's
- * wide rows (texts for the snippets) are read last. All in one snapshot.
+ * and, within a kind, in blocks of RANKED_BLOCK in the order they are found, each ranked on its
+ * own, until the page is full: a page ranks one or two blocks, never every match of a common word.
+ * The page's wide rows (texts for the snippets) are read last. All in one snapshot.
  */
-export async function findEntries(knex: Knex, query: SearchQuery): Promise<{ total: number; hits: StoredHit[] }> {
+export async function findEntries(knex: Knex, query: SearchQuery): Promise<{ total: number; totalExact: boolean; hits: StoredHit[] }> {
   const sqlite = isSqlite(knex);
   const { plan, page } = query;
   const groups = filterGroups(query.locale, query.filters);
-  if (groups.some((group) => !group.length)) return { total: 0, hits: [] };
+  if (groups.some((group) => !group.length)) return { total: 0, totalExact: true, hits: [] };
   const typos = hasTypos(plan);
   const { from, to } = query.filters;
   const dated = (builder: Knex.QueryBuilder) => {
@@ -314,15 +320,13 @@ export async function findEntries(knex: Knex, query: SearchQuery): Promise<{ tot
       return dated(knex('search_entries as e').whereRaw('e.tsv @@ ?::tsquery', [text]));
     };
   }
-  // A block of one kind's matches in index order, with rank, type and slug (on SQLite, from the covering index;
-  // on PostgreSQL, from the rows the bitmap scan visits: the block is cut before its tsvectors are read from TOAST
-  // to rank it, and ranked without looking its rows up again, 3.8 → 2.5 ms for a block of 500).
+  // A block of one kind's matches in the order they are found, with rank, type and slug. On SQLite, in rowid
+  // order, FTS5's own, with type and slug from the covering index. On PostgreSQL, in the order the bitmap scan
+  // visits the table's pages (the same in every statement of the snapshot: see the transaction below), so that
+  // the scan stops at the block's end instead of visiting and sorting every match (a common word at 100,000
+  // practices); ranked from the rows visited, without looking them up again (3.8 → 2.5 ms for a block of 500).
   const block = (kind: Kind, n: number) => {
-    const ids = (builder: Knex.QueryBuilder) =>
-      builder
-        .orderBy(id)
-        .limit(RANKED_BLOCK)
-        .offset(n * RANKED_BLOCK);
+    const ids = (builder: Knex.QueryBuilder) => (sqlite ? builder.orderBy(id) : builder).limit(RANKED_BLOCK).offset(n * RANKED_BLOCK);
     if (sqlite)
       return ids(
         (from || to ? matches(kind) : matches(kind).join('search_entries as e', 'e.id', 'search_fts.rowid')).select({
@@ -347,25 +351,42 @@ export async function findEntries(knex: Knex, query: SearchQuery): Promise<{ tot
     ) as Promise<any[]>;
   };
   const count = async (trx: Knex, builder: Knex.QueryBuilder) => Number((await run(trx, builder.count({ n: '*' }).limit(1)))[0]?.n ?? 0);
+  // The matches counted up to one more than exactTotalUpTo: the scan stops there.
+  const countUpTo = async (trx: Knex, builder: Knex.QueryBuilder) =>
+    count(
+      trx,
+      knex.from(
+        builder
+          .select(knex.raw('1'))
+          .limit(query.exactTotalUpTo + 1)
+          .as('m'),
+      ),
+    );
   const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
   const kinds: Kind[] = [];
   for (const exact of typos ? [true, false] : [true])
     for (const title of [true, false]) for (const vocabulary of [false, true]) kinds.push({ exact, title, vocabulary });
 
-  const { total, shown, rows } = await knex.transaction(async (trx) => {
+  const { total, totalExact, shown, rows } = await knex.transaction(async (trx) => {
     // Matching goes through the GIN index, as a bitmap: tsquery selectivity would otherwise lead the planner to test @@
     // row by row (a scan of the table, or of the primary key in id order), reading every row's tsvector from TOAST
     // (37 ms for a block of title hits of a common word at 10,000 practices, 3 ms as a bitmap).
+    // A bitmap scan returns the rows in the table's order; a parallel one would not (so none), nor would a sequential
+    // scan joining another's (so none), and rows do not move under a snapshot: every statement finds the matches in one order.
     // One round trip: the snapshot's isolation (repeatable read: the count and the blocks see the same matches) with them.
     if (!sqlite)
-      await trx.raw('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ; SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off');
-    const total = await count(trx, matches());
+      await trx.raw(
+        'SET TRANSACTION ISOLATION LEVEL REPEATABLE READ; SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off; SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL synchronize_seqscans = off',
+      );
+    const counted = await countUpTo(trx, matches());
+    const exact = counted <= query.exactTotalUpTo;
+    const matched = exact ? counted : Infinity;
     const end = page.offset + page.limit;
     const shown: { kind: Kind; id: number; rank: number; type: string; slug: string }[] = [];
     let at = 0; // where the current kind starts in the results
     for (const kind of kinds) {
-      if (at >= Math.min(end, total)) break;
+      if (at >= Math.min(end, matched)) break;
       let size: number | undefined;
       if (page.offset > at) {
         size = await count(trx, matches(kind));
@@ -403,11 +424,12 @@ export async function findEntries(knex: Knex, query: SearchQuery): Promise<{ tot
             ),
         )
       : [];
-    return { total, shown, rows };
+    return { total: Math.min(counted, query.exactTotalUpTo), totalExact: exact, shown, rows };
   });
   const byId = new Map(rows.map((row: any) => [Number(row.id), row]));
   return {
     total,
+    totalExact,
     hits: shown.map((hit) => {
       const row: any = byId.get(hit.id);
       return {
