@@ -1,6 +1,6 @@
 /**
- * The one-statement reads (./statement) and the search's statements (../search/store) run as
- * prepared statements, kept per database connection.
+ * The one-statement reads (./statement) and the search's statements (../search/store, its reads and
+ * its bulk inserts) run as prepared statements, kept per database connection.
  * A record page's statement is 5 KB of SQL whose parse and plan cost more than running it
  * (PostgreSQL: 1.4 ms planning, 0.9 ms execution; SQLite: 0.3 ms prepare, 0.4 ms run), and the
  * same few shapes come back all day. Bounded, so no caller can make a connection keep an
@@ -37,7 +37,9 @@ function sqliteRun(statements: WeakMap<object, MemoryStore<any>>, connection: an
   if (!kept) statements.set(connection, (kept = new MemoryStore(STATEMENTS_PER_CONNECTION, () => 1)));
   let statement = kept.get(sql);
   if (!statement) kept.set(sql, (statement = connection.prepare(sql)));
-  return statement.all(bindings);
+  if (statement.reader) return statement.all(bindings);
+  statement.run(bindings); // one that returns no rows (an INSERT without RETURNING) is run, not read
+  return [];
 }
 
 /** PostgreSQL (pg): the statement by a name derived from its text, while the connection has room for it. */

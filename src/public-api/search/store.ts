@@ -66,10 +66,16 @@ type Counts = Map<string, Map<string, number>>;
 
 /** How many of these entries hold each term, per locale (a term counts once per entry), added to `into` times `sign`. */
 function countTerms(rows: TermRow[], sign = 1, into: Counts = new Map()): Counts {
+  const counted = new Set<string>(); // this row's terms, one set for all rows: a rebuild counts 200,000 rows
   for (const row of rows) {
     const perLocale = into.get(row.locale) ?? into.set(row.locale, new Map()).get(row.locale)!;
-    for (const term of new Set(TERM_COLUMNS.flatMap((column) => row[column].split(' ')).filter(Boolean)))
-      perLocale.set(term, (perLocale.get(term) ?? 0) + sign);
+    counted.clear();
+    for (const column of TERM_COLUMNS)
+      for (const term of row[column].split(' '))
+        if (term && !counted.has(term)) {
+          counted.add(term);
+          perLocale.set(term, (perLocale.get(term) ?? 0) + sign);
+        }
   }
   return into;
 }
@@ -127,15 +133,34 @@ const entryRow = (entry: SearchEntry) => ({
   filter_terms: entry.filterTerms,
 });
 
+/**
+ * A multi-row INSERT of these rows (their first row's columns), returning `returning`: a rebuild
+ * writes 200,000 entries and their facets in a few statement shapes, which knex would compile
+ * (as a compound SELECT on SQLite), and SQLite prepare, again for each batch.
+ */
+async function insertRows(knex: Knex, table: string, rows: Record<string, unknown>[], returning?: string): Promise<any[]> {
+  const columns = Object.keys(rows[0]);
+  const tuple = `(${columns.map(() => '?').join(', ')})`;
+  const { sql, bindings } = knex
+    .raw(`INSERT INTO ?? (??) VALUES ${rows.map(() => tuple).join(', ')}${returning ? ' RETURNING ??' : ''}`, [
+      table,
+      columns,
+      ...rows.flatMap((row) => columns.map((column) => row[column] ?? null)),
+      ...(returning ? [returning] : []),
+    ])
+    .toSQL()
+    .toNative();
+  // Unnamed on PostgreSQL (its parse is cheap beside the rows, and a pooler may not keep named statements).
+  return preparedReadsOf(isSqlite(knex) ? 'sqlite' : 'postgres')(knex as unknown as KnexLike, sql, bindings as unknown[], false);
+}
+
 async function writeEntries(knex: Knex, entries: SearchEntry[], rows = entries.map(entryRow)): Promise<void> {
   for (let at = 0; at < entries.length; at += 200) {
-    const ids: { id: number }[] = await knex('search_entries')
-      .insert(rows.slice(at, at + 200))
-      .returning('id');
+    const ids: { id: number }[] = await insertRows(knex, 'search_entries', rows.slice(at, at + 200), 'id');
     const facets = entries
       .slice(at, at + 200)
       .flatMap((entry, index) => entry.facets.map((facet) => ({ entry_id: ids[index].id, ...facet })));
-    for (const some of chunks(facets, 300)) await knex('search_facets').insert(some);
+    for (const some of chunks(facets, 1000)) await insertRows(knex, 'search_facets', some);
   }
 }
 
