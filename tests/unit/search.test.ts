@@ -9,6 +9,8 @@ import {
   oneEditApart,
   populateFor,
   withTypos,
+  withCompletions,
+  MAX_COMPLETIONS,
   filterGroups,
   fts5Expression,
   fts5Filter,
@@ -181,6 +183,23 @@ test('typos: one insertion, deletion, substitution or transposition, found throu
   expect(score(true, 5, false)).toBe(0);
   // Typos are marked in the snippet too.
   expect(snippet([['bio', 'Maria Locantore, relatrice']], tolerant, 'it')).toContain('<mark>Locantore</mark>');
+});
+
+test('a prefix longer than FTS5 indexes is matched as its completions, when there are few; others stay prefixes', () => {
+  const plan = planQuery('rete consorzio', 'it', thesaurus);
+  const many = Array.from({ length: MAX_COMPLETIONS + 1 }, (_, i) => `consorz${String.fromCharCode(97 + i)}`);
+  // Terms that only share a beginning with a word before the last are not its completions.
+  const completed = withCompletions(plan, ['consorz', 'consorzi', 'ret', 'retex']);
+  expect(fts5Expression(completed)).toBe('("ret") AND ("consorz" OR "consorzi")');
+  expect(fts5Expression(completed, 'title_terms', true)).toBe('{title_terms} : (("ret") AND ("consorz" OR "consorzi"))');
+  // The snippet marks what the prefix marked.
+  expect(snippet([['summary', 'Il consorzio e la rete']], completed, 'it')).toBe(
+    snippet([['summary', 'Il consorzio e la rete']], plan, 'it'),
+  );
+  // Too many completions, none, or a beginning FTS5 indexes (up to 4 letters): the prefix as before.
+  expect(fts5Expression(withCompletions(plan, many))).toBe('("ret") AND ("consorz"*)');
+  expect(fts5Expression(withCompletions(plan, []))).toBe('("ret") AND ("consorz"*)');
+  expect(withCompletions(planQuery('cons', 'it', thesaurus), ['cons', 'consorz'])[0].completions).toBeUndefined();
 });
 
 test('index entries of a person, a project and an event: names of speakers and funding texts', () => {

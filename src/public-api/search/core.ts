@@ -294,6 +294,8 @@ export interface QueryTerm {
   /** The stem whose one-edit neighbours are tolerated (long words only). */
   tolerant?: string;
   typos?: string[];
+  /** A prefix alternative's completions, the vocabulary's terms that begin with it (see withCompletions). */
+  completions?: Record<string, string[]>;
 }
 
 export class SearchInputError extends Error {}
@@ -373,9 +375,39 @@ export function withTypos(plan: QueryTerm[], vocabulary: { term: string; entries
 
 export const hasTypos = (plan: QueryTerm[]) => plan.some((q) => q.typos?.length);
 
-/** What a word may match: as typed (its alternatives, the last one as a prefix) and, unless `exact`, its typos. */
+/**
+ * SQLite's FTS5 table keeps prefix indexes for beginnings of 2 to 4 letters (the search tables'
+ * migration): a longer prefix makes FTS5 merge the postings of every term that begins with it
+ * before it returns a first row (30 ms for a common stem at 100,000 practices), where a list of
+ * terms is read lazily, as far as a page and a bounded count need.
+ */
+export const LONGEST_INDEXED_PREFIX = 4;
+/** A prefix with more completions than this stays a prefix. */
+export const MAX_COMPLETIONS = 16;
+
+/** The prefixes of a plan that FTS5 has no prefix index for. */
+export const unindexedPrefixes = (plan: QueryTerm[]): string[] =>
+  plan.flatMap((q) => (q.prefix ? q.alternatives.filter((term) => term.length > LONGEST_INDEXED_PREFIX) : []));
+
+/** The plan with each unindexed prefix that has 1 to MAX_COMPLETIONS completions in `vocabulary` matched as those terms. */
+export function withCompletions(plan: QueryTerm[], vocabulary: string[]): QueryTerm[] {
+  return plan.map((q) => {
+    const completions = Object.fromEntries(
+      unindexedPrefixes([q])
+        .map((prefix) => [prefix, vocabulary.filter((term) => term.startsWith(prefix))] as const)
+        .filter(([, terms]) => terms.length > 0 && terms.length <= MAX_COMPLETIONS),
+    );
+    return Object.keys(completions).length ? { ...q, completions } : q;
+  });
+}
+
+/** What a word may match: as typed (its alternatives, the last one as a prefix, or its completions) and, unless `exact`, its typos. */
 const options = (q: QueryTerm, exact: boolean) => [
-  ...q.alternatives.map((term) => ({ term, prefix: q.prefix })),
+  ...q.alternatives.flatMap((term) =>
+    q.prefix && q.completions?.[term]
+      ? q.completions[term].map((completion) => ({ term: completion, prefix: false }))
+      : [{ term, prefix: q.prefix }],
+  ),
   ...(exact ? [] : (q.typos ?? []).map((term) => ({ term, prefix: false }))),
 ];
 

@@ -8,6 +8,7 @@
  */
 import type { Knex } from 'knex';
 import {
+  MAX_COMPLETIONS,
   TYPO_KEY_MIN_LENGTH,
   VOCABULARY_TYPES,
   deletionKeys,
@@ -20,6 +21,8 @@ import {
   hasTypos,
   tsqueryFilter,
   tsqueryText,
+  unindexedPrefixes,
+  withCompletions,
   type QueryTerm,
   type SearchEntry,
   type SearchFilters,
@@ -298,7 +301,9 @@ interface Kind {
  */
 export async function findEntries(knex: Knex, query: SearchQuery): Promise<{ total: number; totalExact: boolean; hits: StoredHit[] }> {
   const sqlite = isSqlite(knex);
-  const { plan, page } = query;
+  const { page } = query;
+  let { plan } = query; // on SQLite, completed in the snapshot (see withCompletions)
+  const prefixes = sqlite ? unindexedPrefixes(plan) : [];
   const groups = filterGroups(query.locale, query.filters);
   if (groups.some((group) => !group.length)) return { total: 0, totalExact: true, hits: [] };
   const typos = hasTypos(plan);
@@ -314,14 +319,15 @@ export async function findEntries(knex: Knex, query: SearchQuery): Promise<{ tot
   /** The matches of one kind, or of every kind (no kind), as a query to select from. */
   let matches: (kind?: Kind) => Knex.QueryBuilder;
   if (sqlite) {
-    const [words, typed, title] = [
-      fts5Expression(plan, TEXT_COLUMNS),
-      fts5Expression(plan, TEXT_COLUMNS, true),
-      fts5Expression(plan, 'title_terms'),
-    ];
+    let expressions: Record<'words' | 'typed' | 'title', string> | undefined;
     const vocabulary = fts5Filter([VOCABULARY_TYPES.map((type) => filterTerm('type', type))]);
     const both = (a: string, b: string, yes: boolean) => `(${a}) ${yes ? 'AND' : 'NOT'} (${b})`;
     matches = (kind) => {
+      const { words, typed, title } = (expressions ??= {
+        words: fts5Expression(plan, TEXT_COLUMNS),
+        typed: fts5Expression(plan, TEXT_COLUMNS, true),
+        title: fts5Expression(plan, 'title_terms'),
+      });
       // The words as typed are among the words: an exact kind matches them alone, so that FTS5 neither merges nor ranks the typos.
       let expression = `(${kind?.exact && typos ? typed : words}) AND (${fts5Filter(groups)})`;
       if (kind) {
@@ -404,6 +410,19 @@ export async function findEntries(knex: Knex, query: SearchQuery): Promise<{ tot
       await trx.raw(
         'SET TRANSACTION ISOLATION LEVEL REPEATABLE READ; SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off; SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL synchronize_seqscans = off',
       );
+    if (prefixes.length) {
+      const completions: string[] = [];
+      for (const prefix of prefixes) {
+        const terms = knex('search_terms')
+          .select('term')
+          .where('locale', query.locale)
+          .where('term', '>=', prefix)
+          .where('term', '<', `${prefix}{`) // terms are [a-z0-9]: '{' follows 'z'
+          .limit(MAX_COMPLETIONS + 1);
+        completions.push(...(await run(trx, terms)).map((row: { term: string }) => row.term));
+      }
+      plan = withCompletions(plan, completions);
+    }
     const counted = await countUpTo(trx, matches());
     const exact = counted <= query.exactTotalUpTo;
     const matched = exact ? counted : Infinity;
