@@ -251,6 +251,8 @@ describe('the index follows every editorial change at once, and drafts never sur
     await practices().publish({ documentId: draft.documentId, locale: 'it' });
     expect(await slugs({ query: 'zanzibar', locale: 'it' })).toEqual(['pratica-zanzibar']);
     expect(await slugs({ query: 'zanzibar', locale: 'en' })).toEqual([]);
+    // Typed as far as a beginning longer than the engines' prefix indexes (a new word of the vocabulary).
+    expect(await slugs({ query: 'sportello zanzib', locale: 'it' })).toEqual(['pratica-zanzibar']);
 
     // An edit saved as draft does not reach the public index; publishing it does.
     await practices().update({
@@ -263,6 +265,8 @@ describe('the index follows every editorial change at once, and drafts never sur
     await practices().publish({ documentId: draft.documentId, locale: 'it' });
     expect(await slugs({ query: 'tanganica', locale: 'it' })).toEqual(['pratica-zanzibar']);
     expect(await slugs({ query: 'zanzibar', locale: 'it' })).toEqual([]);
+    expect(await slugs({ query: 'sportello tangan', locale: 'it' })).toEqual(['pratica-zanzibar']);
+    expect(await slugs({ query: 'sportello zanzib', locale: 'it' })).toEqual([]);
 
     await practices().unpublish({ documentId: draft.documentId, locale: 'it' });
     expect(await slugs({ query: 'tanganica', locale: 'it' })).toEqual([]);
