@@ -173,7 +173,13 @@ describe('prepared one-statement reads', () => {
   }
   const sqliteConnection = () => {
     const prepared: string[] = [];
-    return { prepared, prepare: (sql: string) => (prepared.push(sql), { all: (bindings: unknown[]) => [{ j: `${sql}:${bindings}` }] }) };
+    const ran: string[] = [];
+    // As better-sqlite3's: a statement that returns no rows (`reader` false) can only be run.
+    const statement = (sql: string) =>
+      sql.startsWith('INSERT')
+        ? { reader: false, run: (bindings: unknown[]) => ran.push(`${sql}:${bindings}`) }
+        : { reader: true, all: (bindings: unknown[]) => [{ j: `${sql}:${bindings}` }] };
+    return { prepared, ran, prepare: (sql: string) => (prepared.push(sql), statement(sql)) };
   };
   const postgresConnection = () => {
     const asked: any[] = [];
@@ -185,6 +191,18 @@ describe('prepared one-statement reads', () => {
       ),
     };
   };
+
+  test('SQLite runs a statement that returns no rows (an INSERT without RETURNING), prepared once too', async () => {
+    const connection = sqliteConnection();
+    const { knex } = fakeKnex([connection]);
+    const run = preparedReads('sqlite');
+    expect(await run(knex, 'INSERT INTO t VALUES (?)', [1])).toEqual([]);
+    expect(await run(knex, 'INSERT INTO t VALUES (?)', [2])).toEqual([]);
+    expect(connection).toMatchObject({
+      prepared: ['INSERT INTO t VALUES (?)'],
+      ran: ['INSERT INTO t VALUES (?):1', 'INSERT INTO t VALUES (?):2'],
+    });
+  });
 
   test('SQLite prepares a statement once per connection and keeps only the most recent ones', async () => {
     const [a, b] = [sqliteConnection(), sqliteConnection()];
