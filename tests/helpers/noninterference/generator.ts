@@ -207,7 +207,7 @@ class GraphqlGenerator {
     for (const type of [null, ...this.types.get(named(types.type).name!)!.enumValues!.map((value) => value.name)]) {
       for (const word of this.values.searchWords()) {
         const locale = this.rng.pick(this.values.locales);
-        yield `{ search(query: ${JSON.stringify(word)}, locale: "${locale}"${type ? `, types: [${type}]` : ''}) { total items { type slug title snippet score startDate } } }`;
+        yield `{ search(query: ${JSON.stringify(word)}, locale: "${locale}"${type ? `, types: [${type}]` : ''}) { total totalExact items { type slug title snippet score startDate } } }`;
       }
     }
   }
