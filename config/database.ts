@@ -13,6 +13,18 @@ export default ({ env }) => {
         filename: path.resolve(process.cwd(), env('DATABASE_FILENAME', '.tmp/data.db')),
       },
       useNullAsDefault: true,
+      pool: {
+        // Write-ahead log: readers on other connections (src/public-api/read-threads) see every
+        // committed transaction and never block the writer, nor it them. The mode stays with the file.
+        afterCreate: (connection: { pragma: (pragma: string) => unknown }, done: (error?: Error, c?: unknown) => void) => {
+          try {
+            connection.pragma('journal_mode = WAL');
+            done(undefined, connection);
+          } catch (error) {
+            done(error as Error);
+          }
+        },
+      },
     },
     postgres: {
       connection: {

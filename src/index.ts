@@ -33,6 +33,7 @@ import { registerJsonLdField } from './public-api/json-ld';
 import { registerReadSnapshot } from './public-api/read-snapshot';
 import { registerRelationBatching } from './public-api/batched-relations';
 import { registerDirectReads } from './public-api/direct-reads';
+import { startReadThreads, stopReadThreads } from './public-api/read-threads';
 import { registerSearchQuery } from './public-api/search/graphql';
 import { reconcileChangeFeed, registerChangeFeed, registerChangeFeedRoute } from './public-api/change-feed';
 import { registerChangesQuery } from './public-api/change-feed/graphql';
@@ -133,6 +134,7 @@ export default {
       await ensureSearchIndex(strapi);
       await reconcileChangeFeed(strapi);
       await invalidateResponseCache(strapi);
+      await startReadThreads(strapi);
       // Last: the node sends webhooks once it is fully started (what reconciling queued included).
       startWebhookDispatcher(strapi);
     } finally {
@@ -143,6 +145,7 @@ export default {
   async destroy({ strapi }: { strapi: Core.Strapi }) {
     // Before Strapi closes the database: deliveries in flight record their outcome.
     await stopWebhookDispatcher(strapi);
+    await stopReadThreads(strapi);
     closeSharedRedis();
   },
 };

@@ -132,10 +132,20 @@ const ONE_STATEMENT: Record<string, number> = {
   'events with agenda and speakers': 1,
   'connections, with a count and with nodes only': 2,
 };
+/** Of those, the ones whose operation is that one statement. */
+const ALONE_IN_ONE_STATEMENT = [
+  'every locale',
+  'English, sorted and paged',
+  'start and limit past the end',
+  'one by documentId',
+  'relations, components and media, nested',
+  'events with agenda and speakers',
+];
 
 test('written queries: answered directly, each the same as Strapi', async () => {
   const documentId = (await kb.data(`{ goodPractices(locale: "en") { documentId } }`)).goodPractices[0].documentId;
   const failures: string[] = [];
+  const threadsBefore = testEngine() === 'sqlite' ? threadReads() : 0;
   for (const [name, query, variables] of WRITTEN) {
     const { direct, compiled, problems, errors } = await both(
       post(query, { ...variables, ...(query.includes('$id') ? { id: documentId } : {}) }),
@@ -146,6 +156,9 @@ test('written queries: answered directly, each the same as Strapi', async () => 
     if (problems.length) failures.push(`${name}: ${problems.join('; ')}`);
   }
   expect(failures).toEqual([]);
+  // On SQLite the one-statement reads alone in their operation ran on a reader thread (src/public-api/read-threads);
+  // the others share a snapshot, a transaction on the main connection.
+  if (testEngine() === 'sqlite') expect(threadReads() - threadsBefore).toBe(ALONE_IN_ONE_STATEMENT.length);
 });
 
 test('refusals and what the plan declines: Strapi answers, the same either way', async () => {
@@ -210,6 +223,64 @@ test(`${GENERATED} generated GraphQL requests: the same answers, some of them di
   expect(direct).toBeGreaterThan(0);
   expect(oneStatement).toBeGreaterThan(0);
 }, 600000);
+
+const threadReads = () => (kb.strapi.get('read-threads') as { read: number; alive: number; threads: number }).read;
+
+(testEngine() === 'sqlite' ? test : test.skip)(
+  'on SQLite a one-statement read runs on a reader thread: it sees a write once committed, never before, and does not wait for it',
+  async () => {
+    kb.strapi.config.set('performance.directReads', true);
+    const slug = 'rete-di-governance-pubblico-privata';
+    const title = async () =>
+      (await kb.data(`query($slug: String!) { goodPractices(locale: "it", filters: { slug: { eq: $slug } }) { title } }`, { slug }))
+        .goodPractices[0].title as string;
+    const published = () => kb.strapi.db.connection('good_practices').where({ slug, locale: 'it' }).whereNotNull('published_at');
+    const before = threadReads();
+    const original = await title();
+    expect(threadReads()).toBe(before + 1);
+
+    // A write holds the node's one connection, not yet committed: the read neither waits for it nor sees it.
+    const rolledBack = new Error('rolled back');
+    await expect(
+      kb.strapi.db.connection.transaction(async (trx) => {
+        await trx('good_practices').where({ slug, locale: 'it' }).whereNotNull('published_at').update({ title: 'Titolo mai salvato' });
+        expect(await title()).toBe(original);
+        throw rolledBack;
+      }),
+    ).rejects.toBe(rolledBack);
+    expect(await title()).toBe(original);
+
+    // Committed: the next read has it.
+    await published().update({ title: 'Titolo appena salvato' });
+    try {
+      expect(await title()).toBe('Titolo appena salvato');
+    } finally {
+      await published().update({ title: original });
+    }
+    expect(await title()).toBe(original);
+    expect(threadReads()).toBe(before + 5);
+  },
+);
+
+(testEngine() === 'sqlite' ? test : test.skip)('on SQLite, without reader threads, the same reads run on the main thread', async () => {
+  // The module as Strapi loaded it (dist/): its worker is compiled JavaScript.
+  const threads = require(path.join(root, 'dist/src/public-api/read-threads'));
+  const query = `{ goodPractices(locale: "en", sort: "slug") { slug title themes { slug } } }`;
+  kb.strapi.config.set('performance.directReads', true);
+  const before = threadReads();
+  const onThread = await kb.data(query);
+  expect(threadReads()).toBe(before + 1);
+  await threads.stopReadThreads(kb.strapi);
+  try {
+    expect(await kb.data(query)).toEqual(onThread);
+    expect(kb.strapi.get('read-threads')).toMatchObject({ alive: 0, read: before + 1 });
+  } finally {
+    await threads.startReadThreads(kb.strapi);
+  }
+  // Started again: reads go back to the threads.
+  expect(await kb.data(query)).toEqual(onThread);
+  expect(threadReads()).toBe(before + 2);
+});
 
 (testEngine() === 'postgres' ? test : test.skip)(
   'on PostgreSQL every connection prices a random page read as for data in memory',

@@ -10,6 +10,7 @@ import { isPublicCaller, publicRead } from '../public-access/core';
 import { anonymousRead, buildAllowList } from '../public-access/allow-list';
 import { publicModels } from '../public-access';
 import { inReadSnapshot } from '../read-snapshot';
+import { readOffMainThread } from '../read-threads';
 import { expandWithin } from '../territory-filter/core';
 import { depthOf } from '../territory-filter';
 import { checkNestedListFilters } from '../../edge/query-params';
@@ -212,9 +213,12 @@ function directReadsPlugin(strapi: Core.Strapi) {
     many: boolean,
   ) {
     const run = (knex: KnexLike) => prepared!.readRows!(knex, sql, bindings, namedStatements(strapi));
-    const rows = (strapi.db.inTransaction() ? await strapi.db.transaction(({ trx }) => run(trx)) : await run(strapi.db.connection)) as {
-      j: unknown;
-    }[];
+    // Alone, on SQLite, on a reader thread (../read-threads); in the operation's snapshot, in its transaction.
+    const rows = (
+      strapi.db.inTransaction()
+        ? await strapi.db.transaction(({ trx }) => run(trx))
+        : await readOffMainThread(strapi, sql, bindings, () => run(strapi.db.connection))
+    ) as { j: unknown }[];
     stats.compiled += 1;
     const records = rows.map(({ j }) => decodeRecord(tableOf, uid, plan, typeof j === 'string' ? JSON.parse(j) : j));
     return many ? records : [records[0] ?? null];

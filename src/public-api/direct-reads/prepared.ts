@@ -32,7 +32,7 @@ export interface KnexLike {
 }
 
 /** SQLite (better-sqlite3): the connection's statement for `sql`, prepared once (the store counts statements, one each). */
-function sqliteRun(statements: WeakMap<object, MemoryStore<any>>, connection: any, sql: string, bindings: unknown[]): unknown[] {
+export function sqliteRun(statements: WeakMap<object, MemoryStore<any>>, connection: any, sql: string, bindings: unknown[]): unknown[] {
   let kept = statements.get(connection);
   if (!kept) statements.set(connection, (kept = new MemoryStore(STATEMENTS_PER_CONNECTION, () => 1)));
   let statement = kept.get(sql);
