@@ -15,7 +15,7 @@ function fakeThread() {
   return {
     port,
     requests,
-    answer: (index: number, rows: unknown[]) => reply({ id: requests[index].id, rows }),
+    answer: (index: number, result: unknown) => reply({ id: requests[index].id, result }),
     fail: (index: number, error: string) => reply({ id: requests[index].id, error }),
     die: (message: string) => gone(new Error(message)),
     stopped: () => stopped,
@@ -26,17 +26,17 @@ describe('reader thread pool', () => {
   test('sends each read to the thread with the fewest in flight, and resolves it with the rows it answers', async () => {
     const [a, b] = [fakeThread(), fakeThread()];
     const pool = new ReaderPool([a.port, b.port]);
-    const first = pool.read('select 1', [1]);
-    const second = pool.read('select 2', [2]);
-    const third = pool.read('select 3', [3]);
-    expect(a.requests.map((r) => r.sql)).toEqual(['select 1', 'select 3']);
+    const first = pool.read({ sql: 'select 1', bindings: [1] });
+    const second = pool.read({ sql: 'select 2', bindings: [2] });
+    const third = pool.read({ sql: 'select 3', bindings: [3] });
+    expect(a.requests.map((r) => 'sql' in r && r.sql)).toEqual(['select 1', 'select 3']);
     expect(b.requests).toEqual([{ id: expect.any(Number), sql: 'select 2', bindings: [2] }]);
     b.answer(0, [{ j: 'two' }]);
     a.answer(1, [{ j: 'three' }]);
     a.answer(0, [{ j: 'one' }]);
     await expect(Promise.all([first, second, third])).resolves.toEqual([[{ j: 'one' }], [{ j: 'two' }], [{ j: 'three' }]]);
     // b has none in flight now, a none either: the first of the least busy.
-    void pool.read('select 4', []);
+    void pool.read({ sql: 'select 4', bindings: [] });
     expect(a.requests).toHaveLength(3);
     expect(pool.stats).toMatchObject({ threads: 2, alive: 2, read: 3, failed: 0 });
   });
@@ -44,8 +44,8 @@ describe('reader thread pool', () => {
   test("a statement's error fails that read only", async () => {
     const a = fakeThread();
     const pool = new ReaderPool([a.port]);
-    const bad = pool.read('select nope', []);
-    const good = pool.read('select 1', []);
+    const bad = pool.read({ sql: 'select nope', bindings: [] });
+    const good = pool.read({ sql: 'select 1', bindings: [] });
     a.fail(0, 'no such column: nope');
     a.answer(1, [{ x: 1 }]);
     await expect(bad).rejects.toThrow('no such column: nope');
@@ -57,19 +57,19 @@ describe('reader thread pool', () => {
     const [a, b] = [fakeThread(), fakeThread()];
     const reported: string[] = [];
     const pool = new ReaderPool([a.port, b.port], (error) => reported.push(error.message));
-    const lost = pool.read('select 1', []);
-    const kept = pool.read('select 2', []);
+    const lost = pool.read({ sql: 'select 1', bindings: [] });
+    const kept = pool.read({ sql: 'select 2', bindings: [] });
     a.die('exited with code 1');
     a.die('exited with code 1');
     await expect(lost).rejects.toThrow('exited with code 1');
-    const next = pool.read('select 3', []);
-    expect(b.requests.map((r) => r.sql)).toEqual(['select 2', 'select 3']);
+    const next = pool.read({ sql: 'select 3', bindings: [] });
+    expect(b.requests.map((r) => 'sql' in r && r.sql)).toEqual(['select 2', 'select 3']);
     b.answer(0, []);
     b.answer(1, []);
     await Promise.all([kept, next]);
     expect(reported).toEqual(['exited with code 1']);
     b.die('exited with code 1');
-    expect(pool.read('select 4', [])).toBeNull();
+    expect(pool.read({ sql: 'select 4', bindings: [] })).toBeNull();
     expect(pool.stats).toMatchObject({ threads: 2, alive: 0, read: 2, failed: 1 });
   });
 
@@ -77,11 +77,11 @@ describe('reader thread pool', () => {
     const a = fakeThread();
     const reported: string[] = [];
     const pool = new ReaderPool([a.port], (error) => reported.push(error.message));
-    const pending = pool.read('select 1', []);
+    const pending = pool.read({ sql: 'select 1', bindings: [] });
     await pool.stop();
     await expect(pending).rejects.toThrow('reader threads stopped');
     expect(a.stopped()).toBe(true);
-    expect(pool.read('select 2', [])).toBeNull();
+    expect(pool.read({ sql: 'select 2', bindings: [] })).toBeNull();
     // A late answer from the stopped thread changes nothing.
     a.answer(0, [{ x: 1 }]);
     expect(reported).toEqual([]);

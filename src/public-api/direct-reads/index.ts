@@ -217,7 +217,7 @@ function directReadsPlugin(strapi: Core.Strapi) {
     const rows = (
       strapi.db.inTransaction()
         ? await strapi.db.transaction(({ trx }) => run(trx))
-        : await readOffMainThread(strapi, sql, bindings, () => run(strapi.db.connection))
+        : await readOffMainThread(strapi, { sql, bindings }, () => run(strapi.db.connection))
     ) as { j: unknown }[];
     stats.compiled += 1;
     const records = rows.map(({ j }) => decodeRecord(tableOf, uid, plan, typeof j === 'string' ? JSON.parse(j) : j));

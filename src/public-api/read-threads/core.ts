@@ -4,13 +4,12 @@
  * its reads in flight (their callers read on the main thread instead) and gets no more.
  */
 
-export interface ReadRequest {
-  id: number;
-  sql: string;
-  bindings: unknown[];
-}
+/** What a thread reads: one statement, or a whole search in one snapshot (../search/store findEntries). */
+export type ReadTask = { sql: string; bindings: unknown[] } | { search: unknown };
 
-export type ReadReply = { id: number; rows: unknown[] } | { id: number; error: string };
+export type ReadRequest = { id: number } & ReadTask;
+
+export type ReadReply = { id: number; result: unknown } | { id: number; error: string };
 
 /** A thread as the pool sees it: where requests go, and how it says it answered or went away. */
 export interface ReaderPort {
@@ -38,7 +37,7 @@ interface Reader {
 
 interface Pending {
   reader: Reader;
-  resolve: (rows: unknown[]) => void;
+  resolve: (result: unknown) => void;
   reject: (error: Error) => void;
 }
 
@@ -61,17 +60,17 @@ export class ReaderPool {
     }
   }
 
-  /** The rows of a read on the least busy thread; null when no thread is left. */
-  read(sql: string, bindings: unknown[]): Promise<unknown[]> | null {
+  /** The result of a read on the least busy thread; null when no thread is left. */
+  read(task: ReadTask): Promise<unknown> | null {
     let reader: Reader | undefined;
     for (const candidate of this.readers) if (candidate.alive && (!reader || candidate.inFlight < reader.inFlight)) reader = candidate;
     if (!reader) return null;
     const id = this.nextId++;
     const chosen = reader;
-    return new Promise<unknown[]>((resolve, reject) => {
+    return new Promise((resolve, reject) => {
       this.pending.set(id, { reader: chosen, resolve, reject });
       chosen.inFlight += 1;
-      chosen.port.post({ id, sql, bindings });
+      chosen.port.post({ id, ...task });
     });
   }
 
@@ -87,9 +86,9 @@ export class ReaderPool {
     if (!pending) return;
     this.pending.delete(reply.id);
     pending.reader.inFlight -= 1;
-    if ('rows' in reply) {
+    if ('result' in reply) {
       this.stats.read += 1;
-      pending.resolve(reply.rows);
+      pending.resolve(reply.result);
     } else {
       this.stats.failed += 1;
       pending.reject(new Error(reply.error));

@@ -2,13 +2,14 @@ import path from 'path';
 import { Worker } from 'worker_threads';
 import type { Core } from '@strapi/strapi';
 import { instanceState } from '../../edge/shared-state';
-import { ReaderPool, type ReaderPort, type ReadReply } from './core';
+import { ReaderPool, type ReaderPort, type ReadReply, type ReadTask } from './core';
 
 /**
  * Reader threads on SQLite. On PostgreSQL a statement runs in the server's own process, on the
  * machine's other cores; on SQLite it runs in the node's one JavaScript thread, where a record's
- * page statement (0.4 ms) was a quarter of an uncached read's time (`npm run bench`). So the
- * one-statement reads of anonymous callers (../direct-reads) run on reader threads
+ * page statement (0.4 ms) was a quarter of an uncached read's time (`npm run bench`), and a
+ * search blocked every other request while it ran. So the one-statement reads of anonymous
+ * callers (../direct-reads) and searches (../search) run on reader threads
  * (`performance.sqliteReadThreads`, SQLITE_READ_THREADS, default 1; 0 for none), each with its
  * own read-only connection to the file. The database is in WAL mode (config/database.ts): a read
  * there sees every transaction committed before it started, as a read on the main connection
@@ -48,15 +49,15 @@ export async function stopReadThreads(strapi: Core.Strapi): Promise<void> {
 }
 
 /**
- * The rows of a read outside any transaction: on a reader thread when there is one, else (or
- * when the thread fails it) `onMain`. knex's `query` event is emitted as for the main thread's.
+ * The result of a read outside any transaction: on a reader thread when there is one, else (or
+ * when the thread fails it) `onMain`. A statement emits knex's `query` event, as on the main thread.
  */
-export async function readOffMainThread(strapi: Core.Strapi, sql: string, bindings: unknown[], onMain: () => Promise<unknown[]>) {
+export async function readOffMainThread<T>(strapi: Core.Strapi, task: ReadTask, onMain: () => Promise<T>): Promise<T> {
   const pool = pools.get(strapi);
-  const offMain = pool && threadCount(strapi) > 0 ? pool.read(sql, bindings) : null;
+  const offMain = pool && threadCount(strapi) > 0 && !strapi.db.inTransaction() ? pool.read(task) : null;
   if (!offMain) return onMain();
-  strapi.db.connection.client.emit('query', { method: 'raw', sql, bindings });
-  return offMain.catch((error: Error) => {
+  if ('sql' in task) strapi.db.connection.client.emit('query', { method: 'raw', sql: task.sql, bindings: task.bindings });
+  return (offMain as Promise<T>).catch((error: Error) => {
     strapi.log.debug(`[read-threads] read on the main thread: ${error.message}`);
     return onMain();
   });

@@ -35,6 +35,7 @@ import { countEntries, documentsWithFacet, findEntries, rebuildEntries, replaceE
 import { CONTENT_LOCALES } from '../../content/locales/core';
 import { tablesOf } from '../../content/model/tables';
 import { namedStatements } from '../direct-reads/prepared';
+import { readOffMainThread } from '../read-threads';
 import type { Locale } from '../../content/locales/core';
 
 // The writes that can change what is published: a draft saved (create, update without
@@ -326,14 +327,16 @@ export async function searchKnowledgeBase(strapi: Core.Strapi, args: SearchArgs)
   if (filters?.targetGroups?.length) facets['target-group'] = filters.targetGroups;
   if (filters?.implementationStatus?.length) facets.status = filters.implementationStatus;
 
-  const { total, totalExact, hits } = await findEntries(knex, {
+  const search = {
     plan,
     locale,
     filters: { types: args.types ?? [], facets, from: filters?.from ?? undefined, to: filters?.to ?? undefined },
     page: args.page,
     namedStatements: namedStatements(strapi),
     exactTotalUpTo: exactTotalUpTo(strapi),
-  });
+  };
+  // On SQLite, on a reader thread: the other requests go on meanwhile.
+  const { total, totalExact, hits } = await readOffMainThread(strapi, { search }, () => findEntries(knex, search));
   return {
     total,
     totalExact,

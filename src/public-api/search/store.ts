@@ -285,6 +285,34 @@ export async function documentsWithFacet(knex: Knex, value: string): Promise<{ t
 
 const TEXT_COLUMNS = TERM_COLUMNS.join(' ');
 
+/** Runs a built statement in the snapshot; resolves to its rows. */
+export type Run = (builder: Knex.QueryBuilder) => Promise<any[]>;
+/** Runs `body`'s statements in one snapshot: a transaction of the node's connection here, or of a reader thread's (../read-threads). */
+export type Snapshot = <T>(body: (run: Run) => Promise<T>) => Promise<T>;
+
+/** A transaction of the node's own connection, its statements prepared (parsed and planned once per connection: the same few shapes at every search). */
+export const mainSnapshot =
+  (knex: Knex, namedStatements: boolean): Snapshot =>
+  (body) =>
+    knex.transaction(async (trx) => {
+      const sqlite = isSqlite(knex);
+      // Matching goes through the GIN index, as a bitmap: tsquery selectivity would otherwise lead the planner to test @@
+      // row by row (a scan of the table, or of the primary key in id order), reading every row's tsvector from TOAST
+      // (37 ms for a block of title hits of a common word at 10,000 practices, 3 ms as a bitmap).
+      // A bitmap scan returns the rows in the table's order; a parallel one would not (so none), nor would a sequential
+      // scan joining another's (so none), and rows do not move under a snapshot: every statement finds the matches in one order.
+      // One round trip: the snapshot's isolation (repeatable read: the count and the blocks see the same matches) with them.
+      if (!sqlite)
+        await trx.raw(
+          'SET TRANSACTION ISOLATION LEVEL REPEATABLE READ; SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off; SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL synchronize_seqscans = off',
+        );
+      const read = preparedReadsOf(sqlite ? 'sqlite' : 'postgres');
+      return body(async (builder) => {
+        const { sql, bindings } = builder.toSQL().toNative();
+        return (await read(trx as unknown as KnexLike, sql, bindings as unknown[], namedStatements)) as any[];
+      });
+    });
+
 /** One kind of match, in the order of the results: as typed or through a typo, title hit or not, knowledge or vocabulary. */
 interface Kind {
   exact: boolean;
@@ -299,7 +327,11 @@ interface Kind {
  * own, until the page is full: a page ranks one or two blocks, never every match of a common word.
  * The page's wide rows (texts for the snippets) are read last. All in one snapshot.
  */
-export async function findEntries(knex: Knex, query: SearchQuery): Promise<{ total: number; totalExact: boolean; hits: StoredHit[] }> {
+export async function findEntries(
+  knex: Knex,
+  query: SearchQuery,
+  inSnapshot: Snapshot = mainSnapshot(knex, query.namedStatements),
+): Promise<{ total: number; totalExact: boolean; hits: StoredHit[] }> {
   const sqlite = isSqlite(knex);
   const { page } = query;
   let { plan } = query; // on SQLite, completed in the snapshot (see withCompletions)
@@ -371,21 +403,11 @@ export async function findEntries(knex: Knex, query: SearchQuery): Promise<{ tot
       .select('b.id', 'b.type', 'b.slug', knex.raw('ts_rank(b.tsv, ?::tsquery) AS rank', [tsqueryText(plan)]))
       .from(ids(matches(kind).select('e.id', 'e.type', 'e.slug', 'e.tsv')).as('b'));
   };
-  // The same few statement shapes at every search: run as prepared statements (parsed and planned once per connection).
-  const run = async (trx: Knex, builder: Knex.QueryBuilder): Promise<any[]> => {
-    const { sql, bindings } = builder.toSQL().toNative();
-    return preparedReadsOf(sqlite ? 'sqlite' : 'postgres')(
-      trx as unknown as KnexLike,
-      sql,
-      bindings as unknown[],
-      query.namedStatements,
-    ) as Promise<any[]>;
-  };
-  const count = async (trx: Knex, builder: Knex.QueryBuilder) => Number((await run(trx, builder.count({ n: '*' }).limit(1)))[0]?.n ?? 0);
+  const count = async (run: Run, builder: Knex.QueryBuilder) => Number((await run(builder.count({ n: '*' }).limit(1)))[0]?.n ?? 0);
   // The matches counted up to one more than exactTotalUpTo: the scan stops there.
-  const countUpTo = async (trx: Knex, builder: Knex.QueryBuilder) =>
+  const countUpTo = async (run: Run, builder: Knex.QueryBuilder) =>
     count(
-      trx,
+      run,
       knex.from(
         builder
           .select(knex.raw('1'))
@@ -399,17 +421,7 @@ export async function findEntries(knex: Knex, query: SearchQuery): Promise<{ tot
   for (const exact of typos ? [true, false] : [true])
     for (const title of [true, false]) for (const vocabulary of [false, true]) kinds.push({ exact, title, vocabulary });
 
-  const { total, totalExact, shown, rows } = await knex.transaction(async (trx) => {
-    // Matching goes through the GIN index, as a bitmap: tsquery selectivity would otherwise lead the planner to test @@
-    // row by row (a scan of the table, or of the primary key in id order), reading every row's tsvector from TOAST
-    // (37 ms for a block of title hits of a common word at 10,000 practices, 3 ms as a bitmap).
-    // A bitmap scan returns the rows in the table's order; a parallel one would not (so none), nor would a sequential
-    // scan joining another's (so none), and rows do not move under a snapshot: every statement finds the matches in one order.
-    // One round trip: the snapshot's isolation (repeatable read: the count and the blocks see the same matches) with them.
-    if (!sqlite)
-      await trx.raw(
-        'SET TRANSACTION ISOLATION LEVEL REPEATABLE READ; SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off; SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL synchronize_seqscans = off',
-      );
+  const { total, totalExact, shown, rows } = await inSnapshot(async (run) => {
     if (prefixes.length) {
       const completions: string[] = [];
       for (const prefix of prefixes) {
@@ -419,11 +431,11 @@ export async function findEntries(knex: Knex, query: SearchQuery): Promise<{ tot
           .where('term', '>=', prefix)
           .where('term', '<', `${prefix}{`) // terms are [a-z0-9]: '{' follows 'z'
           .limit(MAX_COMPLETIONS + 1);
-        completions.push(...(await run(trx, terms)).map((row: { term: string }) => row.term));
+        completions.push(...(await run(terms)).map((row: { term: string }) => row.term));
       }
       plan = withCompletions(plan, completions);
     }
-    const counted = await countUpTo(trx, matches());
+    const counted = await countUpTo(run, matches());
     const exact = counted <= query.exactTotalUpTo;
     const matched = exact ? counted : Infinity;
     const end = page.offset + page.limit;
@@ -433,14 +445,14 @@ export async function findEntries(knex: Knex, query: SearchQuery): Promise<{ tot
       if (at >= Math.min(end, matched)) break;
       let size: number | undefined;
       if (page.offset > at) {
-        size = await count(trx, matches(kind));
+        size = await count(run, matches(kind));
         if (at + size <= page.offset) {
           at += size;
           continue;
         }
       }
       for (let n = Math.floor(Math.max(0, page.offset - at) / RANKED_BLOCK); at + n * RANKED_BLOCK < end; n += 1) {
-        const rows = (await run(trx, block(kind, n)))
+        const rows = (await run(block(kind, n)))
           .map((row: any) => ({ kind, id: Number(row.id), rank: Number(row.rank), type: String(row.type), slug: String(row.slug) }))
           .sort(
             (a: { rank: number; type: string; slug: string }, b: { rank: number; type: string; slug: string }) =>
@@ -459,7 +471,6 @@ export async function findEntries(knex: Knex, query: SearchQuery): Promise<{ tot
     }
     const rows = shown.length
       ? await run(
-          trx,
           knex('search_entries')
             .select('id', 'document_id', 'title', 'texts', 'start_date', 'end_date')
             .whereIn(
