@@ -10,7 +10,7 @@ import { ReaderPool, type ReaderPort, type ReadReply, type ReadTask } from './co
  * page statement (0.4 ms) was a quarter of an uncached read's time (`npm run bench`), and a
  * search blocked every other request while it ran. So the one-statement reads of anonymous
  * callers (../direct-reads) and searches (../search) run on reader threads
- * (`performance.sqliteReadThreads`, SQLITE_READ_THREADS, default 1; 0 for none), each with its
+ * (`performance.sqliteReadThreads`, SQLITE_READ_THREADS, default 2; 0 for none), each with its
  * own read-only connection to the file. The database is in WAL mode (config/database.ts): a read
  * there sees every transaction committed before it started, as a read on the main connection
  * would, and never waits for a writer. Only reads outside a transaction go there: a read inside
@@ -22,7 +22,7 @@ const pools = instanceState<ReaderPool>('read-threads');
 const BUSY_TIMEOUT_MS = 5000;
 const START_TIMEOUT_MS = 10000;
 
-const threadCount = (strapi: Core.Strapi): number => Number(strapi.config.get('performance.sqliteReadThreads', 1));
+const threadCount = (strapi: Core.Strapi): number => Number(strapi.config.get('performance.sqliteReadThreads', 2));
 
 /** Starts the reader threads (bootstrap, once the file exists); the node reads on its main thread until then, or without them. */
 export async function startReadThreads(strapi: Core.Strapi): Promise<void> {
