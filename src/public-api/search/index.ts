@@ -17,12 +17,10 @@ import {
   entryFor,
   fieldsFor,
   planQuery,
-  withTypos,
   populateFor,
   score,
   searchTypeOfUid,
   searchTypeUid,
-  snippet,
   territoriesWithin,
   type FacetKind,
   type TerritoryNode,
@@ -31,7 +29,7 @@ import {
   type SearchTypeName,
   type Thesaurus,
 } from './core';
-import { countEntries, documentsWithFacet, findEntries, rebuildEntries, replaceEntries, settleAfterRebuild, termsNear } from './store';
+import { countEntries, documentsWithFacet, findEntries, rebuildEntries, replaceEntries, settleAfterRebuild } from './store';
 import { CONTENT_LOCALES } from '../../content/locales/core';
 import { tablesOf } from '../../content/model/tables';
 import { namedStatements } from '../direct-reads/prepared';
@@ -313,8 +311,6 @@ export async function searchKnowledgeBase(strapi: Core.Strapi, args: SearchArgs)
   if (!locales().includes(locale)) throw new SearchInputError(unknownLocale(locale, locales()));
   const knex = strapi.db.connection as unknown as Knex;
   const typed = planQuery(args.query, locale, thesaurusOf(strapi));
-  const tolerant = typed.flatMap((term) => (term.tolerant ? [term.tolerant] : []));
-  const plan = tolerant.length ? withTypos(typed, await termsNear(knex, locale, tolerant)) : typed;
   const { filters } = args;
   if (filters?.from && filters?.to && filters.from > filters.to) throw new SearchInputError('filters.from is after filters.to.');
 
@@ -328,7 +324,7 @@ export async function searchKnowledgeBase(strapi: Core.Strapi, args: SearchArgs)
   if (filters?.implementationStatus?.length) facets.status = filters.implementationStatus;
 
   const search = {
-    plan,
+    plan: typed,
     locale,
     filters: { types: args.types ?? [], facets, from: filters?.from ?? undefined, to: filters?.to ?? undefined },
     page: args.page,
@@ -350,7 +346,7 @@ export async function searchKnowledgeBase(strapi: Core.Strapi, args: SearchArgs)
       locale,
       startDate: hit.startDate,
       endDate: hit.endDate,
-      snippet: snippet(hit.texts, plan, locale),
+      snippet: hit.snippet,
       score: score(hit.titleHit, hit.rank, hit.exact),
     })),
   };

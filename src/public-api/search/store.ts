@@ -7,6 +7,7 @@
  * published entries: typo tolerance can never reveal a term that no public record has.
  */
 import type { Knex } from 'knex';
+import type { Locale } from '../../content/locales/core';
 import {
   MAX_COMPLETIONS,
   TYPO_KEY_MIN_LENGTH,
@@ -19,6 +20,8 @@ import {
   fts5Expression,
   fts5Filter,
   hasTypos,
+  snippet,
+  withTypos,
   tsqueryFilter,
   tsqueryText,
   unindexedPrefixes,
@@ -36,7 +39,8 @@ export interface StoredHit {
   documentId: string;
   slug: string;
   title: string;
-  texts: [string, string][];
+  /** Where the words are, in the text that holds the most of them (core snippet). */
+  snippet: string;
   startDate: string | null;
   endDate: string | null;
   rank: number;
@@ -259,16 +263,18 @@ export async function settleAfterRebuild(knex: Knex): Promise<void> {
 }
 
 /** The vocabulary's terms that share a deletion key with one of these stems, with how many entries hold them. */
-export async function termsNear(knex: Knex, locale: string, stems: string[]): Promise<{ term: string; entries: number }[]> {
+async function termsNear(knex: Knex, run: Run, locale: string, stems: string[]): Promise<{ term: string; entries: number }[]> {
   const keys = [...new Set(stems.flatMap(deletionKeys))];
   if (!keys.length) return [];
-  const rows = await knex('search_term_keys as k')
-    .distinct('t.term', 't.entries')
-    .join('search_terms as t', function on() {
-      this.on('t.locale', 'k.locale').andOn('t.term', 'k.term');
-    })
-    .where('k.locale', locale)
-    .whereIn('k.key', keys);
+  const rows = await run(
+    knex('search_term_keys as k')
+      .distinct('t.term', 't.entries')
+      .join('search_terms as t', function on() {
+        this.on('t.locale', 'k.locale').andOn('t.term', 'k.term');
+      })
+      .where('k.locale', locale)
+      .whereIn('k.key', keys),
+  );
   return rows.map((row: any) => ({ term: row.term, entries: Number(row.entries) }));
 }
 
@@ -321,17 +327,29 @@ interface Kind {
 }
 
 /**
- * Matching entries, title hits first, then by relevance; and how many match (see exactTotalUpTo). The filters
- * are matched by the full-text index with the words. The matches are taken kind by kind (see Kind)
- * and, within a kind, in blocks of RANKED_BLOCK in the order they are found, each ranked on its
- * own, until the page is full: a page ranks one or two blocks, never every match of a common word.
- * The page's wide rows (texts for the snippets) are read last. All in one snapshot.
+ * Matching entries, title hits first, then by relevance, each with its snippet; and how many match
+ * (see exactTotalUpTo). All in one snapshot: the words the vocabulary knows near those typed with a
+ * tolerance (typos), then the matches (findPage). `knex` builds the statements; `inSnapshot` runs them.
  */
 export async function findEntries(
   knex: Knex,
   query: SearchQuery,
   inSnapshot: Snapshot = mainSnapshot(knex, query.namedStatements),
 ): Promise<{ total: number; totalExact: boolean; hits: StoredHit[] }> {
+  return inSnapshot(async (run) => {
+    const tolerant = query.plan.flatMap((term) => (term.tolerant ? [term.tolerant] : []));
+    const plan = tolerant.length ? withTypos(query.plan, await termsNear(knex, run, query.locale, tolerant)) : query.plan;
+    return findPage(knex, run, { ...query, plan });
+  });
+}
+
+/**
+ * The filters are matched by the full-text index with the words. The matches are taken kind by
+ * kind (see Kind) and, within a kind, in blocks of RANKED_BLOCK in the order they are found, each
+ * ranked on its own, until the page is full: a page ranks one or two blocks, never every match of
+ * a common word. The page's wide rows (texts for the snippets) are read last.
+ */
+async function findPage(knex: Knex, run: Run, query: SearchQuery): Promise<{ total: number; totalExact: boolean; hits: StoredHit[] }> {
   const sqlite = isSqlite(knex);
   const { page } = query;
   let { plan } = query; // on SQLite, completed in the snapshot (see withCompletions)
@@ -421,7 +439,7 @@ export async function findEntries(
   for (const exact of typos ? [true, false] : [true])
     for (const title of [true, false]) for (const vocabulary of [false, true]) kinds.push({ exact, title, vocabulary });
 
-  const { total, totalExact, shown, rows } = await inSnapshot(async (run) => {
+  const { total, totalExact, shown, rows } = await (async () => {
     if (prefixes.length) {
       const completions: string[] = [];
       for (const prefix of prefixes) {
@@ -480,7 +498,7 @@ export async function findEntries(
         )
       : [];
     return { total: Math.min(counted, query.exactTotalUpTo), totalExact: exact, shown, rows };
-  });
+  })();
   const byId = new Map(rows.map((row: any) => [Number(row.id), row]));
   return {
     total,
@@ -492,7 +510,7 @@ export async function findEntries(
         documentId: row.document_id,
         slug: hit.slug,
         title: row.title,
-        texts: JSON.parse(row.texts),
+        snippet: snippet(JSON.parse(row.texts), query.plan, query.locale as Locale),
         startDate: row.start_date,
         endDate: row.end_date,
         rank: hit.rank,
