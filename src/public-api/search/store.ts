@@ -421,11 +421,10 @@ async function findPage(knex: Knex, run: Run, query: SearchQuery): Promise<{ tot
       .select('b.id', 'b.type', 'b.slug', knex.raw('ts_rank(b.tsv, ?::tsquery) AS rank', [tsqueryText(plan)]))
       .from(ids(matches(kind).select('e.id', 'e.type', 'e.slug', 'e.tsv')).as('b'));
   };
-  const count = async (run: Run, builder: Knex.QueryBuilder) => Number((await run(builder.count({ n: '*' }).limit(1)))[0]?.n ?? 0);
+  const count = async (builder: Knex.QueryBuilder) => Number((await run(builder.count({ n: '*' }).limit(1)))[0]?.n ?? 0);
   // The matches counted up to one more than exactTotalUpTo: the scan stops there.
-  const countUpTo = async (run: Run, builder: Knex.QueryBuilder) =>
+  const countUpTo = async (builder: Knex.QueryBuilder) =>
     count(
-      run,
       knex.from(
         builder
           .select(knex.raw('1'))
@@ -439,70 +438,67 @@ async function findPage(knex: Knex, run: Run, query: SearchQuery): Promise<{ tot
   for (const exact of typos ? [true, false] : [true])
     for (const title of [true, false]) for (const vocabulary of [false, true]) kinds.push({ exact, title, vocabulary });
 
-  const { total, totalExact, shown, rows } = await (async () => {
-    if (prefixes.length) {
-      const completions: string[] = [];
-      for (const prefix of prefixes) {
-        const terms = knex('search_terms')
-          .select('term')
-          .where('locale', query.locale)
-          .where('term', '>=', prefix)
-          .where('term', '<', `${prefix}{`) // terms are [a-z0-9]: '{' follows 'z'
-          .limit(MAX_COMPLETIONS + 1);
-        completions.push(...(await run(terms)).map((row: { term: string }) => row.term));
-      }
-      plan = withCompletions(plan, completions);
+  if (prefixes.length) {
+    const completions: string[] = [];
+    for (const prefix of prefixes) {
+      const terms = knex('search_terms')
+        .select('term')
+        .where('locale', query.locale)
+        .where('term', '>=', prefix)
+        .where('term', '<', `${prefix}{`) // terms are [a-z0-9]: '{' follows 'z'
+        .limit(MAX_COMPLETIONS + 1);
+      completions.push(...(await run(terms)).map((row: { term: string }) => row.term));
     }
-    const counted = await countUpTo(run, matches());
-    const exact = counted <= query.exactTotalUpTo;
-    const matched = exact ? counted : Infinity;
-    const end = page.offset + page.limit;
-    const shown: { kind: Kind; id: number; rank: number; type: string; slug: string }[] = [];
-    let at = 0; // where the current kind starts in the results
-    for (const kind of kinds) {
-      if (at >= Math.min(end, matched)) break;
-      let size: number | undefined;
-      if (page.offset > at) {
-        size = await count(run, matches(kind));
-        if (at + size <= page.offset) {
-          at += size;
-          continue;
-        }
+    plan = withCompletions(plan, completions);
+  }
+  const counted = await countUpTo(matches());
+  const exact = counted <= query.exactTotalUpTo;
+  const matched = exact ? counted : Infinity;
+  const end = page.offset + page.limit;
+  const shown: { kind: Kind; id: number; rank: number; type: string; slug: string }[] = [];
+  let at = 0; // where the current kind starts in the results
+  for (const kind of kinds) {
+    if (at >= Math.min(end, matched)) break;
+    let size: number | undefined;
+    if (page.offset > at) {
+      size = await count(matches(kind));
+      if (at + size <= page.offset) {
+        at += size;
+        continue;
       }
-      for (let n = Math.floor(Math.max(0, page.offset - at) / RANKED_BLOCK); at + n * RANKED_BLOCK < end; n += 1) {
-        const rows = (await run(block(kind, n)))
-          .map((row: any) => ({ kind, id: Number(row.id), rank: Number(row.rank), type: String(row.type), slug: String(row.slug) }))
-          .sort(
-            (a: { rank: number; type: string; slug: string }, b: { rank: number; type: string; slug: string }) =>
-              b.rank - a.rank || byName(a.type, b.type) || byName(a.slug, b.slug),
-          );
-        const first = at + n * RANKED_BLOCK;
-        shown.push(...rows.filter((_: unknown, i: number) => first + i >= page.offset && first + i < end));
-        if (rows.length < RANKED_BLOCK) {
-          size = n * RANKED_BLOCK + rows.length;
-          break;
-        }
-      }
-      // A kind that filled the page is the last one read: its size is never needed.
-      if (size === undefined) break;
-      at += size;
     }
-    const rows = shown.length
-      ? await run(
-          knex('search_entries')
-            .select('id', 'document_id', 'title', 'texts', 'start_date', 'end_date')
-            .whereIn(
-              'id',
-              shown.map((hit) => hit.id),
-            ),
-        )
-      : [];
-    return { total: Math.min(counted, query.exactTotalUpTo), totalExact: exact, shown, rows };
-  })();
+    for (let n = Math.floor(Math.max(0, page.offset - at) / RANKED_BLOCK); at + n * RANKED_BLOCK < end; n += 1) {
+      const rows = (await run(block(kind, n)))
+        .map((row: any) => ({ kind, id: Number(row.id), rank: Number(row.rank), type: String(row.type), slug: String(row.slug) }))
+        .sort(
+          (a: { rank: number; type: string; slug: string }, b: { rank: number; type: string; slug: string }) =>
+            b.rank - a.rank || byName(a.type, b.type) || byName(a.slug, b.slug),
+        );
+      const first = at + n * RANKED_BLOCK;
+      shown.push(...rows.filter((_: unknown, i: number) => first + i >= page.offset && first + i < end));
+      if (rows.length < RANKED_BLOCK) {
+        size = n * RANKED_BLOCK + rows.length;
+        break;
+      }
+    }
+    // A kind that filled the page is the last one read: its size is never needed.
+    if (size === undefined) break;
+    at += size;
+  }
+  const rows = shown.length
+    ? await run(
+        knex('search_entries')
+          .select('id', 'document_id', 'title', 'texts', 'start_date', 'end_date')
+          .whereIn(
+            'id',
+            shown.map((hit) => hit.id),
+          ),
+      )
+    : [];
   const byId = new Map(rows.map((row: any) => [Number(row.id), row]));
   return {
-    total,
-    totalExact,
+    total: Math.min(counted, query.exactTotalUpTo),
+    totalExact: exact,
     hits: shown.map((hit) => {
       const row: any = byId.get(hit.id);
       return {
