@@ -263,6 +263,27 @@ const threadReads = () => (kb.strapi.get('read-threads') as { read: number; aliv
   },
 );
 
+(testEngine() === 'sqlite' ? test : test.skip)(
+  'on SQLite a reader thread that dies loses no read: the others, or the main thread, answer',
+  async () => {
+    const pool = (kb.strapi as unknown as Record<symbol, { readers: { port: { stop(): Promise<unknown> } }[] }>)[
+      Symbol.for('comin40.read-threads')
+    ];
+    const query = `{ themes(locale: "it", sort: "slug") { slug name } }`;
+    kb.strapi.config.set('performance.directReads', true);
+    const answer = await kb.data(query);
+    const [first, ...others] = pool.readers;
+    // Reads in flight while the thread goes away.
+    const answers = Promise.all(Array.from({ length: 6 }, () => kb.data(query)));
+    await first.port.stop();
+    expect(await answers).toEqual(Array(6).fill(answer));
+    expect(kb.strapi.get('read-threads')).toMatchObject({ threads: 2, alive: others.length });
+    const before = threadReads();
+    expect(await kb.data(query)).toEqual(answer);
+    expect(threadReads()).toBe(before + 1);
+  },
+);
+
 (testEngine() === 'sqlite' ? test : test.skip)('on SQLite, without reader threads, the same reads run on the main thread', async () => {
   // The module as Strapi loaded it (dist/): its worker is compiled JavaScript.
   const threads = require(path.join(root, 'dist/src/public-api/read-threads'));
