@@ -273,10 +273,20 @@ const threadReads = () => (kb.strapi.get('read-threads') as { read: number; aliv
     kb.strapi.config.set('performance.directReads', true);
     const answer = await kb.data(query);
     const [first, ...others] = pool.readers;
-    // Reads in flight while the thread goes away.
-    const answers = Promise.all(Array.from({ length: 6 }, () => kb.data(query)));
-    await first.port.stop();
-    expect(await answers).toEqual(Array(6).fill(answer));
+    // Reads in flight while the thread goes away: sent at once, so over a listening server (supertest listens per request).
+    const server = kb.strapi.server.httpServer;
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/graphql`;
+      const body = JSON.stringify({ query });
+      const read = async () =>
+        (await (await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body })).json()).data;
+      const answers = Promise.all(Array.from({ length: 6 }, read));
+      await first.port.stop();
+      expect(await answers).toEqual(Array(6).fill(answer));
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
     expect(kb.strapi.get('read-threads')).toMatchObject({ threads: 2, alive: others.length });
     const before = threadReads();
     expect(await kb.data(query)).toEqual(answer);
