@@ -198,7 +198,9 @@ function printSearch(results) {
   console.log(
     `\nsearch: response cache off, ${first?.queries ?? QUERY_POOL_SIZE} distinct queries (words, prefixes, pairs, filters; it and en)`,
   );
-  console.log('search      engine    practices  index entries  index build s  p50 ms  p95 ms  req/s (10 conns)  p50 / p95 ms loaded  errors');
+  console.log(
+    'search      engine    practices  index entries  index build s  p50 ms  p95 ms  req/s (10 conns)  p50 / p95 ms loaded  errors',
+  );
   for (const [engine, rows] of Object.entries(results)) {
     for (const [size, row] of Object.entries(rows)) {
       console.log(

@@ -32,7 +32,8 @@ export async function startReadThreads(strapi: Core.Strapi): Promise<void> {
   const started = await Promise.allSettled(Array.from({ length: count }, () => startThread(filename)));
   const ports = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
   for (const result of started)
-    if (result.status === 'rejected') strapi.log.warn(`[read-threads] a reader thread did not start: ${result.reason?.message ?? result.reason}`);
+    if (result.status === 'rejected')
+      strapi.log.warn(`[read-threads] a reader thread did not start: ${result.reason?.message ?? result.reason}`);
   const previous = pools.get(strapi);
   const pool = new ReaderPool(
     ports,

@@ -33,7 +33,8 @@ const snapshot: Snapshot = async (body) => {
 
 async function answer(request: ReadRequest): Promise<ReadReply> {
   try {
-    const result = 'search' in request ? await findEntries(builder, request.search as SearchQuery, snapshot) : run(request.sql, request.bindings);
+    const result =
+      'search' in request ? await findEntries(builder, request.search as SearchQuery, snapshot) : run(request.sql, request.bindings);
     return { id: request.id, result };
   } catch (error) {
     return { id: request.id, error: (error as Error).message };
