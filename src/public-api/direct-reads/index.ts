@@ -214,11 +214,9 @@ function directReadsPlugin(strapi: Core.Strapi) {
   ) {
     const run = (knex: KnexLike) => prepared!.readRows!(knex, sql, bindings, namedStatements(strapi));
     // Alone, on SQLite, on a reader thread (../read-threads); in the operation's snapshot, in its transaction.
-    const rows = (
-      strapi.db.inTransaction()
-        ? await strapi.db.transaction(({ trx }) => run(trx))
-        : await readOffMainThread(strapi, { sql, bindings }, () => run(strapi.db.connection))
-    ) as { j: unknown }[];
+    const rows = (await readOffMainThread(strapi, { sql, bindings }, async () =>
+      strapi.db.inTransaction() ? await strapi.db.transaction(({ trx }) => run(trx)) : await run(strapi.db.connection),
+    )) as { j: unknown }[];
     stats.compiled += 1;
     const records = rows.map(({ j }) => decodeRecord(tableOf, uid, plan, typeof j === 'string' ? JSON.parse(j) : j));
     return many ? records : [records[0] ?? null];

@@ -22,11 +22,9 @@ const pools = instanceState<ReaderPool>('read-threads');
 const BUSY_TIMEOUT_MS = 5000;
 const START_TIMEOUT_MS = 10000;
 
-const threadCount = (strapi: Core.Strapi): number => Number(strapi.config.get('performance.sqliteReadThreads', 2));
-
 /** Starts the reader threads (bootstrap, once the file exists); the node reads on its main thread until then, or without them. */
 export async function startReadThreads(strapi: Core.Strapi): Promise<void> {
-  const count = threadCount(strapi);
+  const count = Number(strapi.config.get('performance.sqliteReadThreads', 2));
   const filename = strapi.config.get('database.connection.connection.filename') as string | undefined;
   if (strapi.config.get('database.connection.client') !== 'sqlite' || !(count > 0) || !filename || filename === ':memory:') return;
   const started = await Promise.allSettled(Array.from({ length: count }, () => startThread(filename)));
@@ -55,7 +53,7 @@ export async function stopReadThreads(strapi: Core.Strapi): Promise<void> {
  */
 export async function readOffMainThread<T>(strapi: Core.Strapi, task: ReadTask, onMain: () => Promise<T>): Promise<T> {
   const pool = pools.get(strapi);
-  const offMain = pool && threadCount(strapi) > 0 && !strapi.db.inTransaction() ? pool.read(task) : null;
+  const offMain = pool && !strapi.db.inTransaction() ? pool.read(task) : null;
   if (!offMain) return onMain();
   if ('sql' in task) strapi.db.connection.client.emit('query', { method: 'raw', sql: task.sql, bindings: task.bindings });
   return (offMain as Promise<T>).catch((error: Error) => {

@@ -9,7 +9,7 @@ import { parentPort, workerData } from 'worker_threads';
 import Database from 'better-sqlite3';
 import knexBuilder from 'knex';
 import { sqliteRun } from '../direct-reads/prepared';
-import { findEntries, type SearchQuery, type Snapshot } from '../search/store';
+import { findEntries, runWith, type SearchQuery, type Snapshot } from '../search/store';
 import type { ReadReply, ReadRequest } from './core';
 
 const { filename, busyTimeoutMs } = workerData as { filename: string; busyTimeoutMs: number };
@@ -22,10 +22,7 @@ const builder = knexBuilder({ client: 'better-sqlite3', useNullAsDefault: true }
 const snapshot: Snapshot = async (body) => {
   run('BEGIN', []);
   try {
-    return await body(async (query) => {
-      const { sql, bindings } = query.toSQL().toNative();
-      return run(sql, bindings as unknown[]) as any[];
-    });
+    return await body(runWith(run));
   } finally {
     run('COMMIT', []);
   }

@@ -293,6 +293,13 @@ const TEXT_COLUMNS = TERM_COLUMNS.join(' ');
 
 /** Runs a built statement in the snapshot; resolves to its rows. */
 export type Run = (builder: Knex.QueryBuilder) => Promise<any[]>;
+/** A Run over a connection's own way of running SQL text with its bindings. */
+export const runWith =
+  (execute: (sql: string, bindings: unknown[]) => unknown): Run =>
+  async (builder) => {
+    const { sql, bindings } = builder.toSQL().toNative();
+    return (await execute(sql, bindings as unknown[])) as any[];
+  };
 /** Runs `body`'s statements in one snapshot: a transaction of the node's connection here, or of a reader thread's (../read-threads). */
 export type Snapshot = <T>(body: (run: Run) => Promise<T>) => Promise<T>;
 
@@ -313,10 +320,7 @@ export const mainSnapshot =
           'SET TRANSACTION ISOLATION LEVEL REPEATABLE READ; SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off; SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL synchronize_seqscans = off',
         );
       const read = preparedReadsOf(sqlite ? 'sqlite' : 'postgres');
-      return body(async (builder) => {
-        const { sql, bindings } = builder.toSQL().toNative();
-        return (await read(trx as unknown as KnexLike, sql, bindings as unknown[], namedStatements)) as any[];
-      });
+      return body(runWith((sql, bindings) => read(trx as unknown as KnexLike, sql, bindings, namedStatements)));
     });
 
 /** One kind of match, in the order of the results: as typed or through a typo, title hit or not, knowledge or vocabulary. */
