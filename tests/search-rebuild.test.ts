@@ -129,3 +129,41 @@ test('after a rebuild, search answers from the rebuilt index and follows the nex
   // The theme, and the records that show it (its name is among their related words).
   expect(await find('zanzibarica')).toContain(`THEME ${theme.slug}`);
 }, 120000);
+
+(testEngine() === 'sqlite' ? test : test.skip)(
+  'on SQLite, the rebuilt full-text index is whole and merges as usual again',
+  async () => {
+    const { strapi } = kb;
+    await search().rebuildSearchIndex(strapi, { log: () => undefined });
+    const knex = strapi.db.connection;
+    // FTS5's automerge, off while the rebuild builds its segments, is back to its default for the writes to come,
+    // and the full-text index agrees with the entries.
+    expect(await knex('search_fts_config').where('k', 'automerge').first('v')).toEqual({ v: 4 });
+    await knex.raw(`INSERT INTO search_fts(search_fts) VALUES ('integrity-check')`);
+  },
+  120000,
+);
+
+test('a rebuild that fails part-way leaves the index as it was', async () => {
+  const { strapi } = kb;
+  await search().rebuildSearchIndex(strapi, { log: () => undefined });
+  const before = { index: await index(), indexes: await indexes() };
+  const query = strapi.db.query.bind(strapi.db);
+  let pages = 0;
+  const spy = jest.spyOn(strapi.db, 'query').mockImplementation((uid: any) => {
+    const repository = query(uid);
+    if (uid !== PRACTICE) return repository;
+    return {
+      ...repository,
+      // The third page of practices cannot be read, after two pages written.
+      findMany: (params: any) => (++pages === 3 ? Promise.reject(new Error('the disk is gone')) : repository.findMany(params)),
+    } as any;
+  });
+  try {
+    await expect(search().rebuildSearchIndex(strapi, { log: () => undefined, batch: 5 })).rejects.toThrow('the disk is gone');
+  } finally {
+    spy.mockRestore();
+  }
+  expect(pages).toBe(3);
+  expect({ index: await index(), indexes: await indexes() }).toEqual(before);
+}, 120000);
