@@ -256,8 +256,9 @@ export async function rebuildEntries(knex: Knex): Promise<{ add: (entries: Searc
       }
       if (isSqlite(knex)) {
         // FTS5 merges its segments as they fill (automerge); one merge of them all at the end costs
-        // less (100,000 practices: 'rebuild' 29-33 s merging as it went, 20 s + 5 s to 'optimize'
-        // without) and leaves one segment to search. Then back to FTS5's default for the writes to come.
+        // less (100,000 practices, back to back: 'rebuild' 33-39 s merging as it went, 19-20 s + 5 s
+        // to 'optimize' without) and leaves one segment to search (left unmerged, search p95 45 -> 61 ms).
+        // Then back to FTS5's default for the writes to come.
         await ftsCommand(knex, 'automerge', 0);
         await ftsCommand(knex, 'rebuild');
         await ftsCommand(knex, 'optimize');
