@@ -175,6 +175,9 @@ test('refusals and what the plan declines: Strapi answers, the same either way',
     `{ search(query: "il la di") { total } }`,
     `{ search(query: "rete", locale: "it") { total } themes(locale: "it", sort: "slug") { slug } }`,
     `{ a: search(query: "rete") { total } b: search(query: "minori") { total } }`,
+    // A refused sort or page is refused every time (what passed Strapi's check is kept; what did not, is not).
+    ...Array(2).fill(`{ goodPractices(sort: "title:sideways") { slug } }`),
+    ...Array(2).fill(`{ goodPractices(pagination: { page: 1, start: 0 }) { slug } }`),
   ];
   const failures: string[] = [];
   for (const query of cases) {

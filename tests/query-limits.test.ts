@@ -42,6 +42,15 @@ describe('with the default limits', () => {
     );
   });
 
+  test('the same operation is judged on its variables every time', async () => {
+    const query = `query($size: Int) { themes(pagination: { pageSize: $size }) { name } }`;
+    for (const size of [10, 101, 101, 10, 101]) {
+      const res = await kb.graphql(query, { size });
+      if (size > 100) await expectRefused(kb, res, 400, /pagination.pageSize must be an integer from 1 to 100/);
+      else expect(res.body.data.themes.length).toBeGreaterThan(0);
+    }
+  });
+
   test('query cost', async () => {
     const expensive = `{ goodPractices(pagination: { pageSize: 100 }) { themes(pagination: { pageSize: 100 }) { goodPractices(pagination: { pageSize: 100 }) { title } } } }`;
     const res = await kb.graphql(expensive);

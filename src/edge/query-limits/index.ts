@@ -2,6 +2,11 @@ import type { Core } from '@strapi/strapi';
 import { MAX_INPUT_DEPTH, filterValueProblem, inputTooDeep, nestedDeeperThan, paginationProblem } from './core';
 import { analyzeOperation, refusal } from './analysis';
 import { CONTENT_LOCALES } from '../../content/locales/core';
+import { MemoryStore } from '../response-cache/core';
+import type { DocumentNode, GraphQLSchema, OperationDefinitionNode } from 'graphql';
+
+/** Bytes of operations (with their variables) kept as within the limits. */
+const PASSED_BYTES = 1024 * 1024;
 
 export interface QueryLimits {
   maxLimit: number;
@@ -55,6 +60,17 @@ export function checkDeadline(contextValue: object): void {
  */
 export const queryLimitsPlugin = (limits: QueryLimits) => {
   let unique: Map<string, Set<string>> | undefined;
+  // The verdict depends on the operation and its variables alone, and Apollo hands the same parsed
+  // operation to every request of the same text: one that passed is not analysed again for the same
+  // variables (a bounded number of them; a refused one is, and is refused again).
+  const passed = new MemoryStore<true>(PASSED_BYTES, (key) => 2 * key.length + 64);
+  const ids = new WeakMap<object, number>();
+  let nextId = 0;
+  const idOf = (operation: object) => {
+    let id = ids.get(operation);
+    if (id === undefined) ids.set(operation, (id = nextId++));
+    return id;
+  };
   return {
     async requestDidStart() {
       // The content model is complete once the server answers requests; read it once.
@@ -64,31 +80,10 @@ export const queryLimitsPlugin = (limits: QueryLimits) => {
           // No operation to run (an unknown operationName): Apollo answers that itself.
           if (!operation) return;
           if (nestedDeeperThan(request.variables, MAX_INPUT_DEPTH)) throw refusal(inputTooDeep('Variables'));
-          const analysis = analyzeOperation(schema, document, operation, request.variables ?? {}, {
-            defaultPageSize: limits.defaultLimit,
-            shortListSize: SHORT_LIST_SIZE,
-            uniqueFilterFields: unique,
-            localeCount: CONTENT_LOCALES.length,
-          });
-          for (const pagination of analysis.paginations) {
-            const problem = paginationProblem(pagination, limits.maxLimit);
-            if (problem) throw refusal(problem);
-          }
-          for (const filters of analysis.filters) {
-            const problem = filterValueProblem(filters);
-            if (problem) throw refusal(problem);
-          }
-          if (analysis.cost > limits.maxCost) {
-            throw refusal(
-              `Query too expensive: its cost is ${analysis.cost}, the limit is ${limits.maxCost}. Ask for fewer nested lists or smaller page sizes (pagination: { pageSize }).`,
-              'QUERY_TOO_EXPENSIVE',
-            );
-          }
-          if (analysis.aliases > limits.maxAliases) {
-            throw refusal(`Too many aliases: ${analysis.aliases}, the limit is ${limits.maxAliases}.`, 'TOO_MANY_ALIASES');
-          }
-          if (analysis.directives > limits.maxDirectives) {
-            throw refusal(`Too many directives: ${analysis.directives}, the limit is ${limits.maxDirectives}.`, 'TOO_MANY_DIRECTIVES');
+          const key = `${idOf(operation)}\n${JSON.stringify(request.variables ?? {})}`;
+          if (!passed.get(key)) {
+            checkLimits(schema, document, operation, request.variables ?? {});
+            passed.set(key, true);
           }
           (contextValue as WithDeadline)[DEADLINE] = { at: Date.now() + limits.timeoutMs, timeoutMs: limits.timeoutMs };
         },
@@ -98,4 +93,39 @@ export const queryLimitsPlugin = (limits: QueryLimits) => {
       };
     },
   };
+
+  /** Throws the refusal of the first limit the operation, with these variables, goes over. */
+  function checkLimits(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operation: OperationDefinitionNode,
+    variables: Record<string, unknown>,
+  ) {
+    const analysis = analyzeOperation(schema, document, operation, variables, {
+      defaultPageSize: limits.defaultLimit,
+      shortListSize: SHORT_LIST_SIZE,
+      uniqueFilterFields: unique,
+      localeCount: CONTENT_LOCALES.length,
+    });
+    for (const pagination of analysis.paginations) {
+      const problem = paginationProblem(pagination, limits.maxLimit);
+      if (problem) throw refusal(problem);
+    }
+    for (const filters of analysis.filters) {
+      const problem = filterValueProblem(filters);
+      if (problem) throw refusal(problem);
+    }
+    if (analysis.cost > limits.maxCost) {
+      throw refusal(
+        `Query too expensive: its cost is ${analysis.cost}, the limit is ${limits.maxCost}. Ask for fewer nested lists or smaller page sizes (pagination: { pageSize }).`,
+        'QUERY_TOO_EXPENSIVE',
+      );
+    }
+    if (analysis.aliases > limits.maxAliases) {
+      throw refusal(`Too many aliases: ${analysis.aliases}, the limit is ${limits.maxAliases}.`, 'TOO_MANY_ALIASES');
+    }
+    if (analysis.directives > limits.maxDirectives) {
+      throw refusal(`Too many directives: ${analysis.directives}, the limit is ${limits.maxDirectives}.`, 'TOO_MANY_DIRECTIVES');
+    }
+  }
 };

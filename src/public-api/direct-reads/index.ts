@@ -18,6 +18,7 @@ import { checkDeadline } from '../../edge/query-limits';
 import { CONTENT_LOCALES } from '../../content/locales/core';
 import { PUBLIC_UIDS, type Model } from '../../content/model/core';
 import { instanceState } from '../../edge/shared-state';
+import { MemoryStore } from '../../edge/response-cache/core';
 import type { RecordPlan } from './core';
 
 /** What this node's direct reads did, for operators and tests (`strapi.get('direct-reads')`). */
@@ -30,6 +31,8 @@ export interface DirectReadStats {
   reasons: Record<string, number>;
 }
 const KEPT_REASONS = 50;
+/** Bytes of sort checks and of pages kept (keptChecks), each. */
+const KEPT_CHECKS_BYTES = 256 * 1024;
 
 interface RootField {
   uid: string;
@@ -115,13 +118,25 @@ function directReadsPlugin(strapi: Core.Strapi) {
     if ('refusal' in decision) throw new Declined(decision.message);
 
     const filters = args.filters == null ? args.filters : expandWithin(args.filters, territoryDepth);
-    const transformed = transformArgs({ ...args, filters }, { contentType, usePagination: many });
+    // Strapi's transformArgs, its page apart (see keptChecks).
+    const transformed = {
+      ...transformArgs({ ...args, filters, pagination: undefined }, { contentType, usePagination: false }),
+      ...(many
+        ? keptChecks.page(args.pagination, () => transformArgs({ pagination: args.pagination }, { contentType, usePagination: true }))
+        : {}),
+    };
     try {
       checkNestedListFilters(strapi, transformed.filters, root.uid);
       anonymousRead({ filters: transformed.filters, sort: transformed.sort }, root.uid, allowList);
       const auth = koaContext.state.auth;
       await strapi.auth.verify(auth, { scope: [`${root.uid}.${many ? 'find' : 'findOne'}`] });
-      await strapi.contentAPI.validate.query(transformed, contentType, { auth });
+      // Strapi's query validation checks filters, sort, fields and populate each on its own: the sort apart (see keptChecks).
+      const { sort: _sort, ...unsorted } = transformed;
+      await strapi.contentAPI.validate.query(unsorted, contentType, { auth });
+      if (transformed.sort !== undefined)
+        await keptChecks.sort(root.uid, transformed.sort, () =>
+          strapi.contentAPI.validate.query({ sort: transformed.sort }, contentType, { auth }),
+        );
     } catch (error) {
       throw new Declined(`refused: ${(error as Error).message}`);
     }
@@ -168,6 +183,36 @@ function directReadsPlugin(strapi: Core.Strapi) {
     if (root.kind === 'list') return records;
     return { nodes: records, pageInfo: countAsked ? pageInfo(total, start, limit) : null };
   }
+
+  /**
+   * A partner's queries differ in their filters, much less in their sort and page: the same few
+   * come back all day. Strapi's check of a sort (its fields exist, and any relation it crosses is
+   * readable by the caller) and its reading of a page (`page`/`pageSize` or `start`/`limit`, the
+   * defaults, the maximum) take about a tenth of the node's time for an uncached list, and for an anonymous
+   * caller they depend on the value alone: the public role's permissions follow the allow-list and
+   * are fixed while the node runs (../public-access/public-role). So each is worked out once per
+   * value (a bounded number of them); a value Strapi refuses is not kept, and its query goes to
+   * Strapi's resolvers, which refuse it in their own words.
+   */
+  const keptChecks = {
+    sorts: new MemoryStore<true>(KEPT_CHECKS_BYTES, (key) => 2 * key.length + 64),
+    pages: new MemoryStore<{ start: number; limit: number }>(KEPT_CHECKS_BYTES, (key) => 2 * key.length + 96),
+    async sort(uid: string, sort: unknown, check: () => Promise<unknown>) {
+      const key = `${uid}\n${JSON.stringify(sort)}`;
+      if (this.sorts.get(key)) return;
+      await check();
+      this.sorts.set(key, true);
+    },
+    page(pagination: unknown, read: () => { start: number; limit: number }) {
+      const key = JSON.stringify(pagination ?? null);
+      let page = this.pages.get(key);
+      if (!page) {
+        const { start, limit } = read();
+        this.pages.set(key, (page = { start, limit }));
+      }
+      return page;
+    },
+  };
 
   /**
    * What a root field's selection reads, and whether a connection counts its records. It depends
