@@ -109,7 +109,7 @@ describe('one statement per read (statement.ts)', () => {
   const tableOf = (uid: string) => tables[uid];
   const planOf = (fields: string[], populate: Record<string, RecordPlan> = {}): RecordPlan => ({ fields, populate, connections: [] });
 
-  test('records nested as JSON, bindings in the order of the text, a page ending its order with the id', () => {
+  test('records nested as JSON, bindings in the order of the text, a page ending its order with the id (on PostgreSQL, its bounds in the text)', () => {
     const plan = planOf(['title'], { source: planOf(['url']), themes: planOf(['name']) });
     const { sql, bindings } = compileRead('postgres', tableOf, 'practice', plan, {
       where: { title: { $in: ['a', 'b'] }, publishedAt: { $notNull: true } },
@@ -120,9 +120,9 @@ describe('one statement per read (statement.ts)', () => {
     expect(sql).toContain("json_build_object('title', t0.\"title\", 'source', (select json_build_object('url', t1.\"url\")");
     expect(sql).toContain('t2."published_at" is not null');
     expect(sql).toContain('json_agg(x.j order by x.o0 asc)');
-    expect(sql).toMatch(/order by t0\."title" desc, t0\."id" asc limit \$4 offset \$5$/);
+    expect(sql).toMatch(/order by t0\."title" desc, t0\."id" asc limit 25 offset 50$/);
     expect(sql).toContain('t0."title" in ($2, $3)');
-    expect(bindings).toEqual(['source', 'a', 'b', 25, 50]);
+    expect(bindings).toEqual(['source', 'a', 'b']);
     const sqlite = compileRead('sqlite', tableOf, 'practice', plan, { where: { title: 'a' }, limit: 25, offset: 50 });
     expect(sqlite.sql).toContain('json_group_array(json(x.j) order by x.o0 asc)');
     expect(sqlite.sql).toMatch(/t0\."title" = \?\) order by t0\."id" asc limit \? offset \?$/);
@@ -139,6 +139,8 @@ describe('one statement per read (statement.ts)', () => {
       { limit: -1 },
     ];
     for (const query of refused) expect(() => compileRead('sqlite', tableOf, 'practice', plan, query)).toThrow(NotCompiled);
+    for (const bound of [2.5, -1, Number.MAX_SAFE_INTEGER + 2])
+      expect(() => compileRead('postgres', tableOf, 'practice', plan, { limit: 25, offset: bound })).toThrow(NotCompiled);
     expect(() => compileRead('sqlite', tableOf, 'practice', planOf(['extra']), {})).toThrow(NotCompiled);
     expect(() => compileRead('sqlite', tableOf, 'practice', planOf(['title'], { unknown: planOf([]) }), {})).toThrow(NotCompiled);
   });
