@@ -34,7 +34,7 @@ afterAll(async () => {
 });
 
 const stats = () =>
-  kb.strapi.get('direct-reads') as { answered: number; compiled: number; declined: number; reasons: Record<string, number> };
+  kb.strapi.get('direct-reads') as { answered: number; compiled: number; jit: number; declined: number; reasons: Record<string, number> };
 
 interface Answer {
   status: number;
@@ -142,24 +142,55 @@ const ALONE_IN_ONE_STATEMENT = [
   'events with agenda and speakers',
 ];
 
-test('written queries: answered directly, each the same as Strapi', async () => {
+/** Runs `check` with operations executed by graphql-js (0) or compiled by graphql-jit from their first run (1). */
+async function compilingAfter(runs: 0 | 1, check: () => Promise<void>) {
+  kb.strapi.config.set('performance.compileAfter', runs);
+  try {
+    await check();
+  } finally {
+    kb.strapi.config.set('performance.compileAfter', 2);
+  }
+}
+const EXECUTIONS = [
+  ['graphql-js', 0],
+  ['graphql-jit', 1],
+] as const;
+
+test.each(EXECUTIONS)('written queries: answered directly, each the same as Strapi (executed by %s)', async (_name, runs) => {
   const documentId = (await kb.data(`{ goodPractices(locale: "en") { documentId } }`)).goodPractices[0].documentId;
   const failures: string[] = [];
   const threadsBefore = testEngine() === 'sqlite' ? threadReads() : 0;
-  for (const [name, query, variables] of WRITTEN) {
-    const { direct, compiled, problems, errors } = await both(
-      post(query, { ...variables, ...(query.includes('$id') ? { id: documentId } : {}) }),
-    );
-    if (errors) failures.push(`${name}: ${JSON.stringify(errors)}`);
-    else if (!direct) failures.push(`${name}: not answered directly (${Object.keys(stats().reasons).join(' | ')})`);
-    else if (compiled !== (ONE_STATEMENT[name] ?? 0)) failures.push(`${name}: ${compiled} root fields read in one statement`);
-    if (problems.length) failures.push(`${name}: ${problems.join('; ')}`);
-  }
+  const jitBefore = stats().jit;
+  await compilingAfter(runs, async () => {
+    for (const [name, query, variables] of WRITTEN) {
+      const { direct, compiled, problems, errors } = await both(
+        post(query, { ...variables, ...(query.includes('$id') ? { id: documentId } : {}) }),
+      );
+      if (errors) failures.push(`${name}: ${JSON.stringify(errors)}`);
+      else if (!direct) failures.push(`${name}: not answered directly (${Object.keys(stats().reasons).join(' | ')})`);
+      else if (compiled !== (ONE_STATEMENT[name] ?? 0)) failures.push(`${name}: ${compiled} root fields read in one statement`);
+      if (problems.length) failures.push(`${name}: ${problems.join('; ')}`);
+    }
+  });
   expect(failures).toEqual([]);
+  expect(stats().jit - jitBefore).toBe(runs === 1 ? WRITTEN.length : 0);
   // On SQLite a reader thread (src/public-api/read-threads) ran the one-statement reads alone in their operation (the
   // others share a snapshot, a transaction of the main connection), and each search both ways (direct, and Strapi's resolver).
   const searches = WRITTEN.filter(([, query]) => query.includes('search(')).length;
   if (testEngine() === 'sqlite') expect(threadReads() - threadsBefore).toBe(ALONE_IN_ONE_STATEMENT.length + 2 * searches);
+});
+
+test('an operation is compiled once it comes back, and answers the same compiled', async () => {
+  const query = `{ goodPractices(locale: "it", sort: "title") { slug title themes { name } } }`;
+  kb.strapi.config.set('performance.directReads', true);
+  const jitBefore = stats().jit;
+  const answers = [];
+  for (let run = 0; run < 3; run++) answers.push((await kb.http().post('/graphql').send({ query })).body);
+  // Executed by graphql-js the first time, compiled from the second (performance.compileAfter: 2).
+  expect(stats().jit - jitBefore).toBe(2);
+  expect(answers[0].data.goodPractices.length).toBeGreaterThan(0);
+  expect(answers[1]).toEqual(answers[0]);
+  expect(answers[2]).toEqual(answers[0]);
 });
 
 test('refusals and what the plan declines: Strapi answers, the same either way', async () => {
@@ -188,17 +219,19 @@ test('refusals and what the plan declines: Strapi answers, the same either way',
   expect(failures).toEqual([]);
 });
 
-test('every documented query: the same answer', async () => {
+test.each(EXECUTIONS)('every documented query: the same answer (executed by %s)', async (_name, runs) => {
   const examples = ['README.md', 'docs/partners.md'].flatMap((file) => documentedQueries(fs.readFileSync(path.join(root, file), 'utf8')));
   const failures: string[] = [];
   let direct = 0;
-  for (const { query, variables } of examples) {
-    const result = await both(
-      post(query, variables ?? (query.includes('$slug') ? { slug: 'rete-di-governance-pubblico-privata', locale: 'en' } : undefined)),
-    );
-    if (result.direct) direct += 1;
-    if (result.problems.length) failures.push(`${query.slice(0, 80)}: ${result.problems.join('; ')}`);
-  }
+  await compilingAfter(runs, async () => {
+    for (const { query, variables } of examples) {
+      const result = await both(
+        post(query, variables ?? (query.includes('$slug') ? { slug: 'rete-di-governance-pubblico-privata', locale: 'en' } : undefined)),
+      );
+      if (result.direct) direct += 1;
+      if (result.problems.length) failures.push(`${query.slice(0, 80)}: ${result.problems.join('; ')}`);
+    }
+  });
   expect(failures).toEqual([]);
   expect(direct).toBeGreaterThan(0);
 });
@@ -210,16 +243,19 @@ test(`${GENERATED} generated GraphQL requests: the same answers, some of them di
   let sent = 0;
   let direct = 0;
   let oneStatement = 0;
-  for (const probe of probes) {
-    if (sent >= GENERATED) break;
-    if (!probe.path.toLowerCase().startsWith('/graphql') || probe.prepare || probe.variant) continue;
-    sent += 1;
-    const result = await both(probe);
-    if (result.direct) direct += 1;
-    oneStatement += result.compiled;
-    if (result.problems.length && failures.length < 10)
-      failures.push(`${probe.method} ${probe.path} ${probe.body ?? ''}: ${result.problems.join('; ')}`);
-  }
+  // Every operation compiled (graphql-jit) from its first run: the written and documented queries try both executions.
+  await compilingAfter(1, async () => {
+    for (const probe of probes) {
+      if (sent >= GENERATED) break;
+      if (!probe.path.toLowerCase().startsWith('/graphql') || probe.prepare || probe.variant) continue;
+      sent += 1;
+      const result = await both(probe);
+      if (result.direct) direct += 1;
+      oneStatement += result.compiled;
+      if (result.problems.length && failures.length < 10)
+        failures.push(`${probe.method} ${probe.path} ${probe.body ?? ''}: ${result.problems.join('; ')}`);
+    }
+  });
   expect(failures).toEqual([]);
   expect(sent).toBeGreaterThan(GENERATED / 2);
   // The generator asks first for every field, argument and filter the schema offers, refusals

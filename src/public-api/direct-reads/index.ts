@@ -1,10 +1,10 @@
 import type { Core } from '@strapi/strapi';
-import { execute, type GraphQLFieldResolver, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
-import { mapSchema, MapperKind } from '@graphql-tools/utils';
+import type { GraphQLResolveInfo } from 'graphql';
 import { HeaderMap } from '@apollo/server';
 import { Declined, fieldsOf, pageInfo, planRecords, readParams, shapeRecords } from './core';
 import { compileRead, decodeRecord, NotCompiled, type Dialect } from './statement';
 import { namedStatements, preparedReadsOf, type KnexLike } from './prepared';
+import { directExecution, type RootContext } from './execution';
 import { tablesOf, type Table } from '../../content/model/tables';
 import { isPublicCaller, publicRead } from '../public-access/core';
 import { anonymousRead, buildAllowList } from '../public-access/allow-list';
@@ -26,6 +26,8 @@ export interface DirectReadStats {
   answered: number;
   /** Root fields read in one statement (./statement); the others through Strapi's database layer. */
   compiled: number;
+  /** Operations executed as compiled by graphql-jit (./execution). */
+  jit: number;
   declined: number;
   /** Why queries went to Strapi's resolvers, by reason (the first few dozen reasons). */
   reasons: Record<string, number>;
@@ -63,8 +65,8 @@ export function readPlainly(strapi: Core.Strapi, name: string, resolve: PlainRoo
  * Document-Service-equivalent read (`query-params` transform, the same `where` the Document
  * Service adds, Strapi's database layer with populate) after the same checks the Strapi path
  * makes (allow-list, query-params, Strapi's own query validation, permission), and the answer
- * is shaped by graphql-js on Strapi's schema without its resolvers. Anything else — tokens,
- * other queries, a field the plan declines, any error — goes to Strapi's resolvers unchanged,
+ * is shaped on Strapi's schema without its resolvers (./execution: graphql-js, or graphql-jit for
+ * an operation that comes back). Anything else — tokens, other queries, a field the plan declines, any error — goes to Strapi's resolvers unchanged,
  * so errors are always Strapi's own. tests/direct-reads.test.ts compares both answers.
  * `performance.directReads: false` (GRAPHQL_DIRECT_READS=false) switches it off.
  */
@@ -74,12 +76,15 @@ export function registerDirectReads(strapi: Core.Strapi): void {
 }
 
 function directReadsPlugin(strapi: Core.Strapi) {
-  const stats: DirectReadStats = { answered: 0, compiled: 0, declined: 0, reasons: {} };
+  const stats: DirectReadStats = { answered: 0, compiled: 0, jit: 0, declined: 0, reasons: {} };
   strapi.add('direct-reads', () => stats);
   const enabled = () => (strapi.config.get('performance.directReads', true) as boolean) !== false;
   const locales = CONTENT_LOCALES.map((locale) => locale.code);
   let prepared: ReturnType<typeof prepare> | undefined;
-  const schemas = new WeakMap<GraphQLSchema, GraphQLSchema>();
+  const execution = directExecution(
+    () => Number(strapi.config.get('performance.compileAfter', 2)),
+    () => (stats.jit += 1),
+  );
 
   /** Built once the schema exists (the first request): models, allow-list and Strapi's GraphQL helpers. */
   function prepare() {
@@ -285,31 +290,17 @@ function directReadsPlugin(strapi: Core.Strapi) {
           // A plain root reads in transactions of its own: alone in its operation, never inside the snapshot of several.
           if (fields.length > 1 && fields.some((name: string) => plain.has(name))) return null;
 
-          let stripped = schemas.get(schema);
-          if (!stripped) {
-            // Strapi's schema as it is (types, scalars, enums), without its resolvers.
-            stripped = mapSchema(schema, { [MapperKind.OBJECT_FIELD]: (field) => ({ ...field, resolve: undefined }) });
-            schemas.set(schema, stripped);
-          }
-          const fieldResolver: GraphQLFieldResolver<any, any> = (source, args, _context, info) => {
-            if (info.parentType !== info.schema.getQueryType()) return source?.[info.fieldName];
-            const resolve = plain.get(info.fieldName);
-            if (resolve)
+          const context: RootContext = {
+            resolveRoot(args, info) {
+              const resolve = plain.get(info.fieldName);
+              if (!resolve) return readRoot(roots.get(info.fieldName)!, args, info, contextValue);
               return resolve(args).then((answer) => {
                 checkDeadline(contextValue);
                 return answer;
               });
-            return readRoot(roots.get(info.fieldName)!, args, info, contextValue);
+            },
           };
-          const run = async () =>
-            execute({
-              schema: stripped!,
-              document,
-              operationName: request.operationName,
-              variableValues: request.variables,
-              contextValue: {},
-              fieldResolver,
-            });
+          const run = () => execution(schema, document, request.operationName ?? undefined, request.variables, context);
           // Several root fields read in one snapshot; a single one takes care of its own (readRoot).
           const result = fields.length > 1 ? await inReadSnapshot(strapi, run) : await run();
           if (result.errors?.length) {
