@@ -9,8 +9,8 @@ export default ({ env }) => ({
   directReads: env.bool('GRAPHQL_DIRECT_READS', true),
   // Of those, the ones on the record's own columns read in one SQL statement (src/public-api/direct-reads/statement.ts).
   oneStatementReads: env.bool('GRAPHQL_ONE_STATEMENT_READS', true),
-  // Of those, an operation's text compiled (graphql-jit) once it has been executed this many times; 0: never (src/public-api/direct-reads/execution.ts).
-  compileAfter: env.int('GRAPHQL_COMPILE_AFTER', 2),
+  // Of those, an operation's text compiled (graphql-jit) once graphql-js has answered it this many times; 0: never (src/public-api/direct-reads/execution.ts).
+  compileAfter: env.int('GRAPHQL_COMPILE_AFTER', 1),
   // PostgreSQL statements of direct reads and search prepared on the server, by name (src/public-api/direct-reads/prepared.ts);
   // false behind a pooler that cannot keep them (PgBouncer in transaction mode before 1.21, or without max_prepared_statements).
   namedStatements: env.bool('DATABASE_NAMED_STATEMENTS', true),

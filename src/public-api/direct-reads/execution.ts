@@ -4,14 +4,32 @@
  * same operation compiled by graphql-jit into a function that walks the records without
  * graphql-js's per-field machinery (about a tenth of an uncached list's time on the node).
  * Compiling costs more than one execution, and a partner's queries are often new texts (search
- * as you type, literals in the query): an operation is compiled once it has been executed
- * `compileAfter` times (0: never). Both give the same data: the root fields' resolvers are the
- * caller's (`resolveRoot`, on the context), every other field is its record's property, and any
- * error, in either, sends the operation to Strapi's resolvers (./index).
+ * as you type, literals in the query): an operation is compiled once graphql-js has answered it
+ * `compileAfter` times (0: never), and only when graphql-jit can be trusted with it (compilable:
+ * it writes out every field with its fragments expanded, and a parser for every variable's
+ * type). Both give the same data: the root fields' resolvers are the caller's (`resolveRoot`, on
+ * the context), every other field is its record's property, and any error, in either, sends the
+ * operation to Strapi's resolvers (./index).
  */
-import { execute, type DocumentNode, type ExecutionResult, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
+import {
+  execute,
+  Kind,
+  type DocumentNode,
+  type ExecutionResult,
+  type FragmentDefinitionNode,
+  type GraphQLResolveInfo,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+  getNamedType,
+  isLeafType,
+  typeFromAST,
+} from 'graphql';
 import { mapSchema, MapperKind } from '@graphql-tools/utils';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
+
+/** Fields (fragments expanded) above which an operation is not compiled: a record page asks for about 80. */
+export const MAX_COMPILED_FIELDS = 500;
 
 /** What the operation's root fields resolve with: the execution's context. */
 export interface RootContext {
@@ -19,12 +37,47 @@ export interface RootContext {
 }
 
 interface Seen {
-  runs: number;
-  /** The compiled operation; null when graphql-jit could not compile it (executed as before). */
+  /** Times graphql-js answered it without an error. */
+  answered: number;
+  /** The compiled operation; null when it is not to be compiled (too large, or graphql-jit could not). */
   compiled?: CompiledQuery | null;
 }
 
-/** Executes operations on `schema`'s types, compiling those run `compileAfter()` times or more (`onCompiledRun` counts their runs). */
+/**
+ * Whether graphql-jit is given the operation: small (its fields with its fragments expanded, counted
+ * up to just past MAX_COMPILED_FIELDS), and with variables of scalar and enum types only. graphql-jit
+ * writes a parser for each variable's input type, following every input type it holds, and Strapi's
+ * filter inputs hold one another through every relation (`GoodPracticeFiltersInput` → `themes` →
+ * `ThemeFiltersInput` → …): compiling `query($f: OrganizationFiltersInput) { … }` never ended.
+ */
+export function compilable(schema: GraphQLSchema, document: DocumentNode, operationName: string | undefined): boolean {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  const operations: OperationDefinitionNode[] = [];
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+    if (definition.kind === Kind.OPERATION_DEFINITION && (operationName === undefined || definition.name?.value === operationName))
+      operations.push(definition);
+  }
+  const plainVariables = operations.every((operation) =>
+    (operation.variableDefinitions ?? []).every((variable) => {
+      const type = typeFromAST(schema, variable.type);
+      return type !== undefined && isLeafType(getNamedType(type));
+    }),
+  );
+  if (!plainVariables) return false;
+  let count = 0;
+  const walk = (set: SelectionSetNode | undefined): void => {
+    for (const selection of set?.selections ?? []) {
+      if (count > MAX_COMPILED_FIELDS) return;
+      if (selection.kind === Kind.FIELD) count += 1;
+      walk(selection.kind === Kind.FRAGMENT_SPREAD ? fragments.get(selection.name.value)?.selectionSet : selection.selectionSet);
+    }
+  };
+  for (const operation of operations) walk(operation.selectionSet);
+  return count <= MAX_COMPILED_FIELDS;
+}
+
+/** Executes operations on `schema`'s types, compiling those answered `compileAfter()` times (`onCompiledRun` counts compiled runs). */
 export function directExecution(compileAfter: () => number, onCompiledRun: () => void) {
   const schemas = new WeakMap<GraphQLSchema, GraphQLSchema>();
   const seen = new WeakMap<DocumentNode, Map<string, Seen>>();
@@ -54,18 +107,19 @@ export function directExecution(compileAfter: () => number, onCompiledRun: () =>
   ): Promise<ExecutionResult> {
     const ofDocument = seen.get(document) ?? new Map<string, Seen>();
     seen.set(document, ofDocument);
-    const operation = ofDocument.get(operationName ?? '') ?? { runs: 0 };
+    const operation = ofDocument.get(operationName ?? '') ?? { answered: 0 };
     ofDocument.set(operationName ?? '', operation);
-    operation.runs += 1;
     const after = compileAfter();
-    if (operation.compiled === undefined && after > 0 && operation.runs >= after) {
-      const compiled = compileQuery(stripped(schema), document, operationName);
-      operation.compiled = isCompiledQuery(compiled) ? compiled : null;
-    }
     if (operation.compiled && after > 0) {
       onCompiledRun();
       return operation.compiled.query(undefined, context, variables);
     }
-    return execute({ schema: stripped(schema), document, operationName, variableValues: variables, contextValue: context });
+    const result = await execute({ schema: stripped(schema), document, operationName, variableValues: variables, contextValue: context });
+    if (!result.errors?.length) operation.answered += 1;
+    if (operation.compiled === undefined && after > 0 && operation.answered >= after) {
+      const compiled = compilable(schema, document, operationName) ? compileQuery(stripped(schema), document, operationName) : null;
+      operation.compiled = compiled && isCompiledQuery(compiled) ? compiled : null;
+    }
+    return result;
   };
 }

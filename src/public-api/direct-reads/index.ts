@@ -82,7 +82,7 @@ function directReadsPlugin(strapi: Core.Strapi) {
   const locales = CONTENT_LOCALES.map((locale) => locale.code);
   let prepared: ReturnType<typeof prepare> | undefined;
   const execution = directExecution(
-    () => Number(strapi.config.get('performance.compileAfter', 2)),
+    () => Number(strapi.config.get('performance.compileAfter', 1)),
     () => (stats.jit += 1),
   );
 
