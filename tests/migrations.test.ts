@@ -84,3 +84,43 @@ test('a search index laid out before prefix indexes and narrow rows is converted
     await second.stop();
   }
 });
+
+test('a search index with the facets table of before is left without it on the next start, and renaming a theme still reaches the records that carry it', async () => {
+  const FACETS_MIGRATION = '2026.12.04T00.00.00.search-facets-in-filter-words';
+  const hasFacets = async (kb: Awaited<ReturnType<typeof startKnowledgeBase>>) => kb.strapi.db.connection.schema.hasTable('search_facets');
+  const first = await startKnowledgeBase({ database });
+  try {
+    expect(await hasFacets(first)).toBe(false);
+    // The table as the migration found it, with rows.
+    const knex = first.strapi.db.connection;
+    await knex.schema.createTable('search_facets', (table: any) => {
+      table.integer('entry_id').notNullable().references('id').inTable('search_entries').onDelete('CASCADE');
+      table.string('kind', 32).notNullable();
+      table.string('value', 255).notNullable();
+    });
+    const [entry] = await knex('search_entries').select('id').limit(1);
+    await knex('search_facets').insert({ entry_id: entry.id, kind: 'theme', value: 'x' });
+    await knex('strapi_migrations').where('name', `${FACETS_MIGRATION}.js`).delete();
+  } finally {
+    await first.stop();
+  }
+
+  const second = await startKnowledgeBase({ database });
+  try {
+    expect(await hasFacets(second)).toBe(false);
+    const themes = second.strapi.documents('api::theme.theme' as any);
+    const theme = (await themes.findMany({ status: 'published', locale: 'it', populate: ['goodPractices'] } as any)).find(
+      (one: any) => one.goodPractices.length > 0,
+    );
+    await themes.update({ documentId: theme.documentId, locale: 'it', data: { name: `${theme.name} zanzibarica` } } as any);
+    await themes.publish({ documentId: theme.documentId, locale: 'it' } as any);
+    const res = await second.graphql(
+      '{ search(query: "zanzibarica", locale: "it", pagination: { pageSize: 50 }) { items { type slug } } }',
+    );
+    const found = res.body.data.search.items.map((item: { type: string; slug: string }) => `${item.type} ${item.slug}`);
+    expect(found).toContain(`THEME ${theme.slug}`);
+    for (const practice of theme.goodPractices) expect(found).toContain(`GOOD_PRACTICE ${practice.slug}`);
+  } finally {
+    await second.stop();
+  }
+});

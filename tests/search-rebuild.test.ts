@@ -14,7 +14,7 @@ const appDir = path.resolve(__dirname, '..');
 const search = () => require(path.join(appDir, 'dist/src/public-api/search'));
 const synthetic = () => require(path.join(appDir, 'dist/src/publishing/synthetic'));
 const PRACTICE = 'api::good-practice.good-practice';
-const TABLES = ['search_term_keys', 'search_terms', 'search_facets', 'search_entries'];
+const TABLES = ['search_term_keys', 'search_terms', 'search_entries'];
 
 let kb: KnowledgeBase;
 beforeAll(async () => {
@@ -24,15 +24,12 @@ afterAll(async () => {
   await kb?.stop();
 });
 
-/** The whole index as rows, without row ids (each entry with its facets). */
+/** The whole index as rows, without row ids. */
 async function index() {
   const knex = kb.strapi.db.connection;
-  const facets = new Map<number, string[]>();
-  for (const facet of await knex('search_facets').select('entry_id', 'kind', 'value'))
-    facets.set(Number(facet.entry_id), [...(facets.get(Number(facet.entry_id)) ?? []), `${facet.kind}:${facet.value}`]);
   const entries = await knex('search_entries').select('*').orderBy(['type', 'document_id', 'locale']);
   return {
-    entries: entries.map(({ id, tsv: _tsv, ...row }: any) => ({ ...row, facets: (facets.get(Number(id)) ?? []).sort() })),
+    entries: entries.map(({ id: _id, tsv: _tsv, ...row }: any) => row),
     terms: (await knex('search_terms').select('locale', 'term', 'entries').orderBy(['locale', 'term'])).map((row: any) => ({
       ...row,
       entries: Number(row.entries),
@@ -96,9 +93,10 @@ test('a rebuild writes exactly the entries and vocabulary of the per-document pa
   expect(keys).not.toContain(`good-practice ${first.slug} en`);
   expect(keys).not.toContain('good-practice a-draft-never-published it');
   expect(rebuilt.entries.filter((entry: any) => entry.document_id === speaker.documentId)).toEqual([]);
-  expect(rebuilt.entries.some((entry: any) => entry.facets.includes(`person:${speaker.documentId}`))).toBe(false);
+  const named = (entry: any) => entry.filter_terms.split(' ');
+  expect(rebuilt.entries.some((entry: any) => named(entry).includes(`_person_${speaker.documentId}`))).toBe(false);
   expect(
-    rebuilt.entries.some((entry: any) => entry.type === 'event' && entry.facets.some((facet: string) => facet.startsWith('person:'))),
+    rebuilt.entries.some((entry: any) => entry.type === 'event' && named(entry).some((word: string) => word.startsWith('_person_'))),
   ).toBe(true);
 
   // The same index, document by document through the Document Service, as the writes keep it.
@@ -112,6 +110,40 @@ test('a rebuild writes exactly the entries and vocabulary of the per-document pa
   });
   expect(await index()).toEqual(rebuilt);
 }, 240000);
+
+test('the records that name a related one (a theme, a speaker) are found through their filter words in the full-text index', async () => {
+  const { strapi } = kb;
+  await search().rebuildSearchIndex(strapi, { log: () => undefined });
+  const knex = strapi.db.connection;
+  const { documentsWithFacet } = require(path.join(appDir, 'dist/src/public-api/search/store'));
+  const entries = await knex('search_entries').select('type', 'document_id', 'filter_terms');
+  const naming = (kind: string, documentId: string) =>
+    [
+      ...new Set(
+        entries
+          .filter((e: any) => e.filter_terms.split(' ').includes(`_${kind}_${documentId}`))
+          .map((e: any) => `${e.type}#${e.document_id}`),
+      ),
+    ].sort();
+  const found = async (documentId: string) =>
+    (await documentsWithFacet(knex, documentId)).map((hit: { type: string; documentId: string }) => `${hit.type}#${hit.documentId}`).sort();
+  const themes = await strapi
+    .documents('api::theme.theme')
+    .findMany({ status: 'published', locale: 'it', populate: ['goodPractices'] } as any);
+  const theme = themes.find((one: any) => one.goodPractices.length > 0);
+  // The theme's own entry and every record that carries it, the practices linked to it among them.
+  expect(await found(theme.documentId)).toEqual(naming('theme', theme.documentId));
+  for (const practice of theme.goodPractices) expect(await found(theme.documentId)).toContain(`good-practice#${practice.documentId}`);
+  // A speaker, named by an event through its agenda (a component).
+  const speakerWord = entries
+    .filter((entry: any) => entry.type === 'event')
+    .flatMap((entry: any) => entry.filter_terms.split(' '))
+    .find((word: string) => word.startsWith('_person_'));
+  const speaker = speakerWord.slice('_person_'.length);
+  expect(naming('person', speaker).some((hit: string) => hit.startsWith('event#'))).toBe(true);
+  expect(await found(speaker)).toEqual(naming('person', speaker));
+  expect(await found('nessunrecordhaquestoid')).toEqual([]);
+}, 120000);
 
 test('after a rebuild, search answers from the rebuilt index and follows the next publish', async () => {
   const { strapi } = kb;

@@ -31,7 +31,6 @@ const restart = async () => {
 test('an emptied index is rebuilt when the knowledge base starts', async () => {
   await restart();
   expect(await hits('minori')).toContain('THEMATIC_TABLE minori-stranieri-e-neomaggiorenni');
-  await kb!.strapi.db.connection('search_facets').delete();
   await kb!.strapi.db.connection('search_entries').delete();
   expect(await hits('minori')).toEqual([]);
   await restart();
@@ -41,8 +40,6 @@ test('an emptied index is rebuilt when the knowledge base starts', async () => {
 
 test('npm run search:reindex rebuilds a stale index from the published content', async () => {
   const knex = kb!.strapi.db.connection;
-  const tables = knex('search_entries').select('id').where('type', 'thematic-table');
-  await knex('search_facets').whereIn('entry_id', tables).delete();
   await knex('search_entries').where('type', 'thematic-table').delete();
   expect(await hits('minori')).not.toContain('THEMATIC_TABLE minori-stranieri-e-neomaggiorenni');
   await kb!.stop();

@@ -17,7 +17,9 @@ export async function up(knex: any): Promise<void> {
       await knex.raw(`DROP TRIGGER IF EXISTS ${trigger}`);
     await knex.raw('DROP TABLE IF EXISTS search_fts');
   }
-  for (const table of ['search_term_keys', 'search_terms', 'search_facets', 'search_entries']) await knex(table).delete();
+  // search_facets is gone from 2026.12.04 on: this migration may run again after it (a restored record of migrations).
+  for (const table of ['search_term_keys', 'search_terms', 'search_facets', 'search_entries'])
+    if (await knex.schema.hasTable(table)) await knex(table).delete();
   await knex.schema.alterTable('search_entries', (table: any) => {
     table.text('filter_terms').notNullable().defaultTo('');
   });

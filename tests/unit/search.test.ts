@@ -135,22 +135,14 @@ test('an index entry: title, texts, related names, facets and dates of a good pr
   expect(entry.texts).toEqual([['summary', 'Una rete pubblico/privata.']]);
   expect(entry.relatedTerms).toContain('basilic');
   expect(JSON.stringify(entry)).not.toMatch(/privato|validated/);
-  expect(entry.facets).toEqual(
-    expect.arrayContaining([
-      { kind: 'theme', value: 't1' },
-      { kind: 'territory', value: 'b' },
-      { kind: 'project', value: 'pr' },
-      { kind: 'target-group', value: 'public_operators' },
-      { kind: 'status', value: 'ongoing' },
-    ]),
-  );
-  // The same, as the words the index matches filters with.
+  // Its facets, as the words the index matches filters (and finds the records naming a related one) with.
   expect(entry.filterTerms.split(' ')).toEqual(
     expect.arrayContaining([
       '_locale_it',
       '_type_goodpractice',
       '_theme_t1',
       '_territory_b',
+      '_project_pr',
       '_targetgroup_publicoperators',
       '_status_ongoing',
     ]),
@@ -224,10 +216,7 @@ test('index entries of a person, a project and an event: names of speakers and f
     ],
   });
   expect(person.relatedTerms).toBe('consorz nov');
-  expect(person.facets).toEqual([
-    { kind: 'person', value: 'p1' },
-    { kind: 'organization', value: 'o1' },
-  ]);
+  expect(person.filterTerms).toBe('_locale_it _type_person _person_p1 _organization_o1');
   expect(JSON.stringify(person)).not.toMatch(/privato/);
 
   const project = entryFor(

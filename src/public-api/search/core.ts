@@ -9,7 +9,8 @@ import type { Locale } from '../../content/locales/core';
 
 export type SearchTypeName =
   'good-practice' | 'training' | 'thematic-table' | 'outcome' | 'event' | 'project' | 'organization' | 'person' | 'territory' | 'theme';
-export type FacetKind = 'theme' | 'territory' | 'project' | 'organization' | 'person' | 'event' | 'target-group' | 'status';
+export const FACET_KINDS = ['theme', 'territory', 'project', 'organization', 'person', 'event', 'target-group', 'status'] as const;
+export type FacetKind = (typeof FACET_KINDS)[number];
 
 interface SearchTypeConfig {
   /** The GraphQL enum value partners pass in `types`. */
@@ -203,8 +204,10 @@ export interface SearchEntry {
   relatedTerms: string;
   startDate: string | null;
   endDate: string | null;
-  facets: { kind: FacetKind; value: string }[];
-  /** The locale, type and facets as words (filterTerm), which the engines match in the full-text index itself. */
+  /**
+   * The locale, type and facets (the related records it names, its target groups and status) as
+   * words (filterTerm), which the engines match in the full-text index itself.
+   */
   filterTerms: string;
 }
 
@@ -229,7 +232,7 @@ export function entryFor(type: SearchTypeName, doc: Doc, targets: RelationTarget
     for (const item of asList(doc[component])) if (item[field]) texts.push([component, String(item[field])]);
   }
 
-  const facets: SearchEntry['facets'] = config.self ? [{ kind: config.self, value: doc.documentId }] : [];
+  const facets: { kind: FacetKind; value: string }[] = config.self ? [{ kind: config.self, value: doc.documentId }] : [];
   const related: string[] = [];
   let startDate = config.dates ? stated(doc, config.dates[0]) : null;
   let endDate = config.dates ? (stated(doc, config.dates[1]) ?? startDate) : null;
@@ -249,7 +252,7 @@ export function entryFor(type: SearchTypeName, doc: Doc, targets: RelationTarget
   for (const group of asList(doc.targetGroups)) facets.push({ kind: 'target-group', value: group.group });
   if (doc.implementationStatus) facets.push({ kind: 'status', value: doc.implementationStatus });
 
-  const unique = uniqueFacets(facets);
+  const named = new Set(facets.map((facet) => filterTerm(facet.kind, facet.value)));
   return {
     type,
     documentId: doc.documentId,
@@ -262,18 +265,9 @@ export function entryFor(type: SearchTypeName, doc: Doc, targets: RelationTarget
     relatedTerms: terms(related.join('\n'), locale),
     startDate,
     endDate,
-    facets: unique,
-    filterTerms: [
-      filterTerm('locale', locale),
-      filterTerm('type', type),
-      ...unique.map((facet) => filterTerm(facet.kind, facet.value)),
-    ].join(' '),
+    filterTerms: [filterTerm('locale', locale), filterTerm('type', type), ...named].join(' '),
   };
 }
-
-const uniqueFacets = (facets: SearchEntry['facets']) => [
-  ...new Map(facets.map((facet) => [`${facet.kind}:${facet.value}`, facet])).values(),
-];
 
 // ---------------------------------------------------------------------------------------------
 // Queries

@@ -9,6 +9,7 @@
 import type { Knex } from 'knex';
 import type { Locale } from '../../content/locales/core';
 import {
+  FACET_KINDS,
   MAX_COMPLETIONS,
   TYPO_KEY_MIN_LENGTH,
   VOCABULARY_TYPES,
@@ -141,33 +142,23 @@ const entryRow = (entry: SearchEntry) => ({
 });
 
 /**
- * A multi-row INSERT of these rows (their first row's columns), returning `returning`: a rebuild
- * writes 200,000 entries and their facets in a few statement shapes, which knex would compile
- * (as a compound SELECT on SQLite), and SQLite prepare, again for each batch.
+ * The entries as multi-row INSERTs of 200 rows: a rebuild writes 200,000 of them in a few statement
+ * shapes, which knex would compile (as a compound SELECT on SQLite), and SQLite prepare, again for each batch.
  */
-async function insertRows(knex: Knex, table: string, rows: Record<string, unknown>[], returning?: string): Promise<any[]> {
-  const columns = Object.keys(rows[0]);
-  const tuple = `(${columns.map(() => '?').join(', ')})`;
-  const { sql, bindings } = knex
-    .raw(`INSERT INTO ?? (??) VALUES ${rows.map(() => tuple).join(', ')}${returning ? ' RETURNING ??' : ''}`, [
-      table,
-      columns,
-      ...rows.flatMap((row) => columns.map((column) => row[column] ?? null)),
-      ...(returning ? [returning] : []),
-    ])
-    .toSQL()
-    .toNative();
-  // Unnamed on PostgreSQL (its parse is cheap beside the rows, and a pooler may not keep named statements).
-  return preparedReadsOf(isSqlite(knex) ? 'sqlite' : 'postgres')(knex as unknown as KnexLike, sql, bindings as unknown[], false);
-}
-
-async function writeEntries(knex: Knex, entries: SearchEntry[], rows = entries.map(entryRow)): Promise<void> {
-  for (let at = 0; at < entries.length; at += 200) {
-    const ids: { id: number }[] = await insertRows(knex, 'search_entries', rows.slice(at, at + 200), 'id');
-    const facets = entries
-      .slice(at, at + 200)
-      .flatMap((entry, index) => entry.facets.map((facet) => ({ entry_id: ids[index].id, ...facet })));
-    for (const some of chunks(facets, 1000)) await insertRows(knex, 'search_facets', some);
+async function writeEntries(knex: Knex, rows: Record<string, unknown>[]): Promise<void> {
+  const run = preparedReadsOf(isSqlite(knex) ? 'sqlite' : 'postgres');
+  for (const some of chunks(rows, 200)) {
+    const columns = Object.keys(some[0]);
+    const tuple = `(${columns.map(() => '?').join(', ')})`;
+    const { sql, bindings } = knex
+      .raw(`INSERT INTO search_entries (??) VALUES ${some.map(() => tuple).join(', ')}`, [
+        columns,
+        ...some.flatMap((row) => columns.map((column) => row[column] ?? null)),
+      ])
+      .toSQL()
+      .toNative();
+    // Unnamed on PostgreSQL (its parse is cheap beside the rows, and a pooler may not keep named statements).
+    await run(knex as unknown as KnexLike, sql, bindings as unknown[], false);
   }
 }
 
@@ -178,21 +169,14 @@ async function writeEntries(knex: Knex, entries: SearchEntry[], rows = entries.m
 export async function replaceEntries(knex: Knex, type: SearchTypeName, documentIds: string[], entries: SearchEntry[]): Promise<void> {
   if (!documentIds.length) return;
   const existing = knex('search_entries').where('type', type).whereIn('document_id', documentIds);
-  const old: (TermRow & { id: number })[] = await existing.clone().select('id', 'locale', ...TERM_COLUMNS);
-  if (old.length) {
-    for (const ids of chunks(
-      old.map((row) => row.id),
-      500,
-    ))
-      await knex('search_facets').whereIn('entry_id', ids).delete();
-    await existing.clone().delete();
-  }
+  const old: TermRow[] = await existing.clone().select('locale', ...TERM_COLUMNS);
+  if (old.length) await existing.clone().delete();
   const rows = entries.map(entryRow);
-  await writeEntries(knex, entries, rows);
+  await writeEntries(knex, rows);
   await changeVocabulary(knex, countTerms(rows, 1, countTerms(old, -1)));
 }
 
-const INDEX_TABLES = ['search_term_keys', 'search_terms', 'search_facets', 'search_entries'];
+const INDEX_TABLES = ['search_term_keys', 'search_terms', 'search_entries'];
 /** SQLite's FTS5 table over search_entries (external content, kept in step by triggers on it). */
 const FTS_TABLE = 'search_fts';
 const FTS5_DEFAULT_AUTOMERGE = 4;
@@ -235,13 +219,12 @@ export async function rebuildEntries(knex: Knex): Promise<{ add: (entries: Searc
   const derived = await derivedStructures(knex);
   for (const { type, name } of derived) await knex.raw(`DROP ${type.toUpperCase()} ??`, [name]);
   if (isSqlite(knex)) await ftsCommand(knex, 'delete-all');
-  // Facets before entries: the cascade of an entry's delete then has nothing left to find.
   for (const table of INDEX_TABLES) await knex(table).delete();
   const counts: Counts = new Map();
   return {
     async add(entries) {
       const rows = entries.map(entryRow);
-      await writeEntries(knex, entries, rows);
+      await writeEntries(knex, rows);
       countTerms(rows, 1, counts);
     },
     async finish() {
@@ -298,12 +281,20 @@ async function termsNear(knex: Knex, run: Run, locale: string, stems: string[]):
 
 export const countEntries = async (knex: Knex): Promise<number> => Number((await knex('search_entries').count({ n: '*' }).first())?.n ?? 0);
 
-/** Documents whose entries name this related record (a theme, a territory...) as a facet. */
-export async function documentsWithFacet(knex: Knex, value: string): Promise<{ type: SearchTypeName; documentId: string }[]> {
-  const rows = await knex('search_entries as e')
-    .distinct('e.type', 'e.document_id')
-    .join('search_facets as f', 'f.entry_id', 'e.id')
-    .where('f.value', value);
+/**
+ * Documents whose entries name this related record (a theme, a territory...) as a facet: its
+ * filter words (`_theme_<documentId>`...), looked up in the full-text index like a search's filters.
+ */
+export async function documentsWithFacet(knex: Knex, documentId: string): Promise<{ type: SearchTypeName; documentId: string }[]> {
+  const named = [FACET_KINDS.map((kind) => filterTerm(kind, documentId))];
+  const rows = isSqlite(knex)
+    ? await knex('search_fts')
+        .join('search_entries as e', 'e.id', 'search_fts.rowid')
+        .whereRaw('search_fts MATCH ?', [fts5Filter(named)])
+        .distinct('e.type', 'e.document_id')
+    : await knex('search_entries as e')
+        .whereRaw('e.tsv @@ ?::tsquery', [tsqueryFilter(named)])
+        .distinct('e.type', 'e.document_id');
   return rows.map((row: any) => ({ type: row.type, documentId: row.document_id }));
 }
 
