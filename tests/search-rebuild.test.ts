@@ -8,7 +8,7 @@
 import path from 'path';
 import { testEngine } from './helpers/database';
 import { startKnowledgeBase, type KnowledgeBase } from './helpers/strapi';
-import { SEARCH_TYPE_NAMES, searchTypeUid } from '../src/public-api/search/core';
+import { SEARCH_TYPE_NAMES, filterTerm, searchTypeUid } from '../src/public-api/search/core';
 
 const appDir = path.resolve(__dirname, '..');
 const search = () => require(path.join(appDir, 'dist/src/public-api/search'));
@@ -94,7 +94,7 @@ test('a rebuild writes exactly the entries and vocabulary of the per-document pa
   expect(keys).not.toContain('good-practice a-draft-never-published it');
   expect(rebuilt.entries.filter((entry: any) => entry.document_id === speaker.documentId)).toEqual([]);
   const named = (entry: any) => entry.filter_terms.split(' ');
-  expect(rebuilt.entries.some((entry: any) => named(entry).includes(`_person_${speaker.documentId}`))).toBe(false);
+  expect(rebuilt.entries.some((entry: any) => named(entry).includes(filterTerm('person', speaker.documentId)))).toBe(false);
   expect(
     rebuilt.entries.some((entry: any) => entry.type === 'event' && named(entry).some((word: string) => word.startsWith('_person_'))),
   ).toBe(true);
@@ -121,7 +121,7 @@ test('the records that name a related one (a theme, a speaker) are found through
     [
       ...new Set(
         entries
-          .filter((e: any) => e.filter_terms.split(' ').includes(`_${kind}_${documentId}`))
+          .filter((e: any) => e.filter_terms.split(' ').includes(filterTerm(kind, documentId)))
           .map((e: any) => `${e.type}#${e.document_id}`),
       ),
     ].sort();
@@ -132,8 +132,9 @@ test('the records that name a related one (a theme, a speaker) are found through
     .findMany({ status: 'published', locale: 'it', populate: ['goodPractices'] } as any);
   const theme = themes.find((one: any) => one.goodPractices.length > 0);
   // The theme's own entry and every record that carries it, the practices linked to it among them.
-  expect(await found(theme.documentId)).toEqual(naming('theme', theme.documentId));
-  for (const practice of theme.goodPractices) expect(await found(theme.documentId)).toContain(`good-practice#${practice.documentId}`);
+  const carrying = await found(theme.documentId);
+  expect(carrying).toEqual(naming('theme', theme.documentId));
+  for (const practice of theme.goodPractices) expect(carrying).toContain(`good-practice#${practice.documentId}`);
   // A speaker, named by an event through its agenda (a component).
   const speakerWord = entries
     .filter((entry: any) => entry.type === 'event')
