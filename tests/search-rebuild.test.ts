@@ -6,6 +6,7 @@
  * not consented (named in an event's agenda, through a component).
  */
 import path from 'path';
+import { Worker } from 'worker_threads';
 import { testEngine } from './helpers/database';
 import { startKnowledgeBase, type KnowledgeBase } from './helpers/strapi';
 import { SEARCH_TYPE_NAMES, filterTerm, searchTypeUid } from '../src/public-api/search/core';
@@ -169,9 +170,10 @@ test('after a rebuild, search answers from the rebuilt index and follows the nex
     const { strapi } = kb;
     await search().rebuildSearchIndex(strapi, { log: () => undefined });
     const knex = strapi.db.connection;
-    // FTS5's automerge, off while the rebuild builds its segments, is back to its default for the writes to come,
-    // and the full-text index agrees with the entries.
+    // FTS5's automerge, off while the rebuild builds its segments, and the size of its in-memory segments, larger
+    // meanwhile, are back to their defaults for the writes to come, and the full-text index agrees with the entries.
     expect(await knex('search_fts_config').where('k', 'automerge').first('v')).toEqual({ v: 4 });
+    expect(await knex('search_fts_config').where('k', 'hashsize').first('v')).toEqual({ v: 1024 * 1024 });
     await knex.raw(`INSERT INTO search_fts(search_fts) VALUES ('integrity-check')`);
   },
   120000,
@@ -198,5 +200,28 @@ test('a rebuild that fails part-way leaves the index as it was', async () => {
     spy.mockRestore();
   }
   expect(pages).toBe(3);
+  expect({ index: await index(), indexes: await indexes() }).toEqual(before);
+}, 120000);
+
+test('a rebuild whose analysis thread stops part-way fails and leaves the index as it was', async () => {
+  const { strapi } = kb;
+  await search().rebuildSearchIndex(strapi, { log: () => undefined });
+  const before = { index: await index(), indexes: await indexes() };
+  const post = Worker.prototype.postMessage;
+  let pages = 0;
+  // The thread that analyses the rebuild's pages stops as it is sent the third page of practices.
+  const spy = jest.spyOn(Worker.prototype, 'postMessage').mockImplementation(function (this: Worker, message: any, transfer?: any) {
+    if (message?.type === 'good-practice' && ++pages === 3) return void this.terminate();
+    return post.call(this, message, transfer);
+  });
+  try {
+    await expect(search().rebuildSearchIndex(strapi, { log: () => undefined, batch: 2 })).rejects.toThrow(
+      "the search index's analysis thread stopped",
+    );
+  } finally {
+    spy.mockRestore();
+  }
+  // Three pages or four: the next page may be read and sent before the third's analysis is awaited.
+  expect(pages).toBeGreaterThanOrEqual(3);
   expect({ index: await index(), indexes: await indexes() }).toEqual(before);
 }, 120000);

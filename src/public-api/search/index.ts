@@ -29,7 +29,8 @@ import {
   type SearchTypeName,
   type Thesaurus,
 } from './core';
-import { countEntries, documentsWithFacet, findEntries, rebuildEntries, replaceEntries, settleAfterRebuild } from './store';
+import { countEntries, documentsWithFacet, findEntries, rebuildEntries, replaceEntries, settleAfterRebuild, type EntryRow } from './store';
+import { startRebuildAnalysis } from './rebuild-analysis';
 import { CONTENT_LOCALES } from '../../content/locales/core';
 import { tablesOf } from '../../content/model/tables';
 import { namedStatements } from '../direct-reads/prepared';
@@ -146,16 +147,26 @@ async function populatePage(strapi: Core.Strapi, trx: Knex, uid: string, rows: a
   if (!rows.length) return;
   const ids = rows.map((row) => row.id as number).sort(byNumber);
   const byId = new Map(rows.map((row) => [row.id as number, row]));
+  // The components of every field are in one join table: it is read once for all of them.
+  const read = new Map<string, Promise<any[]>>();
+  const linksOf = (table: string, from: string) => {
+    const key = `${table}.${from}`;
+    if (!read.has(key))
+      read.set(
+        key,
+        trx(table)
+          .select('*')
+          .whereBetween(from, [ids[0], ids[ids.length - 1]])
+          .then((found: any[]) => found),
+      );
+    return read.get(key)!;
+  };
   for (const [name, spec] of Object.entries(populate)) {
     const link = tablesOf(strapi)(uid).links[name];
     if (!link) throw new Error(`The search index reads ${uid}.${name} through a join table, and it has none.`);
     const [from, to, order] = [link.ownerColumn, link.targetColumn, link.orderBy[0]?.[0]];
     const on = Object.entries(link.conditions);
-    const links = (
-      await trx(link.table)
-        .select('*')
-        .whereBetween(from, [ids[0], ids[ids.length - 1]])
-    )
+    const links = (await linksOf(link.table, from))
       .filter((link: any) => byId.has(link[from]) && on.every(([column, value]) => link[column] === value))
       .sort((a: any, b: any) => (order ? (a[order] ?? 0) - (b[order] ?? 0) : 0) || a.id - b.id);
     const targetIds = [...new Set(links.map((link: any) => link[to] as number))];
@@ -174,15 +185,14 @@ async function populatePage(strapi: Core.Strapi, trx: Knex, uid: string, rows: a
 }
 
 /**
- * The entries of a type's public published versions, a page at a time: what publishedEntries
- * reads through the Document Service, read beneath it (no middlewares, only the fields the index
- * needs, relations by join table) and paged by id. Every locale comes in one walk of the primary
- * key, the locales the knowledge base does not publish left out here: narrowed by locale, SQLite
- * would read the rows through the locale's index and sort them all again for each page.
+ * A type's public published versions, a page at a time, with what entryFor reads: what
+ * publishedEntries reads through the Document Service, read beneath it (no middlewares, only the
+ * fields the index needs, relations by join table) and paged by id. Every locale comes in one walk
+ * of the primary key, the locales the knowledge base does not publish left out here: narrowed by
+ * locale, SQLite would read the rows through the locale's index and sort them all again for each page.
  */
-async function* publishedPages(strapi: Core.Strapi, trx: Knex, type: SearchTypeName, limit: number) {
+async function* publishedPages(strapi: Core.Strapi, trx: Knex, type: SearchTypeName, targets: RelationTargets, limit: number) {
   const uid = searchTypeUid(type);
-  const targets = targetsOf(strapi, type);
   const populate = populateFor(type, targets);
   const published = new Set<string>(locales());
   for (let after = 0; ;) {
@@ -195,35 +205,53 @@ async function* publishedPages(strapi: Core.Strapi, trx: Knex, type: SearchTypeN
     if (!docs.length) return;
     const page = docs.filter((doc) => published.has(doc.locale));
     await populatePage(strapi, trx, uid, page, populate);
-    yield page.map((doc) => entryFor(type, doc, targets));
+    yield page;
     after = docs[docs.length - 1].id;
   }
 }
 
-/** Rebuilds the whole index from the published content, in one transaction, with progress. */
+/**
+ * Rebuilds the whole index from the published content, in one transaction, with progress. Three
+ * pages are under way at a time: while the analysis thread makes the rows of one, this thread
+ * writes the rows of the one before and reads the next.
+ */
 export async function rebuildSearchIndex(
   strapi: Core.Strapi,
   { log = (line: string): void => void strapi.log.info(line), batch = 500 }: { log?: (line: string) => void; batch?: number } = {},
 ): Promise<{ entries: number; seconds: number }> {
   const started = Date.now();
-  const entries = await strapi.db.transaction(async ({ trx }) => {
-    const writer = await rebuildEntries(trx as any);
-    let entries = 0;
-    for (const type of SEARCH_TYPE_NAMES) {
-      const total = await strapi
-        .documents(searchTypeUid(type) as any)
-        .count({ status: 'published', locale: '*', filters: PUBLIC_ONLY[searchTypeUid(type)] } as any);
-      let done = 0;
-      for await (const page of publishedPages(strapi, trx as any, type, batch)) {
-        await writer.add(page);
-        done += page.length;
-        log(`[search] ${type}: ${done}/${total} entries (documents × locales)`);
+  const analysis = startRebuildAnalysis();
+  const entries = await strapi.db
+    .transaction(async ({ trx }) => {
+      const writer = await rebuildEntries(trx as any);
+      let entries = 0;
+      for (const type of SEARCH_TYPE_NAMES) {
+        const total = await strapi
+          .documents(searchTypeUid(type) as any)
+          .count({ status: 'published', locale: '*', filters: PUBLIC_ONLY[searchTypeUid(type)] } as any);
+        const targets = targetsOf(strapi, type);
+        let done = 0;
+        let analysed: Promise<EntryRow[]> | undefined;
+        const writeAnalysed = async () => {
+          const rows = analysed && (await analysed);
+          if (!rows) return;
+          await writer.add(rows);
+          done += rows.length;
+          log(`[search] ${type}: ${done}/${total} entries (documents × locales)`);
+        };
+        for await (const page of publishedPages(strapi, trx as any, type, targets, batch)) {
+          const next = analysis.analyse(type, page, targets);
+          next.catch(() => undefined); // awaited below; a read failing first must not leave it unhandled
+          await writeAnalysed();
+          analysed = next;
+        }
+        await writeAnalysed();
+        entries += done;
       }
-      entries += done;
-    }
-    await writer.finish();
-    return entries;
-  });
+      await writer.finish(await analysis.counts());
+      return entries;
+    })
+    .finally(() => analysis.stop());
   // Inside a caller's transaction (an import), the caller settles the index after its commit.
   if (!strapi.db.inTransaction()) await settleSearchIndex(strapi);
   const seconds = (Date.now() - started) / 1000;
