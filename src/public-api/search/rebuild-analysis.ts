@@ -23,17 +23,8 @@ export interface RebuildAnalysis {
   stop(): Promise<void>;
 }
 
-/**
- * A rebuild makes short-lived strings by the million: with V8's default young generation the
- * garbage collector took 17 % of it (as for the scripts' main thread, package.json).
- */
-const YOUNG_GENERATION_MB = 192;
-
 export function startRebuildAnalysis(): RebuildAnalysis {
-  const worker = new Worker(path.join(__dirname, 'rebuild-analysis-worker.js'), {
-    resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
-  });
-  worker.unref(); // never what keeps a process alive
+  const worker = new Worker(path.join(__dirname, 'rebuild-analysis-worker.js'));
   const pending = new Map<number, { resolve: (result: any) => void; reject: (error: Error) => void }>();
   let nextId = 0;
   let gone: Error | undefined;
