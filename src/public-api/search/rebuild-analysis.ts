@@ -25,6 +25,8 @@ export interface RebuildAnalysis {
 
 export function startRebuildAnalysis(): RebuildAnalysis {
   const worker = new Worker(path.join(__dirname, 'rebuild-analysis-worker.js'));
+  // It keeps the process alive only while a page is being analysed: a script awaiting it must not exit, an idle one must not stay.
+  worker.unref();
   const pending = new Map<number, { resolve: (result: any) => void; reject: (error: Error) => void }>();
   let nextId = 0;
   let gone: Error | undefined;
@@ -39,6 +41,7 @@ export function startRebuildAnalysis(): RebuildAnalysis {
   worker.on('message', (reply: AnalysisReply) => {
     const asked = pending.get(reply.id);
     pending.delete(reply.id);
+    if (!pending.size) worker.unref();
     if ('error' in reply) asked?.reject(new Error(reply.error));
     else asked?.resolve(reply.result);
   });
@@ -48,6 +51,7 @@ export function startRebuildAnalysis(): RebuildAnalysis {
       : new Promise((resolve, reject) => {
           const id = nextId++;
           pending.set(id, { resolve, reject });
+          worker.ref();
           worker.postMessage({ id, ...request });
         });
   return {
