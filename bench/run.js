@@ -3,7 +3,7 @@
 // - speed: the partner API on 2,000 synthetic practices, cached and uncached against stock Strapi
 //   REST and GraphQL, with SQL statements per request (bench/speed.js).
 // - search: full-text search at 10,000 practices, more with --sizes, cache off, over a pool of
-//   distinct queries (bench/search.js).
+//   distinct queries, and one practice's page by slug at each size (bench/search.js).
 // `-- --suites=speed --engines=sqlite --practices=2000 --sizes=10000` narrows a run. Prints tables
 // and writes bench/results/<date>-<engine>.json. Never part of `npm test`.
 const fs = require('fs');

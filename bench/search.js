@@ -4,11 +4,14 @@
 // latency of one search at a time (p50/p95) and throughput under load, over a seeded pool of
 // distinct queries as partners and the explorer's search box send them (words, the 2- to 6-letter
 // prefixes typing produces, pairs, both locales, some with type, theme, territory or status filters).
+// On the same node, the same two measures of one practice's page by slug, over practices drawn from
+// the whole collection: a record's page must cost the same at 100 or 100,000 practices.
 const path = require('path');
 const { spawn } = require('child_process');
 const autocannon = require('autocannon');
 const { createDatabase } = require('../scripts/lib/databases');
 const { startNode } = require('../scripts/lib/nodes');
+const { BY_SLUG } = require('./queries');
 
 const appDir = path.resolve(__dirname, '..');
 const QUERY_POOL_SIZE = 240;
@@ -16,7 +19,10 @@ const QUERY_SEED = 18;
 
 const SEARCH_QUERY = `query($query: String!, $locale: I18NLocaleCode, $types: [SearchType!], $filters: SearchFiltersInput, $pagination: PaginationArg) {
   search(query: $query, locale: $locale, types: $types, filters: $filters, pagination: $pagination) { total items { type slug title snippet score } } }`;
-const body = (variables) => JSON.stringify({ query: SEARCH_QUERY, variables });
+const SLUG_POOL_SIZE = 200;
+/** A GraphQL request's body. */
+const body = (query, variables) => JSON.stringify({ query, variables });
+const searchBody = (variables) => body(SEARCH_QUERY, variables);
 
 /**
  * `size` distinct searches drawn with a seeded PRNG from the synthetic content's own words (the
@@ -69,6 +75,19 @@ function searchPool(size = QUERY_POOL_SIZE, seed = QUERY_SEED) {
   return [...pool.values()];
 }
 
+/**
+ * Up to `size` distinct practices of a collection of `practices` (numbered from 1), drawn with a
+ * seeded PRNG from all of it: a record page's cost is measured across the collection, not on the
+ * first records only.
+ */
+function slugPool(practices, size = SLUG_POOL_SIZE, seed = QUERY_SEED) {
+  const synthetic = require(path.join(appDir, 'dist/src/publishing/synthetic/core'));
+  const random = synthetic.mulberry32(seed);
+  const picked = new Set();
+  while (picked.size < Math.min(size, practices)) picked.add(1 + Math.floor(random() * practices));
+  return [...picked].map((n) => synthetic.practiceSlug(n));
+}
+
 /** Runs an npm script against the bench database, echoing its progress lines. */
 function npmRun(script, args, env, log) {
   return new Promise((resolve, reject) => {
@@ -93,33 +112,42 @@ function npmRun(script, args, env, log) {
 
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 
-/** One search at a time, each query of the pool once; a refused search (a timeout) is kept as a failure, not the end of the run. */
-async function latencies(url, searches) {
+/** Sends each body once, one at a time, as a node in service has been asked before: a warm-up, measured by nobody. */
+async function warmUp(url, bodies) {
+  for (const request of bodies)
+    await (await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: request })).text();
+}
+
+/**
+ * One request at a time, each body once; `found` reads how many records an answer holds (a
+ * search's total, a page's records). A refused request (a timeout) is kept as a failure, not the end of the run.
+ */
+async function latencies(url, bodies, found) {
   const times = [];
   const failures = [];
   let hits = 0;
-  for (const variables of searches) {
+  for (const request of bodies) {
     const started = process.hrtime.bigint();
-    const res = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: body(variables) });
+    const res = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: request });
     const json = await res.json();
     times.push(Number(process.hrtime.bigint() - started) / 1e6);
-    if (json.errors) failures.push({ variables, error: json.errors[0].message });
-    else hits += json.data.search.total;
+    if (json.errors) failures.push({ variables: JSON.parse(request).variables, error: json.errors[0].message });
+    else hits += found(json.data);
   }
   times.sort((a, b) => a - b);
   return {
     p50ms: +percentile(times, 50).toFixed(1),
     p95ms: +percentile(times, 95).toFixed(1),
-    meanHits: Math.round(hits / searches.length),
+    meanHits: Math.round(hits / bodies.length),
     failures,
   };
 }
 
 /**
- * Under load, every request (on whichever connection) takes the pool's next query, round and round;
+ * Under load, every request (on whichever connection) takes the next body, round and round;
  * p50 and p95 of every response's time (autocannon's own percentiles have no p95).
  */
-const load = (url, searches, { duration, connections }) =>
+const load = (url, bodies, { duration, connections }) =>
   new Promise((resolve, reject) => {
     let next = 0;
     const times = [];
@@ -130,7 +158,7 @@ const load = (url, searches, { duration, connections }) =>
         connections,
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        requests: [{ setupRequest: (request) => ({ ...request, body: body(searches[next++ % searches.length]) }) }],
+        requests: [{ setupRequest: (request) => ({ ...request, body: bodies[next++ % bodies.length] }) }],
       },
       (error, result) => {
         if (error) return reject(error);
@@ -162,13 +190,28 @@ async function benchSearch({ engine, sizes, duration, connections, queries = QUE
         // Warm-up as a node in service is warm (compiled code, database caches), with a pool of other queries:
         // each measured query is still the first of its kind.
         const measured = new Set(searches.map((variables) => JSON.stringify(variables)));
-        await latencies(
+        const searchTotal = (data) => data.search.total;
+        await warmUp(
           node.url,
-          searchPool(searches.length, QUERY_SEED + 1).filter((variables) => !measured.has(JSON.stringify(variables))),
+          searchPool(searches.length, QUERY_SEED + 1)
+            .filter((variables) => !measured.has(JSON.stringify(variables)))
+            .map(searchBody),
         );
-        const sequential = await latencies(node.url, searches);
-        const loaded = await load(node.url, searches, { duration, connections });
+        const sequential = await latencies(node.url, searches.map(searchBody), searchTotal);
+        const loaded = await load(node.url, searches.map(searchBody), { duration, connections });
         const queries = searches.length;
+        // One practice's page by slug, on the same node: its cost must not grow with the collection.
+        const slugs = slugPool(size);
+        const pages = slugs.map((slug) => body(BY_SLUG, { slug }));
+        const records = (data) => data.goodPractices.length;
+        await warmUp(
+          node.url,
+          slugPool(size, SLUG_POOL_SIZE, QUERY_SEED + 1)
+            .filter((slug) => !slugs.includes(slug))
+            .map((slug) => body(BY_SLUG, { slug })),
+        );
+        const pageSequential = await latencies(node.url, pages, records);
+        const pageLoaded = await load(node.url, pages, { duration, connections });
         rows[size] = {
           cache: 'off',
           queries,
@@ -177,12 +220,20 @@ async function benchSearch({ engine, sizes, duration, connections, queries = QUE
           indexSeconds: Number(indexSeconds),
           ...sequential,
           ...loaded,
+          bySlug: { slugs: slugs.length, ...pageSequential, ...pageLoaded },
         };
         log(
           `${engine} ${size}: cache off, ${queries} distinct queries: index ${indexSeconds} s, p50 ${sequential.p50ms} ms, ` +
             `p95 ${sequential.p95ms} ms, ${loaded.requestsPerSecond.toFixed(1)} req/s (p50 / p95 ${loaded.loadedP50ms} / ${loaded.loadedP95ms} ms loaded)`,
         );
-        for (const { variables, error } of sequential.failures) log(`  failed one at a time: ${JSON.stringify(variables)}: ${error}`);
+        log(
+          `${engine} ${size}: one practice by slug, ${slugs.length} distinct: p50 ${pageSequential.p50ms} ms, p95 ${pageSequential.p95ms} ms, ` +
+            `${pageLoaded.requestsPerSecond.toFixed(1)} req/s (p50 / p95 ${pageLoaded.loadedP50ms} / ${pageLoaded.loadedP95ms} ms loaded)`,
+        );
+        for (const { variables, error } of [...sequential.failures, ...pageSequential.failures])
+          log(`  failed one at a time: ${JSON.stringify(variables)}: ${error}`);
+        if (pageSequential.meanHits !== 1)
+          throw new Error(`${engine} ${size}: a page by slug found ${pageSequential.meanHits} practices on average, not 1`);
       } finally {
         await node.stop();
       }
@@ -194,20 +245,26 @@ async function benchSearch({ engine, sizes, duration, connections, queries = QUE
 }
 
 function printSearch(results) {
-  const first = Object.values(Object.values(results)[0] ?? {})[0];
+  const rows = Object.entries(results).flatMap(([engine, bySize]) => Object.entries(bySize).map(([size, row]) => ({ engine, size, row })));
+  const loadedCells = (row) => `${row.requestsPerSecond.toFixed(1).padStart(18)}${`${row.loadedP50ms} / ${row.loadedP95ms}`.padStart(21)}`;
   console.log(
-    `\nsearch: response cache off, ${first?.queries ?? QUERY_POOL_SIZE} distinct queries (words, prefixes, pairs, filters; it and en)`,
+    `\nsearch: response cache off, ${rows[0]?.row.queries ?? QUERY_POOL_SIZE} distinct queries (words, prefixes, pairs, filters; it and en)`,
   );
   console.log(
     'search      engine    practices  index entries  index build s  p50 ms  p95 ms  req/s (10 conns)  p50 / p95 ms loaded  errors',
   );
-  for (const [engine, rows] of Object.entries(results)) {
-    for (const [size, row] of Object.entries(rows)) {
-      console.log(
-        `${''.padEnd(12)}${engine.padEnd(10)}${size.padStart(9)}${String(row.indexEntries).padStart(15)}${row.indexSeconds.toFixed(1).padStart(15)}${String(row.p50ms).padStart(8)}${String(row.p95ms).padStart(8)}${row.requestsPerSecond.toFixed(1).padStart(18)}${`${row.loadedP50ms} / ${row.loadedP95ms}`.padStart(21)}${String(row.errors + (row.failures?.length ?? 0)).padStart(8)}`,
-      );
-    }
-  }
+  for (const { engine, size, row } of rows)
+    console.log(
+      `${''.padEnd(12)}${engine.padEnd(10)}${size.padStart(9)}${String(row.indexEntries).padStart(15)}${row.indexSeconds.toFixed(1).padStart(15)}${String(row.p50ms).padStart(8)}${String(row.p95ms).padStart(8)}${loadedCells(row)}${String(row.errors + (row.failures?.length ?? 0)).padStart(8)}`,
+    );
+  console.log(
+    `\none practice by slug with every relation, on the same nodes: ${rows[0]?.row.bySlug.slugs ?? SLUG_POOL_SIZE} distinct practices`,
+  );
+  console.log('page        engine    practices  p50 ms  p95 ms  req/s (10 conns)  p50 / p95 ms loaded  errors');
+  for (const { engine, size, row } of rows)
+    console.log(
+      `${''.padEnd(12)}${engine.padEnd(10)}${size.padStart(9)}${String(row.bySlug.p50ms).padStart(8)}${String(row.bySlug.p95ms).padStart(8)}${loadedCells(row.bySlug)}${String(row.bySlug.errors + row.bySlug.failures.length).padStart(8)}`,
+    );
 }
 
 module.exports = { benchSearch, printSearch, npmRun, searchPool, latencies, load };

@@ -11,16 +11,11 @@ const http = require('http');
 const autocannon = require('autocannon');
 const { createDatabase } = require('../scripts/lib/databases');
 const { startNode } = require('../scripts/lib/nodes');
+const { BY_SLUG } = require('./queries');
 const { npmRun } = require('./search');
 
 const LIST = `{ goodPractices(locale: "it", pagination: { pageSize: 25 }, sort: "title") {
   documentId title slug summary themes { name } territories { name nutsCode } leadOrganization { name } project { acronym } } }`;
-const BY_SLUG = `query($slug: String!) { goodPractices(locale: "it", filters: { slug: { eq: $slug } }) {
-  documentId title slug summary context objectives activities results lessonsLearned transferability resourcesNeeded
-  implementationStatus startDate endDate license targetGroups { group } source { title url publisher date note }
-  project { acronym title funding { fund } } themes { slug name } territories { slug name nutsCode parent { slug name } }
-  leadOrganization { slug name type territory { name } } partnerOrganizations { slug name } trainings { slug title }
-  thematicTables { slug title } outcomes { slug title value unit } attachments { name url } } }`;
 const SEARCH = `query($q: String!) { search(query: $q, locale: "it") { total items { type slug title snippet score } } }`;
 const REST_BY_SLUG = (slug) => `/api/good-practices?locale=it&filters[slug][$eq]=${encodeURIComponent(slug)}&populate=*`;
 const REST_LIST =
