@@ -5,7 +5,9 @@
 // distinct queries as partners and the explorer's search box send them (words, the 2- to 6-letter
 // prefixes typing produces, pairs, both locales, some with type, theme, territory or status filters).
 // On the same node, the same two measures of one practice's page by slug, over practices drawn from
-// the whole collection: a record's page must cost the same at 100 or 100,000 practices.
+// the whole collection: a record's page must cost the same at 100 or 100,000 practices. Then the
+// searches again on a node that ranks every match of a kind together: how far the blocks of 500
+// take each first page from that order, and what ranking everything costs.
 const path = require('path');
 const { spawn } = require('child_process');
 const autocannon = require('autocannon');
@@ -119,7 +121,7 @@ async function warmUp(url, bodies) {
 }
 
 /**
- * One request at a time, each body once; `found` reads how many records an answer holds (a
+ * One request at a time, each body once; `found(data, body)` reads how many records an answer holds (a
  * search's total, a page's records). A refused request (a timeout) is kept as a failure, not the end of the run.
  */
 async function latencies(url, bodies, found) {
@@ -132,7 +134,7 @@ async function latencies(url, bodies, found) {
     const json = await res.json();
     times.push(Number(process.hrtime.bigint() - started) / 1e6);
     if (json.errors) failures.push({ variables: JSON.parse(request).variables, error: json.errors[0].message });
-    else hits += found(json.data);
+    else hits += found(json.data, request);
   }
   times.sort((a, b) => a - b);
   return {
@@ -174,8 +176,47 @@ const load = (url, bodies, { duration, connections }) =>
     instance.on('response', (_client, _status, _bytes, responseTime) => times.push(responseTime));
   });
 
+/** A latencies reader that keeps each search's first page (its slugs, in order) by request body. */
+const keepingFirstPages = (pages) => (data, request) => {
+  pages.set(
+    request,
+    data.search.items.map((item) => item.slug),
+  );
+  return data.search.total;
+};
+
+/** Every match of a kind ranked together (SEARCH_RANKED_BLOCK past any collection): the exact order the blocks are compared with. */
+const WHOLE_BLOCK = 1_000_000_000;
+
+/**
+ * How close the first pages ranked in blocks (the default) come to those of every match ranked
+ * together, query by query: the same page (same records, same order), the same first record, and
+ * the share of a page's records both have.
+ */
+function rankingAgainstWhole(blocked, whole) {
+  const compared = [...blocked].filter(([request]) => whole.has(request));
+  const share = (count) => +((100 * count) / compared.length).toFixed(1);
+  const overlap = ([request, page]) => {
+    const other = whole.get(request);
+    const shown = Math.max(page.length, other.length);
+    return shown ? page.filter((slug) => other.includes(slug)).length / shown : 1;
+  };
+  return {
+    compared: compared.length,
+    samePagePercent: share(compared.filter(([request, page]) => JSON.stringify(page) === JSON.stringify(whole.get(request))).length),
+    sameFirstPercent: share(compared.filter(([request, page]) => page[0] === whole.get(request)[0]).length),
+    meanOverlapPercent: share(compared.reduce((sum, entry) => sum + overlap(entry), 0)),
+  };
+}
+
 async function benchSearch({ engine, sizes, duration, connections, queries = QUERY_POOL_SIZE, log }) {
   const searches = searchPool(queries);
+  // Nodes are warmed up as a node in service is (compiled code, database caches), with a pool of other queries:
+  // each measured query is still the first of its kind.
+  const measured = new Set(searches.map((variables) => JSON.stringify(variables)));
+  const warmUpSearches = searchPool(searches.length, QUERY_SEED + 1)
+    .filter((variables) => !measured.has(JSON.stringify(variables)))
+    .map(searchBody);
   const database = await createDatabase(engine);
   const rows = {};
   try {
@@ -185,19 +226,11 @@ async function benchSearch({ engine, sizes, duration, connections, queries = QUE
       const seeded = await npmRun('seed:synthetic', ['--practices', String(size)], database.env, log);
       const [, entries, indexSeconds] = seeded.match(/index rebuilt: (\d+) entries in ([\d.]+) s/);
       const seedSeconds = Number(seeded.match(/practices created.* in ([\d.]+) s/)[1]);
+      const blockedPages = new Map();
       const node = await startNode({ ...database.env, LOG_LEVEL: 'warn', RESPONSE_CACHE: 'false' });
       try {
-        // Warm-up as a node in service is warm (compiled code, database caches), with a pool of other queries:
-        // each measured query is still the first of its kind.
-        const measured = new Set(searches.map((variables) => JSON.stringify(variables)));
-        const searchTotal = (data) => data.search.total;
-        await warmUp(
-          node.url,
-          searchPool(searches.length, QUERY_SEED + 1)
-            .filter((variables) => !measured.has(JSON.stringify(variables)))
-            .map(searchBody),
-        );
-        const sequential = await latencies(node.url, searches.map(searchBody), searchTotal);
+        await warmUp(node.url, warmUpSearches);
+        const sequential = await latencies(node.url, searches.map(searchBody), keepingFirstPages(blockedPages));
         const loaded = await load(node.url, searches.map(searchBody), { duration, connections });
         const queries = searches.length;
         // One practice's page by slug, on the same node: its cost must not grow with the collection.
@@ -237,6 +270,31 @@ async function benchSearch({ engine, sizes, duration, connections, queries = QUE
       } finally {
         await node.stop();
       }
+      // The same searches on a node that ranks every match of a kind together: what the blocks cost in ranking, and what they save.
+      const whole = await startNode({
+        ...database.env,
+        LOG_LEVEL: 'warn',
+        RESPONSE_CACHE: 'false',
+        SEARCH_RANKED_BLOCK: String(WHOLE_BLOCK),
+      });
+      try {
+        await warmUp(whole.url, warmUpSearches);
+        const wholePages = new Map();
+        const wholeSequential = await latencies(whole.url, searches.map(searchBody), keepingFirstPages(wholePages));
+        const ranking = rankingAgainstWhole(blockedPages, wholePages);
+        rows[size].ranking = {
+          ...ranking,
+          wholeP50ms: wholeSequential.p50ms,
+          wholeP95ms: wholeSequential.p95ms,
+          wholeFailures: wholeSequential.failures.length,
+        };
+        log(
+          `${engine} ${size}: blocks of 500 against every match ranked together, ${ranking.compared} searches: same first page ${ranking.samePagePercent} %, ` +
+            `same first record ${ranking.sameFirstPercent} %, records in common ${ranking.meanOverlapPercent} %; ranked together p50 ${wholeSequential.p50ms} ms, p95 ${wholeSequential.p95ms} ms`,
+        );
+      } finally {
+        await whole.stop();
+      }
     }
   } finally {
     await database.drop();
@@ -258,12 +316,20 @@ function printSearch(results) {
       `${''.padEnd(12)}${engine.padEnd(10)}${size.padStart(9)}${String(row.indexEntries).padStart(15)}${row.indexSeconds.toFixed(1).padStart(15)}${String(row.p50ms).padStart(8)}${String(row.p95ms).padStart(8)}${loadedCells(row)}${String(row.errors + (row.failures?.length ?? 0)).padStart(8)}`,
     );
   console.log(
-    `\none practice by slug with every relation, on the same nodes: ${rows[0]?.row.bySlug.slugs ?? SLUG_POOL_SIZE} distinct practices`,
+    `\none practice by slug with every relation, on the same nodes: ${SLUG_POOL_SIZE} distinct practices of each collection (all, if fewer)`,
   );
   console.log('page        engine    practices  p50 ms  p95 ms  req/s (10 conns)  p50 / p95 ms loaded  errors');
   for (const { engine, size, row } of rows)
     console.log(
       `${''.padEnd(12)}${engine.padEnd(10)}${size.padStart(9)}${String(row.bySlug.p50ms).padStart(8)}${String(row.bySlug.p95ms).padStart(8)}${loadedCells(row.bySlug)}${String(row.bySlug.errors + row.bySlug.failures.length).padStart(8)}`,
+    );
+  console.log(
+    `\nranking: the first pages above (blocks of 500) against every match of a kind ranked together (SEARCH_RANKED_BLOCK=${WHOLE_BLOCK})`,
+  );
+  console.log('ranking     engine    practices  same page %  same first %  in common %  together p50 / p95 ms  errors');
+  for (const { engine, size, row } of rows)
+    console.log(
+      `${''.padEnd(12)}${engine.padEnd(10)}${size.padStart(9)}${String(row.ranking.samePagePercent).padStart(13)}${String(row.ranking.sameFirstPercent).padStart(14)}${String(row.ranking.meanOverlapPercent).padStart(13)}${`${row.ranking.wholeP50ms} / ${row.ranking.wholeP95ms}`.padStart(23)}${String(row.ranking.wholeFailures).padStart(8)}`,
     );
 }
 

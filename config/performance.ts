@@ -19,6 +19,9 @@ export default ({ env }) => ({
   sqliteReadThreads: env.int('SQLITE_READ_THREADS', 2),
   // A search counts its matches up to this many (more: `total` is this figure and `totalExact` false), src/public-api/search/store.ts.
   searchExactTotalUpTo: env.int('SEARCH_EXACT_TOTAL_UP_TO', 1000),
+  // A search ranks the matches of each kind in blocks of this many, in the order the engine finds them (src/public-api/search/store.ts):
+  // a larger block ranks more of a common word's matches together, closer to their exact order, at more cost per search.
+  searchRankedBlock: env.int('SEARCH_RANKED_BLOCK', 500),
   // The public role's permissions read once per node, not on every anonymous request (src/public-api/public-access/public-role.ts).
   publicRoleOnce: env.bool('PUBLIC_ROLE_READ_ONCE', true),
   // Anonymous GraphQL reads answered from a cache invalidated by every write (src/edge/response-cache).

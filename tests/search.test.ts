@@ -132,6 +132,49 @@ describe('what partners find', () => {
     // As many matches as the bound: counted exactly.
     expect(await bounded(all.total, 1, 50)).toMatchObject({ total: all.total, totalExact: true });
   });
+
+  test('matches are ranked in blocks (performance.searchRankedBlock) in the order found: each page comes once, and a block as large as the matches ranks each kind whole', async () => {
+    type Item = { type: string; slug: string; score: number };
+    // Other paginations than the tests above, so that no answer kept by the cache is served.
+    const ranked = async (block: number, start: number, limit: number) => {
+      kb.strapi.config.set('performance.searchRankedBlock', block);
+      try {
+        return await search({ query: 'migranti', locale: 'it', pagination: { start, limit } });
+      } finally {
+        kb.strapi.config.set('performance.searchRankedBlock', 500);
+      }
+    };
+    // The kinds in the order of the results: title hits first, knowledge before themes and territories, typos (score 0) last.
+    const kindOf = (item: Item) =>
+      `${item.score === 0 ? 'typo' : item.score >= 1 ? 'title' : 'text'} ${['THEME', 'TERRITORY'].includes(item.type) ? 'vocabulary' : 'knowledge'}`;
+    const kinds = (items: Item[]) =>
+      items.reduce<Item[][]>((runs, item) => {
+        const last = runs[runs.length - 1];
+        if (last && kindOf(last[0]) === kindOf(item)) last.push(item);
+        else runs.push([item]);
+        return runs;
+      }, []);
+    const descending = (items: Item[]) => items.every((item, i) => i === 0 || items[i - 1].score >= item.score);
+
+    const whole = await ranked(1000, 0, 60);
+    expect(whole).toMatchObject({ totalExact: true, total: whole.items.length });
+    expect(kinds(whole.items).every(descending)).toBe(true);
+    // Some kind has more matches than a block of 2: the blocks below split it.
+    expect(Math.max(...kinds(whole.items).map((run) => run.length))).toBeGreaterThan(2);
+
+    const blocked = await ranked(2, 0, 61);
+    expect(blocked.total).toBe(whole.total);
+    expect(blocked.items.map((item) => item.slug).sort()).toEqual(whole.items.map((item) => item.slug).sort());
+    expect(kinds(blocked.items).map((run) => [kindOf(run[0]), run.length])).toEqual(
+      kinds(whole.items).map((run) => [kindOf(run[0]), run.length]),
+    );
+    // Within a kind, each block of 2 (from the kind's first match) is ranked on its own.
+    for (const run of kinds(blocked.items)) for (let at = 0; at < run.length; at += 2) expect(descending(run.slice(at, at + 2))).toBe(true);
+    // Pages of 3 straddle the blocks and the kinds: together, the same results, each once.
+    const paged: string[] = [];
+    for (let start = 0; start < blocked.total; start += 3) paged.push(...(await ranked(2, start, 3)).items.map((item) => item.slug));
+    expect(paged).toEqual(blocked.items.map((item) => item.slug));
+  });
 });
 
 describe('what people type: organisations, people, the project, themes, territories, names, typos', () => {

@@ -443,14 +443,6 @@ export const fts5Filter = (groups: string[][]): string =>
 export const tsqueryFilter = (groups: string[][]): string =>
   groups.map((group) => `(${group.map((term) => `'${term}'`).join(' | ')})`).join(' & ');
 
-/**
- * Matches are ranked in blocks of this many, in the order the engine finds them: within the matches of one kind
- * (title or not, knowledge or vocabulary, as typed or through a typo) the first block is ranked and
- * comes first, then the next. A search thus ranks at most this many records per page, never every
- * match of a common word; a knowledge base with fewer matches of a kind is ranked exactly.
- */
-export const RANKED_BLOCK = 500;
-
 /** SQLite FTS5 MATCH expression, optionally restricted to one column. Terms are [a-z0-9] only. */
 export function fts5Expression(plan: QueryTerm[], column?: string, exact = false): string {
   const expression = plan

@@ -330,8 +330,22 @@ async function slugsToIds(strapi: Core.Strapi, uid: string, locale: string, slug
   return docs.map((doc) => doc.documentId);
 }
 
-/** How many matches a search counts at most: `performance.searchExactTotalUpTo`. */
-const exactTotalUpTo = (strapi: Core.Strapi): number => Number(strapi.config.get('performance.searchExactTotalUpTo', 1000));
+/**
+ * How many matches a search counts at most (`performance.searchExactTotalUpTo`, SEARCH_EXACT_TOTAL_UP_TO)
+ * and ranks together (`performance.searchRankedBlock`, SEARCH_RANKED_BLOCK), read at each search;
+ * checked at start too (registerSearchQuery), so that a bad value stops the node, not a search.
+ */
+export function searchSizes(strapi: Core.Strapi): { exactTotalUpTo: number; rankedBlock: number } {
+  const size = (setting: string, variable: string, min: number) => {
+    const value = Number(strapi.config.get(`performance.${setting}`));
+    if (!Number.isInteger(value) || value < min) throw new Error(`${variable} must be a whole number of at least ${min} (got ${value}).`);
+    return value;
+  };
+  return {
+    exactTotalUpTo: size('searchExactTotalUpTo', 'SEARCH_EXACT_TOTAL_UP_TO', 0),
+    rankedBlock: size('searchRankedBlock', 'SEARCH_RANKED_BLOCK', 1),
+  };
+}
 
 /** Published records matching the query, best first, with snippets. */
 export async function searchKnowledgeBase(strapi: Core.Strapi, args: SearchArgs) {
@@ -357,7 +371,7 @@ export async function searchKnowledgeBase(strapi: Core.Strapi, args: SearchArgs)
     filters: { types: args.types ?? [], facets, from: filters?.from ?? undefined, to: filters?.to ?? undefined },
     page: args.page,
     namedStatements: namedStatements(strapi),
-    exactTotalUpTo: exactTotalUpTo(strapi),
+    ...searchSizes(strapi),
   };
   // On SQLite, on a reader thread: the other requests go on meanwhile.
   const { total, totalExact, hits } = await readOffMainThread(strapi, { search }, () => findEntries(knex, search));

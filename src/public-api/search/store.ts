@@ -14,7 +14,6 @@ import {
   TYPO_KEY_MIN_LENGTH,
   VOCABULARY_TYPES,
   deletionKeys,
-  RANKED_BLOCK,
   TITLE_MARK,
   filterGroups,
   filterTerm,
@@ -63,6 +62,13 @@ export interface SearchQuery {
    * its visibility): the cost that grows with the collection, which no page of results needs.
    */
   exactTotalUpTo: number;
+  /**
+   * Matches are ranked in blocks of this many, in the order the engine finds them: within the
+   * matches of one kind (see Kind) the first block is ranked and comes first, then the next. A
+   * search thus ranks at most this many records per page, never every match of a common word; a
+   * kind with fewer matches is ranked exactly.
+   */
+  rankedBlock: number;
 }
 
 const isSqlite = (knex: Knex) => ['sqlite', 'sqlite3', 'better-sqlite3'].includes(String(knex.client.config.client));
@@ -369,13 +375,13 @@ export async function findEntries(
 
 /**
  * The filters are matched by the full-text index with the words. The matches are taken kind by
- * kind (see Kind) and, within a kind, in blocks of RANKED_BLOCK in the order they are found, each
+ * kind (see Kind) and, within a kind, in blocks (rankedBlock) in the order they are found, each
  * ranked on its own, until the page is full: a page ranks one or two blocks, never every match of
  * a common word. The page's wide rows (texts for the snippets) are read last.
  */
 async function findPage(knex: Knex, run: Run, query: SearchQuery): Promise<{ total: number; totalExact: boolean; hits: StoredHit[] }> {
   const sqlite = isSqlite(knex);
-  const { page } = query;
+  const { page, rankedBlock } = query;
   let { plan } = query; // on SQLite, completed in the snapshot (see withCompletions)
   const prefixes = sqlite ? unindexedPrefixes(plan) : [];
   const groups = filterGroups(query.locale, query.filters);
@@ -431,7 +437,7 @@ async function findPage(knex: Knex, run: Run, query: SearchQuery): Promise<{ tot
   // the scan stops at the block's end instead of visiting and sorting every match (a common word at 100,000
   // practices); ranked from the rows visited, without looking them up again (3.8 → 2.5 ms for a block of 500).
   const block = (kind: Kind, n: number) => {
-    const ids = (builder: Knex.QueryBuilder) => (sqlite ? builder.orderBy(id) : builder).limit(RANKED_BLOCK).offset(n * RANKED_BLOCK);
+    const ids = (builder: Knex.QueryBuilder) => (sqlite ? builder.orderBy(id) : builder).limit(rankedBlock).offset(n * rankedBlock);
     if (sqlite)
       return ids(
         (from || to ? matches(kind) : matches(kind).join('search_entries as e', 'e.id', 'search_fts.rowid')).select({
@@ -491,17 +497,17 @@ async function findPage(knex: Knex, run: Run, query: SearchQuery): Promise<{ tot
         continue;
       }
     }
-    for (let n = Math.floor(Math.max(0, page.offset - at) / RANKED_BLOCK); at + n * RANKED_BLOCK < end; n += 1) {
+    for (let n = Math.floor(Math.max(0, page.offset - at) / rankedBlock); at + n * rankedBlock < end; n += 1) {
       const rows = (await run(block(kind, n)))
         .map((row: any) => ({ kind, id: Number(row.id), rank: Number(row.rank), type: String(row.type), slug: String(row.slug) }))
         .sort(
           (a: { rank: number; type: string; slug: string }, b: { rank: number; type: string; slug: string }) =>
             b.rank - a.rank || byName(a.type, b.type) || byName(a.slug, b.slug),
         );
-      const first = at + n * RANKED_BLOCK;
+      const first = at + n * rankedBlock;
       shown.push(...rows.filter((_: unknown, i: number) => first + i >= page.offset && first + i < end));
-      if (rows.length < RANKED_BLOCK) {
-        size = n * RANKED_BLOCK + rows.length;
+      if (rows.length < rankedBlock) {
+        size = n * rankedBlock + rows.length;
         break;
       }
     }
