@@ -108,20 +108,24 @@ describe('what partners find', () => {
     expect([...first.items, ...second.items].map((i) => i.slug)).toEqual(all.items.slice(0, 4).map((i) => i.slug));
   });
 
+  /** "migranti" in Italian from `start`, with one search setting (`performance.<setting>`) changed for this search alone: settings are read at each search. */
+  const migrantiWith = async (setting: string, value: number, start: number, limit: number) => {
+    const before = kb.strapi.config.get(`performance.${setting}`);
+    kb.strapi.config.set(`performance.${setting}`, value);
+    try {
+      return await search({ query: 'migranti', locale: 'it', pagination: { start, limit } });
+    } finally {
+      kb.strapi.config.set(`performance.${setting}`, before);
+    }
+  };
+
   test('matches are counted up to a bound: beyond it, the bound and totalExact false, and every page still comes', async () => {
     const ids = (result: { items: { slug: string }[] }) => result.items.map((item) => item.slug);
     const all = await search({ query: 'migranti', locale: 'it', pagination: { pageSize: 50 } });
     expect(all).toMatchObject({ totalExact: true, total: all.items.length });
     expect(all.total).toBeGreaterThan(4);
-    // Each bound is read at each search; other pagination than above, so that no answer kept by the cache is served.
-    const bounded = async (bound: number, start: number, limit: number) => {
-      kb.strapi.config.set('performance.searchExactTotalUpTo', bound);
-      try {
-        return await search({ query: 'migranti', locale: 'it', pagination: { start, limit } });
-      } finally {
-        kb.strapi.config.set('performance.searchExactTotalUpTo', 1000);
-      }
-    };
+    // Other pagination than above, so that no answer kept by the cache is served.
+    const bounded = (bound: number, start: number, limit: number) => migrantiWith('searchExactTotalUpTo', bound, start, limit);
     const first = await bounded(3, 0, 2);
     expect(first).toMatchObject({ total: 3, totalExact: false });
     expect(ids(first)).toEqual(ids(all).slice(0, 2));
@@ -136,14 +140,7 @@ describe('what partners find', () => {
   test('matches are ranked in blocks (performance.searchRankedBlock) in the order found: each page comes once, and a block as large as the matches ranks each kind whole', async () => {
     type Item = { type: string; slug: string; score: number };
     // Other paginations than the tests above, so that no answer kept by the cache is served.
-    const ranked = async (block: number, start: number, limit: number) => {
-      kb.strapi.config.set('performance.searchRankedBlock', block);
-      try {
-        return await search({ query: 'migranti', locale: 'it', pagination: { start, limit } });
-      } finally {
-        kb.strapi.config.set('performance.searchRankedBlock', 500);
-      }
-    };
+    const ranked = (block: number, start: number, limit: number) => migrantiWith('searchRankedBlock', block, start, limit);
     // The kinds in the order of the results: title hits first, knowledge before themes and territories, typos (score 0) last.
     const kindOf = (item: Item) =>
       `${item.score === 0 ? 'typo' : item.score >= 1 ? 'title' : 'text'} ${['THEME', 'TERRITORY'].includes(item.type) ? 'vocabulary' : 'knowledge'}`;
