@@ -214,6 +214,7 @@ async function benchSearch({ engine, sizes, duration, connections, queries = QUE
   // Nodes are warmed up as a node in service is (compiled code, database caches), with a pool of other queries:
   // each measured query is still the first of its kind.
   const measured = new Set(searches.map((variables) => JSON.stringify(variables)));
+  const searchBodies = searches.map(searchBody);
   const warmUpSearches = searchPool(searches.length, QUERY_SEED + 1)
     .filter((variables) => !measured.has(JSON.stringify(variables)))
     .map(searchBody);
@@ -230,8 +231,8 @@ async function benchSearch({ engine, sizes, duration, connections, queries = QUE
       const node = await startNode({ ...database.env, LOG_LEVEL: 'warn', RESPONSE_CACHE: 'false' });
       try {
         await warmUp(node.url, warmUpSearches);
-        const sequential = await latencies(node.url, searches.map(searchBody), keepingFirstPages(blockedPages));
-        const loaded = await load(node.url, searches.map(searchBody), { duration, connections });
+        const sequential = await latencies(node.url, searchBodies, keepingFirstPages(blockedPages));
+        const loaded = await load(node.url, searchBodies, { duration, connections });
         const queries = searches.length;
         // One practice's page by slug, on the same node: its cost must not grow with the collection.
         const slugs = slugPool(size);
@@ -280,7 +281,7 @@ async function benchSearch({ engine, sizes, duration, connections, queries = QUE
       try {
         await warmUp(whole.url, warmUpSearches);
         const wholePages = new Map();
-        const wholeSequential = await latencies(whole.url, searches.map(searchBody), keepingFirstPages(wholePages));
+        const wholeSequential = await latencies(whole.url, searchBodies, keepingFirstPages(wholePages));
         const ranking = rankingAgainstWhole(blockedPages, wholePages);
         rows[size].ranking = {
           ...ranking,

@@ -3,6 +3,7 @@
  * filtered, with snippets, following every editorial change at once and never showing drafts.
  */
 import { startKnowledgeBase, type KnowledgeBase } from './helpers/strapi';
+import { SEARCH_TYPES, VOCABULARY_TYPES } from '../src/public-api/search/core';
 
 let kb: KnowledgeBase;
 beforeAll(async () => {
@@ -141,9 +142,10 @@ describe('what partners find', () => {
     type Item = { type: string; slug: string; score: number };
     // Other paginations than the tests above, so that no answer kept by the cache is served.
     const ranked = (block: number, start: number, limit: number) => migrantiWith('searchRankedBlock', block, start, limit);
+    const vocabulary = VOCABULARY_TYPES.map((type) => SEARCH_TYPES[type].graphql);
     // The kinds in the order of the results: title hits first, knowledge before themes and territories, typos (score 0) last.
     const kindOf = (item: Item) =>
-      `${item.score === 0 ? 'typo' : item.score >= 1 ? 'title' : 'text'} ${['THEME', 'TERRITORY'].includes(item.type) ? 'vocabulary' : 'knowledge'}`;
+      `${item.score === 0 ? 'typo' : item.score >= 1 ? 'title' : 'text'} ${vocabulary.includes(item.type) ? 'vocabulary' : 'knowledge'}`;
     const kinds = (items: Item[]) =>
       items.reduce<Item[][]>((runs, item) => {
         const last = runs[runs.length - 1];
