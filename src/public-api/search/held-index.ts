@@ -1,0 +1,688 @@
+/**
+ * The search index held in a node's memory: posting lists in impact order, so that the best
+ * matches of a word come first and a page of results reads only the head of the lists (top-k with
+ * early termination), where the engines' full-text search ranks every match of a common word or
+ * ranks blocks of them in the order found. Pure: entries come from search_entries, the terms made
+ * by ./analysis, and the same entries give the same answers on every node, whatever the order in
+ * which they came.
+ *
+ * Scoring is BM25 over the fields of an entry (title 10, body 3, related names 1), with a fixed
+ * length pivot (AVERAGE_LENGTH) instead of the collection's mean length, so that a posting's
+ * impact never changes and its list never needs sorting again; a word scores its best-matching
+ * form (the word as typed, a thesaurus alternative, a completion of the last word typed). Results
+ * come by kind as before (ranking.ts's order: as typed before typos, title hits first, knowledge
+ * before vocabulary), within a kind by score, then type and slug.
+ *
+ * The index is a list of segments, each immutable once built; an entry added later goes into a new
+ * small segment, an entry removed is marked dead. Small segments are merged when there are many.
+ */
+import type { QueryTerm } from './core';
+
+export interface HeldEntry {
+  id: number;
+  type: string;
+  locale: string;
+  slug: string;
+  /** A vocabulary type's entry (theme, territory): after the knowledge records of its kind. */
+  vocabulary: boolean;
+  titleTerms: string;
+  bodyTerms: string;
+  relatedTerms: string;
+  filterTerms: string;
+  startDate: string | null;
+  endDate: string | null;
+}
+
+export interface HeldQuery {
+  locale: string;
+  plan: QueryTerm[];
+  /** Filter groups without the locale's (core filterGroups minus its first): every group must match, within one any term. */
+  groups: string[][];
+  from?: string;
+  to?: string;
+  offset: number;
+  limit: number;
+  exactTotalUpTo: number;
+}
+
+export interface HeldHit {
+  id: number;
+  type: string;
+  slug: string;
+  rank: number;
+  titleHit: boolean;
+  exact: boolean;
+}
+
+const FIELD_WEIGHTS = { title: 10, body: 3, related: 1 } as const;
+const K1 = 1.2;
+const B = 0.75;
+/** The length (in terms) an entry's is weighed against: BM25's mean length, fixed. */
+export const AVERAGE_LENGTH = 250;
+/** More small segments than this are merged into one. */
+const MAX_SMALL_SEGMENTS = 8;
+/** A segment of at most this many entries keeps them, to be merged with others. */
+const SMALL_SEGMENT = 5000;
+
+/**
+ * An entry's impact for a term, in 65,535 levels of BM25's term part (0 to K1 + 1): lists are
+ * sorted by level with one native sort of numbers, and the score is computed from the level.
+ */
+const LEVELS = 65535;
+const levelOf = (weighted: number, length: number) =>
+  Math.round((weighted / (weighted + K1 * (1 - B + (B * length) / AVERAGE_LENGTH))) * LEVELS);
+export const impactOfLevel = (level: number) => (level * (K1 + 1)) / LEVELS;
+export const idfOf = (total: number, holding: number) => Math.log(1 + (total - holding + 0.5) / (holding + 0.5));
+
+interface Postings {
+  /** Ordinals, best impact first (ties: type, then slug). */
+  docs: Int32Array;
+  /** Each posting's impact level (impactOfLevel). */
+  levels: Uint16Array;
+  /** 1 where the term is in the entry's title. */
+  titled: Uint8Array;
+  /** The ordinals whose title holds the term. */
+  titleDocs: Int32Array;
+}
+
+interface Segment {
+  terms: Map<string, Postings>;
+  filters: Map<string, Int32Array>;
+  ordinals: Int32Array;
+  /** Kept by small segments, to be merged. */
+  entries?: HeldEntry[];
+}
+
+/** An entry's terms, each with its impact level and whether the title holds it. */
+export function termsOf(entry: HeldEntry): Map<string, { level: number; title: boolean }> {
+  const weighted = new Map<string, { weighted: number; title: boolean }>();
+  let length = 0;
+  for (const [field, text] of [
+    ['title', entry.titleTerms],
+    ['body', entry.bodyTerms],
+    ['related', entry.relatedTerms],
+  ] as const) {
+    for (const term of text.split(' ')) {
+      if (!term) continue;
+      length += 1;
+      let held = weighted.get(term);
+      if (!held) weighted.set(term, (held = { weighted: 0, title: false }));
+      held.weighted += FIELD_WEIGHTS[field];
+      if (field === 'title') held.title = true;
+    }
+  }
+  return new Map([...weighted].map(([term, { weighted: w, title }]) => [term, { level: levelOf(w, length), title }]));
+}
+
+const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** A term's postings while a segment is built, in typed arrays that double as they fill. */
+class Growing {
+  docs = new Int32Array(4);
+  levels = new Uint16Array(4);
+  titled = new Uint8Array(4);
+  length = 0;
+  titles = 0;
+
+  push(ordinal: number, level: number, title: boolean) {
+    if (this.length === this.docs.length) {
+      const double = <T extends Int32Array | Uint16Array | Uint8Array>(array: T): T => {
+        const next = new (array.constructor as any)(array.length * 2) as T;
+        next.set(array);
+        return next;
+      };
+      this.docs = double(this.docs);
+      this.levels = double(this.levels);
+      this.titled = double(this.titled);
+    }
+    this.docs[this.length] = ordinal;
+    this.levels[this.length] = level;
+    this.titled[this.length] = title ? 1 : 0;
+    this.length += 1;
+    if (title) this.titles += 1;
+  }
+}
+
+/** The entries of one locale: what every segment's ordinals point to, and the statistics of the live ones. */
+class LocaleIndex {
+  ids: number[] = [];
+  types: string[] = [];
+  slugs: string[] = [];
+  vocabulary: boolean[] = [];
+  starts: (string | null)[] = [];
+  ends: (string | null)[] = [];
+  alive = new Uint8Array(1024);
+  segments: Segment[] = [];
+  /** Live entries holding each term. */
+  holding = new Map<string, number>();
+  live = 0;
+  /** Vocabulary entries' own terms with their impacts: a handful of entries, ranked whole. */
+  vocabularyTerms = new Map<number, Map<string, { impact: number; title: boolean }>>();
+  private sortedTerms: string[] | undefined;
+  // Scratch space of a search, reused (a node answers one search at a time on its thread).
+  private stamps = new Uint32Array(1024);
+  private stamp = 0;
+  private mask = new Uint32Array(1024);
+  private maskStamp = 0;
+  private best = new Float64Array(1024);
+  private wordStamps = new Uint32Array(1024);
+  private sums = new Float64Array(1024);
+  private titles = new Uint16Array(1024);
+  private titleMarks = new Uint32Array(1024);
+  private titleStamp = 0;
+
+  private grow(size: number) {
+    if (size <= this.alive.length) return;
+    let length = this.alive.length;
+    while (length < size) length *= 2;
+    const bigger = <T extends Uint8Array | Uint16Array | Uint32Array | Float64Array>(array: T): T => {
+      const next = new (array.constructor as any)(length) as T;
+      next.set(array);
+      return next;
+    };
+    this.alive = bigger(this.alive);
+    this.stamps = bigger(this.stamps);
+    this.mask = bigger(this.mask);
+    this.best = bigger(this.best);
+    this.wordStamps = bigger(this.wordStamps);
+    this.sums = bigger(this.sums);
+    this.titles = bigger(this.titles);
+    this.titleMarks = bigger(this.titleMarks);
+  }
+
+  /** A builder of a new segment: entries added one at a time (with the ordinals the caller gave them), sorted at the end. */
+  builder(): { add: (entry: HeldEntry, ordinal: number) => void; finish: () => Segment } {
+    const lists = new Map<string, Growing>();
+    const filters = new Map<string, number[]>();
+    const ordinals: number[] = [];
+    const entries: HeldEntry[] = [];
+    return {
+      add: (entry, ordinal) => {
+        ordinals.push(ordinal);
+        if (entries.length <= SMALL_SEGMENT) entries.push(entry);
+        const terms = termsOf(entry);
+        for (const [term, { level, title }] of terms) {
+          let list = lists.get(term);
+          if (!list) lists.set(term, (list = new Growing()));
+          list.push(ordinal, level, title);
+          this.holding.set(term, (this.holding.get(term) ?? 0) + 1);
+        }
+        for (const term of entry.filterTerms.split(' ')) if (term) (filters.get(term) ?? filters.set(term, []).get(term)!).push(ordinal);
+        if (entry.vocabulary)
+          this.vocabularyTerms.set(ordinal, new Map([...terms].map(([term, { level, title }]) => [term, { impact: impactOfLevel(level), title }])));
+      },
+      finish: () => {
+        this.grow(this.ids.length);
+        // Each posting as one number, (best level first, then type and slug, then title), sorted natively.
+        const byNames = [...ordinals].sort((a, b) => byName(this.types[a], this.types[b]) || byName(this.slugs[a], this.slugs[b]));
+        const nameRank = new Map(byNames.map((ordinal, rank) => [ordinal, rank]));
+        const terms = new Map<string, Postings>();
+        for (const [term, list] of lists) {
+          const keys = new Float64Array(list.length);
+          for (let i = 0; i < list.length; i += 1)
+            keys[i] = ((LEVELS - list.levels[i]) * byNames.length + nameRank.get(list.docs[i])!) * 2 + list.titled[i];
+          keys.sort();
+          const postings: Postings = {
+            docs: new Int32Array(list.length),
+            levels: new Uint16Array(list.length),
+            titled: new Uint8Array(list.length),
+            titleDocs: new Int32Array(list.titles),
+          };
+          let t = 0;
+          keys.forEach((key, i) => {
+            const titled = key % 2;
+            const rest = (key - titled) / 2;
+            const ordinal = byNames[rest % byNames.length];
+            postings.docs[i] = ordinal;
+            postings.levels[i] = LEVELS - Math.floor(rest / byNames.length);
+            postings.titled[i] = titled;
+            if (titled) postings.titleDocs[t++] = ordinal;
+          });
+          terms.set(term, postings);
+        }
+        this.sortedTerms = undefined;
+        return {
+          terms,
+          filters: new Map([...filters].map(([term, docs]) => [term, Int32Array.from(docs)])),
+          ordinals: Int32Array.from(ordinals),
+          ...(entries.length <= SMALL_SEGMENT ? { entries } : {}),
+        };
+      },
+    };
+  }
+
+  /** Every term of the live entries, sorted (for completions and typos). */
+  vocabularyList(): string[] {
+    return (this.sortedTerms ??= [...this.holding.keys()].filter((term) => this.holding.get(term)! > 0).sort());
+  }
+
+  forget() {
+    this.sortedTerms = undefined;
+  }
+
+  // --- a search's scratch ---
+
+  /** Makes sure the next `n` stamps come without starting over (which would confuse one search's stamps). */
+  private reserve(n: number) {
+    if (this.stamp + n < 0xffffffff) return;
+    this.stamps.fill(0);
+    this.wordStamps.fill(0);
+    this.stamp = 0;
+  }
+
+  private nextStamp(): number {
+    this.reserve(1);
+    return ++this.stamp;
+  }
+
+  /** Marks the entries every filter group holds; returns a test of one ordinal (filters, dates, alive). */
+  admits(groups: string[][], from?: string, to?: string): (ordinal: number) => boolean {
+    let pass = 0;
+    if (groups.length) {
+      if (this.maskStamp + groups.length >= 0xffffffff) (this.mask.fill(0), (this.maskStamp = 0));
+      const base = this.maskStamp;
+      groups.forEach((group, g) => {
+        for (const segment of this.segments)
+          for (const term of group) {
+            const docs = segment.filters.get(term);
+            // Marks older than `base` are earlier searches': the first group marks over them.
+            if (docs) for (let i = 0; i < docs.length; i += 1) if (g === 0 || this.mask[docs[i]] === base + g) this.mask[docs[i]] = base + g + 1;
+          }
+      });
+      pass = base + groups.length;
+      this.maskStamp = pass;
+    }
+    const { alive, mask, starts, ends } = this;
+    return (ordinal) => {
+      if (!alive[ordinal] || (pass && mask[ordinal] !== pass)) return false;
+      if (!from && !to) return true;
+      const start = starts[ordinal];
+      if (!start) return false;
+      if (to && start > to) return false;
+      return !from || (ends[ordinal] ?? start) >= from;
+    };
+  }
+
+  /** The postings of a term in every segment. */
+  postings(term: string): Postings[] {
+    const found: Postings[] = [];
+    for (const segment of this.segments) {
+      const postings = segment.terms.get(term);
+      if (postings) found.push(postings);
+    }
+    return found;
+  }
+
+  idf(term: string): number {
+    return idfOf(this.live, this.holding.get(term) ?? 0);
+  }
+
+  /**
+   * Every entry matching all the words (each any of its forms), by kind (KINDS: whether its title
+   * holds every word, whether it is vocabulary), its score (rankOf: the sum of each word's best
+   * form) kept until the next call: term at a time over whole lists.
+   */
+  matchAll(words: string[][], admits: (ordinal: number) => boolean): number[][] {
+    const { best, wordStamps, sums, titles, stamps } = this;
+    this.reserve(words.length);
+    let previous = 0;
+    let touched: number[] = [];
+    words.forEach((forms, w) => {
+      const stamp = this.nextStamp();
+      const reached: number[] = [];
+      for (const term of forms) {
+        const idf = this.idf(term);
+        for (const { docs, levels, titled } of this.postings(term)) {
+          for (let i = 0; i < docs.length; i += 1) {
+            const d = docs[i];
+            // Past the first word, only the entries that matched every word before.
+            if (w > 0 ? wordStamps[d] !== previous : !admits(d)) continue;
+            const score = idf * impactOfLevel(levels[i]);
+            if (stamps[d] !== stamp) {
+              stamps[d] = stamp;
+              best[d] = score;
+              if (w === 0) ((sums[d] = 0), (titles[d] = 0));
+              reached.push(d);
+            } else if (score > best[d]) best[d] = score;
+            if (titled[i]) titles[d] |= 1 << Math.min(w, 15);
+          }
+        }
+      }
+      for (const d of reached) {
+        sums[d] += best[d];
+        wordStamps[d] = stamp;
+      }
+      previous = stamp;
+      touched = reached;
+    });
+    const all = (1 << Math.min(words.length, 16)) - 1;
+    const kinds: number[][] = KINDS.map(() => []);
+    for (const d of touched) kinds[kindOf((titles[d] & all) === all, this.vocabulary[d])].push(d);
+    return kinds;
+  }
+
+  /** An entry's score in the last matchAll. */
+  rankOf(ordinal: number): number {
+    return this.sums[ordinal];
+  }
+
+  /** Marks the knowledge entries whose title holds one of these terms and that `admits` lets through (see isTitled); how many. */
+  titleSet(forms: string[], admits: (ordinal: number) => boolean): number {
+    if (this.titleStamp === 0xffffffff) (this.titleMarks.fill(0), (this.titleStamp = 0));
+    const stamp = ++this.titleStamp;
+    let count = 0;
+    for (const term of forms)
+      for (const { titleDocs } of this.postings(term))
+        for (let i = 0; i < titleDocs.length; i += 1) {
+          const d = titleDocs[i];
+          if (this.titleMarks[d] !== stamp && !this.vocabulary[d] && admits(d)) {
+            this.titleMarks[d] = stamp;
+            count += 1;
+          }
+        }
+    return count;
+  }
+
+  /** Whether the last titleSet marked this entry. */
+  isTitled(ordinal: number) {
+    return this.titleMarks[ordinal] === this.titleStamp;
+  }
+
+  /**
+   * The knowledge entries matching one word (any of its forms), best first: a merge of the forms'
+   * lists in impact order, each entry at its first (best) posting. `visit` returns false to stop.
+   */
+  stream(forms: string[], admits: (ordinal: number) => boolean, visit: (ordinal: number, rank: number) => boolean): void {
+    const cursors: { postings: Postings; idf: number; at: number }[] = [];
+    for (const term of forms) {
+      const idf = this.idf(term);
+      for (const postings of this.postings(term)) cursors.push({ postings, idf, at: 0 });
+    }
+    const head = (c: (typeof cursors)[number]) => c.idf * impactOfLevel(c.postings.levels[c.at]);
+    const before = (a: (typeof cursors)[number], b: (typeof cursors)[number]) => {
+      const x = head(a);
+      const y = head(b);
+      if (x !== y) return x > y;
+      const [p, q] = [a.postings.docs[a.at], b.postings.docs[b.at]];
+      return (byName(this.types[p], this.types[q]) || byName(this.slugs[p], this.slugs[q])) < 0;
+    };
+    // A binary heap of the cursors, best head on top.
+    const heap = cursors.filter((c) => c.postings.docs.length > 0);
+    const down = (i: number) => {
+      for (;;) {
+        const [l, r] = [2 * i + 1, 2 * i + 2];
+        let top = i;
+        if (l < heap.length && before(heap[l], heap[top])) top = l;
+        if (r < heap.length && before(heap[r], heap[top])) top = r;
+        if (top === i) return;
+        [heap[i], heap[top]] = [heap[top], heap[i]];
+        i = top;
+      }
+    };
+    for (let i = Math.floor(heap.length / 2) - 1; i >= 0; i -= 1) down(i);
+    const seen = this.nextStamp();
+    while (heap.length) {
+      const cursor = heap[0];
+      const d = cursor.postings.docs[cursor.at];
+      const rank = head(cursor);
+      cursor.at += 1;
+      if (cursor.at >= cursor.postings.docs.length) {
+        heap[0] = heap[heap.length - 1];
+        heap.pop();
+      }
+      if (heap.length) down(0);
+      if (this.stamps[d] === seen) continue;
+      this.stamps[d] = seen;
+      if (this.vocabulary[d] || !admits(d)) continue;
+      if (!visit(d, rank)) return;
+    }
+  }
+
+  /** How many entries match one word (any of its forms), counted up to `upTo`. */
+  countUpTo(forms: string[], admits: (ordinal: number) => boolean, upTo: number): number {
+    const seen = this.nextStamp();
+    let count = 0;
+    for (const term of forms)
+      for (const { docs } of this.postings(term))
+        for (let i = 0; i < docs.length; i += 1) {
+          const d = docs[i];
+          if (this.stamps[d] === seen) continue;
+          this.stamps[d] = seen;
+          if (admits(d) && (count += 1) >= upTo) return count;
+        }
+    return count;
+  }
+}
+
+/** The forms a word matches as typed: its alternatives, the last word's as prefixes of the vocabulary's terms. */
+function formsOf(q: QueryTerm, vocabulary: string[]): string[] {
+  if (!q.prefix) return q.alternatives;
+  const forms = new Set<string>();
+  for (const prefix of q.alternatives) {
+    let low = 0;
+    let high = vocabulary.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (vocabulary[middle] < prefix) low = middle + 1;
+      else high = middle;
+    }
+    for (let i = low; i < vocabulary.length && vocabulary[i].startsWith(prefix); i += 1) forms.add(vocabulary[i]);
+  }
+  return [...forms];
+}
+
+/** The first `n` of `list` in `order`, sorted: one comparison with the last kept for most items of a long list. */
+function bestOf(list: number[], n: number, order: (a: number, b: number) => number): number[] {
+  const kept: number[] = [];
+  for (const item of list) {
+    if (kept.length === n && order(item, kept[n - 1]) >= 0) continue;
+    let low = 0;
+    let high = kept.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (order(kept[middle], item) <= 0) low = middle + 1;
+      else high = middle;
+    }
+    kept.splice(low, 0, item);
+    if (kept.length > n) kept.pop();
+  }
+  return kept;
+}
+
+/** The kinds of exact (or of typo) matches in the order of the results: title hits first, knowledge before vocabulary. */
+const KINDS = [
+  { title: true, vocabulary: false },
+  { title: true, vocabulary: true },
+  { title: false, vocabulary: false },
+  { title: false, vocabulary: true },
+] as const;
+const kindOf = (title: boolean, vocabulary: boolean) => (title ? 0 : 2) + (vocabulary ? 1 : 0);
+
+export class HeldIndex {
+  private locales = new Map<string, LocaleIndex>();
+  private where = new Map<number, { locale: LocaleIndex; ordinal: number }>();
+
+  private localeIndex(locale: string): LocaleIndex {
+    let index = this.locales.get(locale);
+    if (!index) this.locales.set(locale, (index = new LocaleIndex()));
+    return index;
+  }
+
+  get size(): number {
+    return this.where.size;
+  }
+
+  /** Adds entries (an entry already held is replaced), as one new segment per locale. */
+  add(entries: HeldEntry[]): void {
+    const bulk = this.bulk();
+    bulk.add(entries);
+    bulk.finish();
+  }
+
+  /**
+   * Adds entries a page at a time, searchable from `finish` on, as one segment per locale built
+   * then (a node's first load: the pages need not all be in memory at once).
+   */
+  bulk(): { add: (entries: HeldEntry[]) => void; finish: () => void } {
+    const builders = new Map<LocaleIndex, ReturnType<LocaleIndex['builder']>>();
+    const added = new Set<number>();
+    return {
+      add: (entries) => {
+        for (const { id } of entries) {
+          if (added.has(id)) throw new Error(`Search entry ${id} given twice to one index update.`);
+          added.add(id);
+        }
+        this.remove(entries.filter((entry) => this.where.has(entry.id)).map((entry) => entry.id));
+        for (const entry of entries) {
+          const index = this.localeIndex(entry.locale);
+          let builder = builders.get(index);
+          if (!builder) builders.set(index, (builder = index.builder()));
+          const ordinal = index.ids.length;
+          index.ids.push(entry.id);
+          index.types.push(entry.type);
+          index.slugs.push(entry.slug);
+          index.vocabulary.push(entry.vocabulary);
+          index.starts.push(entry.startDate);
+          index.ends.push(entry.endDate);
+          this.where.set(entry.id, { locale: index, ordinal });
+          builder.add(entry, ordinal);
+        }
+      },
+      finish: () => {
+        for (const [index, builder] of builders) {
+          const segment = builder.finish();
+          index.segments.push(segment);
+          for (const ordinal of segment.ordinals) index.alive[ordinal] = 1;
+          index.live += segment.ordinals.length;
+          this.mergeSmall(index);
+        }
+      },
+    };
+  }
+
+  /** Removes entries by id (ids not held are ignored). */
+  remove(ids: number[]): void {
+    const dead = new Map<LocaleIndex, Set<number>>();
+    for (const id of ids) {
+      const held = this.where.get(id);
+      if (!held) continue;
+      this.where.delete(id);
+      held.locale.alive[held.ordinal] = 0;
+      held.locale.live -= 1;
+      held.locale.vocabularyTerms.delete(held.ordinal);
+      (dead.get(held.locale) ?? dead.set(held.locale, new Set()).get(held.locale)!).add(held.ordinal);
+    }
+    // The terms the removed entries held: found in the lists (an index keeps no list of each entry's terms).
+    for (const [index, ordinals] of dead) {
+      for (const segment of index.segments)
+        for (const [term, { docs }] of segment.terms) {
+          let gone = 0;
+          for (let i = 0; i < docs.length; i += 1) if (ordinals.has(docs[i])) gone += 1;
+          if (gone) index.holding.set(term, index.holding.get(term)! - gone);
+        }
+      for (const segment of index.segments) if (segment.entries) segment.entries = segment.entries.filter((entry) => this.where.has(entry.id));
+      index.segments = index.segments.filter((segment) => segment.ordinals.some((ordinal) => index.alive[ordinal]));
+      index.forget();
+    }
+  }
+
+  /** Many small segments become one: a search merges fewer lists. */
+  private mergeSmall(index: LocaleIndex): void {
+    const small = index.segments.filter((segment) => segment.entries);
+    if (small.length <= MAX_SMALL_SEGMENTS) return;
+    const entries = small.flatMap((segment) => segment.entries!);
+    const ordinals = entries.map((entry) => this.where.get(entry.id)!.ordinal);
+    // Built again from their entries: the builder counts their terms again, so they are taken off first.
+    for (const entry of entries) for (const term of termsOf(entry).keys()) index.holding.set(term, index.holding.get(term)! - 1);
+    const builder = index.builder();
+    entries.forEach((entry, i) => builder.add(entry, ordinals[i]));
+    index.segments = [...index.segments.filter((segment) => !segment.entries), builder.finish()];
+  }
+
+  /** The sorted terms of a locale's live entries. */
+  vocabulary(locale: string): string[] {
+    return this.locales.get(locale)?.vocabularyList() ?? [];
+  }
+
+  /** A page of results and how many match (see HeldQuery.exactTotalUpTo), in the order of ranking.ts's kinds. */
+  search(query: HeldQuery): { total: number; totalExact: boolean; hits: HeldHit[] } {
+    const index = this.locales.get(query.locale);
+    if (!index || !query.plan.length) return { total: 0, totalExact: true, hits: [] };
+    const admits = index.admits(query.groups, query.from, query.to);
+    const vocabulary = index.vocabularyList();
+    const exactForms = query.plan.map((q) => formsOf(q, vocabulary));
+    const end = query.offset + query.limit;
+    const shown: HeldHit[] = [];
+    let at = 0;
+    /** A kind's place in the results: its part of the page, sorted (of a long list, only the best `end - at`). */
+    const take = (list: number[], rankOf: (ordinal: number) => number, title: boolean, exact: boolean) => {
+      const wanted = end - at;
+      if (wanted > 0) {
+        const order = (a: number, b: number) =>
+          rankOf(b) - rankOf(a) || byName(index.types[a], index.types[b]) || byName(index.slugs[a], index.slugs[b]);
+        const best = bestOf(list, wanted, order);
+        for (const d of best.slice(Math.max(0, query.offset - at), wanted))
+          shown.push({ id: index.ids[d], type: index.types[d], slug: index.slugs[d], rank: rankOf(d), titleHit: title, exact });
+      }
+      at += list.length;
+    };
+
+    let matched: number;
+    if (query.plan.length === 1) {
+      // One word: the head of its lists, in impact order; the vocabulary's few entries whole.
+      const forms = exactForms[0];
+      const ranks = new Map<number, number>();
+      const titled = index.titleSet(forms, admits);
+      const vocabularyHits: number[][] = KINDS.map(() => []);
+      for (const [ordinal, terms] of index.vocabularyTerms) {
+        const held = forms.filter((form) => terms.has(form));
+        if (!held.length || !admits(ordinal)) continue;
+        ranks.set(ordinal, Math.max(...held.map((form) => index.idf(form) * terms.get(form)!.impact)));
+        vocabularyHits[kindOf(held.some((form) => terms.get(form)!.title), true)].push(ordinal);
+      }
+      const [inTitle, inText] = [vocabularyHits[kindOf(true, true)], vocabularyHits[kindOf(false, true)]];
+      const wanted = { title: Math.min(end, titled), text: Math.max(0, end - titled - inTitle.length) };
+      const title: number[] = [];
+      const text: number[] = [];
+      let exhausted = true;
+      if (wanted.title + wanted.text > 0)
+        index.stream(forms, admits, (ordinal, rank) => {
+          const list = index.isTitled(ordinal) ? title : text;
+          if (list === text || title.length < wanted.title) (list.push(ordinal), ranks.set(ordinal, rank));
+          if (title.length >= wanted.title && text.length >= wanted.text) {
+            exhausted = false;
+            return false;
+          }
+          return true;
+        });
+      const rankOf = (ordinal: number) => ranks.get(ordinal)!;
+      take(title, rankOf, true, true);
+      take(inTitle, rankOf, true, true);
+      take(text, rankOf, false, true);
+      take(inText, rankOf, false, true);
+      // An exhausted stream has shown every match; otherwise they are counted up to the bound.
+      matched = exhausted
+        ? titled + text.length + inTitle.length + inText.length
+        : inTitle.length + inText.length + index.countUpTo(forms, (d) => !index.vocabulary[d] && admits(d), query.exactTotalUpTo + 1);
+    } else {
+      const kinds = index.matchAll(exactForms, admits);
+      KINDS.forEach((kind, k) => take(kinds[k], (d) => index.rankOf(d), kind.title, true));
+      matched = kinds.reduce((sum, list) => sum + list.length, 0);
+    }
+
+    // Typos: the records found only through a tolerated typo, after every exact match, scored 0.
+    if (query.plan.some((q) => q.typos?.length) && (at < end || matched <= query.exactTotalUpTo)) {
+      const exact = new Set(index.matchAll(exactForms, admits).flat());
+      const tolerated = index.matchAll(
+        query.plan.map((q, w) => [...exactForms[w], ...(q.typos ?? [])]),
+        admits,
+      );
+      KINDS.forEach((kind, k) => {
+        const list = tolerated[k].filter((d) => !exact.has(d));
+        matched += list.length;
+        take(list, () => 0, kind.title, false);
+      });
+    }
+    return { total: Math.min(matched, query.exactTotalUpTo), totalExact: matched <= query.exactTotalUpTo, hits: shown };
+  }
+}
