@@ -209,7 +209,10 @@ class LocaleIndex {
         }
         for (const term of entry.filterTerms.split(' ')) if (term) (filters.get(term) ?? filters.set(term, []).get(term)!).push(ordinal);
         if (entry.vocabulary)
-          this.vocabularyTerms.set(ordinal, new Map([...terms].map(([term, { level, title }]) => [term, { impact: impactOfLevel(level), title }])));
+          this.vocabularyTerms.set(
+            ordinal,
+            new Map([...terms].map(([term, { level, title }]) => [term, { impact: impactOfLevel(level), title }])),
+          );
       },
       finish: () => {
         this.grow(this.ids.length);
@@ -279,14 +282,18 @@ class LocaleIndex {
   admits(groups: string[][], from?: string, to?: string): (ordinal: number) => boolean {
     let pass = 0;
     if (groups.length) {
-      if (this.maskStamp + groups.length >= 0xffffffff) (this.mask.fill(0), (this.maskStamp = 0));
+      if (this.maskStamp + groups.length >= 0xffffffff) {
+        this.mask.fill(0);
+        this.maskStamp = 0;
+      }
       const base = this.maskStamp;
       groups.forEach((group, g) => {
         for (const segment of this.segments)
           for (const term of group) {
             const docs = segment.filters.get(term);
             // Marks older than `base` are earlier searches': the first group marks over them.
-            if (docs) for (let i = 0; i < docs.length; i += 1) if (g === 0 || this.mask[docs[i]] === base + g) this.mask[docs[i]] = base + g + 1;
+            if (docs)
+              for (let i = 0; i < docs.length; i += 1) if (g === 0 || this.mask[docs[i]] === base + g) this.mask[docs[i]] = base + g + 1;
           }
       });
       pass = base + groups.length;
@@ -341,7 +348,10 @@ class LocaleIndex {
             if (stamps[d] !== stamp) {
               stamps[d] = stamp;
               best[d] = score;
-              if (w === 0) ((sums[d] = 0), (titles[d] = 0));
+              if (w === 0) {
+                sums[d] = 0;
+                titles[d] = 0;
+              }
               reached.push(d);
             } else if (score > best[d]) best[d] = score;
             if (titled[i]) titles[d] |= 1 << Math.min(w, 15);
@@ -368,7 +378,10 @@ class LocaleIndex {
 
   /** Marks the knowledge entries whose title holds one of these terms and that `admits` lets through (see isTitled); how many. */
   titleSet(forms: string[], admits: (ordinal: number) => boolean): number {
-    if (this.titleStamp === 0xffffffff) (this.titleMarks.fill(0), (this.titleStamp = 0));
+    if (this.titleStamp === 0xffffffff) {
+      this.titleMarks.fill(0);
+      this.titleStamp = 0;
+    }
     const stamp = ++this.titleStamp;
     let count = 0;
     for (const term of forms)
@@ -580,7 +593,8 @@ export class HeldIndex {
           for (let i = 0; i < docs.length; i += 1) if (ordinals.has(docs[i])) gone += 1;
           if (gone) index.holding.set(term, index.holding.get(term)! - gone);
         }
-      for (const segment of index.segments) if (segment.entries) segment.entries = segment.entries.filter((entry) => this.where.has(entry.id));
+      for (const segment of index.segments)
+        if (segment.entries) segment.entries = segment.entries.filter((entry) => this.where.has(entry.id));
       index.segments = index.segments.filter((segment) => segment.ordinals.some((ordinal) => index.alive[ordinal]));
       index.forget();
     }
@@ -638,7 +652,12 @@ export class HeldIndex {
         const held = forms.filter((form) => terms.has(form));
         if (!held.length || !admits(ordinal)) continue;
         ranks.set(ordinal, Math.max(...held.map((form) => index.idf(form) * terms.get(form)!.impact)));
-        vocabularyHits[kindOf(held.some((form) => terms.get(form)!.title), true)].push(ordinal);
+        vocabularyHits[
+          kindOf(
+            held.some((form) => terms.get(form)!.title),
+            true,
+          )
+        ].push(ordinal);
       }
       const [inTitle, inText] = [vocabularyHits[kindOf(true, true)], vocabularyHits[kindOf(false, true)]];
       const wanted = { title: Math.min(end, titled), text: Math.max(0, end - titled - inTitle.length) };
@@ -648,7 +667,10 @@ export class HeldIndex {
       if (wanted.title + wanted.text > 0)
         index.stream(forms, admits, (ordinal, rank) => {
           const list = index.isTitled(ordinal) ? title : text;
-          if (list === text || title.length < wanted.title) (list.push(ordinal), ranks.set(ordinal, rank));
+          if (list === text || title.length < wanted.title) {
+            list.push(ordinal);
+            ranks.set(ordinal, rank);
+          }
           if (title.length >= wanted.title && text.length >= wanted.text) {
             exhausted = false;
             return false;
