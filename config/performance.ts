@@ -11,17 +11,14 @@ export default ({ env }) => ({
   oneStatementReads: env.bool('GRAPHQL_ONE_STATEMENT_READS', true),
   // Of those, an operation's text compiled (graphql-jit) once graphql-js has answered it this many times; 0: never (src/public-api/direct-reads/execution.ts).
   compileAfter: env.int('GRAPHQL_COMPILE_AFTER', 1),
-  // PostgreSQL statements of direct reads and search prepared on the server, by name (src/public-api/direct-reads/prepared.ts);
+  // PostgreSQL statements of direct reads prepared on the server, by name (src/public-api/direct-reads/prepared.ts);
   // false behind a pooler that cannot keep them (PgBouncer in transaction mode before 1.21, or without max_prepared_statements).
   namedStatements: env.bool('DATABASE_NAMED_STATEMENTS', true),
-  // On SQLite, anonymous one-statement reads and searches run on this many reader threads, each with its own connection
+  // On SQLite, anonymous one-statement reads run on this many reader threads, each with its own connection
   // (src/public-api/read-threads); two, so that a search in progress does not hold a page read behind it; 0: none.
   sqliteReadThreads: env.int('SQLITE_READ_THREADS', 2),
-  // A search counts its matches up to this many (more: `total` is this figure and `totalExact` false), src/public-api/search/store.ts.
+  // A search counts its matches up to this many (more: `total` is this figure and `totalExact` false), src/public-api/search/held-index.ts.
   searchExactTotalUpTo: env.int('SEARCH_EXACT_TOTAL_UP_TO', 1000),
-  // A search ranks the matches of each kind in blocks of this many, in the order the engine finds them (src/public-api/search/store.ts):
-  // a larger block ranks more of a common word's matches together, closer to their exact order, at more cost per search.
-  searchRankedBlock: env.int('SEARCH_RANKED_BLOCK', 500),
   // The public role's permissions read once per node, not on every anonymous request (src/public-api/public-access/public-role.ts).
   publicRoleOnce: env.bool('PUBLIC_ROLE_READ_ONCE', true),
   // Anonymous GraphQL reads answered from a cache invalidated by every write (src/edge/response-cache).

@@ -20,6 +20,7 @@ import { registerEditConflictGuard } from './editorial/edit-conflicts';
 import { registerRequiredFieldsInAdmin } from './editorial/required-fields';
 import { registerSharedSlug } from './editorial/shared-slug';
 import { ensureSearchIndex, registerSearchIndexing } from './public-api/search';
+import { heldIndex } from './public-api/search/held-sync';
 import {
   grantPublicRead,
   registerAnonymousGraphqlAllowList,
@@ -132,6 +133,7 @@ export default {
         await seedKnowledgeBase(strapi);
       }
       await ensureSearchIndex(strapi);
+      await heldIndex(strapi); // loaded before the node answers: its first search does not wait for it
       await reconcileChangeFeed(strapi);
       await invalidateResponseCache(strapi);
       await startReadThreads(strapi);

@@ -27,6 +27,10 @@ onPostgres('two nodes on one PostgreSQL', () => {
     await database?.drop();
   });
 
+  // An editor registers on node A and makes an API token there, as in the admin panel (once: the first admin registers once).
+  let token: string | undefined;
+  const tokenOnA = async () => (token ??= await editorToken(a));
+
   const gql = async (node: StrapiNode, query: string, variables?: unknown) => {
     const res = await fetch(`${node.url}/graphql`, {
       method: 'POST',
@@ -61,8 +65,7 @@ onPostgres('two nodes on one PostgreSQL', () => {
   });
 
   test('an edit published through node A is what an anonymous reader gets from node B at once', async () => {
-    // An editor registers on node A and makes an API token there, as in the admin panel.
-    const token = await editorToken(a);
+    const token = await tokenOnA();
 
     const query = `{ themes(locale: "en", filters: { slug: { eq: "abitare-i-territori" } }) { documentId name } }`;
     const [before] = (await gql(b, query)).themes;
@@ -76,6 +79,56 @@ onPostgres('two nodes on one PostgreSQL', () => {
       });
       expect(put.status).toBe(200);
       expect((await gql(b, query)).themes).toEqual([{ documentId: before.documentId, name }]);
+    }
+  });
+
+  test('a search on node B finds what node A renamed at once, through the index each node holds, and a rebuild makes B load it again', async () => {
+    const token = await tokenOnA();
+    const search = async (node: StrapiNode, query: string, pageSize = 50) =>
+      (
+        await gql(
+          node,
+          `query($q: String!, $size: Int) { search(query: $q, locale: "en", pagination: { pageSize: $size }) { total items { type slug } } }`,
+          { q: query, size: pageSize },
+        )
+      ).search as { total: number; items: { type: string; slug: string }[] };
+    const query = `{ themes(locale: "en", filters: { slug: { eq: "governance-dei-servizi" } }) { documentId name } }`;
+    const [theme] = (await gql(b, query)).themes;
+    expect((await search(b, 'zeppelin')).total).toBe(0);
+    const rename = async (name: string) => {
+      const put = await fetch(`${a.url}/api/themes/${theme.documentId}?locale=en`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ data: { name } }),
+      });
+      expect(put.status).toBe(200);
+    };
+    // The theme itself and the records that carry it (its name is searchable on them) are found on B.
+    await rename('Zeppelin governance');
+    const found = await search(b, 'zeppelin');
+    expect(found.items).toContainEqual({ type: 'THEME', slug: 'governance-dei-servizi' });
+    expect(found.items.filter((item) => item.type !== 'THEME').length).toBeGreaterThan(0);
+    expect(found.total).toBe(found.items.length);
+    await rename(theme.name);
+    expect(await search(b, 'zeppelin')).toEqual({ total: 0, items: [] });
+
+    // What a rebuild leaves in the log (store.ts rebuildEntries): B loads every entry again, so an entry gone
+    // beneath the nodes is no longer counted (a node applying only the log's documents would still count it).
+    const { Client } = await import('pg');
+    const client = new Client({ connectionString: database.env.DATABASE_URL });
+    await client.connect();
+    try {
+      const before = await search(b, 'governance');
+      expect(before.items).toContainEqual({ type: 'THEME', slug: 'governance-dei-servizi' });
+      await client.query(`DELETE FROM search_entries WHERE type = 'theme' AND document_id = $1`, [theme.documentId]);
+      await client.query(`DELETE FROM search_index_log`);
+      await client.query(`INSERT INTO search_index_log (type, document_id) VALUES ('*', '')`);
+      // Another page size: the change beneath the nodes told no response cache.
+      const after = await search(b, 'governance', 49);
+      expect(after.items).not.toContainEqual({ type: 'THEME', slug: 'governance-dei-servizi' });
+      expect(after.total).toBe(before.total - 1);
+    } finally {
+      await client.end();
     }
   });
 

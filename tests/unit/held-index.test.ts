@@ -7,7 +7,23 @@ import { HeldIndex, idfOf, impactOfLevel, termsOf, type HeldEntry, type HeldQuer
 import type { QueryTerm } from '../../src/public-api/search/core';
 import { mulberry32 } from '../../src/publishing/synthetic/core';
 
-const WORDS = ['casa', 'cas', 'lavoro', 'lavor', 'rete', 'reti', 'scuola', 'minori', 'mino', 'salute', 'sport', 'donne', 'corsi', 'corso', 'comune'];
+const WORDS = [
+  'casa',
+  'cas',
+  'lavoro',
+  'lavor',
+  'rete',
+  'reti',
+  'scuola',
+  'minori',
+  'mino',
+  'salute',
+  'sport',
+  'donne',
+  'corsi',
+  'corso',
+  'comune',
+];
 const TYPES = ['good-practice', 'training', 'event', 'theme', 'territory'];
 const VOCABULARY = new Set(['theme', 'territory']);
 
@@ -20,6 +36,7 @@ function entries(random: () => number, count: number, firstId: number): HeldEntr
     return {
       id: firstId + i,
       type,
+      documentId: `d${firstId + i}`,
       locale: random() < 0.6 ? 'it' : 'en',
       // Slugs repeat across types and ids: ties are broken by type, then slug.
       slug: `s${Math.floor(random() * (count / 2))}-${firstId + i}`,
@@ -66,9 +83,13 @@ function reference(live: HeldEntry[], query: HeldQuery) {
   const exact = admitted.map((entry) => match(entry, false)).filter((m) => m !== undefined);
   const exactIds = new Set(exact.map((m) => m.entry.id));
   const tolerated = query.plan.some((q) => q.typos?.length)
-    ? admitted.filter((entry) => !exactIds.has(entry.id)).map((entry) => match(entry, true)).filter((m) => m !== undefined)
+    ? admitted
+        .filter((entry) => !exactIds.has(entry.id))
+        .map((entry) => match(entry, true))
+        .filter((m) => m !== undefined)
     : [];
-  const kind = (m: { title: boolean; exact: boolean; entry: HeldEntry }) => (m.exact ? 0 : 4) + (m.title ? 0 : 2) + (m.entry.vocabulary ? 1 : 0);
+  const kind = (m: { title: boolean; exact: boolean; entry: HeldEntry }) =>
+    (m.exact ? 0 : 4) + (m.title ? 0 : 2) + (m.entry.vocabulary ? 1 : 0);
   const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
   const all = [...exact, ...tolerated].sort(
     (a, b) => kind(a) - kind(b) || b.rank - a.rank || byName(a.entry.type, b.entry.type) || byName(a.entry.slug, b.entry.slug),

@@ -9,10 +9,7 @@ import {
   oneEditApart,
   populateFor,
   withTypos,
-  withCompletions,
-  MAX_COMPLETIONS,
   filterGroups,
-  fts5Expression,
   fts5Filter,
   planQuery,
   score,
@@ -20,7 +17,6 @@ import {
   snippet,
   territoriesWithin,
   tsqueryFilter,
-  tsqueryText,
   type Thesaurus,
 } from '../../src/public-api/search/core';
 
@@ -44,12 +40,13 @@ test('a query plan: every word, its thesaurus alternatives, the last word as a p
   expect(() => planQuery('', 'it', thesaurus)).toThrow(/no searchable words/);
 });
 
-test('engine expressions quote every term; user syntax never reaches the engine', () => {
+test('user syntax is just words; filters are words of the index, quoted in the engine expressions', () => {
   const plan = planQuery('"minori" OR tavoli*', 'it', thesaurus);
-  expect(fts5Expression(plan)).toBe('("minor") AND ("or") AND ("tavol"*)');
-  expect(fts5Expression(plan, 'title_terms')).toBe('{title_terms} : (("minor") AND ("or") AND ("tavol"*))');
-  expect(tsqueryText(plan)).toBe("('minor') & ('or') & ('tavol':*)");
-  expect(tsqueryText(plan, true)).toBe("('minor') & ('or') & ('tavol':*)");
+  expect(plan.map((q) => [q.alternatives, q.prefix])).toEqual([
+    [['minor'], false],
+    [['or'], false],
+    [['tavol'], true],
+  ]);
   // Filters are words of the index's filter column, matched with the query.
   const groups = filterGroups('it', { types: ['good-practice', 'event'], facets: { 'target-group': ['public_operators'] } });
   expect(groups).toEqual([['_locale_it'], ['_type_goodpractice', '_type_event'], ['_targetgroup_publicoperators']]);
@@ -57,7 +54,6 @@ test('engine expressions quote every term; user syntax never reaches the engine'
     '{filter_terms} : (("_locale_it") AND ("_type_goodpractice" OR "_type_event") AND ("_targetgroup_publicoperators"))',
   );
   expect(tsqueryFilter(groups)).toBe("('_locale_it') & ('_type_goodpractice' | '_type_event') & ('_targetgroup_publicoperators')");
-  expect(tsqueryText(plan, false, '^')).toBe("('^minor') & ('^or') & ('^tavol':*)");
 });
 
 test('snippets: the best passage, escaped, with matches marked', () => {
@@ -169,29 +165,10 @@ test('typos: one insertion, deletion, substitution or transposition, found throu
   expect(tolerant[0].typos).toEqual(['locantor']);
   expect(tolerant[1].typos).toBeUndefined();
   // Typos widen the match but not what counts as exact.
-  expect(fts5Expression(tolerant)).toBe('("lokantor" OR "locantor") AND ("consorz"*)');
-  expect(fts5Expression(tolerant, undefined, true)).toBe('("lokantor") AND ("consorz"*)');
-  expect(tsqueryText(tolerant)).toBe("('lokantor' | 'locantor') & ('consorz':*)");
+  expect(tolerant[0].alternatives).toEqual(['lokantor']);
   expect(score(true, 5, false)).toBe(0);
   // Typos are marked in the snippet too.
   expect(snippet([['bio', 'Maria Locantore, relatrice']], tolerant, 'it')).toContain('<mark>Locantore</mark>');
-});
-
-test('a prefix longer than FTS5 indexes is matched as its completions, when there are few; others stay prefixes', () => {
-  const plan = planQuery('rete consorzio', 'it', thesaurus);
-  const many = Array.from({ length: MAX_COMPLETIONS + 1 }, (_, i) => `consorz${String.fromCharCode(97 + i)}`);
-  // Terms that only share a beginning with a word before the last are not its completions.
-  const completed = withCompletions(plan, ['consorz', 'consorzi', 'ret', 'retex']);
-  expect(fts5Expression(completed)).toBe('("ret") AND ("consorz" OR "consorzi")');
-  expect(fts5Expression(completed, 'title_terms', true)).toBe('{title_terms} : (("ret") AND ("consorz" OR "consorzi"))');
-  // The snippet marks what the prefix marked.
-  expect(snippet([['summary', 'Il consorzio e la rete']], completed, 'it')).toBe(
-    snippet([['summary', 'Il consorzio e la rete']], plan, 'it'),
-  );
-  // Too many completions, none, or a beginning FTS5 indexes (up to 4 letters): the prefix as before.
-  expect(fts5Expression(withCompletions(plan, many))).toBe('("ret") AND ("consorz"*)');
-  expect(fts5Expression(withCompletions(plan, []))).toBe('("ret") AND ("consorz"*)');
-  expect(withCompletions(planQuery('cons', 'it', thesaurus), ['cons', 'consorz'])[0].completions).toBeUndefined();
 });
 
 test('index entries of a person, a project and an event: names of speakers and funding texts', () => {

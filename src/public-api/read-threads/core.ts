@@ -4,8 +4,8 @@
  * its reads in flight (their callers read on the main thread instead) and gets no more.
  */
 
-/** What a thread reads: one statement, or a whole search in one snapshot (../search/store findEntries). */
-export type ReadTask = { sql: string; bindings: unknown[] } | { search: unknown };
+/** What a thread reads: one statement. */
+export type ReadTask = { sql: string; bindings: unknown[] };
 
 export type ReadRequest = { id: number } & ReadTask;
 

@@ -7,9 +7,8 @@ import { ReaderPool, type ReaderPort, type ReadReply, type ReadTask } from './co
 /**
  * Reader threads on SQLite. On PostgreSQL a statement runs in the server's own process, on the
  * machine's other cores; on SQLite it runs in the node's one JavaScript thread, where a record's
- * page statement (0.4 ms) was a quarter of an uncached read's time (`npm run bench`), and a
- * search blocked every other request while it ran. So the one-statement reads of anonymous
- * callers (../direct-reads) and searches (../search) run on reader threads
+ * page statement (0.4 ms) was a quarter of an uncached read's time (`npm run bench`). So the
+ * one-statement reads of anonymous callers (../direct-reads) run on reader threads
  * (`performance.sqliteReadThreads`, SQLITE_READ_THREADS, default 2; 0 for none), each with its
  * own read-only connection to the file. The database is in WAL mode (config/database.ts): a read
  * there sees every transaction committed before it started, as a read on the main connection
@@ -55,7 +54,7 @@ export async function readOffMainThread<T>(strapi: Core.Strapi, task: ReadTask, 
   const pool = pools.get(strapi);
   const offMain = pool && !strapi.db.inTransaction() ? pool.read(task) : null;
   if (!offMain) return onMain();
-  if ('sql' in task) strapi.db.connection.client.emit('query', { method: 'raw', sql: task.sql, bindings: task.bindings });
+  strapi.db.connection.client.emit('query', { method: 'raw', sql: task.sql, bindings: task.bindings });
   return (offMain as Promise<T>).catch((error: Error) => {
     strapi.log.debug(`[read-threads] read on the main thread: ${error.message}`);
     return onMain();

@@ -1,8 +1,9 @@
 /**
  * Full-text search over the published knowledge: what gets indexed for each type, how a
- * partner's query becomes terms, how hits are scored and how the snippet is cut. Pure: the
- * engines (SQLite FTS5, PostgreSQL tsvector) only store and match the terms made here, so both
- * find exactly the same records.
+ * partner's query becomes terms, how hits are scored and how the snippet is cut. Pure: the index
+ * held in memory (./held-index.ts) ranks the terms made here, and the engines' full-text
+ * structures (SQLite FTS5, PostgreSQL tsvector) store the same terms, so every engine finds and
+ * ranks exactly the same records.
  */
 import { fold, shownTextTerms, stem, terms, tokenize } from './analysis';
 import type { Locale } from '../../content/locales/core';
@@ -288,8 +289,6 @@ export interface QueryTerm {
   /** The stem whose one-edit neighbours are tolerated (long words only). */
   tolerant?: string;
   typos?: string[];
-  /** A prefix alternative's completions, the vocabulary's terms that begin with it (see withCompletions). */
-  completions?: Record<string, string[]>;
 }
 
 export class SearchInputError extends Error {}
@@ -367,47 +366,12 @@ export function withTypos(plan: QueryTerm[], vocabulary: { term: string; entries
   });
 }
 
-export const hasTypos = (plan: QueryTerm[]) => plan.some((q) => q.typos?.length);
-
-/**
- * SQLite's FTS5 table keeps prefix indexes for beginnings of 2 to 4 letters (the search tables'
- * migration): a longer prefix makes FTS5 merge the postings of every term that begins with it
- * before it returns a first row (30 ms for a common stem at 100,000 practices), where a list of
- * terms is read lazily, as far as a page and a bounded count need.
- */
-export const LONGEST_INDEXED_PREFIX = 4;
-/** A prefix with more completions than this stays a prefix. */
-export const MAX_COMPLETIONS = 16;
-
-/** The prefixes of a plan that FTS5 has no prefix index for. */
-export const unindexedPrefixes = (plan: QueryTerm[]): string[] =>
-  plan.flatMap((q) => (q.prefix ? q.alternatives.filter((term) => term.length > LONGEST_INDEXED_PREFIX) : []));
-
-/** The plan with each unindexed prefix that has 1 to MAX_COMPLETIONS completions in `vocabulary` matched as those terms. */
-export function withCompletions(plan: QueryTerm[], vocabulary: string[]): QueryTerm[] {
-  return plan.map((q) => {
-    const completions = Object.fromEntries(
-      unindexedPrefixes([q])
-        .map((prefix) => [prefix, vocabulary.filter((term) => term.startsWith(prefix))] as const)
-        .filter(([, terms]) => terms.length > 0 && terms.length <= MAX_COMPLETIONS),
-    );
-    return Object.keys(completions).length ? { ...q, completions } : q;
-  });
-}
-
-/** What a word may match: as typed (its alternatives, the last one as a prefix, or its completions) and, unless `exact`, its typos. */
-const options = (q: QueryTerm, exact: boolean) => [
-  ...q.alternatives.flatMap((term) =>
-    q.prefix && q.completions?.[term]
-      ? q.completions[term].map((completion) => ({ term: completion, prefix: false }))
-      : [{ term, prefix: q.prefix }],
-  ),
-  ...(exact ? [] : (q.typos ?? []).map((term) => ({ term, prefix: false }))),
-];
-
-/** Whether a term matches the plan (as typed or through a typo); one answer per term, as a text repeats its words. */
+/** Whether a term matches the plan (as typed, the last word as a prefix, or through a typo); one answer per term, as a text repeats its words. */
 function matcher(plan: QueryTerm[]): (term: string) => boolean {
-  const all = plan.flatMap((q) => options(q, false));
+  const all = plan.flatMap((q) => [
+    ...q.alternatives.map((term) => ({ term, prefix: q.prefix })),
+    ...(q.typos ?? []).map((term) => ({ term, prefix: false })),
+  ]);
   const known = new Map<string, boolean>();
   return (term) => {
     let found = known.get(term);
@@ -419,8 +383,8 @@ function matcher(plan: QueryTerm[]): (term: string) => boolean {
 
 /**
  * A filter as one word of the index: `_locale_it`, `_type_event`, `_theme_ab12…`. Filters are then
- * matched by the full-text index with the words (no join, no scan of the matches). Query terms are
- * letters and digits only, so no word or prefix a partner types can match a filter word.
+ * matched by the index like words (no join, no scan of the matches). Query terms are letters and
+ * digits only, so no word or prefix a partner types can match a filter word.
  */
 export const filterTerm = (kind: string, value: string): string =>
   `_${kind.replace(/[^a-z0-9]/g, '')}_${value.toLowerCase().replace(/[^a-z0-9]/g, '')}`;
@@ -435,7 +399,7 @@ export function filterGroups(locale: string, filters: SearchFilters): string[][]
   ];
 }
 
-/** The filter groups as an FTS5 expression on the filter column. */
+/** The filter groups as an FTS5 expression on the filter column (the records that name a related one: store documentsWithFacet). */
 export const fts5Filter = (groups: string[][]): string =>
   `{filter_terms} : (${groups.map((group) => `(${group.map((term) => `"${term}"`).join(' OR ')})`).join(' AND ')})`;
 
@@ -443,40 +407,9 @@ export const fts5Filter = (groups: string[][]): string =>
 export const tsqueryFilter = (groups: string[][]): string =>
   groups.map((group) => `(${group.map((term) => `'${term}'`).join(' | ')})`).join(' & ');
 
-/** SQLite FTS5 MATCH expression, optionally restricted to one column. Terms are [a-z0-9] only. */
-export function fts5Expression(plan: QueryTerm[], column?: string, exact = false): string {
-  const expression = plan
-    .map(
-      (q) =>
-        `(${options(q, exact)
-          .map((option) => `"${option.term}"${option.prefix ? '*' : ''}`)
-          .join(' OR ')})`,
-    )
-    .join(' AND ');
-  return column ? `{${column}} : (${expression})` : expression;
-}
-
 /**
- * On PostgreSQL the title's terms are also indexed marked (`^term`), so that matching a title is an
- * index lookup like any other word (a weight restriction would make the engine re-read every match).
- */
-export const TITLE_MARK = '^';
-
-/** PostgreSQL tsquery text (for a `::tsquery` cast; terms are letters and digits, as the index holds them), of the title's marked terms when `mark`. */
-export function tsqueryText(plan: QueryTerm[], exact = false, mark = ''): string {
-  return plan
-    .map(
-      (q) =>
-        `(${options(q, exact)
-          .map((option) => `'${mark}${option.term}'${option.prefix ? ':*' : ''}`)
-          .join(' | ')})`,
-    )
-    .join(' & ');
-}
-
-/**
- * A hit's score: title matches come first (1 + relevance), relevance is the engine's rank
- * mapped into [0, 1) so that scores from either engine read the same way. A record found only
+ * A hit's score: title matches come first (1 + relevance), relevance is the rank (BM25,
+ * held-index.ts) mapped into [0, 1). A record found only
  * by tolerating a typo scores 0: it comes after every record that matches the words as typed.
  */
 export const score = (titleHit: boolean, rank: number, exact = true): number => {

@@ -4,11 +4,11 @@
 import type { Core } from '@strapi/strapi';
 import { GraphQLError } from 'graphql';
 import { SEARCH_TYPES, SEARCH_TYPE_NAMES, SearchInputError, searchPage } from './core';
-import { searchKnowledgeBase, searchSizes, type SearchArgs } from './index';
+import { exactTotalUpTo, searchKnowledgeBase, type SearchArgs } from './index';
 import { readPlainly } from '../direct-reads';
 
 export function registerSearchQuery(strapi: Core.Strapi): void {
-  searchSizes(strapi); // a bad setting stops the start
+  exactTotalUpTo(strapi); // a bad setting stops the start
   const search = async (args: any) => {
     try {
       return await searchKnowledgeBase(strapi, { ...args, page: searchPage(args.pagination) } as SearchArgs);

@@ -21,6 +21,7 @@ import type { QueryTerm } from './core';
 export interface HeldEntry {
   id: number;
   type: string;
+  documentId: string;
   locale: string;
   slug: string;
   /** A vocabulary type's entry (theme, territory): after the knowledge records of its kind. */
@@ -611,11 +612,6 @@ export class HeldIndex {
     const builder = index.builder();
     entries.forEach((entry, i) => builder.add(entry, ordinals[i]));
     index.segments = [...index.segments.filter((segment) => !segment.entries), builder.finish()];
-  }
-
-  /** The sorted terms of a locale's live entries. */
-  vocabulary(locale: string): string[] {
-    return this.locales.get(locale)?.vocabularyList() ?? [];
   }
 
   /** A page of results and how many match (see HeldQuery.exactTotalUpTo), in the order of ranking.ts's kinds. */

@@ -1,6 +1,7 @@
 /**
  * Strapi adapter of the search: keeps the index in step with every write of the document
- * service (in the same transaction as the write), rebuilds it, and answers queries.
+ * service (in the same transaction as the write), rebuilds it, and answers queries from the
+ * index each node holds in memory (./held-sync.ts).
  */
 import fs from 'fs';
 import path from 'path';
@@ -16,12 +17,15 @@ import {
   SearchInputError,
   entryFor,
   fieldsFor,
+  filterGroups,
   planQuery,
   populateFor,
   score,
   searchTypeOfUid,
+  snippet,
   searchTypeUid,
   territoriesWithin,
+  withTypos,
   type FacetKind,
   type TerritoryNode,
   type RelationTargets,
@@ -29,12 +33,20 @@ import {
   type SearchTypeName,
   type Thesaurus,
 } from './core';
-import { countEntries, documentsWithFacet, findEntries, rebuildEntries, replaceEntries, settleAfterRebuild, type EntryRow } from './store';
+import {
+  countEntries,
+  documentsWithFacet,
+  rebuildEntries,
+  replaceEntries,
+  settleAfterRebuild,
+  shownEntries,
+  termsNear,
+  type EntryRow,
+} from './store';
+import { heldIndex } from './held-sync';
 import { startRebuildAnalysis } from './rebuild-analysis';
 import { CONTENT_LOCALES } from '../../content/locales/core';
 import { tablesOf } from '../../content/model/tables';
-import { namedStatements } from '../direct-reads/prepared';
-import { readOffMainThread } from '../read-threads';
 import type { Locale } from '../../content/locales/core';
 
 // The writes that can change what is published: a draft saved (create, update without
@@ -331,20 +343,14 @@ async function slugsToIds(strapi: Core.Strapi, uid: string, locale: string, slug
 }
 
 /**
- * How many matches a search counts at most (`performance.searchExactTotalUpTo`, SEARCH_EXACT_TOTAL_UP_TO)
- * and ranks together (`performance.searchRankedBlock`, SEARCH_RANKED_BLOCK), read at each search;
- * checked at start too (registerSearchQuery), so that a bad value stops the node, not a search.
+ * How many matches a search counts at most (`performance.searchExactTotalUpTo`, SEARCH_EXACT_TOTAL_UP_TO),
+ * read at each search; checked at start too (registerSearchQuery), so that a bad value stops the node, not a search.
  */
-export function searchSizes(strapi: Core.Strapi): { exactTotalUpTo: number; rankedBlock: number } {
-  const size = (setting: string, variable: string, min: number) => {
-    const value = Number(strapi.config.get(`performance.${setting}`));
-    if (!Number.isInteger(value) || value < min) throw new Error(`${variable} must be a whole number of at least ${min} (got ${value}).`);
-    return value;
-  };
-  return {
-    exactTotalUpTo: size('searchExactTotalUpTo', 'SEARCH_EXACT_TOTAL_UP_TO', 0),
-    rankedBlock: size('searchRankedBlock', 'SEARCH_RANKED_BLOCK', 1),
-  };
+export function exactTotalUpTo(strapi: Core.Strapi): number {
+  const value = Number(strapi.config.get('performance.searchExactTotalUpTo'));
+  if (!Number.isInteger(value) || value < 0)
+    throw new Error(`SEARCH_EXACT_TOTAL_UP_TO must be a whole number of at least 0 (got ${value}).`);
+  return value;
 }
 
 /** Published records matching the query, best first, with snippets. */
@@ -365,31 +371,45 @@ export async function searchKnowledgeBase(strapi: Core.Strapi, args: SearchArgs)
   if (filters?.targetGroups?.length) facets['target-group'] = filters.targetGroups;
   if (filters?.implementationStatus?.length) facets.status = filters.implementationStatus;
 
-  const search = {
-    plan: typed,
+  // The index first: the words near a mistyped one are looked up in a vocabulary at least as recent.
+  const held = await heldIndex(strapi);
+  const tolerant = typed.flatMap((term) => (term.tolerant ? [term.tolerant] : []));
+  const plan = tolerant.length ? withTypos(typed, await termsNear(knex, locale, tolerant)) : typed;
+  const searchFilters = { types: args.types ?? [], facets, from: filters?.from ?? undefined, to: filters?.to ?? undefined };
+  const { total, totalExact, hits } = held.search({
     locale,
-    filters: { types: args.types ?? [], facets, from: filters?.from ?? undefined, to: filters?.to ?? undefined },
-    page: args.page,
-    namedStatements: namedStatements(strapi),
-    ...searchSizes(strapi),
-  };
-  // On SQLite, on a reader thread: the other requests go on meanwhile.
-  const { total, totalExact, hits } = await readOffMainThread(strapi, { search }, () => findEntries(knex, search));
+    plan,
+    groups: filterGroups(locale, searchFilters).slice(1),
+    from: searchFilters.from,
+    to: searchFilters.to,
+    offset: args.page.offset,
+    limit: args.page.limit,
+    exactTotalUpTo: exactTotalUpTo(strapi),
+  });
+  const shown = await shownEntries(
+    knex,
+    hits.map((hit) => hit.id),
+  );
   return {
     total,
     totalExact,
     offset: args.page.offset,
     limit: args.page.limit,
-    items: hits.map((hit) => ({
-      type: hit.type,
-      documentId: hit.documentId,
-      slug: hit.slug,
-      title: hit.title,
-      locale,
-      startDate: hit.startDate,
-      endDate: hit.endDate,
-      snippet: hit.snippet,
-      score: score(hit.titleHit, hit.rank, hit.exact),
-    })),
+    items: hits
+      .filter((hit) => shown.has(hit.id))
+      .map((hit) => {
+        const entry = shown.get(hit.id)!;
+        return {
+          type: hit.type,
+          documentId: entry.documentId,
+          slug: hit.slug,
+          title: entry.title,
+          locale,
+          startDate: entry.startDate,
+          endDate: entry.endDate,
+          snippet: snippet(entry.texts, plan, locale),
+          score: score(hit.titleHit, hit.rank, hit.exact),
+        };
+      }),
   };
 }

@@ -1,75 +1,27 @@
 /**
  * The search index tables (created by the 2026.11.26T01 migration), read and written with knex.
  * Writes are the same on both engines (SQLite triggers and PostgreSQL's generated column keep
- * the full-text structures in step); only matching and ranking differ per engine. The vocabulary
+ * the engines' full-text structures in step: they find the records that name a related one). Searches are
+ * answered by the index each node holds in memory (./held-index.ts), loaded from these entries
+ * and kept in step through the log of changes (./held-sync.ts). The vocabulary
  * (search_terms, with how many entries hold each term, and search_term_keys, each term under its
  * deletion keys) is kept in step by the same writes, so that it holds exactly the terms of the
  * published entries: typo tolerance can never reveal a term that no public record has.
  */
 import type { Knex } from 'knex';
-import type { Locale } from '../../content/locales/core';
 import {
   FACET_KINDS,
-  MAX_COMPLETIONS,
   TYPO_KEY_MIN_LENGTH,
   VOCABULARY_TYPES,
   deletionKeys,
-  TITLE_MARK,
-  filterGroups,
   filterTerm,
-  fts5Expression,
   fts5Filter,
-  hasTypos,
-  snippet,
-  withTypos,
   tsqueryFilter,
-  tsqueryText,
-  unindexedPrefixes,
-  withCompletions,
-  type QueryTerm,
   type SearchEntry,
-  type SearchFilters,
-  type SearchPage,
   type SearchTypeName,
 } from './core';
+import type { HeldEntry } from './held-index';
 import { preparedReadsOf, type KnexLike } from '../direct-reads/prepared';
-
-export interface StoredHit {
-  type: SearchTypeName;
-  documentId: string;
-  slug: string;
-  title: string;
-  /** Where the words are, in the text that holds the most of them (core snippet). */
-  snippet: string;
-  startDate: string | null;
-  endDate: string | null;
-  rank: number;
-  titleHit: boolean;
-  /** Matches the words as typed (not only through a tolerated typo). */
-  exact: boolean;
-}
-
-export interface SearchQuery {
-  plan: QueryTerm[];
-  locale: string;
-  filters: SearchFilters;
-  page: SearchPage;
-  /** PostgreSQL: run its statements named (prepared on the server), see direct-reads/prepared. */
-  namedStatements: boolean;
-  /**
-   * Matches are counted up to this many; beyond, the total is this figure and not exact. An exact
-   * count of every match of a common word visits every match (on PostgreSQL each matching row, for
-   * its visibility): the cost that grows with the collection, which no page of results needs.
-   */
-  exactTotalUpTo: number;
-  /**
-   * Matches are ranked in blocks of this many, in the order the engine finds them: within the
-   * matches of one kind (see Kind) the first block is ranked and comes first, then the next. A
-   * search thus ranks at most this many records per page, never every match of a common word; a
-   * kind with fewer matches is ranked exactly.
-   */
-  rankedBlock: number;
-}
 
 const isSqlite = (knex: Knex) => ['sqlite', 'sqlite3', 'better-sqlite3'].includes(String(knex.client.config.client));
 
@@ -177,6 +129,10 @@ async function writeEntries(knex: Knex, rows: EntryRow[]): Promise<void> {
  */
 export async function replaceEntries(knex: Knex, type: SearchTypeName, documentIds: string[], entries: SearchEntry[]): Promise<void> {
   if (!documentIds.length) return;
+  await logChanges(
+    knex,
+    documentIds.map((documentId) => ({ type, document_id: documentId })),
+  );
   const existing = knex('search_entries').where('type', type).whereIn('document_id', documentIds);
   const old: TermRow[] = await existing.clone().select('locale', ...TERM_COLUMNS);
   if (old.length) await existing.clone().delete();
@@ -184,6 +140,98 @@ export async function replaceEntries(knex: Knex, type: SearchTypeName, documentI
   await writeEntries(knex, rows);
   await changeVocabulary(knex, countTerms(rows, 1, countTerms(old, -1)));
 }
+
+/** The log of changes to the index, that each node follows (./held-sync.ts; the 2026.12.05T00 migration). */
+const LOG = 'search_index_log';
+/** A log row of this type: every entry may have changed (a rebuild). */
+export const EVERYTHING = '*';
+/** The PostgreSQL advisory lock that makes the writers of the log take turns until they commit (any constant number of ours). */
+const LOG_LOCK = 1704202602;
+
+/**
+ * Appends rows to the log. On PostgreSQL under a transaction-wide advisory lock, so that the
+ * rows' numbers become visible in their order: a node that has applied row 11 never skips a 10
+ * committed later. SQLite has one writer at a time anyway.
+ */
+async function logChanges(knex: Knex, rows: { type: string; document_id: string }[]): Promise<void> {
+  if (!isSqlite(knex)) await knex.raw('SELECT pg_advisory_xact_lock(?)', [LOG_LOCK]);
+  for (const batch of chunks(rows, 300)) await knex(LOG).insert(batch);
+}
+
+export interface LogRow {
+  seq: number;
+  type: string;
+  documentId: string;
+}
+
+/** The log's rows after `seq`, in order. */
+export const logAfter = async (knex: Knex, seq: number): Promise<LogRow[]> =>
+  (await knex(LOG).select('seq', 'type', 'document_id').where('seq', '>', seq).orderBy('seq')).map((row: any) => ({
+    seq: Number(row.seq),
+    type: String(row.type),
+    documentId: String(row.document_id),
+  }));
+
+/** The log's last row number (0: none). */
+export const lastLogged = async (knex: Knex): Promise<number> => Number((await knex(LOG).max({ seq: 'seq' }).first())?.seq ?? 0);
+
+/** The columns of an entry that the held index keeps (./held-index.ts). */
+const HELD_COLUMNS = [
+  'id',
+  'type',
+  'document_id',
+  'locale',
+  'slug',
+  'title_terms',
+  'body_terms',
+  'related_terms',
+  'filter_terms',
+  'start_date',
+  'end_date',
+];
+const heldEntry = (row: any): HeldEntry => ({
+  id: Number(row.id),
+  type: row.type,
+  documentId: row.document_id,
+  locale: row.locale,
+  slug: row.slug,
+  vocabulary: VOCABULARY_TYPES.includes(row.type),
+  titleTerms: row.title_terms,
+  bodyTerms: row.body_terms,
+  relatedTerms: row.related_terms,
+  filterTerms: row.filter_terms,
+  startDate: row.start_date,
+  endDate: row.end_date,
+});
+
+/** Up to `limit` entries after the entry `after`, by id: the whole index a page at a time. */
+export const heldEntriesAfter = async (knex: Knex, after: number, limit: number): Promise<HeldEntry[]> =>
+  (await knex('search_entries').select(HELD_COLUMNS).where('id', '>', after).orderBy('id').limit(limit)).map(heldEntry);
+
+/** The entries of these documents of one type (every locale). */
+export const heldEntriesOf = async (knex: Knex, type: string, documentIds: string[]): Promise<HeldEntry[]> => {
+  const found: HeldEntry[] = [];
+  for (const some of chunks(documentIds, 500))
+    found.push(...(await knex('search_entries').select(HELD_COLUMNS).where('type', type).whereIn('document_id', some)).map(heldEntry));
+  return found;
+};
+
+/** What a page of results shows of each entry, by id (an entry gone since the search is left out). */
+export const shownEntries = async (
+  knex: Knex,
+  ids: number[],
+): Promise<
+  Map<number, { documentId: string; title: string; texts: [string, string][]; startDate: string | null; endDate: string | null }>
+> =>
+  new Map(
+    (ids.length
+      ? await knex('search_entries').select('id', 'document_id', 'title', 'texts', 'start_date', 'end_date').whereIn('id', ids)
+      : []
+    ).map((row: any) => [
+      Number(row.id),
+      { documentId: row.document_id, title: row.title, texts: JSON.parse(row.texts), startDate: row.start_date, endDate: row.end_date },
+    ]),
+  );
 
 const INDEX_TABLES = ['search_term_keys', 'search_terms', 'search_entries'];
 /** SQLite's FTS5 table over search_entries (external content, kept in step by triggers on it). */
@@ -240,6 +288,9 @@ export async function rebuildEntries(
   for (const { type, name } of derived) await knex.raw(`DROP ${type.toUpperCase()} ??`, [name]);
   if (isSqlite(knex)) await ftsCommand(knex, 'delete-all');
   for (const table of INDEX_TABLES) await knex(table).delete();
+  // Every node loads the index again: what the log said before is past.
+  await knex(LOG).delete();
+  await logChanges(knex, [{ type: EVERYTHING, document_id: '' }]);
   return {
     add: (rows) => writeEntries(knex, rows),
     async finish(counts) {
@@ -281,18 +332,16 @@ export async function settleAfterRebuild(knex: Knex): Promise<void> {
 }
 
 /** The vocabulary's terms that share a deletion key with one of these stems, with how many entries hold them. */
-async function termsNear(knex: Knex, run: Run, locale: string, stems: string[]): Promise<{ term: string; entries: number }[]> {
+export async function termsNear(knex: Knex, locale: string, stems: string[]): Promise<{ term: string; entries: number }[]> {
   const keys = [...new Set(stems.flatMap(deletionKeys))];
   if (!keys.length) return [];
-  const rows = await run(
-    knex('search_term_keys as k')
-      .distinct('t.term', 't.entries')
-      .join('search_terms as t', function on() {
-        this.on('t.locale', 'k.locale').andOn('t.term', 'k.term');
-      })
-      .where('k.locale', locale)
-      .whereIn('k.key', keys),
-  );
+  const rows = await knex('search_term_keys as k')
+    .distinct('t.term', 't.entries')
+    .join('search_terms as t', function on() {
+      this.on('t.locale', 'k.locale').andOn('t.term', 'k.term');
+    })
+    .where('k.locale', locale)
+    .whereIn('k.key', keys);
   return rows.map((row: any) => ({ term: row.term, entries: Number(row.entries) }));
 }
 
@@ -313,236 +362,4 @@ export async function documentsWithFacet(knex: Knex, documentId: string): Promis
         .whereRaw('e.tsv @@ ?::tsquery', [tsqueryFilter(named)])
         .distinct('e.type', 'e.document_id');
   return rows.map((row: any) => ({ type: row.type, documentId: row.document_id }));
-}
-
-const TEXT_COLUMNS = TERM_COLUMNS.join(' ');
-
-/** Runs a built statement in the snapshot; resolves to its rows. */
-export type Run = (builder: Knex.QueryBuilder) => Promise<any[]>;
-/** A Run over a connection's own way of running SQL text with its bindings. */
-export const runWith =
-  (execute: (sql: string, bindings: unknown[]) => unknown): Run =>
-  async (builder) => {
-    const { sql, bindings } = builder.toSQL().toNative();
-    return (await execute(sql, bindings as unknown[])) as any[];
-  };
-/** Runs `body`'s statements in one snapshot: a transaction of the node's connection here, or of a reader thread's (../read-threads). */
-export type Snapshot = <T>(body: (run: Run) => Promise<T>) => Promise<T>;
-
-/** A transaction of the node's own connection, its statements prepared (parsed and planned once per connection: the same few shapes at every search). */
-export const mainSnapshot =
-  (knex: Knex, namedStatements: boolean): Snapshot =>
-  (body) =>
-    knex.transaction(async (trx) => {
-      const sqlite = isSqlite(knex);
-      // Matching goes through the GIN index, as a bitmap: tsquery selectivity would otherwise lead the planner to test @@
-      // row by row (a scan of the table, or of the primary key in id order), reading every row's tsvector from TOAST
-      // (37 ms for a block of title hits of a common word at 10,000 practices, 3 ms as a bitmap).
-      // A bitmap scan returns the rows in the table's order; a parallel one would not (so none), nor would a sequential
-      // scan joining another's (so none), and rows do not move under a snapshot: every statement finds the matches in one order.
-      // One round trip: the snapshot's isolation (repeatable read: the count and the blocks see the same matches) with them.
-      if (!sqlite)
-        await trx.raw(
-          'SET TRANSACTION ISOLATION LEVEL REPEATABLE READ; SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off; SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL synchronize_seqscans = off',
-        );
-      const read = preparedReadsOf(sqlite ? 'sqlite' : 'postgres');
-      return body(runWith((sql, bindings) => read(trx as unknown as KnexLike, sql, bindings, namedStatements)));
-    });
-
-/** One kind of match, in the order of the results: as typed or through a typo, title hit or not, knowledge or vocabulary. */
-interface Kind {
-  exact: boolean;
-  title: boolean;
-  vocabulary: boolean;
-}
-
-/**
- * Matching entries, title hits first, then by relevance, each with its snippet; and how many match
- * (see exactTotalUpTo). All in one snapshot: the words the vocabulary knows near those typed with a
- * tolerance (typos), then the matches (findPage). `knex` builds the statements; `inSnapshot` runs them.
- */
-export async function findEntries(
-  knex: Knex,
-  query: SearchQuery,
-  inSnapshot: Snapshot = mainSnapshot(knex, query.namedStatements),
-): Promise<{ total: number; totalExact: boolean; hits: StoredHit[] }> {
-  return inSnapshot(async (run) => {
-    const tolerant = query.plan.flatMap((term) => (term.tolerant ? [term.tolerant] : []));
-    const plan = tolerant.length ? withTypos(query.plan, await termsNear(knex, run, query.locale, tolerant)) : query.plan;
-    return findPage(knex, run, { ...query, plan });
-  });
-}
-
-/**
- * The filters are matched by the full-text index with the words. The matches are taken kind by
- * kind (see Kind) and, within a kind, in blocks (rankedBlock) in the order they are found, each
- * ranked on its own, until the page is full: a page ranks one or two blocks, never every match of
- * a common word. The page's wide rows (texts for the snippets) are read last.
- */
-async function findPage(knex: Knex, run: Run, query: SearchQuery): Promise<{ total: number; totalExact: boolean; hits: StoredHit[] }> {
-  const sqlite = isSqlite(knex);
-  const { page, rankedBlock } = query;
-  let { plan } = query; // on SQLite, completed in the snapshot (see withCompletions)
-  const prefixes = sqlite ? unindexedPrefixes(plan) : [];
-  const groups = filterGroups(query.locale, query.filters);
-  if (groups.some((group) => !group.length)) return { total: 0, totalExact: true, hits: [] };
-  const typos = hasTypos(plan);
-  const { from, to } = query.filters;
-  const dated = (builder: Knex.QueryBuilder) => {
-    if (from || to) builder.whereNotNull('e.start_date');
-    if (to) builder.where('e.start_date', '<=', to);
-    if (from) builder.whereRaw('coalesce(e.end_date, e.start_date) >= ?', [from]);
-    return builder;
-  };
-  const id = sqlite ? 'search_fts.rowid' : 'e.id';
-
-  /** The matches of one kind, or of every kind (no kind), as a query to select from. */
-  let matches: (kind?: Kind) => Knex.QueryBuilder;
-  if (sqlite) {
-    let expressions: Record<'words' | 'typed' | 'title', string> | undefined;
-    const vocabulary = fts5Filter([VOCABULARY_TYPES.map((type) => filterTerm('type', type))]);
-    const both = (a: string, b: string, yes: boolean) => `(${a}) ${yes ? 'AND' : 'NOT'} (${b})`;
-    matches = (kind) => {
-      const { words, typed, title } = (expressions ??= {
-        words: fts5Expression(plan, TEXT_COLUMNS),
-        typed: fts5Expression(plan, TEXT_COLUMNS, true),
-        title: fts5Expression(plan, 'title_terms'),
-      });
-      // The words as typed are among the words: an exact kind matches them alone, so that FTS5 neither merges nor ranks the typos.
-      let expression = `(${kind?.exact && typos ? typed : words}) AND (${fts5Filter(groups)})`;
-      if (kind) {
-        if (typos && !kind.exact) expression = both(expression, typed, false);
-        expression = both(both(expression, title, kind.title), vocabulary, kind.vocabulary);
-      }
-      const builder = knex('search_fts').whereRaw('search_fts MATCH ?', [expression]);
-      return from || to ? dated(builder.join('search_entries as e', 'e.id', 'search_fts.rowid')) : builder;
-    };
-  } else {
-    // One tsquery per kind: the words, the filters, the title (marked terms) and the type, all looked up in the GIN index.
-    const [words, typed, title] = [tsqueryText(plan), tsqueryText(plan, true), tsqueryText(plan, false, TITLE_MARK)];
-    const vocabulary = tsqueryFilter([VOCABULARY_TYPES.map((type) => filterTerm('type', type))]);
-    const both = (a: string, b: string, yes: boolean) => `(${a}) & ${yes ? '' : '!'}(${b})`;
-    matches = (kind) => {
-      let text = both(kind?.exact && typos ? typed : words, tsqueryFilter(groups), true);
-      if (kind) {
-        if (typos && !kind.exact) text = both(text, typed, false);
-        text = both(both(text, title, kind.title), vocabulary, kind.vocabulary);
-      }
-      return dated(knex('search_entries as e').whereRaw('e.tsv @@ ?::tsquery', [text]));
-    };
-  }
-  // A block of one kind's matches in the order they are found, with rank, type and slug. On SQLite, in rowid
-  // order, FTS5's own, with type and slug from the covering index. On PostgreSQL, in the order the bitmap scan
-  // visits the table's pages (the same in every statement of the snapshot: see the transaction below), so that
-  // the scan stops at the block's end instead of visiting and sorting every match (a common word at 100,000
-  // practices); ranked from the rows visited, without looking them up again (3.8 → 2.5 ms for a block of 500).
-  const block = (kind: Kind, n: number) => {
-    const ids = (builder: Knex.QueryBuilder) => (sqlite ? builder.orderBy(id) : builder).limit(rankedBlock).offset(n * rankedBlock);
-    if (sqlite)
-      return ids(
-        (from || to ? matches(kind) : matches(kind).join('search_entries as e', 'e.id', 'search_fts.rowid')).select({
-          id,
-          type: 'e.type',
-          slug: 'e.slug',
-          rank: knex.raw('-bm25(search_fts, 10.0, 3.0, 1.0, 0.0)'),
-        }),
-      );
-    return knex
-      .select('b.id', 'b.type', 'b.slug', knex.raw('ts_rank(b.tsv, ?::tsquery) AS rank', [tsqueryText(plan)]))
-      .from(ids(matches(kind).select('e.id', 'e.type', 'e.slug', 'e.tsv')).as('b'));
-  };
-  const count = async (builder: Knex.QueryBuilder) => Number((await run(builder.count({ n: '*' }).limit(1)))[0]?.n ?? 0);
-  // The matches counted up to one more than exactTotalUpTo: the scan stops there.
-  const countUpTo = async (builder: Knex.QueryBuilder) =>
-    count(
-      knex.from(
-        builder
-          .select(knex.raw('1'))
-          .limit(query.exactTotalUpTo + 1)
-          .as('m'),
-      ),
-    );
-  const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-
-  const kinds: Kind[] = [];
-  for (const exact of typos ? [true, false] : [true])
-    for (const title of [true, false]) for (const vocabulary of [false, true]) kinds.push({ exact, title, vocabulary });
-
-  if (prefixes.length) {
-    const completions: string[] = [];
-    for (const prefix of prefixes) {
-      const terms = knex('search_terms')
-        .select('term')
-        .where('locale', query.locale)
-        .where('term', '>=', prefix)
-        .where('term', '<', `${prefix}{`) // terms are [a-z0-9]: '{' follows 'z'
-        .limit(MAX_COMPLETIONS + 1);
-      completions.push(...(await run(terms)).map((row: { term: string }) => row.term));
-    }
-    plan = withCompletions(plan, completions);
-  }
-  const counted = await countUpTo(matches());
-  const exact = counted <= query.exactTotalUpTo;
-  const matched = exact ? counted : Infinity;
-  const end = page.offset + page.limit;
-  const shown: { kind: Kind; id: number; rank: number; type: string; slug: string }[] = [];
-  let at = 0; // where the current kind starts in the results
-  for (const kind of kinds) {
-    if (at >= Math.min(end, matched)) break;
-    let size: number | undefined;
-    if (page.offset > at) {
-      size = await count(matches(kind));
-      if (at + size <= page.offset) {
-        at += size;
-        continue;
-      }
-    }
-    for (let n = Math.floor(Math.max(0, page.offset - at) / rankedBlock); at + n * rankedBlock < end; n += 1) {
-      const rows = (await run(block(kind, n)))
-        .map((row: any) => ({ kind, id: Number(row.id), rank: Number(row.rank), type: String(row.type), slug: String(row.slug) }))
-        .sort(
-          (a: { rank: number; type: string; slug: string }, b: { rank: number; type: string; slug: string }) =>
-            b.rank - a.rank || byName(a.type, b.type) || byName(a.slug, b.slug),
-        );
-      const first = at + n * rankedBlock;
-      shown.push(...rows.filter((_: unknown, i: number) => first + i >= page.offset && first + i < end));
-      if (rows.length < rankedBlock) {
-        size = n * rankedBlock + rows.length;
-        break;
-      }
-    }
-    // A kind that filled the page is the last one read: its size is never needed.
-    if (size === undefined) break;
-    at += size;
-  }
-  const rows = shown.length
-    ? await run(
-        knex('search_entries')
-          .select('id', 'document_id', 'title', 'texts', 'start_date', 'end_date')
-          .whereIn(
-            'id',
-            shown.map((hit) => hit.id),
-          ),
-      )
-    : [];
-  const byId = new Map(rows.map((row: any) => [Number(row.id), row]));
-  return {
-    total: Math.min(counted, query.exactTotalUpTo),
-    totalExact: exact,
-    hits: shown.map((hit) => {
-      const row: any = byId.get(hit.id);
-      return {
-        type: hit.type as SearchTypeName,
-        documentId: row.document_id,
-        slug: hit.slug,
-        title: row.title,
-        snippet: snippet(JSON.parse(row.texts), query.plan, query.locale as Locale),
-        startDate: row.start_date,
-        endDate: row.end_date,
-        rank: hit.rank,
-        titleHit: hit.kind.title,
-        exact: hit.kind.exact,
-      };
-    }),
-  };
 }

@@ -1,0 +1,108 @@
+/**
+ * Strapi adapter of the held index (./held-index.ts): each node loads the search entries into
+ * memory once, then, before each search, applies the rows of the index's log (./store.ts) written
+ * since: the entries of the documents they name are read again, and a rebuild's row loads the
+ * whole index again. Every node thus answers from the entries committed before the search began,
+ * whichever node wrote them.
+ */
+import type { Core } from '@strapi/strapi';
+import type { Knex } from 'knex';
+import { instanceState } from '../../edge/shared-state';
+import { HeldIndex, type HeldEntry } from './held-index';
+import { EVERYTHING, heldEntriesAfter, heldEntriesOf, lastLogged, logAfter } from './store';
+
+/** Entries read per statement while loading. */
+const LOAD_PAGE = 5000;
+
+interface Held {
+  index: HeldIndex;
+  /** The last log row applied (-1: nothing loaded yet). */
+  seq: number;
+  /** The held entries of each document, by `type documentId`. */
+  documents: Map<string, number[]>;
+  /** The sync under way, and the one that will follow it (every search arriving meanwhile waits for that one). */
+  running: Promise<unknown>;
+  queued?: Promise<HeldIndex>;
+}
+
+const state = instanceState<Held>('held-search-index');
+const documentKey = (type: string, documentId: string) => `${type} ${documentId}`;
+
+/** Files entries under their documents. */
+function file(documents: Map<string, number[]>, entries: HeldEntry[]): void {
+  for (const entry of entries) {
+    const key = documentKey(entry.type, entry.documentId);
+    documents.set(key, [...(documents.get(key) ?? []), entry.id]);
+  }
+}
+
+/** Every entry, a page at a time, with progress for a large index; the log's position read first, so that nothing written meanwhile is missed. */
+async function load(strapi: Core.Strapi, knex: Knex, held: Held): Promise<void> {
+  const started = Date.now();
+  const seq = await lastLogged(knex);
+  const index = new HeldIndex();
+  const documents = new Map<string, number[]>();
+  const bulk = index.bulk();
+  for (let after = 0; ;) {
+    const page = await heldEntriesAfter(knex, after, LOAD_PAGE);
+    if (!page.length) break;
+    bulk.add(page);
+    file(documents, page);
+    after = page[page.length - 1].id;
+    if (index.size % 50_000 < LOAD_PAGE && index.size >= 50_000) strapi.log.info(`[search] loading the index: ${index.size} entries`);
+  }
+  bulk.finish();
+  Object.assign(held, { index, documents, seq });
+  if (index.size >= 50_000)
+    strapi.log.info(`[search] index loaded: ${index.size} entries in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+/** The log's rows since the last applied: the documents they name read again, or everything after a rebuild. */
+async function sync(strapi: Core.Strapi, held: Held): Promise<HeldIndex> {
+  const knex = strapi.db.connection as unknown as Knex;
+  if (held.seq < 0) {
+    await load(strapi, knex, held);
+    return held.index;
+  }
+  const rows = await logAfter(knex, held.seq);
+  if (!rows.length) return held.index;
+  if (rows.some((row) => row.type === EVERYTHING)) {
+    await load(strapi, knex, held);
+    return held.index;
+  }
+  const byType = new Map<string, Set<string>>();
+  for (const row of rows) byType.set(row.type, (byType.get(row.type) ?? new Set()).add(row.documentId));
+  const gone: number[] = [];
+  const added = [];
+  for (const [type, documentIds] of byType) {
+    for (const documentId of documentIds) {
+      gone.push(...(held.documents.get(documentKey(type, documentId)) ?? []));
+      held.documents.delete(documentKey(type, documentId));
+    }
+    added.push(...(await heldEntriesOf(knex, type, [...documentIds])));
+  }
+  held.index.remove(gone);
+  held.index.add(added);
+  file(held.documents, added);
+  held.seq = rows[rows.length - 1].seq;
+  return held.index;
+}
+
+/**
+ * The node's held index, with every change committed before this call applied. One sync runs at a
+ * time; the searches that arrive while one runs share the next, which starts after it.
+ */
+export function heldIndex(strapi: Core.Strapi): Promise<HeldIndex> {
+  let held = state.get(strapi);
+  if (!held) state.set(strapi, (held = { index: new HeldIndex(), seq: -1, documents: new Map(), running: Promise.resolve() }));
+  const current = held;
+  if (!current.queued) {
+    const next = current.running.then(() => {
+      current.queued = undefined;
+      return sync(strapi, current);
+    });
+    current.queued = next;
+    current.running = next.catch(() => undefined);
+  }
+  return current.queued;
+}
