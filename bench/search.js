@@ -5,9 +5,9 @@
 // distinct queries as partners and the explorer's search box send them (words, the 2- to 6-letter
 // prefixes typing produces, pairs, both locales, some with type, theme, territory or status filters).
 // On the same node, the same two measures of one practice's page by slug, over practices drawn from
-// the whole collection: a record's page must cost the same at 100 or 100,000 practices. Then the
-// searches again on a node that ranks every match of a kind together: how far the blocks of 500
-// take each first page from that order, and what ranking everything costs.
+// the whole collection: a record's page must cost the same at 100 or 100,000 practices. And the
+// node's start (it loads the search index into memory before it listens) and its resident memory.
+const fs = require('fs');
 const path = require('path');
 const { spawn } = require('child_process');
 const autocannon = require('autocannon');
@@ -176,38 +176,8 @@ const load = (url, bodies, { duration, connections }) =>
     instance.on('response', (_client, _status, _bytes, responseTime) => times.push(responseTime));
   });
 
-/** A latencies reader that keeps each search's first page (its slugs, in order) by request body. */
-const keepingFirstPages = (pages) => (data, request) => {
-  pages.set(
-    request,
-    data.search.items.map((item) => item.slug),
-  );
-  return data.search.total;
-};
-
-/** Every match of a kind ranked together (SEARCH_RANKED_BLOCK past any collection): the exact order the blocks are compared with. */
-const WHOLE_BLOCK = 1_000_000_000;
-
-/**
- * How close the first pages ranked in blocks (the default) come to those of every match ranked
- * together, query by query: the same page (same records, same order), the same first record, and
- * the share of a page's records both have.
- */
-function rankingAgainstWhole(blocked, whole) {
-  const compared = [...blocked].filter(([request]) => whole.has(request));
-  const share = (count) => +((100 * count) / compared.length).toFixed(1);
-  const overlap = ([request, page]) => {
-    const other = whole.get(request);
-    const shown = Math.max(page.length, other.length);
-    return shown ? page.filter((slug) => other.includes(slug)).length / shown : 1;
-  };
-  return {
-    compared: compared.length,
-    samePagePercent: share(compared.filter(([request, page]) => JSON.stringify(page) === JSON.stringify(whole.get(request))).length),
-    sameFirstPercent: share(compared.filter(([request, page]) => page[0] === whole.get(request)[0]).length),
-    meanOverlapPercent: share(compared.reduce((sum, entry) => sum + overlap(entry), 0)),
-  };
-}
+/** A node's resident memory, in MB (Linux). */
+const residentMegabytes = (pid) => Math.round(Number(/VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024);
 
 async function benchSearch({ engine, sizes, duration, connections, queries = QUERY_POOL_SIZE, log }) {
   const searches = searchPool(queries);
@@ -227,11 +197,13 @@ async function benchSearch({ engine, sizes, duration, connections, queries = QUE
       const seeded = await npmRun('seed:synthetic', ['--practices', String(size)], database.env, log);
       const [, entries, indexSeconds] = seeded.match(/index rebuilt: (\d+) entries in ([\d.]+) s/);
       const seedSeconds = Number(seeded.match(/practices created.* in ([\d.]+) s/)[1]);
-      const blockedPages = new Map();
-      const node = await startNode({ ...database.env, LOG_LEVEL: 'warn', RESPONSE_CACHE: 'false' });
+      // The node loads the index into memory before it listens: its start grows with the collection.
+      const starting = Date.now();
+      const node = await startNode({ ...database.env, LOG_LEVEL: 'warn', RESPONSE_CACHE: 'false' }, { startTimeoutMs: 600000 });
+      const startSeconds = (Date.now() - starting) / 1000;
       try {
         await warmUp(node.url, warmUpSearches);
-        const sequential = await latencies(node.url, searchBodies, keepingFirstPages(blockedPages));
+        const sequential = await latencies(node.url, searchBodies, (data) => data.search.total);
         const loaded = await load(node.url, searchBodies, { duration, connections });
         const queries = searches.length;
         // One practice's page by slug, on the same node: its cost must not grow with the collection.
@@ -252,12 +224,15 @@ async function benchSearch({ engine, sizes, duration, connections, queries = QUE
           seedSeconds,
           indexEntries: Number(entries),
           indexSeconds: Number(indexSeconds),
+          startSeconds,
+          residentMegabytes: residentMegabytes(node.process.pid),
           ...sequential,
           ...loaded,
           bySlug: { slugs: slugs.length, ...pageSequential, ...pageLoaded },
         };
         log(
-          `${engine} ${size}: cache off, ${queries} distinct queries: index ${indexSeconds} s, p50 ${sequential.p50ms} ms, ` +
+          `${engine} ${size}: cache off, ${queries} distinct queries: index ${indexSeconds} s, node started in ${startSeconds.toFixed(1)} s ` +
+            `(${rows[size].residentMegabytes} MB resident after the searches), p50 ${sequential.p50ms} ms, ` +
             `p95 ${sequential.p95ms} ms, ${loaded.requestsPerSecond.toFixed(1)} req/s (p50 / p95 ${loaded.loadedP50ms} / ${loaded.loadedP95ms} ms loaded)`,
         );
         log(
@@ -270,31 +245,6 @@ async function benchSearch({ engine, sizes, duration, connections, queries = QUE
           throw new Error(`${engine} ${size}: a page by slug found ${pageSequential.meanHits} practices on average, not 1`);
       } finally {
         await node.stop();
-      }
-      // The same searches on a node that ranks every match of a kind together: what the blocks cost in ranking, and what they save.
-      const whole = await startNode({
-        ...database.env,
-        LOG_LEVEL: 'warn',
-        RESPONSE_CACHE: 'false',
-        SEARCH_RANKED_BLOCK: String(WHOLE_BLOCK),
-      });
-      try {
-        await warmUp(whole.url, warmUpSearches);
-        const wholePages = new Map();
-        const wholeSequential = await latencies(whole.url, searchBodies, keepingFirstPages(wholePages));
-        const ranking = rankingAgainstWhole(blockedPages, wholePages);
-        rows[size].ranking = {
-          ...ranking,
-          wholeP50ms: wholeSequential.p50ms,
-          wholeP95ms: wholeSequential.p95ms,
-          wholeFailures: wholeSequential.failures.length,
-        };
-        log(
-          `${engine} ${size}: blocks of 500 against every match ranked together, ${ranking.compared} searches: same first page ${ranking.samePagePercent} %, ` +
-            `same first record ${ranking.sameFirstPercent} %, records in common ${ranking.meanOverlapPercent} %; ranked together p50 ${wholeSequential.p50ms} ms, p95 ${wholeSequential.p95ms} ms`,
-        );
-      } finally {
-        await whole.stop();
       }
     }
   } finally {
@@ -310,11 +260,11 @@ function printSearch(results) {
     `\nsearch: response cache off, ${rows[0]?.row.queries ?? QUERY_POOL_SIZE} distinct queries (words, prefixes, pairs, filters; it and en)`,
   );
   console.log(
-    'search      engine    practices  index entries  index build s  p50 ms  p95 ms  req/s (10 conns)  p50 / p95 ms loaded  errors',
+    'search      engine    practices  index entries  index build s  node start s  node MB  p50 ms  p95 ms  req/s (10 conns)  p50 / p95 ms loaded  errors',
   );
   for (const { engine, size, row } of rows)
     console.log(
-      `${''.padEnd(12)}${engine.padEnd(10)}${size.padStart(9)}${String(row.indexEntries).padStart(15)}${row.indexSeconds.toFixed(1).padStart(15)}${String(row.p50ms).padStart(8)}${String(row.p95ms).padStart(8)}${loadedCells(row)}${String(row.errors + (row.failures?.length ?? 0)).padStart(8)}`,
+      `${''.padEnd(12)}${engine.padEnd(10)}${size.padStart(9)}${String(row.indexEntries).padStart(15)}${row.indexSeconds.toFixed(1).padStart(15)}${row.startSeconds.toFixed(1).padStart(14)}${String(row.residentMegabytes).padStart(9)}${String(row.p50ms).padStart(8)}${String(row.p95ms).padStart(8)}${loadedCells(row)}${String(row.errors + (row.failures?.length ?? 0)).padStart(8)}`,
     );
   console.log(
     `\none practice by slug with every relation, on the same nodes: ${SLUG_POOL_SIZE} distinct practices of each collection (all, if fewer)`,
@@ -323,14 +273,6 @@ function printSearch(results) {
   for (const { engine, size, row } of rows)
     console.log(
       `${''.padEnd(12)}${engine.padEnd(10)}${size.padStart(9)}${String(row.bySlug.p50ms).padStart(8)}${String(row.bySlug.p95ms).padStart(8)}${loadedCells(row.bySlug)}${String(row.bySlug.errors + row.bySlug.failures.length).padStart(8)}`,
-    );
-  console.log(
-    `\nranking: the first pages above (blocks of 500) against every match of a kind ranked together (SEARCH_RANKED_BLOCK=${WHOLE_BLOCK})`,
-  );
-  console.log('ranking     engine    practices  same page %  same first %  in common %  together p50 / p95 ms  errors');
-  for (const { engine, size, row } of rows)
-    console.log(
-      `${''.padEnd(12)}${engine.padEnd(10)}${size.padStart(9)}${String(row.ranking.samePagePercent).padStart(13)}${String(row.ranking.sameFirstPercent).padStart(14)}${String(row.ranking.meanOverlapPercent).padStart(13)}${`${row.ranking.wholeP50ms} / ${row.ranking.wholeP95ms}`.padStart(23)}${String(row.ranking.wholeFailures).padStart(8)}`,
     );
 }
 

@@ -526,6 +526,13 @@ export class HeldIndex {
     return this.where.size;
   }
 
+  /** Places of entries removed or replaced since the index was made: kept until it is made again (a node loads afresh past a bound). */
+  get retired(): number {
+    let places = 0;
+    for (const index of this.locales.values()) places += index.ids.length;
+    return places - this.where.size;
+  }
+
   /** Adds entries (an entry already held is replaced), as one new segment per locale. */
   add(entries: HeldEntry[]): void {
     const bulk = this.bulk();

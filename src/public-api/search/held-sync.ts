@@ -13,6 +13,8 @@ import { EVERYTHING, heldEntriesAfter, heldEntriesOf, lastLogged, logAfter } fro
 
 /** Entries read per statement while loading. */
 const LOAD_PAGE = 5000;
+/** Past this many places of removed entries (and a quarter of the live ones), the index is loaded afresh: its memory stays bounded. */
+const RETIRED_BOUND = 10_000;
 
 interface Held {
   index: HeldIndex;
@@ -85,6 +87,7 @@ async function sync(strapi: Core.Strapi, held: Held): Promise<HeldIndex> {
   held.index.add(added);
   file(held.documents, added);
   held.seq = rows[rows.length - 1].seq;
+  if (held.index.retired > Math.max(RETIRED_BOUND, held.index.size / 4)) await load(strapi, knex, held);
   return held.index;
 }
 
