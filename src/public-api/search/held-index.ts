@@ -222,6 +222,8 @@ class LocaleIndex {
         const nameRank = new Map(byNames.map((ordinal, rank) => [ordinal, rank]));
         const terms = new Map<string, Postings>();
         for (const [term, list] of lists) {
+          // The growing arrays go as soon as their term's postings are built: at 100,000 practices they are hundreds of MB.
+          lists.delete(term);
           const keys = new Float64Array(list.length);
           for (let i = 0; i < list.length; i += 1)
             keys[i] = ((LEVELS - list.levels[i]) * byNames.length + nameRank.get(list.docs[i])!) * 2 + list.titled[i];
