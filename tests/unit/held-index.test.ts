@@ -129,7 +129,7 @@ function randomQuery(random: () => number): HeldQuery {
     groups,
     ...(dated ? { from: '2025-04-01', to: random() < 0.5 ? '2025-08-01' : undefined } : {}),
     offset: pick([0, 0, 0, 3, 10, 25]),
-    limit: pick([1, 5, 10, 20]),
+    limit: pick([0, 1, 5, 10, 20]),
     exactTotalUpTo: pick([1000, 1000, 5, 30]),
   };
 }

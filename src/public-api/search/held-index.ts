@@ -668,8 +668,10 @@ export class HeldIndex {
       const wanted = { title: Math.min(end, titled), text: Math.max(0, end - titled - inTitle.length) };
       const title: number[] = [];
       const text: number[] = [];
-      let exhausted = true;
-      if (wanted.title + wanted.text > 0)
+      // Whether the stream ran to its end (then every match was seen; otherwise they are counted).
+      let exhausted = false;
+      if (wanted.title + wanted.text > 0) {
+        exhausted = true;
         index.stream(forms, admits, (ordinal, rank) => {
           const list = index.isTitled(ordinal) ? title : text;
           if (list === text || title.length < wanted.title) {
@@ -682,12 +684,12 @@ export class HeldIndex {
           }
           return true;
         });
+      }
       const rankOf = (ordinal: number) => ranks.get(ordinal)!;
       take(title, rankOf, true, true);
       take(inTitle, rankOf, true, true);
       take(text, rankOf, false, true);
       take(inText, rankOf, false, true);
-      // An exhausted stream has shown every match; otherwise they are counted up to the bound.
       matched = exhausted
         ? titled + text.length + inTitle.length + inText.length
         : inTitle.length + inText.length + index.countUpTo(forms, (d) => !index.vocabulary[d] && admits(d), query.exactTotalUpTo + 1);
