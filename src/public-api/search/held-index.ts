@@ -1,17 +1,17 @@
 /**
  * The search index held in a node's memory: posting lists in impact order, so that the best
  * matches of a word come first and a page of results reads only the head of the lists (top-k with
- * early termination), where the engines' full-text search ranks every match of a common word or
- * ranks blocks of them in the order found. Pure: entries come from search_entries, the terms made
- * by ./analysis, and the same entries give the same answers on every node, whatever the order in
- * which they came.
+ * early termination), where the engines' full-text search would rank every match of a common word.
+ * Pure: entries come from search_entries (./held-sync.ts), with the terms made by ./analysis, and
+ * the same entries give the same answers on every node, whatever the order in which they came.
+ * Queries of several words score every match (term at a time, in typed arrays).
  *
  * Scoring is BM25 over the fields of an entry (title 10, body 3, related names 1), with a fixed
  * length pivot (AVERAGE_LENGTH) instead of the collection's mean length, so that a posting's
  * impact never changes and its list never needs sorting again; a word scores its best-matching
  * form (the word as typed, a thesaurus alternative, a completion of the last word typed). Results
- * come by kind as before (ranking.ts's order: as typed before typos, title hits first, knowledge
- * before vocabulary), within a kind by score, then type and slug.
+ * come by kind (KINDS: as typed before typo-only, title hits first, knowledge before vocabulary),
+ * within a kind by score, then type and slug.
  *
  * The index is a list of segments, each immutable once built; an entry added later goes into a new
  * small segment, an entry removed is marked dead. Small segments are merged when there are many.
@@ -623,7 +623,7 @@ export class HeldIndex {
     index.segments = [...index.segments.filter((segment) => !segment.entries), builder.finish()];
   }
 
-  /** A page of results and how many match (see HeldQuery.exactTotalUpTo), in the order of ranking.ts's kinds. */
+  /** A page of results and how many match (see HeldQuery.exactTotalUpTo), kind by kind (KINDS), typo-only matches last. */
   search(query: HeldQuery): { total: number; totalExact: boolean; hits: HeldHit[] } {
     const index = this.locales.get(query.locale);
     if (!index || !query.plan.length) return { total: 0, totalExact: true, hits: [] };
