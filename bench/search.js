@@ -7,12 +7,11 @@
 // On the same node, the same two measures of one practice's page by slug, over practices drawn from
 // the whole collection: a record's page must cost the same at 100 or 100,000 practices. And the
 // node's start (it loads the search index into memory before it listens) and its resident memory.
-const fs = require('fs');
 const path = require('path');
 const { spawn } = require('child_process');
 const autocannon = require('autocannon');
 const { createDatabase } = require('../scripts/lib/databases');
-const { startNode } = require('../scripts/lib/nodes');
+const { processMemory, startNode } = require('../scripts/lib/nodes');
 const { BY_SLUG } = require('./queries');
 
 const appDir = path.resolve(__dirname, '..');
@@ -177,7 +176,7 @@ const load = (url, bodies, { duration, connections }) =>
   });
 
 /** A node's resident memory, in MB (Linux). */
-const residentMegabytes = (pid) => Math.round(Number(/VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024);
+const residentMegabytes = (pid) => Math.round(processMemory(pid, ['VmRSS']).VmRSS / 2 ** 20);
 
 async function benchSearch({ engine, sizes, duration, connections, queries = QUERY_POOL_SIZE, log }) {
   const searches = searchPool(queries);

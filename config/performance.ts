@@ -15,7 +15,7 @@ export default ({ env }) => ({
   // false behind a pooler that cannot keep them (PgBouncer in transaction mode before 1.21, or without max_prepared_statements).
   namedStatements: env.bool('DATABASE_NAMED_STATEMENTS', true),
   // On SQLite, anonymous one-statement reads run on this many reader threads, each with its own connection
-  // (src/public-api/read-threads); two, so that a search in progress does not hold a page read behind it; 0: none.
+  // (src/public-api/read-threads); two, so that one read in progress does not hold another behind it; 0: none.
   sqliteReadThreads: env.int('SQLITE_READ_THREADS', 2),
   // A search counts its matches up to this many (more: `total` is this figure and `totalExact` false), src/public-api/search/held-index.ts.
   searchExactTotalUpTo: env.int('SEARCH_EXACT_TOTAL_UP_TO', 1000),

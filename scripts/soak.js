@@ -15,7 +15,7 @@ const path = require('path');
 const { compileStrapi } = require('@strapi/strapi');
 const { appDir, runScript } = require('./lib/app');
 const { createDatabase } = require('./lib/databases');
-const { startNode, editorToken } = require('./lib/nodes');
+const { startNode, editorToken, processMemory } = require('./lib/nodes');
 const { connectInspector } = require('./lib/inspector');
 
 const args = process.argv.slice(2);
@@ -116,9 +116,8 @@ function scenarios(url, token, practices) {
  */
 function residentKinds(pid) {
   try {
-    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kB = (field) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)[1]) * 1024;
-    return { rssAnon: kB('RssAnon'), rssFile: kB('RssFile') };
+    const { RssAnon, RssFile } = processMemory(pid, ['RssAnon', 'RssFile']);
+    return { rssAnon: RssAnon, rssFile: RssFile };
   } catch {
     return {};
   }

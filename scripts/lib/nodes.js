@@ -2,6 +2,7 @@
 // need several nodes, signals or a database that goes away, and by the benchmark.
 const { spawn } = require('child_process');
 const net = require('net');
+const fs = require('fs');
 const path = require('path');
 
 const freePort = () =>
@@ -98,4 +99,10 @@ async function editorToken(node, email = 'editor@example.org') {
   return accessKey;
 }
 
-module.exports = { freePort, waitFor, startNode, editorToken, postJson };
+/** Linux only: fields of a process's memory from /proc/<pid>/status (VmRSS, RssAnon, RssFile...), in bytes; throws elsewhere. */
+function processMemory(pid, fields) {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Object.fromEntries(fields.map((field) => [field, Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)[1]) * 1024]));
+}
+
+module.exports = { freePort, waitFor, startNode, editorToken, postJson, processMemory };

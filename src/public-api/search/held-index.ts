@@ -191,6 +191,9 @@ class LocaleIndex {
     this.titleMarks = bigger(this.titleMarks);
   }
 
+  /** The order of entries of equal score: by type, then slug. */
+  byTypeAndSlug = (a: number, b: number): number => byName(this.types[a], this.types[b]) || byName(this.slugs[a], this.slugs[b]);
+
   /** A builder of a new segment: entries added one at a time (with the ordinals the caller gave them), sorted at the end. */
   builder(): { add: (entry: HeldEntry, ordinal: number) => void; finish: () => Segment } {
     const lists = new Map<string, Growing>();
@@ -218,7 +221,7 @@ class LocaleIndex {
       finish: () => {
         this.grow(this.ids.length);
         // Each posting as one number, (best level first, then type and slug, then title), sorted natively.
-        const byNames = [...ordinals].sort((a, b) => byName(this.types[a], this.types[b]) || byName(this.slugs[a], this.slugs[b]));
+        const byNames = [...ordinals].sort(this.byTypeAndSlug);
         const nameRank = new Map(byNames.map((ordinal, rank) => [ordinal, rank]));
         const terms = new Map<string, Postings>();
         for (const [term, list] of lists) {
@@ -420,7 +423,7 @@ class LocaleIndex {
       const y = head(b);
       if (x !== y) return x > y;
       const [p, q] = [a.postings.docs[a.at], b.postings.docs[b.at]];
-      return (byName(this.types[p], this.types[q]) || byName(this.slugs[p], this.slugs[q])) < 0;
+      return this.byTypeAndSlug(p, q) < 0;
     };
     // A binary heap of the cursors, best head on top.
     const heap = cursors.filter((c) => c.postings.docs.length > 0);
@@ -637,8 +640,7 @@ export class HeldIndex {
     const take = (list: number[], rankOf: (ordinal: number) => number, title: boolean, exact: boolean) => {
       const wanted = end - at;
       if (wanted > 0) {
-        const order = (a: number, b: number) =>
-          rankOf(b) - rankOf(a) || byName(index.types[a], index.types[b]) || byName(index.slugs[a], index.slugs[b]);
+        const order = (a: number, b: number) => rankOf(b) - rankOf(a) || index.byTypeAndSlug(a, b);
         const best = bestOf(list, wanted, order);
         for (const d of best.slice(Math.max(0, query.offset - at), wanted))
           shown.push({ id: index.ids[d], type: index.types[d], slug: index.slugs[d], rank: rankOf(d), titleHit: title, exact });

@@ -34,7 +34,9 @@ const documentKey = (type: string, documentId: string) => `${type} ${documentId}
 function file(documents: Map<string, number[]>, entries: HeldEntry[]): void {
   for (const entry of entries) {
     const key = documentKey(entry.type, entry.documentId);
-    documents.set(key, [...(documents.get(key) ?? []), entry.id]);
+    const ids = documents.get(key);
+    if (ids) ids.push(entry.id);
+    else documents.set(key, [entry.id]);
   }
 }
 
