@@ -4,7 +4,7 @@
  * queries (words, prefixes, alternatives, typos, filters, dates, pages), adds and removals.
  */
 import { HeldIndex, idfOf, impactOfLevel, termsOf, type HeldEntry, type HeldQuery } from '../../src/public-api/search/held-index';
-import type { QueryTerm } from '../../src/public-api/search/core';
+import { TYPO_KEY_MIN_LENGTH, oneEditApart, type QueryTerm } from '../../src/public-api/search/core';
 import { mulberry32 } from '../../src/publishing/synthetic/core';
 
 const WORDS = [
@@ -134,12 +134,32 @@ function randomQuery(random: () => number): HeldQuery {
   };
 }
 
+/** The reference's typos of a word: every live term of the locale one edit from it, with how many live entries hold it. */
+function referenceNear(live: HeldEntry[], locale: string, word: string) {
+  const held = live.filter((entry) => entry.locale === locale).map((entry) => termsOf(entry));
+  const vocabulary = [...new Set(held.flatMap((terms) => [...terms.keys()]))];
+  return vocabulary
+    .filter((term) => oneEditApart(word, term) && [...term].length >= TYPO_KEY_MIN_LENGTH)
+    .map((term) => ({ term, entries: held.filter((terms) => terms.has(term)).length }));
+}
+
+const byTerm = (list: { term: string }[]) => [...list].sort((a, b) => (a.term < b.term ? -1 : 1));
+
 const compare = (index: HeldIndex, live: HeldEntry[], random: () => number, queries: number) => {
   for (let n = 0; n < queries; n += 1) {
     const query = randomQuery(random);
     const expected = reference(live, query);
     const found = index.search(query);
     expect({ query, ...found }).toEqual({ query, ...expected });
+    // A word as typed, with two letters swapped or one changed (the typo of a typo): its typos as the vocabulary has them.
+    const word = WORDS[Math.floor(random() * WORDS.length)];
+    const at = Math.floor(random() * word.length);
+    const swapped = `${word.slice(0, at)}${word.slice(at + 1, at + 2)}${word[at]}${word.slice(at + 2)}`;
+    for (const typed of [word, swapped, `${word.slice(0, at)}${'aeiouxè'[n % 7]}${word.slice(at + 1)}`])
+      expect({ typed, near: byTerm(index.termsNear(query.locale, [typed])) }).toEqual({
+        typed,
+        near: byTerm(referenceNear(live, query.locale, typed)),
+      });
   }
 };
 

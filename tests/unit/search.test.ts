@@ -1,7 +1,7 @@
 /** The pure core of src/public-api/search: analysis, query plans, engine expressions, snippets, filters. */
 import fs from 'fs';
 import path from 'path';
-import { terms, tokenize } from '../../src/public-api/search/analysis';
+import { firstLetter, terms, tokenize } from '../../src/public-api/search/analysis';
 import {
   SearchInputError,
   deletionKeys,
@@ -71,6 +71,91 @@ test('snippets: the best passage, escaped, with matches marked', () => {
   expect(snippet([['summary', long]], plan, 'it', 8)).toMatch(/^… parola5\d .* <mark>operatori<\/mark> finali$/);
   // No match in the texts (the title matched): the opening of the first text.
   expect(snippet([['summary', 'Primo testo.']], plan, 'it')).toBe('Primo testo.');
+});
+
+/** The snippet as its rule says, every word of every text analysed: what snippet() must answer. */
+function referenceSnippet(texts: [string, string][], plan: ReturnType<typeof planQuery>, locale: 'it' | 'en', words = 24): string {
+  const options = plan.flatMap((q) => [
+    ...q.alternatives.map((term) => ({ term, prefix: q.prefix })),
+    ...(q.typos ?? []).map((term) => ({ term, prefix: false })),
+  ]);
+  const matches = (term: string) => term !== '' && options.some((o) => (o.prefix ? term.startsWith(o.term) : term === o.term));
+  const entities: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+  const escape = (text: string) => text.replace(/[&<>"']/g, (c) => entities[c]);
+  let best: { text: string; at: number; hits: number } | undefined;
+  for (const [, text] of texts) {
+    const hits = tokenize(text, locale).flatMap((token, index) => (matches(token.term) ? [index] : []));
+    for (const first of hits.keys()) {
+      const inWindow = hits.filter((hit) => hit >= hits[first] && hit < hits[first] + words).length;
+      if (!best || inWindow > best.hits) best = { text, at: Math.max(0, hits[first] - 4), hits: inWindow };
+    }
+  }
+  const text = best?.text ?? texts[0]?.[1] ?? '';
+  const at = best?.at ?? 0;
+  const tokens = tokenize(text, locale);
+  const window = tokens.slice(at, at + words);
+  if (!window.length) return '';
+  const first = at > 0 ? window[0].start : 0;
+  const last = window[window.length - 1].end;
+  const marked = window.map(
+    (token, i) =>
+      escape(text.slice(i ? window[i - 1].end : first, token.start)) +
+      (matches(token.term) ? `<mark>${escape(token.word)}</mark>` : escape(token.word)),
+  );
+  const rest = text.slice(last);
+  const tail = at + words < tokens.length ? escape(rest.slice(0, rest.search(/\s|$/))) + ' …' : escape(rest);
+  return `${at > 0 ? '… ' : ''}${marked.join('')}${tail}`.trim();
+}
+
+test("a word's term begins with the word's folded first letter (snippets analyse only the words that can match)", () => {
+  const source = fs.readFileSync(path.resolve(__dirname, '../../../shared/seed/comin40-final-workshop-article.txt'), 'utf8');
+  const odd = 'young Ystad yield dying lying tying skies quiete uomo ÉCOLE İstanbul ΣΑΣ ǅemal ﬁne Straße ŉ 𐐀𐐨 Ωmega';
+  let seed = 7;
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  const letters = 'abcdefghijklmnopqrstuvwxyzyyuuiiqàèéìòùÀÉYQUIßæø0123456789ΣΑİ';
+  const made = Array.from({ length: 20000 }, () =>
+    Array.from({ length: 1 + Math.floor(random() * 12) }, () => letters[Math.floor(random() * letters.length)]).join(''),
+  );
+  for (const locale of ['it', 'en'] as const)
+    for (const token of tokenize(`${source} ${odd} ${made.join(' ')}`, locale))
+      if (token.term && token.term.codePointAt(0) !== firstLetter(token.word))
+        throw new Error(`${locale} ${token.word}: term ${token.term}`);
+});
+
+test('snippets answer as the rule says, every word analysed: random texts, queries with prefixes, alternatives and typos', () => {
+  let seed = 11;
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  const pick = <T>(items: T[]) => items[Math.floor(random() * items.length)];
+  const vocabulary =
+    'operatori operatore opera Operazione rete reti minori minorenni Stranieri migranti immigrati formazione formativi lavoro lavoratori <b> & "casa" alloggio abitare the training trained of public housing lives'.split(
+      ' ',
+    );
+  const text = () =>
+    Array.from({ length: Math.floor(random() * 70) }, () => pick(vocabulary) + pick([' ', ' ', ', ', '. ', ' – '])).join('');
+  let compared = 0;
+  for (let round = 0; round < 400; round += 1) {
+    const locale = pick(['it', 'en'] as const);
+    const query = Array.from({ length: 1 + Math.floor(random() * 2) }, () => pick(vocabulary).replace(/[^\p{L}]/gu, '')).join(' ');
+    const typed = query.slice(0, Math.max(2, Math.floor(random() * query.length) + 1));
+    let plan: ReturnType<typeof planQuery>;
+    try {
+      plan = planQuery(typed, locale, thesaurus);
+    } catch {
+      continue; // only stop words
+    }
+    if (random() < 0.3)
+      plan = withTypos(
+        plan,
+        terms(vocabulary.join(' '), locale)
+          .split(' ')
+          .map((term) => ({ term, entries: 1 })),
+      );
+    const texts: [string, string][] = Array.from({ length: 1 + Math.floor(random() * 3) }, (_, i) => [`field${i}`, text()]);
+    const words = pick([8, 24]);
+    expect([typed, snippet(texts, plan, locale, words)]).toEqual([typed, referenceSnippet(texts, plan, locale, words)]);
+    compared += 1;
+  }
+  expect(compared).toBeGreaterThan(300);
 });
 
 test('territories include what lies inside them', () => {

@@ -83,20 +83,30 @@ export function wordTerms(text: string, locale: Locale): string[] {
   return list;
 }
 
-// Snippets analyse the texts of every hit shown, and the same records are shown again and again:
-// the terms of the texts analysed last are kept (bounded; a text is its own key, so an edit is a new text).
-const TEXT_TERMS: Record<Locale, Map<string, string[]>> = { it: new Map(), en: new Map() };
-const TEXT_TERMS_SIZE = 2_000;
+/** Every word of a text, as regular-expression matches (the word and its index in the text), in order. */
+export const wordsOf = (text: string) => text.matchAll(WORD);
 
-/** wordTerms of a text shown in results, remembered for the next time it is shown. */
-export function shownTextTerms(text: string, locale: Locale): string[] {
-  const cache = TEXT_TERMS[locale];
-  let list = cache.get(text);
-  if (list) cache.delete(text);
-  else list = wordTerms(text, locale);
-  cache.set(text, list);
-  if (cache.size > TEXT_TERMS_SIZE) cache.delete(cache.keys().next().value!);
-  return list;
+/** The term of one word as it appears in a text (empty for a stop word). */
+export const termOf = (word: string, locale: Locale): string => analyse(word, locale).term;
+
+// The folded form of each first letter met, so that a word's is found without folding the word.
+const FOLDED_FIRST = new Map<number, number>();
+const FOLDED_FIRST_SIZE = 10_000;
+
+/**
+ * The code point a word's term begins with, if it has one: the stemmers change only the ends of
+ * words, so a term always begins with its word's folded first letter (checked over every word of
+ * the content and random words in tests/unit/search.test.ts). Lets a snippet skip the analysis of
+ * every word that cannot match.
+ */
+export function firstLetter(word: string): number {
+  const first = word.codePointAt(0)!;
+  let folded = FOLDED_FIRST.get(first);
+  if (folded === undefined) {
+    if (FOLDED_FIRST.size >= FOLDED_FIRST_SIZE) FOLDED_FIRST.clear();
+    FOLDED_FIRST.set(first, (folded = fold(String.fromCodePoint(first)).codePointAt(0) ?? -1));
+  }
+  return folded;
 }
 
 /** The searchable terms of a text, space-separated: what the engines index. */

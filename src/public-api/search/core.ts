@@ -5,7 +5,7 @@
  * structures (SQLite FTS5, PostgreSQL tsvector) store the same terms, so every engine finds and
  * ranks exactly the same records.
  */
-import { fold, shownTextTerms, stem, terms, tokenize } from './analysis';
+import { firstLetter, fold, stem, termOf, terms, tokenize, wordsOf } from './analysis';
 import type { Locale } from '../../content/locales/core';
 
 export type SearchTypeName =
@@ -366,18 +366,25 @@ export function withTypos(plan: QueryTerm[], vocabulary: { term: string; entries
   });
 }
 
-/** Whether a term matches the plan (as typed, the last word as a prefix, or through a typo); one answer per term, as a text repeats its words. */
-function matcher(plan: QueryTerm[]): (term: string) => boolean {
+/**
+ * Whether a term matches the plan (as typed, the last word as a prefix, or through a typo); one
+ * answer per term, as a text repeats its words. With the first letters of the plan's terms: no
+ * other letter can begin a matching term.
+ */
+function matcher(plan: QueryTerm[]): { matches: (term: string) => boolean; firstLetters: Set<number> } {
   const all = plan.flatMap((q) => [
     ...q.alternatives.map((term) => ({ term, prefix: q.prefix })),
     ...(q.typos ?? []).map((term) => ({ term, prefix: false })),
   ]);
   const known = new Map<string, boolean>();
-  return (term) => {
-    let found = known.get(term);
-    if (found === undefined)
-      known.set(term, (found = all.some((option) => (option.prefix ? term.startsWith(option.term) : term === option.term))));
-    return found;
+  return {
+    matches: (term) => {
+      let found = known.get(term);
+      if (found === undefined)
+        known.set(term, (found = all.some((option) => (option.prefix ? term.startsWith(option.term) : term === option.term))));
+      return found;
+    },
+    firstLetters: new Set(all.map((option) => option.term.codePointAt(0)!)),
   };
 }
 
@@ -427,15 +434,22 @@ const escapeHtml = (text: string) =>
  * in the body the snippet is the opening of the first text.
  */
 export function snippet(texts: [string, string][], plan: QueryTerm[], locale: Locale, words = 24): string {
-  const matches = matcher(plan);
-  // The window holding the most matches, found from each text's terms alone (the word indexes of
-  // its matches): only the chosen text is cut into tokens with positions.
+  const { matches, firstLetters } = matcher(plan);
+  // Only a word that begins as a term of the plan does is analysed (most words of a text are not).
+  const matching = (word: string) => {
+    if (!firstLetters.has(firstLetter(word))) return false;
+    const term = termOf(word, locale);
+    return term !== '' && matches(term);
+  };
+  // The window holding the most matches, found from the word indexes of each text's matches.
   let best: { text: string; at: number; hits: number } | undefined;
   for (const [, text] of texts) {
     const hits: number[] = [];
-    shownTextTerms(text, locale).forEach((term, index) => {
-      if (term && matches(term)) hits.push(index);
-    });
+    let index = 0;
+    for (const [word] of wordsOf(text)) {
+      if (matching(word)) hits.push(index);
+      index += 1;
+    }
     for (let first = 0, last = 0; first < hits.length; first += 1) {
       while (last < hits.length && hits[last] < hits[first] + words) last += 1;
       if (!best || last - first > best.hits) best = { text, at: Math.max(0, hits[first] - 4), hits: last - first };
@@ -443,19 +457,28 @@ export function snippet(texts: [string, string][], plan: QueryTerm[], locale: Lo
   }
   const text = best?.text ?? texts[0]?.[1] ?? '';
   const at = best?.at ?? 0;
-  const tokens = tokenize(text, locale);
-  const window = tokens.slice(at, at + words);
+  // The window's words, and whether the text goes on after them.
+  const window: { word: string; start: number; end: number }[] = [];
+  let more = false;
+  let index = 0;
+  for (const match of wordsOf(text)) {
+    if (index === at + words) {
+      more = true;
+      break;
+    }
+    if (index >= at) window.push({ word: match[0], start: match.index!, end: match.index! + match[0].length });
+    index += 1;
+  }
   if (!window.length) return '';
   let html = at > 0 ? '… ' : '';
   let cursor = at > 0 ? window[0].start : 0;
   for (const token of window) {
     html += escapeHtml(text.slice(cursor, token.start));
-    html += token.term && matches(token.term) ? `<mark>${escapeHtml(token.word)}</mark>` : escapeHtml(token.word);
+    html += matching(token.word) ? `<mark>${escapeHtml(token.word)}</mark>` : escapeHtml(token.word);
     cursor = token.end;
   }
-  const end = window[window.length - 1].end;
-  const rest = text.slice(end);
-  html += at + words < tokens.length ? escapeHtml(rest.slice(0, rest.search(/\s|$/))) + ' …' : escapeHtml(rest);
+  const rest = text.slice(window[window.length - 1].end);
+  html += more ? escapeHtml(rest.slice(0, rest.search(/\s|$/))) + ' …' : escapeHtml(rest);
   return html.trim();
 }
 

@@ -16,7 +16,7 @@
  * The index is a list of segments, each immutable once built; an entry added later goes into a new
  * small segment, an entry removed is marked dead. Small segments are merged when there are many.
  */
-import type { QueryTerm } from './core';
+import { TYPO_KEY_MIN_LENGTH, type QueryTerm } from './core';
 
 export interface HeldEntry {
   id: number;
@@ -160,6 +160,7 @@ class LocaleIndex {
   /** Vocabulary entries' own terms with their impacts: a handful of entries, ranked whole. */
   vocabularyTerms = new Map<number, Map<string, { impact: number; title: boolean }>>();
   private sortedTerms: string[] | undefined;
+  private termLetters: string[] | undefined;
   // Scratch space of a search, reused (a node answers one search at a time on its thread).
   private stamps = new Uint32Array(1024);
   private stamp = 0;
@@ -249,7 +250,7 @@ class LocaleIndex {
           });
           terms.set(term, postings);
         }
-        this.sortedTerms = undefined;
+        this.forget();
         return {
           terms,
           filters: new Map([...filters].map(([term, docs]) => [term, Int32Array.from(docs)])),
@@ -265,8 +266,43 @@ class LocaleIndex {
     return (this.sortedTerms ??= [...this.holding.keys()].filter((term) => this.holding.get(term)! > 0).sort());
   }
 
+  /** Every letter of those terms (each once): what a typo may have put in or replaced. */
+  letters(): string[] {
+    return (this.termLetters ??= [...new Set(this.vocabularyList().flatMap((term) => [...term]))]);
+  }
+
+  /**
+   * The live terms one insertion, deletion, substitution or transposition of neighbours from
+   * `word` (./core oneEditApart), with how many live entries hold each: every such string is made
+   * from the vocabulary's letters and looked up, a few hundred lookups whatever the vocabulary's size.
+   * Terms shorter than TYPO_KEY_MIN_LENGTH are never offered, as the engines' vocabulary did not file them.
+   */
+  near(word: string): { term: string; entries: number }[] {
+    const letters = [...word];
+    const made = new Set<string>();
+    for (let i = 0; i <= letters.length; i += 1) {
+      const head = letters.slice(0, i).join('');
+      const tail = letters.slice(i).join('');
+      const after = letters.slice(i + 1).join('');
+      if (i < letters.length) made.add(head + after);
+      if (i + 1 < letters.length) made.add(head + letters[i + 1] + letters[i] + letters.slice(i + 2).join(''));
+      for (const letter of this.letters()) {
+        made.add(head + letter + tail);
+        if (i < letters.length) made.add(head + letter + after);
+      }
+    }
+    made.delete(word);
+    const found: { term: string; entries: number }[] = [];
+    for (const term of made) {
+      const entries = this.holding.get(term) ?? 0;
+      if (entries > 0 && [...term].length >= TYPO_KEY_MIN_LENGTH) found.push({ term, entries });
+    }
+    return found;
+  }
+
   forget() {
     this.sortedTerms = undefined;
+    this.termLetters = undefined;
   }
 
   // --- a search's scratch ---
@@ -624,6 +660,13 @@ export class HeldIndex {
     const builder = index.builder();
     entries.forEach((entry, i) => builder.add(entry, ordinals[i]));
     index.segments = [...index.segments.filter((segment) => !segment.entries), builder.finish()];
+  }
+
+  /** The live terms of a locale one edit from each of these stems, with how many live entries hold each (typos: ./core withTypos). */
+  termsNear(locale: string, stems: string[]): { term: string; entries: number }[] {
+    const index = this.locales.get(locale);
+    if (!index) return [];
+    return [...new Map(stems.flatMap((stem) => index.near(stem)).map((near) => [near.term, near])).values()];
   }
 
   /** A page of results and how many match (see HeldQuery.exactTotalUpTo), kind by kind (KINDS), typo-only matches last. */

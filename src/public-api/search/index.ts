@@ -33,16 +33,7 @@ import {
   type SearchTypeName,
   type Thesaurus,
 } from './core';
-import {
-  countEntries,
-  documentsWithFacet,
-  rebuildEntries,
-  replaceEntries,
-  settleAfterRebuild,
-  shownEntries,
-  termsNear,
-  type EntryRow,
-} from './store';
+import { countEntries, documentsWithFacet, rebuildEntries, replaceEntries, settleAfterRebuild, shownEntries, type EntryRow } from './store';
 import { heldIndex } from './held-sync';
 import { startRebuildAnalysis } from './rebuild-analysis';
 import { CONTENT_LOCALES } from '../../content/locales/core';
@@ -371,10 +362,9 @@ export async function searchKnowledgeBase(strapi: Core.Strapi, args: SearchArgs)
   if (filters?.targetGroups?.length) facets['target-group'] = filters.targetGroups;
   if (filters?.implementationStatus?.length) facets.status = filters.implementationStatus;
 
-  // The index first: the words near a mistyped one are looked up in a vocabulary at least as recent.
   const held = await heldIndex(strapi);
   const tolerant = typed.flatMap((term) => (term.tolerant ? [term.tolerant] : []));
-  const plan = tolerant.length ? withTypos(typed, await termsNear(knex, locale, tolerant)) : typed;
+  const plan = tolerant.length ? withTypos(typed, held.termsNear(locale, tolerant)) : typed;
   const searchFilters = { types: args.types ?? [], facets, from: filters?.from ?? undefined, to: filters?.to ?? undefined };
   const { total, totalExact, hits } = held.search({
     locale,

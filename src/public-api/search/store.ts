@@ -164,9 +164,31 @@ export interface LogRow {
   documentId: string;
 }
 
+/**
+ * The reads every search makes, per engine, run as prepared statements (../direct-reads/prepared;
+ * unnamed on PostgreSQL, as a pooler may not keep named ones): built by knex, and parsed by the
+ * engine, at every search they cost about a tenth of one (profiled at 10,000 practices on SQLite).
+ * A page's entries are named by one bound list (a JSON array on SQLite, an array on PostgreSQL),
+ * so that a page of any length is the same statement.
+ */
+const SEARCH_READS = {
+  logAfter: {
+    sqlite: `SELECT seq, type, document_id FROM ${LOG} WHERE seq > ? ORDER BY seq`,
+    postgres: `SELECT seq, type, document_id FROM ${LOG} WHERE seq > $1 ORDER BY seq`,
+  },
+  shown: {
+    sqlite: 'SELECT id, document_id, title, texts, start_date, end_date FROM search_entries WHERE id IN (SELECT value FROM json_each(?))',
+    postgres: 'SELECT id, document_id, title, texts, start_date, end_date FROM search_entries WHERE id = ANY($1::integer[])',
+  },
+};
+const searchRead = (knex: Knex, read: keyof typeof SEARCH_READS, binding: unknown): Promise<any[]> => {
+  const dialect = isSqlite(knex) ? 'sqlite' : 'postgres';
+  return preparedReadsOf(dialect)(knex as unknown as KnexLike, SEARCH_READS[read][dialect], [binding], false) as Promise<any[]>;
+};
+
 /** The log's rows after `seq`, in order. */
 export const logAfter = async (knex: Knex, seq: number): Promise<LogRow[]> =>
-  (await knex(LOG).select('seq', 'type', 'document_id').where('seq', '>', seq).orderBy('seq')).map((row: any) => ({
+  (await searchRead(knex, 'logAfter', seq)).map((row: any) => ({
     seq: Number(row.seq),
     type: String(row.type),
     documentId: String(row.document_id),
@@ -224,10 +246,7 @@ export const shownEntries = async (
   Map<number, { documentId: string; title: string; texts: [string, string][]; startDate: string | null; endDate: string | null }>
 > =>
   new Map(
-    (ids.length
-      ? await knex('search_entries').select('id', 'document_id', 'title', 'texts', 'start_date', 'end_date').whereIn('id', ids)
-      : []
-    ).map((row: any) => [
+    (ids.length ? await searchRead(knex, 'shown', isSqlite(knex) ? JSON.stringify(ids) : ids) : []).map((row: any) => [
       Number(row.id),
       { documentId: row.document_id, title: row.title, texts: JSON.parse(row.texts), startDate: row.start_date, endDate: row.end_date },
     ]),
@@ -329,20 +348,6 @@ export async function rebuildEntries(
  */
 export async function settleAfterRebuild(knex: Knex): Promise<void> {
   if (!isSqlite(knex)) await knex.raw(`VACUUM (ANALYZE) ${INDEX_TABLES.join(', ')}`);
-}
-
-/** The vocabulary's terms that share a deletion key with one of these stems, with how many entries hold them. */
-export async function termsNear(knex: Knex, locale: string, stems: string[]): Promise<{ term: string; entries: number }[]> {
-  const keys = [...new Set(stems.flatMap(deletionKeys))];
-  if (!keys.length) return [];
-  const rows = await knex('search_term_keys as k')
-    .distinct('t.term', 't.entries')
-    .join('search_terms as t', function on() {
-      this.on('t.locale', 'k.locale').andOn('t.term', 'k.term');
-    })
-    .where('k.locale', locale)
-    .whereIn('k.key', keys);
-  return rows.map((row: any) => ({ term: row.term, entries: Number(row.entries) }));
 }
 
 export const countEntries = async (knex: Knex): Promise<number> => Number((await knex('search_entries').count({ n: '*' }).first())?.n ?? 0);
