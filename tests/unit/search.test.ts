@@ -1,7 +1,7 @@
 /** The pure core of src/public-api/search: analysis, query plans, engine expressions, snippets, filters. */
 import fs from 'fs';
 import path from 'path';
-import { firstLetter, terms, tokenize } from '../../src/public-api/search/analysis';
+import { eachWord, firstLetter, terms, tokenize } from '../../src/public-api/search/analysis';
 import {
   SearchInputError,
   deletionKeys,
@@ -73,6 +73,41 @@ test('snippets: the best passage, escaped, with matches marked', () => {
   expect(snippet([['summary', 'Primo testo.']], plan, 'it')).toBe('Primo testo.');
 });
 
+test('words are runs of letters and digits, as Unicode has them (surrogate pairs, marks, lone surrogates)', () => {
+  let seed = 3;
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  const pieces = [
+    'a',
+    'Z',
+    '7',
+    ' ',
+    '-',
+    "'",
+    'è',
+    'e\u0301',
+    'ß',
+    '𐐀',
+    '𝔘',
+    '\ud800',
+    '\udc00',
+    '٣',
+    '中',
+    '🙂',
+    '\u00a0',
+    'ﬁ',
+    'Σ',
+    '_',
+  ];
+  for (let n = 0; n < 3000; n += 1) {
+    const text = Array.from({ length: Math.floor(random() * 12) }, () => pieces[Math.floor(random() * pieces.length)]).join('');
+    const found: [number, number][] = [];
+    eachWord(text, (start, end) => {
+      found.push([start, end]);
+    });
+    expect([text, found]).toEqual([text, [...text.matchAll(/[\p{L}\p{N}]+/gu)].map((m) => [m.index, m.index! + m[0].length])]);
+  }
+});
+
 /** The snippet as its rule says, every word of every text analysed: what snippet() must answer. */
 function referenceSnippet(texts: [string, string][], plan: ReturnType<typeof planQuery>, locale: 'it' | 'en', words = 24): string {
   const options = plan.flatMap((q) => [
@@ -118,7 +153,7 @@ test("a word's term begins with the word's folded first letter (snippets analyse
   );
   for (const locale of ['it', 'en'] as const)
     for (const token of tokenize(`${source} ${odd} ${made.join(' ')}`, locale))
-      if (token.term && token.term.codePointAt(0) !== firstLetter(token.word))
+      if (token.term && token.term.codePointAt(0) !== firstLetter(token.word.codePointAt(0)!))
         throw new Error(`${locale} ${token.word}: term ${token.term}`);
 });
 

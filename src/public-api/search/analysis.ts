@@ -41,15 +41,46 @@ export const fold = (text: string): string =>
     .replace(/\p{M}+/gu, '')
     .toLowerCase();
 
-const WORD = /[\p{L}\p{N}]+/gu;
+// A word is a run of letters and digits (Unicode's \p{L} and \p{N}). ASCII is told by its code,
+// any other character by the expression, once: a text is scanned without an object per word.
+const WORD_CHARACTER = /^[\p{L}\p{N}]$/u;
+const OTHER_CHARACTERS = new Map<number, boolean>();
+const OTHER_CHARACTERS_SIZE = 10_000;
+
+function isWordCharacter(code: number): boolean {
+  if (code < 128) return (code >= 48 && code <= 57) || ((code | 32) >= 97 && (code | 32) <= 122);
+  let known = OTHER_CHARACTERS.get(code);
+  if (known === undefined) {
+    if (OTHER_CHARACTERS.size >= OTHER_CHARACTERS_SIZE) OTHER_CHARACTERS.clear();
+    OTHER_CHARACTERS.set(code, (known = WORD_CHARACTER.test(String.fromCodePoint(code))));
+  }
+  return known;
+}
+
+/** Calls `visit` with the start and end of every word of the text, in order, until it returns false. */
+export function eachWord(text: string, visit: (start: number, end: number) => boolean | void): void {
+  let start = -1;
+  for (let i = 0; i < text.length;) {
+    const code = text.codePointAt(i)!;
+    if (isWordCharacter(code)) {
+      if (start < 0) start = i;
+    } else if (start >= 0) {
+      if (visit(start, i) === false) return;
+      start = -1;
+    }
+    i += code > 0xffff ? 2 : 1;
+  }
+  if (start >= 0) visit(start, text.length);
+}
 
 /** Every word of the text with its position and its term (empty for stop words). */
 export function tokenize(text: string, locale: Locale): Token[] {
   const tokens: Token[] = [];
-  for (const match of text.matchAll(WORD)) {
-    const { folded, term } = analyse(match[0], locale);
-    tokens.push({ word: match[0], start: match.index!, end: match.index! + match[0].length, folded, term });
-  }
+  eachWord(text, (start, end) => {
+    const word = text.slice(start, end);
+    const { folded, term } = analyse(word, locale);
+    tokens.push({ word, start, end, folded, term });
+  });
   return tokens;
 }
 
@@ -79,12 +110,11 @@ function analyse(word: string, locale: Locale): { folded: string; term: string }
 /** The term of every word of the text, in order (empty for stop words): tokenize without positions, for the hot paths. */
 export function wordTerms(text: string, locale: Locale): string[] {
   const list: string[] = [];
-  for (const match of text.matchAll(WORD)) list.push(analyse(match[0], locale).term);
+  eachWord(text, (start, end) => {
+    list.push(analyse(text.slice(start, end), locale).term);
+  });
   return list;
 }
-
-/** Every word of a text, as regular-expression matches (the word and its index in the text), in order. */
-export const wordsOf = (text: string) => text.matchAll(WORD);
 
 /** The term of one word as it appears in a text (empty for a stop word). */
 export const termOf = (word: string, locale: Locale): string => analyse(word, locale).term;
@@ -94,13 +124,12 @@ const FOLDED_FIRST = new Map<number, number>();
 const FOLDED_FIRST_SIZE = 10_000;
 
 /**
- * The code point a word's term begins with, if it has one: the stemmers change only the ends of
- * words, so a term always begins with its word's folded first letter (checked over every word of
- * the content and random words in tests/unit/search.test.ts). Lets a snippet skip the analysis of
- * every word that cannot match.
+ * The code point a word's term begins with, if it has one, from the word's first (`first`): the
+ * stemmers change only the ends of words, so a term always begins with its word's folded first
+ * letter (checked over every word of the content and random words in tests/unit/search.test.ts).
+ * Lets a snippet skip the analysis of every word that cannot match.
  */
-export function firstLetter(word: string): number {
-  const first = word.codePointAt(0)!;
+export function firstLetter(first: number): number {
   let folded = FOLDED_FIRST.get(first);
   if (folded === undefined) {
     if (FOLDED_FIRST.size >= FOLDED_FIRST_SIZE) FOLDED_FIRST.clear();

@@ -5,7 +5,7 @@
  * structures (SQLite FTS5, PostgreSQL tsvector) store the same terms, so every engine finds and
  * ranks exactly the same records.
  */
-import { firstLetter, fold, stem, termOf, terms, tokenize, wordsOf } from './analysis';
+import { eachWord, firstLetter, fold, stem, termOf, terms, tokenize } from './analysis';
 import type { Locale } from '../../content/locales/core';
 
 export type SearchTypeName =
@@ -436,9 +436,9 @@ const escapeHtml = (text: string) =>
 export function snippet(texts: [string, string][], plan: QueryTerm[], locale: Locale, words = 24): string {
   const { matches, firstLetters } = matcher(plan);
   // Only a word that begins as a term of the plan does is analysed (most words of a text are not).
-  const matching = (word: string) => {
-    if (!firstLetters.has(firstLetter(word))) return false;
-    const term = termOf(word, locale);
+  const matching = (text: string, start: number, end: number) => {
+    if (!firstLetters.has(firstLetter(text.codePointAt(start)!))) return false;
+    const term = termOf(text.slice(start, end), locale);
     return term !== '' && matches(term);
   };
   // The window holding the most matches, found from the word indexes of each text's matches.
@@ -446,10 +446,10 @@ export function snippet(texts: [string, string][], plan: QueryTerm[], locale: Lo
   for (const [, text] of texts) {
     const hits: number[] = [];
     let index = 0;
-    for (const [word] of wordsOf(text)) {
-      if (matching(word)) hits.push(index);
+    eachWord(text, (start, end) => {
+      if (matching(text, start, end)) hits.push(index);
       index += 1;
-    }
+    });
     for (let first = 0, last = 0; first < hits.length; first += 1) {
       while (last < hits.length && hits[last] < hits[first] + words) last += 1;
       if (!best || last - first > best.hits) best = { text, at: Math.max(0, hits[first] - 4), hits: last - first };
@@ -458,24 +458,25 @@ export function snippet(texts: [string, string][], plan: QueryTerm[], locale: Lo
   const text = best?.text ?? texts[0]?.[1] ?? '';
   const at = best?.at ?? 0;
   // The window's words, and whether the text goes on after them.
-  const window: { word: string; start: number; end: number }[] = [];
+  const window: { start: number; end: number }[] = [];
   let more = false;
   let index = 0;
-  for (const match of wordsOf(text)) {
+  eachWord(text, (start, end) => {
     if (index === at + words) {
       more = true;
-      break;
+      return false;
     }
-    if (index >= at) window.push({ word: match[0], start: match.index!, end: match.index! + match[0].length });
+    if (index >= at) window.push({ start, end });
     index += 1;
-  }
+    return true;
+  });
   if (!window.length) return '';
   let html = at > 0 ? '… ' : '';
   let cursor = at > 0 ? window[0].start : 0;
-  for (const token of window) {
-    html += escapeHtml(text.slice(cursor, token.start));
-    html += matching(token.word) ? `<mark>${escapeHtml(token.word)}</mark>` : escapeHtml(token.word);
-    cursor = token.end;
+  for (const { start, end } of window) {
+    const word = escapeHtml(text.slice(start, end));
+    html += escapeHtml(text.slice(cursor, start)) + (matching(text, start, end) ? `<mark>${word}</mark>` : word);
+    cursor = end;
   }
   const rest = text.slice(window[window.length - 1].end);
   html += more ? escapeHtml(rest.slice(0, rest.search(/\s|$/))) + ' …' : escapeHtml(rest);
