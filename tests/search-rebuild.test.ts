@@ -1,6 +1,6 @@
 /**
- * A rebuild reads the published content in bulk, beneath the Document Service, and writes the
- * vocabulary once at the end: it must leave exactly the index that the per-document path (the
+ * A rebuild reads the published content in bulk, beneath the Document Service: it must leave
+ * exactly the index that the per-document path (the
  * reindexing of every write, through the Document Service) leaves, on the real seed and on
  * synthetic practices, with a locale unpublished, a draft never published and a person who has
  * not consented (named in an event's agenda, through a component).
@@ -15,7 +15,6 @@ const appDir = path.resolve(__dirname, '..');
 const search = () => require(path.join(appDir, 'dist/src/public-api/search'));
 const synthetic = () => require(path.join(appDir, 'dist/src/publishing/synthetic'));
 const PRACTICE = 'api::good-practice.good-practice';
-const TABLES = ['search_term_keys', 'search_terms', 'search_entries'];
 
 let kb: KnowledgeBase;
 beforeAll(async () => {
@@ -29,14 +28,7 @@ afterAll(async () => {
 async function index() {
   const knex = kb.strapi.db.connection;
   const entries = await knex('search_entries').select('*').orderBy(['type', 'document_id', 'locale']);
-  return {
-    entries: entries.map(({ id: _id, tsv: _tsv, ...row }: any) => row),
-    terms: (await knex('search_terms').select('locale', 'term', 'entries').orderBy(['locale', 'term'])).map((row: any) => ({
-      ...row,
-      entries: Number(row.entries),
-    })),
-    keys: await knex('search_term_keys').select('locale', 'key', 'term').orderBy(['locale', 'key', 'term']),
-  };
+  return { entries: entries.map(({ id: _id, tsv: _tsv, ...row }: any) => row) };
 }
 
 /** The indexes of the index tables (and on SQLite the triggers that keep FTS5 in step), by name. */
@@ -44,8 +36,8 @@ const indexes = async (): Promise<string[]> => {
   const knex = kb.strapi.db.connection;
   const rows =
     testEngine() === 'sqlite'
-      ? await knex('sqlite_master').select({ name: 'name' }).whereIn('type', ['index', 'trigger']).whereIn('tbl_name', TABLES)
-      : await knex('pg_indexes').select({ name: 'indexname' }).whereIn('tablename', TABLES);
+      ? await knex('sqlite_master').select({ name: 'name' }).whereIn('type', ['index', 'trigger']).where('tbl_name', 'search_entries')
+      : await knex('pg_indexes').select({ name: 'indexname' }).where('tablename', 'search_entries');
   return rows.map((row: { name: string }) => row.name).sort();
 };
 
@@ -102,7 +94,7 @@ test('a rebuild writes exactly the entries and vocabulary of the per-document pa
 
   // The same index, document by document through the Document Service, as the writes keep it.
   await strapi.db.transaction(async ({ trx }) => {
-    for (const table of TABLES) await (trx as any)(table).delete();
+    await (trx as any)('search_entries').delete();
     for (const type of SEARCH_TYPE_NAMES) {
       const rows = await strapi.db.query(searchTypeUid(type) as any).findMany({ select: ['documentId'] });
       for (const documentId of new Set(rows.map((row: any) => row.documentId as string)))

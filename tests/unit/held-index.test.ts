@@ -4,7 +4,7 @@
  * queries (words, prefixes, alternatives, typos, filters, dates, pages), adds and removals.
  */
 import { HeldIndex, idfOf, impactOfLevel, termsOf, type HeldEntry, type HeldQuery } from '../../src/public-api/search/held-index';
-import { TYPO_KEY_MIN_LENGTH, oneEditApart, type QueryTerm } from '../../src/public-api/search/core';
+import { TYPO_MIN_TERM_LENGTH, oneEditApart, type QueryTerm } from '../../src/public-api/search/core';
 import { mulberry32 } from '../../src/publishing/synthetic/core';
 
 const WORDS = [
@@ -139,7 +139,7 @@ function referenceNear(live: HeldEntry[], locale: string, word: string) {
   const held = live.filter((entry) => entry.locale === locale).map((entry) => termsOf(entry));
   const vocabulary = [...new Set(held.flatMap((terms) => [...terms.keys()]))];
   return vocabulary
-    .filter((term) => oneEditApart(word, term) && [...term].length >= TYPO_KEY_MIN_LENGTH)
+    .filter((term) => oneEditApart(word, term) && [...term].length >= TYPO_MIN_TERM_LENGTH)
     .map((term) => ({ term, entries: held.filter((terms) => terms.has(term)).length }));
 }
 

@@ -4,7 +4,6 @@ import path from 'path';
 import { eachWord, firstLetter, terms, tokenize } from '../../src/public-api/search/analysis';
 import {
   SearchInputError,
-  deletionKeys,
   entryFor,
   oneEditApart,
   populateFor,
@@ -265,11 +264,10 @@ test('an index entry: title, texts, related names, facets and dates of a good pr
   );
 });
 
-test('typos: one insertion, deletion, substitution or transposition, found through shared deletion keys', () => {
+test('typos: one insertion, deletion, substitution or transposition', () => {
   const near = ['locantor', 'locantr', 'lcoantor', 'locantoro', 'locandor'];
   for (const word of near) {
     expect(oneEditApart('locantor', word) || word === 'locantor').toBe(true);
-    expect(deletionKeys('locantor').some((key) => deletionKeys(word).includes(key))).toBe(true);
   }
   for (const far of ['lacantur', 'locant', 'locantorio', 'rotnacol']) expect(oneEditApart('locantor', far)).toBe(false);
 

@@ -326,17 +326,8 @@ export function planQuery(query: string, locale: Locale, thesaurus: Thesaurus): 
   return [...new Map(plan.map((term) => [JSON.stringify(term), term])).values()];
 }
 
-/**
- * The keys under which a term is filed for typo lookups (SymSpell): the term itself and the term
- * with any one letter left out. Two words one insertion, deletion, substitution or transposition
- * apart always share a key, so a lookup reads a few rows of an index, never the vocabulary.
- */
-export function deletionKeys(term: string): string[] {
-  const letters = [...term];
-  return [...new Set([term, ...letters.map((_, i) => [...letters.slice(0, i), ...letters.slice(i + 1)].join(''))])];
-}
-/** Vocabulary terms shorter than this are not filed: no tolerant word's stem is one edit from them. */
-export const TYPO_KEY_MIN_LENGTH = 3;
+/** Terms shorter than this are never offered as typos: a term of two letters one edit from a word is noise more often than what was meant. */
+export const TYPO_MIN_TERM_LENGTH = 3;
 
 /** True when a and b differ by exactly one insertion, deletion, substitution or transposition of neighbours. */
 export function oneEditApart(a: string, b: string): boolean {
@@ -350,7 +341,7 @@ export function oneEditApart(a: string, b: string): boolean {
 }
 
 /**
- * The plan with each tolerant word's typos: the vocabulary's terms (found by deletionKeys) one
+ * The plan with each tolerant word's typos: the vocabulary's terms (./held-index termsNear) one
  * edit from its stem and not already matched by the word as typed, the commonest first.
  */
 export function withTypos(plan: QueryTerm[], vocabulary: { term: string; entries: number }[]): QueryTerm[] {

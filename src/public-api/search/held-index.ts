@@ -16,7 +16,7 @@
  * The index is a list of segments, each immutable once built; an entry added later goes into a new
  * small segment, an entry removed is marked dead. Small segments are merged when there are many.
  */
-import { TYPO_KEY_MIN_LENGTH, type QueryTerm } from './core';
+import { TYPO_MIN_TERM_LENGTH, type QueryTerm } from './core';
 
 export interface HeldEntry {
   id: number;
@@ -272,10 +272,9 @@ class LocaleIndex {
   }
 
   /**
-   * The live terms one insertion, deletion, substitution or transposition of neighbours from
-   * `word` (./core oneEditApart), with how many live entries hold each: every such string is made
+   * The live terms (of TYPO_MIN_TERM_LENGTH letters or more) one insertion, deletion, substitution
+   * or transposition of neighbours from `word` (./core oneEditApart), with how many live entries hold each: every such string is made
    * from the vocabulary's letters and looked up, a few hundred lookups whatever the vocabulary's size.
-   * Terms shorter than TYPO_KEY_MIN_LENGTH are never offered, as the engines' vocabulary did not file them.
    */
   near(word: string): { term: string; entries: number }[] {
     const letters = [...word];
@@ -295,7 +294,7 @@ class LocaleIndex {
     const found: { term: string; entries: number }[] = [];
     for (const term of made) {
       const entries = this.holding.get(term) ?? 0;
-      if (entries > 0 && [...term].length >= TYPO_KEY_MIN_LENGTH) found.push({ term, entries });
+      if (entries > 0 && [...term].length >= TYPO_MIN_TERM_LENGTH) found.push({ term, entries });
     }
     return found;
   }

@@ -251,7 +251,7 @@ export async function rebuildSearchIndex(
         await writeAnalysed();
         entries += done;
       }
-      await writer.finish(await analysis.counts());
+      await writer.finish();
       return entries;
     })
     .finally(() => analysis.stop());

@@ -1,25 +1,21 @@
 /**
  * A rebuild's analysis on a thread of its own: each document's entry (its texts cut into terms,
- * its facets as words) and the count of its terms for the vocabulary, made there while the
- * rebuild's thread reads the next page of documents and writes the previous page's rows. On one
- * thread, analysing and counting were a third of a rebuild (20 and 8 s of 104 at 100,000
+ * its facets as words), made there while the rebuild's thread reads the next page of documents
+ * and writes the previous page's rows. On one thread, analysing (and counting terms for the
+ * vocabulary tables of the time) were a third of a rebuild (20 and 8 s of 104 at 100,000
  * practices on SQLite), time in which the database waited.
  */
 import path from 'path';
 import { Worker } from 'worker_threads';
 import type { RelationTargets, SearchTypeName } from './core';
-import type { Counts, EntryRow } from './store';
+import type { EntryRow } from './store';
 
-export type AnalysisRequest = { id: number } & (
-  { type: SearchTypeName; docs: Record<string, any>[]; targets: RelationTargets } | { counts: true }
-);
-export type AnalysisReply = { id: number; result: EntryRow[] | Counts } | { id: number; error: string };
+export type AnalysisRequest = { id: number; type: SearchTypeName; docs: Record<string, any>[]; targets: RelationTargets };
+export type AnalysisReply = { id: number; result: EntryRow[] } | { id: number; error: string };
 
 export interface RebuildAnalysis {
-  /** The rows of one page of a type's documents (their terms counted on the thread). */
+  /** The rows of one page of a type's documents. */
   analyse(type: SearchTypeName, docs: Record<string, any>[], targets: RelationTargets): Promise<EntryRow[]>;
-  /** How many of the rows made so far hold each term, per locale. */
-  counts(): Promise<Counts>;
   stop(): Promise<void>;
 }
 
@@ -45,7 +41,7 @@ export function startRebuildAnalysis(): RebuildAnalysis {
     if ('error' in reply) asked?.reject(new Error(reply.error));
     else asked?.resolve(reply.result);
   });
-  const ask = <T>(request: Omit<AnalysisRequest, 'id'>): Promise<T> =>
+  const ask = (request: Omit<AnalysisRequest, 'id'>): Promise<EntryRow[]> =>
     gone
       ? Promise.reject(gone)
       : new Promise((resolve, reject) => {
@@ -56,7 +52,6 @@ export function startRebuildAnalysis(): RebuildAnalysis {
         });
   return {
     analyse: (type, docs, targets) => ask({ type, docs, targets }),
-    counts: () => ask({ counts: true }),
     stop: async () => {
       await worker.terminate();
     },

@@ -3,87 +3,19 @@
  * Writes are the same on both engines (SQLite triggers and PostgreSQL's generated column keep
  * the engines' full-text structures in step: they find the records that name a related one). Searches are
  * answered by the index each node holds in memory (./held-index.ts), loaded from these entries
- * and kept in step through the log of changes (./held-sync.ts). The vocabulary
- * (search_terms, with how many entries hold each term, and search_term_keys, each term under its
- * deletion keys) is kept in step by the same writes, so that it holds exactly the terms of the
- * published entries: typo tolerance can never reveal a term that no public record has.
+ * and kept in step through the log of changes (./held-sync.ts); its vocabulary (for completions
+ * and typos) is the terms of the entries it holds, all published: typo tolerance can never
+ * reveal a term that no public record has.
  */
 import type { Knex } from 'knex';
-import {
-  FACET_KINDS,
-  TYPO_KEY_MIN_LENGTH,
-  VOCABULARY_TYPES,
-  deletionKeys,
-  filterTerm,
-  fts5Filter,
-  tsqueryFilter,
-  type SearchEntry,
-  type SearchTypeName,
-} from './core';
+import { FACET_KINDS, VOCABULARY_TYPES, filterTerm, fts5Filter, tsqueryFilter, type SearchEntry, type SearchTypeName } from './core';
 import type { HeldEntry } from './held-index';
 import { preparedReadsOf, type KnexLike } from '../direct-reads/prepared';
 
 const isSqlite = (knex: Knex) => ['sqlite', 'sqlite3', 'better-sqlite3'].includes(String(knex.client.config.client));
 
-const TERM_COLUMNS = ['title_terms', 'body_terms', 'related_terms'] as const;
-type TermRow = { locale: string } & Record<(typeof TERM_COLUMNS)[number], string>;
-
-/** How many entries hold each term, per locale. */
-export type Counts = Map<string, Map<string, number>>;
-
-/** How many of these entries hold each term, per locale (a term counts once per entry), added to `into` times `sign`. */
-export function countTerms(rows: TermRow[], sign = 1, into: Counts = new Map()): Counts {
-  const counted = new Set<string>(); // this row's terms, one set for all rows: a rebuild counts 200,000 rows
-  for (const row of rows) {
-    const perLocale = into.get(row.locale) ?? into.set(row.locale, new Map()).get(row.locale)!;
-    counted.clear();
-    for (const column of TERM_COLUMNS)
-      for (const term of row[column].split(' '))
-        if (term && !counted.has(term)) {
-          counted.add(term);
-          perLocale.set(term, (perLocale.get(term) ?? 0) + sign);
-        }
-  }
-  return into;
-}
-
 const chunks = <T>(items: T[], size: number): T[][] =>
   Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
-
-/**
- * Applies a change of term counts to the vocabulary: new terms are filed under their deletion
- * keys, terms no entry holds any more leave it. Terms are written in sorted order, so that
- * concurrent writers lock vocabulary rows in one order.
- */
-async function changeVocabulary(knex: Knex, delta: Counts): Promise<void> {
-  for (const [locale, counts] of delta) {
-    const terms = [...counts.keys()].filter((term) => counts.get(term) !== 0).sort();
-    const added = terms.filter((term) => counts.get(term)! > 0);
-    for (const chunk of chunks(added, 300)) {
-      const stored: { term: string; entries: number | string }[] = await knex('search_terms')
-        .insert(chunk.map((term) => ({ locale, term, entries: counts.get(term)! })))
-        .onConflict(['locale', 'term'])
-        .merge({ entries: knex.raw('search_terms.entries + excluded.entries') })
-        .returning(['term', 'entries']);
-      // A term whose count is just what this write added is new: file it under its keys.
-      const fresh = stored.filter((row) => Number(row.entries) === counts.get(row.term) && [...row.term].length >= TYPO_KEY_MIN_LENGTH);
-      const keys = fresh.flatMap(({ term }) => deletionKeys(term).map((key) => ({ locale, key, term })));
-      // 500 rows: knex writes a multi-row insert on SQLite as a compound SELECT, which SQLite caps at 500 terms.
-      for (const batch of chunks(keys, 500)) await knex('search_term_keys').insert(batch).onConflict(['locale', 'key', 'term']).ignore();
-    }
-    const removed = terms.filter((term) => counts.get(term)! < 0);
-    const byCount = new Map<number, string[]>();
-    for (const term of removed) byCount.set(-counts.get(term)!, [...(byCount.get(-counts.get(term)!) ?? []), term]);
-    for (const [n, some] of byCount)
-      for (const chunk of chunks(some, 500))
-        await knex('search_terms').where('locale', locale).whereIn('term', chunk).decrement('entries', n);
-    for (const chunk of chunks(removed, 500)) {
-      const gone = knex('search_terms').select('term').where('locale', locale).whereIn('term', chunk).where('entries', '<=', 0);
-      await knex('search_term_keys').where('locale', locale).whereIn('term', gone).delete();
-      await knex('search_terms').where('locale', locale).whereIn('term', chunk).where('entries', '<=', 0).delete();
-    }
-  }
-}
 
 /** An entry as a row of search_entries. */
 export const entryRow = (entry: SearchEntry) => ({
@@ -123,22 +55,15 @@ async function writeEntries(knex: Knex, rows: EntryRow[]): Promise<void> {
   }
 }
 
-/**
- * Replaces every entry of these documents (all locales) with `entries`; the vocabulary changes
- * only by the terms that came or went (a record re-indexed unchanged leaves it alone).
- */
+/** Replaces every entry of these documents (all locales) with `entries`. */
 export async function replaceEntries(knex: Knex, type: SearchTypeName, documentIds: string[], entries: SearchEntry[]): Promise<void> {
   if (!documentIds.length) return;
   await logChanges(
     knex,
     documentIds.map((documentId) => ({ type, document_id: documentId })),
   );
-  const existing = knex('search_entries').where('type', type).whereIn('document_id', documentIds);
-  const old: TermRow[] = await existing.clone().select('locale', ...TERM_COLUMNS);
-  if (old.length) await existing.clone().delete();
-  const rows = entries.map(entryRow);
-  await writeEntries(knex, rows);
-  await changeVocabulary(knex, countTerms(rows, 1, countTerms(old, -1)));
+  await knex('search_entries').where('type', type).whereIn('document_id', documentIds).delete();
+  await writeEntries(knex, entries.map(entryRow));
 }
 
 /** The log of changes to the index, that each node follows (./held-sync.ts; the 2026.12.05T00 migration). */
@@ -252,7 +177,6 @@ export const shownEntries = async (
     ]),
   );
 
-const INDEX_TABLES = ['search_term_keys', 'search_terms', 'search_entries'];
 /** SQLite's FTS5 table over search_entries (external content, kept in step by triggers on it). */
 const FTS_TABLE = 'search_fts';
 const FTS5_DEFAULT_AUTOMERGE = 4;
@@ -283,16 +207,15 @@ async function derivedStructures(knex: Knex): Promise<{ type: string; name: stri
   return knex('sqlite_master')
     .select({ type: 'type', name: 'name', create: 'sql' })
     .whereIn('type', ['index', 'trigger'])
-    .whereIn('tbl_name', INDEX_TABLES)
+    .where('tbl_name', 'search_entries')
     .whereNotNull('sql')
     .whereNot('sql', 'like', 'CREATE UNIQUE%');
 }
 
 /**
  * Empties the index and returns a writer that fills it again (a rebuild, in the caller's
- * transaction). Entries are written as they come (rows made and their terms counted by the
- * caller, see ./rebuild-analysis) and the vocabulary once at the end, from those counts, instead
- * of an upsert per batch. On SQLite the secondary
+ * transaction). Entries are written as they come (rows made by the caller, see ./rebuild-analysis).
+ * On SQLite the secondary
  * indexes and the FTS5 triggers are dropped, and at the end the indexes are built again and the
  * FTS5 table rebuilt from all the entries at once: at 10,000 practices its FTS5 part is 2.6 times
  * faster than the triggers' row by row (its one connection makes every other query wait for the
@@ -300,28 +223,17 @@ async function derivedStructures(knex: Knex): Promise<{ type: string; name: stri
  * searches and writes on other connections would wait for the rebuild (and fill the pool) instead
  * of reading the index as it was; there settleAfterRebuild follows the commit.
  */
-export async function rebuildEntries(
-  knex: Knex,
-): Promise<{ add: (rows: EntryRow[]) => Promise<void>; finish: (counts: Counts) => Promise<void> }> {
+export async function rebuildEntries(knex: Knex): Promise<{ add: (rows: EntryRow[]) => Promise<void>; finish: () => Promise<void> }> {
   const derived = await derivedStructures(knex);
   for (const { type, name } of derived) await knex.raw(`DROP ${type.toUpperCase()} ??`, [name]);
   if (isSqlite(knex)) await ftsCommand(knex, 'delete-all');
-  for (const table of INDEX_TABLES) await knex(table).delete();
+  await knex('search_entries').delete();
   // Every node loads the index again: what the log said before is past.
   await knex(LOG).delete();
   await logChanges(knex, [{ type: EVERYTHING, document_id: '' }]);
   return {
     add: (rows) => writeEntries(knex, rows),
-    async finish(counts) {
-      for (const [locale, terms] of counts) {
-        // 500 rows: knex writes a multi-row insert on SQLite as a compound SELECT, which SQLite caps at 500 terms.
-        for (const chunk of chunks([...terms], 500))
-          await knex('search_terms').insert(chunk.map(([term, entries]) => ({ locale, term, entries })));
-        const keys = [...terms.keys()]
-          .filter((term) => [...term].length >= TYPO_KEY_MIN_LENGTH)
-          .flatMap((term) => deletionKeys(term).map((key) => ({ locale, key, term })));
-        for (const chunk of chunks(keys, 500)) await knex('search_term_keys').insert(chunk);
-      }
+    async finish() {
       if (isSqlite(knex)) {
         // FTS5 merges its segments as they fill (automerge); one merge of them all at the end costs
         // less (100,000 practices, back to back: 'rebuild' 33-39 s merging as it went, 19-20 s + 5 s
@@ -347,7 +259,7 @@ export async function rebuildEntries(
  * calls this after its commit. SQLite needs nothing: the rebuild leaves its indexes built whole.
  */
 export async function settleAfterRebuild(knex: Knex): Promise<void> {
-  if (!isSqlite(knex)) await knex.raw(`VACUUM (ANALYZE) ${INDEX_TABLES.join(', ')}`);
+  if (!isSqlite(knex)) await knex.raw('VACUUM (ANALYZE) search_entries');
 }
 
 export const countEntries = async (knex: Knex): Promise<number> => Number((await knex('search_entries').count({ n: '*' }).first())?.n ?? 0);
