@@ -1,9 +1,7 @@
 /**
  * Full-text search over the published knowledge: what gets indexed for each type, how a
  * partner's query becomes terms, how hits are scored and how the snippet is cut. Pure: the index
- * held in memory (./held-index.ts) ranks the terms made here, and the engines' full-text
- * structures (SQLite FTS5, PostgreSQL tsvector) store the same terms, so every engine finds and
- * ranks exactly the same records.
+ * held in memory (./held-index.ts) matches and ranks the terms made here, on either engine.
  */
 import { eachWord, firstLetter, fold, stem, termOf, terms, tokenize } from './analysis';
 import type { Locale } from '../../content/locales/core';

@@ -273,8 +273,9 @@ class LocaleIndex {
 
   /**
    * The live terms (of TYPO_MIN_TERM_LENGTH letters or more) one insertion, deletion, substitution
-   * or transposition of neighbours from `word` (./core oneEditApart), with how many live entries hold each: every such string is made
-   * from the vocabulary's letters and looked up, a few hundred lookups whatever the vocabulary's size.
+   * or transposition of neighbours from `word` (./core oneEditApart), with how many live entries
+   * hold each: every such string is made from the vocabulary's letters and looked up, a few
+   * hundred lookups whatever the vocabulary's size.
    */
   near(word: string): { term: string; entries: number }[] {
     const letters = [...word];
