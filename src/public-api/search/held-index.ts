@@ -154,8 +154,11 @@ class LocaleIndex {
   ends: (string | null)[] = [];
   alive = new Uint8Array(1024);
   segments: Segment[] = [];
-  /** Live entries holding each term. */
+  /** Live entries holding each term, as last counted (holdingOf). */
   holding = new Map<string, number>();
+  /** Removals so far, and the removal as of which each term's count is exact. */
+  removals = 0;
+  private countedAt = new Map<string, number>();
   live = 0;
   /** Vocabulary entries' own terms with their impacts: a handful of entries, ranked whole. */
   vocabularyTerms = new Map<number, Map<string, { impact: number; title: boolean }>>();
@@ -210,7 +213,6 @@ class LocaleIndex {
           let list = lists.get(term);
           if (!list) lists.set(term, (list = new Growing()));
           list.push(ordinal, level, title);
-          this.holding.set(term, (this.holding.get(term) ?? 0) + 1);
         }
         for (const term of entry.filterTerms.split(' ')) if (term) (filters.get(term) ?? filters.set(term, []).get(term)!).push(ordinal);
         if (entry.vocabulary)
@@ -228,6 +230,7 @@ class LocaleIndex {
         for (const [term, list] of lists) {
           // The growing arrays go as soon as their term's postings are built: at 100,000 practices they are hundreds of MB.
           lists.delete(term);
+          this.count(term, list.length);
           const keys = new Float64Array(list.length);
           for (let i = 0; i < list.length; i += 1)
             keys[i] = ((LEVELS - list.levels[i]) * byNames.length + nameRank.get(list.docs[i])!) * 2 + list.titled[i];
@@ -261,7 +264,34 @@ class LocaleIndex {
     };
   }
 
-  /** Every term of the live entries, sorted (for completions and typos). */
+  /** Adds to a term's count of live entries (exact if it was). */
+  count(term: string, added: number) {
+    const exact = !this.holding.has(term) || this.countedAt.get(term) === this.removals;
+    this.holding.set(term, (this.holding.get(term) ?? 0) + added);
+    if (exact) this.countedAt.set(term, this.removals);
+  }
+
+  /**
+   * How many live entries hold a term. Adds count exactly, but a removal only marks its entries
+   * dead (the index keeps no list of each entry's terms, and finding them in every list took
+   * 150 ms per edit at 100,000 entries): a term's count is made again from its lists the first
+   * time it is asked after a removal.
+   */
+  holdingOf(term: string): number {
+    if (this.countedAt.get(term) !== this.removals) {
+      let live = 0;
+      for (const { docs } of this.postings(term)) for (let i = 0; i < docs.length; i += 1) live += this.alive[docs[i]];
+      this.holding.set(term, live);
+      this.countedAt.set(term, this.removals);
+    }
+    return this.holding.get(term) ?? 0;
+  }
+
+  /**
+   * Every term of the live entries, sorted (for completions and typos); since the last removals,
+   * perhaps some that only dead entries hold (their counts are not made again for this list): a
+   * completion that matches no live entry changes no answer.
+   */
   vocabularyList(): string[] {
     return (this.sortedTerms ??= [...this.holding.keys()].filter((term) => this.holding.get(term)! > 0).sort());
   }
@@ -294,8 +324,9 @@ class LocaleIndex {
     made.delete(word);
     const found: { term: string; entries: number }[] = [];
     for (const term of made) {
-      const entries = this.holding.get(term) ?? 0;
-      if (entries > 0 && [...term].length >= TYPO_MIN_TERM_LENGTH) found.push({ term, entries });
+      if (!this.holding.has(term) || [...term].length < TYPO_MIN_TERM_LENGTH) continue;
+      const entries = this.holdingOf(term);
+      if (entries > 0) found.push({ term, entries });
     }
     return found;
   }
@@ -363,7 +394,7 @@ class LocaleIndex {
   }
 
   idf(term: string): number {
-    return idfOf(this.live, this.holding.get(term) ?? 0);
+    return idfOf(this.live, this.holdingOf(term));
   }
 
   /**
@@ -624,7 +655,7 @@ export class HeldIndex {
 
   /** Removes entries by id (ids not held are ignored). */
   remove(ids: number[]): void {
-    const dead = new Map<LocaleIndex, Set<number>>();
+    const dead = new Set<LocaleIndex>();
     for (const id of ids) {
       const held = this.where.get(id);
       if (!held) continue;
@@ -632,20 +663,15 @@ export class HeldIndex {
       held.locale.alive[held.ordinal] = 0;
       held.locale.live -= 1;
       held.locale.vocabularyTerms.delete(held.ordinal);
-      (dead.get(held.locale) ?? dead.set(held.locale, new Set()).get(held.locale)!).add(held.ordinal);
+      dead.add(held.locale);
     }
-    // The terms the removed entries held: found in the lists (an index keeps no list of each entry's terms).
-    for (const [index, ordinals] of dead) {
-      for (const segment of index.segments)
-        for (const [term, { docs }] of segment.terms) {
-          let gone = 0;
-          for (let i = 0; i < docs.length; i += 1) if (ordinals.has(docs[i])) gone += 1;
-          if (gone) index.holding.set(term, index.holding.get(term)! - gone);
-        }
+    for (const index of dead) {
+      // Every term's count is made again when next asked (holdingOf).
+      index.removals += 1;
       for (const segment of index.segments)
         if (segment.entries) segment.entries = segment.entries.filter((entry) => this.where.has(entry.id));
+      // The sorted vocabulary is kept: no term came, and one that went matches no live entry.
       index.segments = index.segments.filter((segment) => segment.ordinals.some((ordinal) => index.alive[ordinal]));
-      index.forget();
     }
   }
 
@@ -656,7 +682,7 @@ export class HeldIndex {
     const entries = small.flatMap((segment) => segment.entries!);
     const ordinals = entries.map((entry) => this.where.get(entry.id)!.ordinal);
     // Built again from their entries: the builder counts their terms again, so they are taken off first.
-    for (const entry of entries) for (const term of termsOf(entry).keys()) index.holding.set(term, index.holding.get(term)! - 1);
+    for (const entry of entries) for (const term of termsOf(entry).keys()) index.count(term, -1);
     const builder = index.builder();
     entries.forEach((entry, i) => builder.add(entry, ordinals[i]));
     index.segments = [...index.segments.filter((segment) => !segment.entries), builder.finish()];
