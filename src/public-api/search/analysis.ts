@@ -41,20 +41,27 @@ export const fold = (text: string): string =>
     .replace(/\p{M}+/gu, '')
     .toLowerCase();
 
+/** `compute`, with its answers remembered (at most `limit`; then it starts afresh, so that odd input cannot grow it without end). */
+function remembered<K, V>(limit: number, compute: (key: K) => V): (key: K) => V {
+  const known = new Map<K, V>();
+  return (key) => {
+    let value = known.get(key);
+    if (value === undefined) {
+      if (known.size >= limit) known.clear();
+      known.set(key, (value = compute(key)));
+    }
+    return value;
+  };
+}
+
 // A word is a run of letters and digits (Unicode's \p{L} and \p{N}). ASCII is told by its code,
 // any other character by the expression, once: a text is scanned without an object per word.
 const WORD_CHARACTER = /^[\p{L}\p{N}]$/u;
-const OTHER_CHARACTERS = new Map<number, boolean>();
-const OTHER_CHARACTERS_SIZE = 10_000;
+const otherWordCharacter = remembered(10_000, (code: number) => WORD_CHARACTER.test(String.fromCodePoint(code)));
 
 function isWordCharacter(code: number): boolean {
   if (code < 128) return (code >= 48 && code <= 57) || ((code | 32) >= 97 && (code | 32) <= 122);
-  let known = OTHER_CHARACTERS.get(code);
-  if (known === undefined) {
-    if (OTHER_CHARACTERS.size >= OTHER_CHARACTERS_SIZE) OTHER_CHARACTERS.clear();
-    OTHER_CHARACTERS.set(code, (known = WORD_CHARACTER.test(String.fromCodePoint(code))));
-  }
-  return known;
+  return otherWordCharacter(code);
 }
 
 /** Calls `visit` with the start and end of every word of the text, in order, until it returns false. */
@@ -90,22 +97,15 @@ export function stem(folded: string, locale: Locale): string {
   return STEMMERS[locale].stem(folded);
 }
 
-// Analysis dominates indexing time and a knowledge base has a small vocabulary: remember each
-// word's analysis (bounded, so that odd input cannot grow it without end).
-const ANALYSED: Record<Locale, Map<string, { folded: string; term: string }>> = { it: new Map(), en: new Map() };
-const ANALYSED_SIZE = 200_000;
-
-function analyse(word: string, locale: Locale): { folded: string; term: string } {
-  const cache = ANALYSED[locale];
-  let analysed = cache.get(word);
-  if (!analysed) {
-    if (cache.size >= ANALYSED_SIZE) cache.clear();
+// Analysis dominates indexing time and a knowledge base has a small vocabulary: each word's
+// analysis is remembered, per locale.
+const analysedIn = (locale: Locale) =>
+  remembered(200_000, (word: string) => {
     const folded = fold(word);
-    analysed = { folded, term: STOP_WORDS[locale].has(folded) ? '' : stem(folded, locale) };
-    cache.set(word, analysed);
-  }
-  return analysed;
-}
+    return { folded, term: STOP_WORDS[locale].has(folded) ? '' : stem(folded, locale) };
+  });
+const ANALYSED: Record<Locale, (word: string) => { folded: string; term: string }> = { it: analysedIn('it'), en: analysedIn('en') };
+const analyse = (word: string, locale: Locale) => ANALYSED[locale](word);
 
 /** The term of every word of the text, in order (empty for stop words): tokenize without positions, for the hot paths. */
 export function wordTerms(text: string, locale: Locale): string[] {
@@ -119,24 +119,13 @@ export function wordTerms(text: string, locale: Locale): string[] {
 /** The term of one word as it appears in a text (empty for a stop word). */
 export const termOf = (word: string, locale: Locale): string => analyse(word, locale).term;
 
-// The folded form of each first letter met, so that a word's is found without folding the word.
-const FOLDED_FIRST = new Map<number, number>();
-const FOLDED_FIRST_SIZE = 10_000;
-
 /**
  * The code point a word's term begins with, if it has one, from the word's first (`first`): the
  * stemmers change only the ends of words, so a term always begins with its word's folded first
  * letter (checked over every word of the content and random words in tests/unit/search.test.ts).
  * Lets a snippet skip the analysis of every word that cannot match.
  */
-export function firstLetter(first: number): number {
-  let folded = FOLDED_FIRST.get(first);
-  if (folded === undefined) {
-    if (FOLDED_FIRST.size >= FOLDED_FIRST_SIZE) FOLDED_FIRST.clear();
-    FOLDED_FIRST.set(first, (folded = fold(String.fromCodePoint(first)).codePointAt(0) ?? -1));
-  }
-  return folded;
-}
+export const firstLetter = remembered(10_000, (first: number): number => fold(String.fromCodePoint(first)).codePointAt(0) ?? -1);
 
 /** The searchable terms of a text, space-separated: what the engines index. */
 export const terms = (text: string, locale: Locale): string => wordTerms(text, locale).filter(Boolean).join(' ');

@@ -13,6 +13,8 @@ import type { HeldEntry } from './held-index';
 import { preparedReadsOf, type KnexLike } from '../direct-reads/prepared';
 
 const isSqlite = (knex: Knex) => ['sqlite', 'sqlite3', 'better-sqlite3'].includes(String(knex.client.config.client));
+/** The prepared statements of knex's engine (../direct-reads/prepared). */
+const preparedOn = (knex: Knex) => preparedReadsOf(isSqlite(knex) ? 'sqlite' : 'postgres');
 
 const chunks = <T>(items: T[], size: number): T[][] =>
   Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
@@ -39,7 +41,7 @@ export type EntryRow = ReturnType<typeof entryRow>;
  * shapes, which knex would compile (as a compound SELECT on SQLite), and SQLite prepare, again for each batch.
  */
 async function writeEntries(knex: Knex, rows: EntryRow[]): Promise<void> {
-  const run = preparedReadsOf(isSqlite(knex) ? 'sqlite' : 'postgres');
+  const run = preparedOn(knex);
   for (const some of chunks(rows, 200)) {
     const columns = Object.keys(some[0]);
     const tuple = `(${columns.map(() => '?').join(', ')})`;
@@ -106,10 +108,10 @@ const SEARCH_READS = {
     postgres: 'SELECT id, document_id, title, texts, start_date, end_date FROM search_entries WHERE id = ANY($1::integer[])',
   },
 };
-const searchRead = (knex: Knex, read: keyof typeof SEARCH_READS, binding: unknown): Promise<any[]> => {
-  const dialect = isSqlite(knex) ? 'sqlite' : 'postgres';
-  return preparedReadsOf(dialect)(knex as unknown as KnexLike, SEARCH_READS[read][dialect], [binding], false) as Promise<any[]>;
-};
+const searchRead = (knex: Knex, read: keyof typeof SEARCH_READS, binding: unknown): Promise<any[]> =>
+  preparedOn(knex)(knex as unknown as KnexLike, SEARCH_READS[read][isSqlite(knex) ? 'sqlite' : 'postgres'], [binding], false) as Promise<
+    any[]
+  >;
 
 /** The log's rows after `seq`, in order. */
 export const logAfter = async (knex: Knex, seq: number): Promise<LogRow[]> =>
