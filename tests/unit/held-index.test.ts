@@ -4,7 +4,7 @@
  * queries (words, prefixes, alternatives, typos, filters, dates, pages), adds and removals.
  */
 import { HeldIndex, idfOf, impactOfLevel, termsOf, type HeldEntry, type HeldQuery } from '../../src/public-api/search/held-index';
-import { TYPO_MIN_TERM_LENGTH, oneEditApart, type QueryTerm } from '../../src/public-api/search/core';
+import { BEGINNING_MIN_LENGTH, TYPO_MIN_TERM_LENGTH, oneEditApart, type QueryTerm } from '../../src/public-api/search/core';
 import { mulberry32 } from '../../src/publishing/synthetic/core';
 
 const WORDS = [
@@ -143,6 +143,15 @@ function referenceNear(live: HeldEntry[], locale: string, word: string) {
     .map((term) => ({ term, entries: held.filter((terms) => terms.has(term)).length }));
 }
 
+/** The reference's stand-in for a last word that begins no live term: the longest live term (long enough) it begins. */
+function referenceBeginning(live: HeldEntry[], locale: string, prefix: string): string | undefined {
+  const vocabulary = [...new Set(live.filter((entry) => entry.locale === locale).flatMap((entry) => [...termsOf(entry).keys()]))];
+  if (vocabulary.some((term) => term.startsWith(prefix))) return undefined;
+  return vocabulary
+    .filter((term) => prefix.startsWith(term) && term !== prefix && [...term].length >= BEGINNING_MIN_LENGTH)
+    .sort((a, b) => b.length - a.length)[0];
+}
+
 const byTerm = (list: { term: string }[]) => [...list].sort((a, b) => (a.term < b.term ? -1 : 1));
 
 const compare = (index: HeldIndex, live: HeldEntry[], random: () => number, queries: number) => {
@@ -159,6 +168,12 @@ const compare = (index: HeldIndex, live: HeldEntry[], random: () => number, quer
       expect({ typed, near: byTerm(index.termsNear(query.locale, [typed])) }).toEqual({
         typed,
         near: byTerm(referenceNear(live, query.locale, typed)),
+      });
+    // Typed past a term, or part of the way to one.
+    for (const typed of [`${word}${'xae'[n % 3]}`, `${swapped}o`, word.slice(0, 2 + (n % 4))])
+      expect({ typed, beginning: index.beginningOf(query.locale, typed) }).toEqual({
+        typed,
+        beginning: referenceBeginning(live, query.locale, typed),
       });
   }
 };

@@ -7,6 +7,7 @@ import {
   entryFor,
   oneEditApart,
   populateFor,
+  withBeginnings,
   withTypos,
   filterGroups,
   fts5Filter,
@@ -37,6 +38,18 @@ test('a query plan: every word, its thesaurus alternatives, the last word as a p
   expect(planQuery('housing', 'en', thesaurus)[0].alternatives).toEqual(['hous', 'accommod', 'dwell', 'live']);
   expect(() => planQuery('il e la', 'it', thesaurus)).toThrow(SearchInputError);
   expect(() => planQuery('', 'it', thesaurus)).toThrow(/no searchable words/);
+});
+
+test("the last word's alternatives that begin no term stand for the term they begin; other words are left as typed", () => {
+  const plan = planQuery('public initia', 'en', thesaurus);
+  const beginnings: Record<string, string> = { initia: 'initi', public: 'publ' };
+  const typed = withBeginnings(plan, (prefix) => beginnings[prefix]);
+  expect(typed.map((q) => q.alternatives)).toEqual([['public'], ['initi']]);
+  expect(typed[1]).toMatchObject({ prefix: true, tolerant: 'initia' });
+  // An alternative that begins some term is kept, and two that stand for the same term are one.
+  expect(
+    withBeginnings([{ alternatives: ['lavor', 'lavorx', 'lavory'], prefix: true }], (p) => (p === 'lavor' ? undefined : 'lavor')),
+  ).toEqual([{ alternatives: ['lavor'], prefix: true }]);
 });
 
 test('user syntax is just words; filters are words of the index, quoted in the engine expressions', () => {

@@ -338,6 +338,21 @@ export function oneEditApart(a: string, b: string): boolean {
   return x.length > y.length ? rest(i + 1, i) : rest(i, i + 1);
 }
 
+/** A beginning of the last word shorter than this is never taken for the stem of the word being typed (withBeginnings). */
+export const BEGINNING_MIN_LENGTH = 4;
+
+/**
+ * The plan with each alternative of the last word that begins no term of the index replaced by
+ * the longest term it begins (`beginning`, from ./held-index beginningOf): a stemmer cuts some
+ * words shorter than the letters typed on the way to them ("initiative" is indexed as "initi", so
+ * "initia" begins no term), and a word being typed finds what the whole word will.
+ */
+export function withBeginnings(plan: QueryTerm[], beginning: (prefix: string) => string | undefined): QueryTerm[] {
+  return plan.map((q) =>
+    q.prefix ? { ...q, alternatives: [...new Set(q.alternatives.map((alternative) => beginning(alternative) ?? alternative))] } : q,
+  );
+}
+
 /**
  * The plan with each tolerant word's typos: the vocabulary's terms (./held-index termsNear) one
  * edit from its stem and not already matched by the word as typed, the commonest first.

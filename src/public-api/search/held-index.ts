@@ -16,7 +16,7 @@
  * The index is a list of segments, each immutable once built; an entry added later goes into a new
  * small segment, an entry removed is marked dead. Small segments are merged when there are many.
  */
-import { TYPO_MIN_TERM_LENGTH, type QueryTerm } from './core';
+import { BEGINNING_MIN_LENGTH, TYPO_MIN_TERM_LENGTH, type QueryTerm } from './core';
 
 export interface HeldEntry {
   id: number;
@@ -331,6 +331,22 @@ class LocaleIndex {
     return found;
   }
 
+  /**
+   * When no live term begins with `prefix`: the longest live term, of BEGINNING_MIN_LENGTH letters
+   * or more, that `prefix` begins with (./core withBeginnings); otherwise undefined.
+   */
+  beginningOf(prefix: string): string | undefined {
+    const vocabulary = this.vocabularyList();
+    for (let i = firstFrom(vocabulary, prefix); i < vocabulary.length && vocabulary[i].startsWith(prefix); i += 1)
+      if (this.holdingOf(vocabulary[i]) > 0) return undefined;
+    const letters = [...prefix];
+    for (let length = letters.length - 1; length >= BEGINNING_MIN_LENGTH; length -= 1) {
+      const term = letters.slice(0, length).join('');
+      if (this.holding.has(term) && this.holdingOf(term) > 0) return term;
+    }
+    return undefined;
+  }
+
   forget() {
     this.sortedTerms = undefined;
     this.termLetters = undefined;
@@ -540,20 +556,24 @@ class LocaleIndex {
   }
 }
 
+/** The place of the first of the sorted `terms` not before `prefix`: where its completions begin. */
+function firstFrom(terms: string[], prefix: string): number {
+  let low = 0;
+  let high = terms.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (terms[middle] < prefix) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
 /** The forms a word matches as typed: its alternatives, the last word's as prefixes of the vocabulary's terms. */
 function formsOf(q: QueryTerm, vocabulary: string[]): string[] {
   if (!q.prefix) return q.alternatives;
   const forms = new Set<string>();
-  for (const prefix of q.alternatives) {
-    let low = 0;
-    let high = vocabulary.length;
-    while (low < high) {
-      const middle = (low + high) >> 1;
-      if (vocabulary[middle] < prefix) low = middle + 1;
-      else high = middle;
-    }
-    for (let i = low; i < vocabulary.length && vocabulary[i].startsWith(prefix); i += 1) forms.add(vocabulary[i]);
-  }
+  for (const prefix of q.alternatives)
+    for (let i = firstFrom(vocabulary, prefix); i < vocabulary.length && vocabulary[i].startsWith(prefix); i += 1) forms.add(vocabulary[i]);
   return [...forms];
 }
 
@@ -693,6 +713,11 @@ export class HeldIndex {
     const index = this.locales.get(locale);
     if (!index) return [];
     return [...new Map(stems.flatMap((stem) => index.near(stem)).map((near) => [near.term, near])).values()];
+  }
+
+  /** The longest live term of a locale that the last word's `prefix` begins, when it begins none (LocaleIndex.beginningOf). */
+  beginningOf(locale: string, prefix: string): string | undefined {
+    return this.locales.get(locale)?.beginningOf(prefix);
   }
 
   /** A page of results and how many match (see HeldQuery.exactTotalUpTo), kind by kind (KINDS), typo-only matches last. */

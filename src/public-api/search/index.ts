@@ -25,6 +25,7 @@ import {
   snippet,
   searchTypeUid,
   territoriesWithin,
+  withBeginnings,
   withTypos,
   type FacetKind,
   type TerritoryNode,
@@ -349,7 +350,7 @@ export async function searchKnowledgeBase(strapi: Core.Strapi, args: SearchArgs)
   const locale = (args.locale ?? locales()[0]) as Locale;
   if (!locales().includes(locale)) throw new SearchInputError(unknownLocale(locale, locales()));
   const knex = strapi.db.connection as unknown as Knex;
-  const typed = planQuery(args.query, locale, thesaurusOf(strapi));
+  const planned = planQuery(args.query, locale, thesaurusOf(strapi));
   const { filters } = args;
   if (filters?.from && filters?.to && filters.from > filters.to) throw new SearchInputError('filters.from is after filters.to.');
 
@@ -363,6 +364,7 @@ export async function searchKnowledgeBase(strapi: Core.Strapi, args: SearchArgs)
   if (filters?.implementationStatus?.length) facets.status = filters.implementationStatus;
 
   const held = await heldIndex(strapi);
+  const typed = withBeginnings(planned, (prefix) => held.beginningOf(locale, prefix));
   const tolerant = typed.flatMap((term) => (term.tolerant ? [term.tolerant] : []));
   const plan = tolerant.length ? withTypos(typed, held.termsNear(locale, tolerant)) : typed;
   const searchFilters = { types: args.types ?? [], facets, from: filters?.from ?? undefined, to: filters?.to ?? undefined };
