@@ -4,7 +4,9 @@
  * early termination), where the engines' full-text search would rank every match of a common word.
  * Pure: entries come from search_entries (./held-sync.ts), with the terms made by ./analysis, and
  * the same entries give the same answers on every node, whatever the order in which they came.
- * Queries of several words score every match (term at a time, in typed arrays).
+ * Queries of several words walk the lists of their rarest word, best first, and check each entry
+ * against the other words in that entry's own terms (its forward lists), until the page is full and
+ * no entry further down could rank in it.
  *
  * Scoring is BM25 over the fields of an entry (title 10, body 3, related names 1), with a fixed
  * length pivot (AVERAGE_LENGTH) instead of the collection's mean length, so that a posting's
@@ -76,6 +78,8 @@ export const impactOfLevel = (level: number) => (level * (K1 + 1)) / LEVELS;
 export const idfOf = (total: number, holding: number) => Math.log(1 + (total - holding + 0.5) / (holding + 0.5));
 
 interface Postings {
+  /** The term's place in its segment's sorted vocabulary (the forward lists hold these). */
+  number: number;
   /** Ordinals, best impact first (ties: type, then slug). */
   docs: Int32Array;
   /** Each posting's impact level (impactOfLevel). */
@@ -86,10 +90,31 @@ interface Postings {
   titleDocs: Int32Array;
 }
 
+/**
+ * Each entry's terms (their numbers, Postings.number) with their impact levels, by the entry's
+ * place in its segment (LocaleIndex.placeOf): its title terms from `starts[p]` to `titleEnds[p]`,
+ * the others on to `starts[p + 1]`, each part in the order of the numbers, so that a word's forms
+ * (the completions of a prefix are neighbours) are found by binary search.
+ */
+interface Forward {
+  starts: Int32Array;
+  titleEnds: Int32Array;
+  numbers: Uint16Array | Int32Array;
+  levels: Uint16Array;
+}
+
+/** A word's forms in one segment: their numbers (ascending) with each one's IDF, and where each run of consecutive numbers begins (then the count). */
+interface SegmentForms {
+  numbers: number[];
+  idfs: number[];
+  runs: number[];
+}
+
 interface Segment {
   terms: Map<string, Postings>;
   filters: Map<string, Int32Array>;
   ordinals: Int32Array;
+  forward: Forward;
   /** Kept by small segments, to be merged. */
   entries?: HeldEntry[];
 }
@@ -154,6 +179,10 @@ class LocaleIndex {
   ends: (string | null)[] = [];
   alive = new Uint8Array(1024);
   segments: Segment[] = [];
+  /** Each entry's segment and its place there (its forward lists). */
+  segmentOf: Segment[] = [];
+  private placeOf = new Int32Array(1024);
+
   /** Live entries holding each term, as last counted (holdingOf). */
   holding = new Map<string, number>();
   /** Removals so far, and the removal as of which each term's count is exact. */
@@ -169,18 +198,19 @@ class LocaleIndex {
   private stamp = 0;
   private mask = new Uint32Array(1024);
   private maskStamp = 0;
-  private best = new Float64Array(1024);
   private wordStamps = new Uint32Array(1024);
-  private sums = new Float64Array(1024);
   private titles = new Uint16Array(1024);
   private titleMarks = new Uint32Array(1024);
   private titleStamp = 0;
+  /** Of the last wordScore: whether the title holds the word; of the last scoreOf: whether it holds every word. */
+  private heldInTitle = false;
+  private scoredAllTitled = false;
 
   private grow(size: number) {
     if (size <= this.alive.length) return;
     let length = this.alive.length;
     while (length < size) length *= 2;
-    const bigger = <T extends Uint8Array | Uint16Array | Uint32Array | Float64Array>(array: T): T => {
+    const bigger = <T extends Uint8Array | Uint16Array | Uint32Array | Int32Array | Float64Array>(array: T): T => {
       const next = new (array.constructor as any)(length) as T;
       next.set(array);
       return next;
@@ -188,11 +218,10 @@ class LocaleIndex {
     this.alive = bigger(this.alive);
     this.stamps = bigger(this.stamps);
     this.mask = bigger(this.mask);
-    this.best = bigger(this.best);
     this.wordStamps = bigger(this.wordStamps);
-    this.sums = bigger(this.sums);
     this.titles = bigger(this.titles);
     this.titleMarks = bigger(this.titleMarks);
+    this.placeOf = bigger(this.placeOf);
   }
 
   /** The order of entries of equal score: by type, then slug. */
@@ -226,16 +255,48 @@ class LocaleIndex {
         // Each posting as one number, (best level first, then type and slug, then title), sorted natively.
         const byNames = [...ordinals].sort(this.byTypeAndSlug);
         const nameRank = new Map(byNames.map((ordinal, rank) => [ordinal, rank]));
+        const places = ordinals.length;
+        ordinals.forEach((ordinal, place) => (this.placeOf[ordinal] = place));
+        // The forward lists' room: each entry's count of terms, and of title terms, first.
+        const starts = new Int32Array(places + 1);
+        const titleEnds = new Int32Array(places);
+        for (const list of lists.values())
+          for (let i = 0; i < list.length; i += 1) {
+            const place = this.placeOf[list.docs[i]];
+            starts[place + 1] += 1;
+            titleEnds[place] += list.titled[i];
+          }
+        for (let p = 0; p < places; p += 1) starts[p + 1] += starts[p];
+        const nextTitle = starts.slice(0, places);
+        for (let p = 0; p < places; p += 1) titleEnds[p] += starts[p];
+        const nextOther = titleEnds.slice();
+        // Terms numbered in their sorted order and filed in it: each part of an entry's forward list comes sorted.
+        const vocabulary = [...lists.keys()].sort(byName);
+        const postingCount = starts[places];
+        const forward: Forward = {
+          starts,
+          titleEnds,
+          numbers: vocabulary.length <= 0x10000 ? new Uint16Array(postingCount) : new Int32Array(postingCount),
+          levels: new Uint16Array(postingCount),
+        };
         const terms = new Map<string, Postings>();
-        for (const [term, list] of lists) {
+        for (const [number, term] of vocabulary.entries()) {
+          const list = lists.get(term)!;
           // The growing arrays go as soon as their term's postings are built: at 100,000 practices they are hundreds of MB.
           lists.delete(term);
           this.count(term, list.length);
+          for (let i = 0; i < list.length; i += 1) {
+            const place = this.placeOf[list.docs[i]];
+            const at = list.titled[i] ? nextTitle[place]++ : nextOther[place]++;
+            forward.numbers[at] = number;
+            forward.levels[at] = list.levels[i];
+          }
           const keys = new Float64Array(list.length);
           for (let i = 0; i < list.length; i += 1)
             keys[i] = ((LEVELS - list.levels[i]) * byNames.length + nameRank.get(list.docs[i])!) * 2 + list.titled[i];
           keys.sort();
           const postings: Postings = {
+            number,
             docs: new Int32Array(list.length),
             levels: new Uint16Array(list.length),
             titled: new Uint8Array(list.length),
@@ -254,12 +315,15 @@ class LocaleIndex {
           terms.set(term, postings);
         }
         this.forget();
-        return {
+        const segment: Segment = {
           terms,
           filters: new Map([...filters].map(([term, docs]) => [term, Int32Array.from(docs)])),
           ordinals: Int32Array.from(ordinals),
+          forward,
           ...(entries.length <= SMALL_SEGMENT ? { entries } : {}),
         };
+        for (const ordinal of ordinals) this.segmentOf[ordinal] = segment;
+        return segment;
       },
     };
   }
@@ -413,44 +477,177 @@ class LocaleIndex {
     return idfOf(this.live, this.holdingOf(term));
   }
 
+  /** A word's forms as one segment holds them (SegmentForms). */
+  private formsIn(segment: Segment, forms: string[]): SegmentForms {
+    const held = forms.flatMap((term) => {
+      const postings = segment.terms.get(term);
+      return postings ? [{ number: postings.number, idf: this.idf(term) }] : [];
+    });
+    held.sort((a, b) => a.number - b.number);
+    const runs = held.flatMap(({ number }, i) => (i === 0 || held[i - 1].number !== number - 1 ? [i] : []));
+    return { numbers: held.map((form) => form.number), idfs: held.map((form) => form.idf), runs: [...runs, held.length] };
+  }
+
+  /**
+   * The best score of a word's forms in one entry (IDF times impact; -1 if it holds none), from its
+   * forward list: its title part only if `titleOnly`. Sets heldInTitle: whether the title holds one.
+   */
+  private wordScore(ordinal: number, forms: SegmentForms, titleOnly: boolean): number {
+    const { numbers, levels, starts, titleEnds } = this.segmentOf[ordinal].forward;
+    const place = this.placeOf[ordinal];
+    let best = -1;
+    this.heldInTitle = false;
+    for (let r = 0; r + 1 < forms.runs.length; r += 1) {
+      const first = forms.runs[r];
+      const [low, high] = [forms.numbers[first], forms.numbers[forms.runs[r + 1] - 1]];
+      const parts = titleOnly ? 1 : 2;
+      for (let part = 0; part < parts; part += 1) {
+        const to = part === 0 ? titleEnds[place] : starts[place + 1];
+        let k = part === 0 ? starts[place] : titleEnds[place];
+        // The first of the part's numbers not below `low`.
+        for (let end = to; k < end;) {
+          const middle = (k + end) >> 1;
+          if (numbers[middle] < low) k = middle + 1;
+          else end = middle;
+        }
+        for (; k < to && numbers[k] <= high; k += 1) {
+          const score = forms.idfs[first + numbers[k] - low] * impactOfLevel(levels[k]);
+          if (score > best) best = score;
+          if (part === 0) this.heldInTitle = true;
+        }
+      }
+    }
+    return best;
+  }
+
+  /**
+   * An entry's score for several words (each word's best form, summed in the words' order), or -1 if
+   * it lacks one. Sets scoredAllTitled: whether its title holds every word.
+   */
+  private scoreOf(ordinal: number, words: Map<Segment, SegmentForms[]>): number {
+    let sum = 0;
+    this.scoredAllTitled = true;
+    for (const forms of words.get(this.segmentOf[ordinal])!) {
+      const score = this.wordScore(ordinal, forms, false);
+      if (score < 0) return -1;
+      sum += score;
+      this.scoredAllTitled &&= this.heldInTitle;
+    }
+    return sum;
+  }
+
+  /** Whether an entry's title holds every word (any of its forms). */
+  private titleHoldsAll(ordinal: number, words: Map<Segment, SegmentForms[]>): boolean {
+    return words.get(this.segmentOf[ordinal])!.every((forms) => this.wordScore(ordinal, forms, true) >= 0);
+  }
+
+  /** How many entries' titles hold the forms of a word, in every segment (with repeats). */
+  private titlePostingsOf(forms: string[]): number {
+    let total = 0;
+    for (const term of forms) for (const { titleDocs } of this.postings(term)) total += titleDocs.length;
+    return total;
+  }
+
+  /**
+   * The knowledge entries matching several words (each any of its forms) that a page of `end`
+   * needs, best first, scored into `ranks`: those whose title holds every word (`titled`, counted
+   * first, as far as `end`, from the title lists of the word whose are shortest) and the others (`text`), after
+   * `vocabularyTitled` vocabulary entries. Found by walking every word's lists in impact order
+   * (the word whose next posting scores most goes next), each entry met scored whole from its
+   * forward lists (the threshold algorithm); the walk stops once `upTo` matches are counted and
+   * neither kind can gain an entry not yet met (none scores more than the sum of the words' next
+   * postings). `counted`: the matches met, all of them if `exhausted` (a word's lists read to the end).
+   */
+  matchSeveral(
+    words: string[][],
+    admits: (ordinal: number) => boolean,
+    page: { end: number; vocabularyTitled: number; upTo: number },
+    ranks: Map<number, number>,
+  ): { titled: number[]; titledCount: number; text: number[]; textCount: number; counted: number; exhausted: boolean } {
+    const bySegment = new Map(this.segments.map((segment) => [segment, words.map((forms) => this.formsIn(segment, forms))]));
+    // The entries whose title holds every word, counted as far as the page's end: then how many of the others it needs is known.
+    const titleLead = words.reduce((best, forms, w) => (this.titlePostingsOf(forms) < this.titlePostingsOf(words[best]) ? w : best), 0);
+    let titledCount = 0;
+    const counting = this.nextStamp();
+    for (const term of words[titleLead])
+      for (const { titleDocs } of this.postings(term))
+        for (let i = 0; i < titleDocs.length && titledCount < page.end; i += 1) {
+          const d = titleDocs[i];
+          if (this.stamps[d] === counting) continue;
+          this.stamps[d] = counting;
+          if (!this.vocabulary[d] && admits(d) && this.titleHoldsAll(d, bySegment)) titledCount += 1;
+        }
+    const kinds = [
+      // Fewer than the page's end: all of them.
+      { kept: [] as number[], wanted: Math.min(page.end, titledCount), met: 0, of: titledCount < page.end ? titledCount : Infinity },
+      { kept: [] as number[], wanted: Math.max(0, page.end - titledCount - page.vocabularyTitled), met: 0, of: Infinity },
+    ];
+    const order = (a: number, b: number) => ranks.get(b)! - ranks.get(a)! || this.byTypeAndSlug(a, b);
+    const streams = words.map((forms) => this.merged(forms));
+    const seen = this.nextStamp();
+    let [counted, exhausted] = [0, false];
+    for (;;) {
+      let [lead, bound] = [0, 0];
+      for (let w = 0; w < streams.length && !exhausted; w += 1) {
+        const head = streams[w].head();
+        exhausted = head < 0;
+        bound += head;
+        if (head > streams[lead].head()) lead = w;
+      }
+      if (exhausted) break;
+      // A margin for the rounding of the sums.
+      bound *= 1 + 1e-9;
+      const settled = kinds.every(
+        (k) => k.met === k.of || (k.kept.length === k.wanted && (k.wanted === 0 || ranks.get(k.kept[k.wanted - 1])! > bound)),
+      );
+      if (settled && counted >= page.upTo) break;
+      const d = streams[lead].next();
+      if (this.stamps[d] === seen) continue;
+      this.stamps[d] = seen;
+      if (this.vocabulary[d] || !admits(d)) continue;
+      const score = this.scoreOf(d, bySegment);
+      if (score < 0) continue;
+      counted += 1;
+      const kind = kinds[this.scoredAllTitled ? 0 : 1];
+      kind.met += 1;
+      const { kept, wanted } = kind;
+      ranks.set(d, score);
+      if (wanted > 0 && (kept.length < wanted || order(d, kept[wanted - 1]) < 0)) {
+        kept.splice(sortedPlace(kept, d, order), 0, d);
+        if (kept.length > wanted) ranks.delete(kept.pop()!);
+      } else ranks.delete(d);
+    }
+    const [titled, text] = kinds;
+    return { titled: titled.kept, titledCount, text: text.kept, textCount: text.met, counted, exhausted };
+  }
+
   /**
    * Every entry matching all the words (each any of its forms), by kind (KINDS: whether its title
-   * holds every word, whether it is vocabulary), its score (rankOf: the sum of each word's best
-   * form) kept until the next call: term at a time over whole lists.
+   * holds every word, whether it is vocabulary), unscored: term at a time over whole lists (for the
+   * matches found only through typos, which all score 0).
    */
   matchAll(words: string[][], admits: (ordinal: number) => boolean): number[][] {
-    const { best, wordStamps, sums, titles, stamps } = this;
+    const { wordStamps, titles, stamps } = this;
     this.reserve(words.length);
     let previous = 0;
     let touched: number[] = [];
     words.forEach((forms, w) => {
       const stamp = this.nextStamp();
       const reached: number[] = [];
-      for (const term of forms) {
-        const idf = this.idf(term);
-        for (const { docs, levels, titled } of this.postings(term)) {
+      for (const term of forms)
+        for (const { docs, titled } of this.postings(term))
           for (let i = 0; i < docs.length; i += 1) {
             const d = docs[i];
             // Past the first word, only the entries that matched every word before.
             if (w > 0 ? wordStamps[d] !== previous : !admits(d)) continue;
-            const score = idf * impactOfLevel(levels[i]);
             if (stamps[d] !== stamp) {
               stamps[d] = stamp;
-              best[d] = score;
-              if (w === 0) {
-                sums[d] = 0;
-                titles[d] = 0;
-              }
+              if (w === 0) titles[d] = 0;
               reached.push(d);
-            } else if (score > best[d]) best[d] = score;
+            }
             if (titled[i]) titles[d] |= 1 << Math.min(w, 15);
           }
-        }
-      }
-      for (const d of reached) {
-        sums[d] += best[d];
-        wordStamps[d] = stamp;
-      }
+      for (const d of reached) wordStamps[d] = stamp;
       previous = stamp;
       touched = reached;
     });
@@ -460,12 +657,7 @@ class LocaleIndex {
     return kinds;
   }
 
-  /** An entry's score in the last matchAll. */
-  rankOf(ordinal: number): number {
-    return this.sums[ordinal];
-  }
-
-  /** Marks the knowledge entries whose title holds one of these terms and that `admits` lets through (see isTitled); how many. */
+  /** Marks the knowledge entries whose title holds one of these terms and that `admits` lets through (isTitled); how many. */
   titleSet(forms: string[], admits: (ordinal: number) => boolean): number {
     if (this.titleStamp === 0xffffffff) {
       this.titleMarks.fill(0);
@@ -490,54 +682,48 @@ class LocaleIndex {
     return this.titleMarks[ordinal] === this.titleStamp;
   }
 
-  /**
-   * The knowledge entries matching one word (any of its forms), best first: a merge of the forms'
-   * lists in impact order, each entry at its first (best) posting. `visit` returns false to stop.
-   */
-  stream(forms: string[], admits: (ordinal: number) => boolean, visit: (ordinal: number, rank: number) => boolean): void {
-    const cursors: { postings: Postings; idf: number; at: number }[] = [];
+  /** The postings of one word's forms in every segment, best first (Merged). */
+  merged(forms: string[]): Merged {
+    const cursors: Cursor[] = [];
     for (const term of forms) {
       const idf = this.idf(term);
       for (const postings of this.postings(term)) cursors.push({ postings, idf, at: 0 });
     }
-    const head = (c: (typeof cursors)[number]) => c.idf * impactOfLevel(c.postings.levels[c.at]);
-    const before = (a: (typeof cursors)[number], b: (typeof cursors)[number]) => {
-      const x = head(a);
-      const y = head(b);
-      if (x !== y) return x > y;
-      const [p, q] = [a.postings.docs[a.at], b.postings.docs[b.at]];
-      return this.byTypeAndSlug(p, q) < 0;
-    };
-    // A binary heap of the cursors, best head on top.
-    const heap = cursors.filter((c) => c.postings.docs.length > 0);
-    const down = (i: number) => {
-      for (;;) {
-        const [l, r] = [2 * i + 1, 2 * i + 2];
-        let top = i;
-        if (l < heap.length && before(heap[l], heap[top])) top = l;
-        if (r < heap.length && before(heap[r], heap[top])) top = r;
-        if (top === i) return;
-        [heap[i], heap[top]] = [heap[top], heap[i]];
-        i = top;
-      }
-    };
-    for (let i = Math.floor(heap.length / 2) - 1; i >= 0; i -= 1) down(i);
+    return new Merged(cursors, this.byTypeAndSlug);
+  }
+
+  /**
+   * The knowledge entries matching one word (any of its forms), best first, each at its first
+   * (best) posting. `visit` returns false to stop.
+   */
+  stream(forms: string[], admits: (ordinal: number) => boolean, visit: (ordinal: number, rank: number) => boolean): void {
+    const merged = this.merged(forms);
     const seen = this.nextStamp();
-    while (heap.length) {
-      const cursor = heap[0];
-      const d = cursor.postings.docs[cursor.at];
-      const rank = head(cursor);
-      cursor.at += 1;
-      if (cursor.at >= cursor.postings.docs.length) {
-        heap[0] = heap[heap.length - 1];
-        heap.pop();
-      }
-      if (heap.length) down(0);
+    for (let rank = merged.head(); rank >= 0; rank = merged.head()) {
+      const d = merged.next();
       if (this.stamps[d] === seen) continue;
       this.stamps[d] = seen;
       if (this.vocabulary[d] || !admits(d)) continue;
       if (!visit(d, rank)) return;
     }
+  }
+
+  /**
+   * The vocabulary entries matching every word (each any of its forms), scored into `ranks` as
+   * matchAll scores: whose title holds every word, and the others.
+   */
+  vocabularyMatches(words: string[][], admits: (ordinal: number) => boolean, ranks: Map<number, number>): [number[], number[]] {
+    const [inTitle, inText]: number[][] = [[], []];
+    for (const [ordinal, terms] of this.vocabularyTerms) {
+      const held = words.map((forms) => forms.filter((form) => terms.has(form)));
+      if (held.some((forms) => !forms.length) || !admits(ordinal)) continue;
+      ranks.set(
+        ordinal,
+        held.reduce((sum, forms) => sum + Math.max(...forms.map((form) => this.idf(form) * terms.get(form)!.impact)), 0),
+      );
+      (held.every((forms) => forms.some((form) => terms.get(form)!.title)) ? inTitle : inText).push(ordinal);
+    }
+    return [inTitle, inText];
   }
 
   /** How many entries match one word (any of its forms), counted up to `upTo`. */
@@ -553,6 +739,66 @@ class LocaleIndex {
           if (admits(d) && (count += 1) >= upTo) return count;
         }
     return count;
+  }
+}
+
+interface Cursor {
+  postings: Postings;
+  idf: number;
+  at: number;
+}
+
+/** Postings of several lists in one order, best score (IDF times impact) first, ties by the entries' order: a binary heap of the lists. */
+class Merged {
+  private heap: Cursor[];
+
+  constructor(
+    cursors: Cursor[],
+    private order: (a: number, b: number) => number,
+  ) {
+    this.heap = cursors.filter((c) => c.postings.docs.length > 0);
+    for (let i = Math.floor(this.heap.length / 2) - 1; i >= 0; i -= 1) this.down(i);
+  }
+
+  private static score(c: Cursor): number {
+    return c.idf * impactOfLevel(c.postings.levels[c.at]);
+  }
+
+  private before(a: Cursor, b: Cursor): boolean {
+    const [x, y] = [Merged.score(a), Merged.score(b)];
+    return x !== y ? x > y : this.order(a.postings.docs[a.at], b.postings.docs[b.at]) < 0;
+  }
+
+  private down(i: number): void {
+    const { heap } = this;
+    for (;;) {
+      const [l, r] = [2 * i + 1, 2 * i + 2];
+      let top = i;
+      if (l < heap.length && this.before(heap[l], heap[top])) top = l;
+      if (r < heap.length && this.before(heap[r], heap[top])) top = r;
+      if (top === i) return;
+      [heap[i], heap[top]] = [heap[top], heap[i]];
+      i = top;
+    }
+  }
+
+  /** The next posting's score; -1 when every list is read. */
+  head(): number {
+    return this.heap.length ? Merged.score(this.heap[0]) : -1;
+  }
+
+  /** The next posting's entry (perhaps met before, through another list); only while head() is not -1. */
+  next(): number {
+    const { heap } = this;
+    const cursor = heap[0];
+    const d = cursor.postings.docs[cursor.at];
+    cursor.at += 1;
+    if (cursor.at >= cursor.postings.docs.length) {
+      heap[0] = heap[heap.length - 1];
+      heap.pop();
+    }
+    if (heap.length) this.down(0);
+    return d;
   }
 }
 
@@ -577,19 +823,24 @@ function formsOf(q: QueryTerm, vocabulary: string[]): string[] {
   return [...forms];
 }
 
+/** Where `item` goes in the sorted `kept`: after every one not after it in `order`. */
+function sortedPlace(kept: number[], item: number, order: (a: number, b: number) => number): number {
+  let low = 0;
+  let high = kept.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (order(kept[middle], item) <= 0) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
 /** The first `n` of `list` in `order`, sorted: one comparison with the last kept for most items of a long list. */
 function bestOf(list: number[], n: number, order: (a: number, b: number) => number): number[] {
   const kept: number[] = [];
   for (const item of list) {
     if (kept.length === n && order(item, kept[n - 1]) >= 0) continue;
-    let low = 0;
-    let high = kept.length;
-    while (low < high) {
-      const middle = (low + high) >> 1;
-      if (order(kept[middle], item) <= 0) low = middle + 1;
-      else high = middle;
-    }
-    kept.splice(low, 0, item);
+    kept.splice(sortedPlace(kept, item, order), 0, item);
     if (kept.length > n) kept.pop();
   }
   return kept;
@@ -731,7 +982,7 @@ export class HeldIndex {
     const shown: HeldHit[] = [];
     let at = 0;
     /** A kind's place in the results: its part of the page, sorted (of a long list, only the best `end - at`). */
-    const take = (list: number[], rankOf: (ordinal: number) => number, title: boolean, exact: boolean) => {
+    const take = (list: number[], rankOf: (ordinal: number) => number, title: boolean, exact: boolean, count = list.length) => {
       const wanted = end - at;
       if (wanted > 0) {
         const order = (a: number, b: number) => rankOf(b) - rankOf(a) || index.byTypeAndSlug(a, b);
@@ -739,28 +990,18 @@ export class HeldIndex {
         for (const d of best.slice(Math.max(0, query.offset - at), wanted))
           shown.push({ id: index.ids[d], type: index.types[d], slug: index.slugs[d], rank: rankOf(d), titleHit: title, exact });
       }
-      at += list.length;
+      at += count;
     };
 
     let matched: number;
+    const ranks = new Map<number, number>();
+    const rankOf = (ordinal: number) => ranks.get(ordinal)!;
+    // The vocabulary's few entries, whole.
+    const [inTitle, inText] = index.vocabularyMatches(exactForms, admits, ranks);
     if (query.plan.length === 1) {
-      // One word: the head of its lists, in impact order; the vocabulary's few entries whole.
+      // One word: the head of its lists, in impact order.
       const forms = exactForms[0];
-      const ranks = new Map<number, number>();
       const titled = index.titleSet(forms, admits);
-      const vocabularyHits: number[][] = KINDS.map(() => []);
-      for (const [ordinal, terms] of index.vocabularyTerms) {
-        const held = forms.filter((form) => terms.has(form));
-        if (!held.length || !admits(ordinal)) continue;
-        ranks.set(ordinal, Math.max(...held.map((form) => index.idf(form) * terms.get(form)!.impact)));
-        vocabularyHits[
-          kindOf(
-            held.some((form) => terms.get(form)!.title),
-            true,
-          )
-        ].push(ordinal);
-      }
-      const [inTitle, inText] = [vocabularyHits[kindOf(true, true)], vocabularyHits[kindOf(false, true)]];
       const wanted = { title: Math.min(end, titled), text: Math.max(0, end - titled - inTitle.length) };
       const title: number[] = [];
       const text: number[] = [];
@@ -781,7 +1022,6 @@ export class HeldIndex {
           return true;
         });
       }
-      const rankOf = (ordinal: number) => ranks.get(ordinal)!;
       take(title, rankOf, true, true);
       take(inTitle, rankOf, true, true);
       take(text, rankOf, false, true);
@@ -790,9 +1030,13 @@ export class HeldIndex {
         ? titled + text.length + inTitle.length + inText.length
         : inTitle.length + inText.length + index.countUpTo(forms, (d) => !index.vocabulary[d] && admits(d), query.exactTotalUpTo + 1);
     } else {
-      const kinds = index.matchAll(exactForms, admits);
-      KINDS.forEach((kind, k) => take(kinds[k], (d) => index.rankOf(d), kind.title, true));
-      matched = kinds.reduce((sum, list) => sum + list.length, 0);
+      const page = { end, vocabularyTitled: inTitle.length, upTo: query.exactTotalUpTo + 1 };
+      const found = index.matchSeveral(exactForms, admits, page, ranks);
+      take(found.titled, rankOf, true, true, found.titledCount);
+      take(inTitle, rankOf, true, true);
+      take(found.text, rankOf, false, true, found.textCount);
+      take(inText, rankOf, false, true);
+      matched = found.counted + inTitle.length + inText.length;
     }
 
     // Typos: the records found only through a tolerated typo, after every exact match, scored 0.
