@@ -4,9 +4,9 @@
  * early termination), where the engines' full-text search would rank every match of a common word.
  * Pure: entries come from search_entries (./held-sync.ts), with the terms made by ./analysis, and
  * the same entries give the same answers on every node, whatever the order in which they came.
- * Queries of several words walk the lists of their rarest word, best first, and check each entry
- * against the other words in that entry's own terms (its forward lists), until the page is full and
- * no entry further down could rank in it.
+ * A query walks its words' lists, best first, and scores each entry it meets from that entry's own
+ * terms (its forward lists), until the page is full, no entry further down could rank in it, and
+ * enough matches are counted (the threshold algorithm).
  *
  * Scoring is BM25 over the fields of an entry (title 10, body 3, related names 1), with a fixed
  * length pivot (AVERAGE_LENGTH) instead of the collection's mean length, so that a posting's
@@ -200,8 +200,6 @@ class LocaleIndex {
   private maskStamp = 0;
   private wordStamps = new Uint32Array(1024);
   private titles = new Uint16Array(1024);
-  private titleMarks = new Uint32Array(1024);
-  private titleStamp = 0;
   /** Of the last wordScore: whether the title holds the word; of the last scoreOf: whether it holds every word. */
   private heldInTitle = false;
   private scoredAllTitled = false;
@@ -220,7 +218,6 @@ class LocaleIndex {
     this.mask = bigger(this.mask);
     this.wordStamps = bigger(this.wordStamps);
     this.titles = bigger(this.titles);
-    this.titleMarks = bigger(this.titleMarks);
     this.placeOf = bigger(this.placeOf);
   }
 
@@ -549,16 +546,16 @@ class LocaleIndex {
   }
 
   /**
-   * The knowledge entries matching several words (each any of its forms) that a page of `end`
-   * needs, best first, scored into `ranks`: those whose title holds every word (`titled`, counted
-   * first, as far as `end`, from the title lists of the word whose are shortest) and the others (`text`), after
-   * `vocabularyTitled` vocabulary entries. Found by walking every word's lists in impact order
-   * (the word whose next posting scores most goes next), each entry met scored whole from its
-   * forward lists (the threshold algorithm); the walk stops once `upTo` matches are counted and
-   * neither kind can gain an entry not yet met (none scores more than the sum of the words' next
-   * postings). `counted`: the matches met, all of them if `exhausted` (a word's lists read to the end).
+   * The knowledge entries matching the words (each any of its forms) that a page of `end` needs,
+   * best first, scored into `ranks`: those whose title holds every word (`titled`, counted first,
+   * as far as `end`, from the title lists of the word whose are shortest), then, after
+   * `vocabularyTitled` vocabulary entries, the others (`text`). Found by walking every word's lists
+   * in impact order (the word whose next posting scores most goes next), each entry met scored
+   * whole from its forward lists (the threshold algorithm); once neither kind can gain an entry not
+   * yet met (none scores more than the sum of the words' next postings), the walk only counts, up
+   * to `upTo`. `counted`: the matches met, all of them if `exhausted` (a word's lists read to the end).
    */
-  matchSeveral(
+  matchWords(
     words: string[][],
     admits: (ordinal: number) => boolean,
     page: { end: number; vocabularyTitled: number; upTo: number },
@@ -583,6 +580,18 @@ class LocaleIndex {
       { kept: [] as number[], wanted: Math.max(0, page.end - titledCount - page.vocabularyTitled), met: 0, of: Infinity },
     ];
     const order = (a: number, b: number) => ranks.get(b)! - ranks.get(a)! || this.byTypeAndSlug(a, b);
+    /** The score an entry not yet met must exceed to change the answer: each kind's last kept once it is full, none once all are met. */
+    const needed = () =>
+      Math.min(
+        ...kinds.map((k) =>
+          k.met === k.of || (k.kept.length === k.wanted && k.wanted === 0)
+            ? Infinity
+            : k.kept.length === k.wanted
+              ? ranks.get(k.kept[k.wanted - 1])!
+              : -Infinity,
+        ),
+      );
+    let threshold = needed();
     const streams = words.map((forms) => this.merged(forms));
     const seen = this.nextStamp();
     let [counted, exhausted] = [0, false];
@@ -595,19 +604,22 @@ class LocaleIndex {
         if (head > streams[lead].head()) lead = w;
       }
       if (exhausted) break;
-      // A margin for the rounding of the sums.
-      bound *= 1 + 1e-9;
-      const settled = kinds.every(
-        (k) => k.met === k.of || (k.kept.length === k.wanted && (k.wanted === 0 || ranks.get(k.kept[k.wanted - 1])! > bound)),
-      );
+      // No entry not yet met scores more than `bound` (a margin for the rounding of the sums): once
+      // none can change the page, the rest are only counted (an entry in a single word's lists matches it).
+      const settled = threshold > bound * (1 + 1e-9);
       if (settled && counted >= page.upTo) break;
       const d = streams[lead].next();
       if (this.stamps[d] === seen) continue;
       this.stamps[d] = seen;
       if (this.vocabulary[d] || !admits(d)) continue;
+      if (settled && words.length === 1) {
+        counted += 1;
+        continue;
+      }
       const score = this.scoreOf(d, bySegment);
       if (score < 0) continue;
       counted += 1;
+      if (settled) continue;
       const kind = kinds[this.scoredAllTitled ? 0 : 1];
       kind.met += 1;
       const { kept, wanted } = kind;
@@ -616,6 +628,7 @@ class LocaleIndex {
         kept.splice(sortedPlace(kept, d, order), 0, d);
         if (kept.length > wanted) ranks.delete(kept.pop()!);
       } else ranks.delete(d);
+      threshold = needed();
     }
     const [titled, text] = kinds;
     return { titled: titled.kept, titledCount, text: text.kept, textCount: text.met, counted, exhausted };
@@ -657,31 +670,6 @@ class LocaleIndex {
     return kinds;
   }
 
-  /** Marks the knowledge entries whose title holds one of these terms and that `admits` lets through (isTitled); how many. */
-  titleSet(forms: string[], admits: (ordinal: number) => boolean): number {
-    if (this.titleStamp === 0xffffffff) {
-      this.titleMarks.fill(0);
-      this.titleStamp = 0;
-    }
-    const stamp = ++this.titleStamp;
-    let count = 0;
-    for (const term of forms)
-      for (const { titleDocs } of this.postings(term))
-        for (let i = 0; i < titleDocs.length; i += 1) {
-          const d = titleDocs[i];
-          if (this.titleMarks[d] !== stamp && !this.vocabulary[d] && admits(d)) {
-            this.titleMarks[d] = stamp;
-            count += 1;
-          }
-        }
-    return count;
-  }
-
-  /** Whether the last titleSet marked this entry. */
-  isTitled(ordinal: number) {
-    return this.titleMarks[ordinal] === this.titleStamp;
-  }
-
   /** The postings of one word's forms in every segment, best first (Merged). */
   merged(forms: string[]): Merged {
     const cursors: Cursor[] = [];
@@ -690,22 +678,6 @@ class LocaleIndex {
       for (const postings of this.postings(term)) cursors.push({ postings, idf, at: 0 });
     }
     return new Merged(cursors, this.byTypeAndSlug);
-  }
-
-  /**
-   * The knowledge entries matching one word (any of its forms), best first, each at its first
-   * (best) posting. `visit` returns false to stop.
-   */
-  stream(forms: string[], admits: (ordinal: number) => boolean, visit: (ordinal: number, rank: number) => boolean): void {
-    const merged = this.merged(forms);
-    const seen = this.nextStamp();
-    for (let rank = merged.head(); rank >= 0; rank = merged.head()) {
-      const d = merged.next();
-      if (this.stamps[d] === seen) continue;
-      this.stamps[d] = seen;
-      if (this.vocabulary[d] || !admits(d)) continue;
-      if (!visit(d, rank)) return;
-    }
   }
 
   /**
@@ -724,21 +696,6 @@ class LocaleIndex {
       (held.every((forms) => forms.some((form) => terms.get(form)!.title)) ? inTitle : inText).push(ordinal);
     }
     return [inTitle, inText];
-  }
-
-  /** How many entries match one word (any of its forms), counted up to `upTo`. */
-  countUpTo(forms: string[], admits: (ordinal: number) => boolean, upTo: number): number {
-    const seen = this.nextStamp();
-    let count = 0;
-    for (const term of forms)
-      for (const { docs } of this.postings(term))
-        for (let i = 0; i < docs.length; i += 1) {
-          const d = docs[i];
-          if (this.stamps[d] === seen) continue;
-          this.stamps[d] = seen;
-          if (admits(d) && (count += 1) >= upTo) return count;
-        }
-    return count;
   }
 }
 
@@ -993,51 +950,16 @@ export class HeldIndex {
       at += count;
     };
 
-    let matched: number;
     const ranks = new Map<number, number>();
     const rankOf = (ordinal: number) => ranks.get(ordinal)!;
-    // The vocabulary's few entries, whole.
+    // The vocabulary's few entries, whole; the knowledge entries as far as the page and the count need.
     const [inTitle, inText] = index.vocabularyMatches(exactForms, admits, ranks);
-    if (query.plan.length === 1) {
-      // One word: the head of its lists, in impact order.
-      const forms = exactForms[0];
-      const titled = index.titleSet(forms, admits);
-      const wanted = { title: Math.min(end, titled), text: Math.max(0, end - titled - inTitle.length) };
-      const title: number[] = [];
-      const text: number[] = [];
-      // Whether the stream ran to its end (then every match was seen; otherwise they are counted).
-      let exhausted = false;
-      if (wanted.title + wanted.text > 0) {
-        exhausted = true;
-        index.stream(forms, admits, (ordinal, rank) => {
-          const list = index.isTitled(ordinal) ? title : text;
-          if (list === text || title.length < wanted.title) {
-            list.push(ordinal);
-            ranks.set(ordinal, rank);
-          }
-          if (title.length >= wanted.title && text.length >= wanted.text) {
-            exhausted = false;
-            return false;
-          }
-          return true;
-        });
-      }
-      take(title, rankOf, true, true);
-      take(inTitle, rankOf, true, true);
-      take(text, rankOf, false, true);
-      take(inText, rankOf, false, true);
-      matched = exhausted
-        ? titled + text.length + inTitle.length + inText.length
-        : inTitle.length + inText.length + index.countUpTo(forms, (d) => !index.vocabulary[d] && admits(d), query.exactTotalUpTo + 1);
-    } else {
-      const page = { end, vocabularyTitled: inTitle.length, upTo: query.exactTotalUpTo + 1 };
-      const found = index.matchSeveral(exactForms, admits, page, ranks);
-      take(found.titled, rankOf, true, true, found.titledCount);
-      take(inTitle, rankOf, true, true);
-      take(found.text, rankOf, false, true, found.textCount);
-      take(inText, rankOf, false, true);
-      matched = found.counted + inTitle.length + inText.length;
-    }
+    const found = index.matchWords(exactForms, admits, { end, vocabularyTitled: inTitle.length, upTo: query.exactTotalUpTo + 1 }, ranks);
+    take(found.titled, rankOf, true, true, found.titledCount);
+    take(inTitle, rankOf, true, true);
+    take(found.text, rankOf, false, true, found.textCount);
+    take(inText, rankOf, false, true);
+    let matched = found.counted + inTitle.length + inText.length;
 
     // Typos: the records found only through a tolerated typo, after every exact match, scored 0.
     if (query.plan.some((q) => q.typos?.length) && (at < end || matched <= query.exactTotalUpTo)) {
