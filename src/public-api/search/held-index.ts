@@ -596,7 +596,8 @@ class LocaleIndex {
     const seen = this.nextStamp();
     let [counted, exhausted] = [0, false];
     for (;;) {
-      let [lead, bound] = [0, 0];
+      let lead = 0;
+      let bound = 0;
       for (let w = 0; w < streams.length && !exhausted; w += 1) {
         const head = streams[w].head();
         exhausted = head < 0;
@@ -627,8 +628,11 @@ class LocaleIndex {
       if (wanted > 0 && (kept.length < wanted || order(d, kept[wanted - 1]) < 0)) {
         kept.splice(sortedPlace(kept, d, order), 0, d);
         if (kept.length > wanted) ranks.delete(kept.pop()!);
-      } else ranks.delete(d);
-      threshold = needed();
+        threshold = needed();
+      } else {
+        ranks.delete(d);
+        if (kind.met === kind.of) threshold = needed();
+      }
     }
     const [titled, text] = kinds;
     return { titled: titled.kept, titledCount, text: text.kept, textCount: text.met, counted, exhausted };
