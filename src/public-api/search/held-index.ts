@@ -180,9 +180,8 @@ class LocaleIndex {
   alive = new Uint8Array(1024);
   segments: Segment[] = [];
   /** Each entry's segment and its place there (its forward lists). */
-  segmentOf: Segment[] = [];
+  private segmentOf: Segment[] = [];
   private placeOf = new Int32Array(1024);
-
   /** Live entries holding each term, as last counted (holdingOf). */
   holding = new Map<string, number>();
   /** Removals so far, and the removal as of which each term's count is exact. */
@@ -496,7 +495,8 @@ class LocaleIndex {
     this.heldInTitle = false;
     for (let r = 0; r + 1 < forms.runs.length; r += 1) {
       const first = forms.runs[r];
-      const [low, high] = [forms.numbers[first], forms.numbers[forms.runs[r + 1] - 1]];
+      const low = forms.numbers[first];
+      const high = forms.numbers[forms.runs[r + 1] - 1];
       const parts = titleOnly ? 1 : 2;
       for (let part = 0; part < parts; part += 1) {
         const to = part === 0 ? titleEnds[place] : starts[place + 1];
@@ -538,10 +538,10 @@ class LocaleIndex {
     return words.get(this.segmentOf[ordinal])!.every((forms) => this.wordScore(ordinal, forms, true) >= 0);
   }
 
-  /** How many entries' titles hold the forms of a word, in every segment (with repeats). */
-  private titlePostingsOf(forms: string[]): number {
+  /** How many postings (or title postings) the forms of a word have, in every segment: a walk or count starts from the word with the fewest. */
+  private postingsOf(forms: string[], list: 'docs' | 'titleDocs'): number {
     let total = 0;
-    for (const term of forms) for (const { titleDocs } of this.postings(term)) total += titleDocs.length;
+    for (const term of forms) for (const postings of this.postings(term)) total += postings[list].length;
     return total;
   }
 
@@ -552,18 +552,21 @@ class LocaleIndex {
    * `vocabularyTitled` vocabulary entries, the others (`text`). Found by walking every word's lists
    * in impact order (the word whose next posting scores most goes next), each entry met scored
    * whole from its forward lists (the threshold algorithm); once neither kind can gain an entry not
-   * yet met (none scores more than the sum of the words' next postings), the walk only counts, up
-   * to `upTo`. `counted`: the matches met, all of them if `exhausted` (a word's lists read to the end).
+   * yet met (none scores more than the sum of the words' next postings), the rest are only counted
+   * (countRest), up to `upTo`.
    */
   matchWords(
     words: string[][],
     admits: (ordinal: number) => boolean,
     page: { end: number; vocabularyTitled: number; upTo: number },
     ranks: Map<number, number>,
-  ): { titled: number[]; titledCount: number; text: number[]; textCount: number; counted: number; exhausted: boolean } {
+  ): { titled: number[]; titledCount: number; text: number[]; textCount: number; counted: number } {
     const bySegment = new Map(this.segments.map((segment) => [segment, words.map((forms) => this.formsIn(segment, forms))]));
     // The entries whose title holds every word, counted as far as the page's end: then how many of the others it needs is known.
-    const titleLead = words.reduce((best, forms, w) => (this.titlePostingsOf(forms) < this.titlePostingsOf(words[best]) ? w : best), 0);
+    const titleLead = words.reduce(
+      (best, forms, w) => (this.postingsOf(forms, 'titleDocs') < this.postingsOf(words[best], 'titleDocs') ? w : best),
+      0,
+    );
     let titledCount = 0;
     const counting = this.nextStamp();
     for (const term of words[titleLead])
@@ -606,21 +609,18 @@ class LocaleIndex {
       }
       if (exhausted) break;
       // No entry not yet met scores more than `bound` (a margin for the rounding of the sums): once
-      // none can change the page, the rest are only counted (an entry in a single word's lists matches it).
-      const settled = threshold > bound * (1 + 1e-9);
-      if (settled && counted >= page.upTo) break;
+      // none can change the page, the rest are only counted.
+      if (threshold > bound * (1 + 1e-9)) {
+        counted = this.countRest(words, admits, bySegment, seen, counted, page.upTo);
+        break;
+      }
       const d = streams[lead].next();
       if (this.stamps[d] === seen) continue;
       this.stamps[d] = seen;
       if (this.vocabulary[d] || !admits(d)) continue;
-      if (settled && words.length === 1) {
-        counted += 1;
-        continue;
-      }
       const score = this.scoreOf(d, bySegment);
       if (score < 0) continue;
       counted += 1;
-      if (settled) continue;
       const kind = kinds[this.scoredAllTitled ? 0 : 1];
       kind.met += 1;
       const { kept, wanted } = kind;
@@ -635,7 +635,32 @@ class LocaleIndex {
       }
     }
     const [titled, text] = kinds;
-    return { titled: titled.kept, titledCount, text: text.kept, textCount: text.met, counted, exhausted };
+    return { titled: titled.kept, titledCount, text: text.kept, textCount: text.met, counted };
+  }
+
+  /**
+   * `counted` and the matches not yet met (not stamped `seen`), up to `upTo`: the lists of the word
+   * with the fewest postings read in their stored order, each entry checked against the other words
+   * (an entry of a single word's lists matches it).
+   */
+  private countRest(
+    words: string[][],
+    admits: (ordinal: number) => boolean,
+    bySegment: Map<Segment, SegmentForms[]>,
+    seen: number,
+    counted: number,
+    upTo: number,
+  ): number {
+    const fewest = words.reduce((best, forms, w) => (this.postingsOf(forms, 'docs') < this.postingsOf(words[best], 'docs') ? w : best), 0);
+    for (const term of words[fewest])
+      for (const { docs } of this.postings(term))
+        for (let i = 0; i < docs.length && counted < upTo; i += 1) {
+          const d = docs[i];
+          if (this.stamps[d] === seen) continue;
+          this.stamps[d] = seen;
+          if (!this.vocabulary[d] && admits(d) && (words.length === 1 || this.scoreOf(d, bySegment) >= 0)) counted += 1;
+        }
+    return counted;
   }
 
   /**
