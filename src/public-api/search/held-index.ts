@@ -704,7 +704,11 @@ class LocaleIndex {
     const cursors: Cursor[] = [];
     for (const term of forms) {
       const idf = this.idf(term);
-      for (const postings of this.postings(term)) cursors.push({ postings, idf, at: 0 });
+      for (const postings of this.postings(term)) {
+        const cursor = { postings, idf, at: 0, score: 0 };
+        cursor.score = cursorScore(cursor);
+        cursors.push(cursor);
+      }
     }
     return new Merged(cursors, this.byTypeAndSlug);
   }
@@ -732,7 +736,11 @@ interface Cursor {
   postings: Postings;
   idf: number;
   at: number;
+  /** The score of the posting at `at` (IDF times impact). */
+  score: number;
 }
+
+const cursorScore = (c: Cursor) => c.idf * impactOfLevel(c.postings.levels[c.at]);
 
 /** Postings of several lists in one order, best score (IDF times impact) first, ties by the entries' order: a binary heap of the lists. */
 class Merged {
@@ -746,31 +754,28 @@ class Merged {
     for (let i = Math.floor(this.heap.length / 2) - 1; i >= 0; i -= 1) this.down(i);
   }
 
-  private static score(c: Cursor): number {
-    return c.idf * impactOfLevel(c.postings.levels[c.at]);
-  }
-
   private before(a: Cursor, b: Cursor): boolean {
-    const [x, y] = [Merged.score(a), Merged.score(b)];
-    return x !== y ? x > y : this.order(a.postings.docs[a.at], b.postings.docs[b.at]) < 0;
+    return a.score !== b.score ? a.score > b.score : this.order(a.postings.docs[a.at], b.postings.docs[b.at]) < 0;
   }
 
   private down(i: number): void {
     const { heap } = this;
     for (;;) {
-      const [l, r] = [2 * i + 1, 2 * i + 2];
+      const left = 2 * i + 1;
       let top = i;
-      if (l < heap.length && this.before(heap[l], heap[top])) top = l;
-      if (r < heap.length && this.before(heap[r], heap[top])) top = r;
+      if (left < heap.length && this.before(heap[left], heap[top])) top = left;
+      if (left + 1 < heap.length && this.before(heap[left + 1], heap[top])) top = left + 1;
       if (top === i) return;
-      [heap[i], heap[top]] = [heap[top], heap[i]];
+      const moved = heap[i];
+      heap[i] = heap[top];
+      heap[top] = moved;
       i = top;
     }
   }
 
   /** The next posting's score; -1 when every list is read. */
   head(): number {
-    return this.heap.length ? Merged.score(this.heap[0]) : -1;
+    return this.heap.length ? this.heap[0].score : -1;
   }
 
   /** The next posting's entry (perhaps met before, through another list); only while head() is not -1. */
@@ -779,7 +784,8 @@ class Merged {
     const cursor = heap[0];
     const d = cursor.postings.docs[cursor.at];
     cursor.at += 1;
-    if (cursor.at >= cursor.postings.docs.length) {
+    if (cursor.at < cursor.postings.docs.length) cursor.score = cursorScore(cursor);
+    else {
       heap[0] = heap[heap.length - 1];
       heap.pop();
     }
