@@ -538,11 +538,14 @@ class LocaleIndex {
     return words.get(this.segmentOf[ordinal])!.every((forms) => this.wordScore(ordinal, forms, true) >= 0);
   }
 
-  /** How many postings (or title postings) the forms of a word have, in every segment: a walk or count starts from the word with the fewest. */
-  private postingsOf(forms: string[], list: 'docs' | 'titleDocs'): number {
-    let total = 0;
-    for (const term of forms) for (const postings of this.postings(term)) total += postings[list].length;
-    return total;
+  /** The word whose forms have the fewest postings (or title postings) in every segment: a walk or count starts from it. */
+  private fewestPostings(words: string[][], list: 'docs' | 'titleDocs'): number {
+    const totals = words.map((forms) => {
+      let total = 0;
+      for (const term of forms) for (const postings of this.postings(term)) total += postings[list].length;
+      return total;
+    });
+    return totals.indexOf(Math.min(...totals));
   }
 
   /**
@@ -563,10 +566,7 @@ class LocaleIndex {
   ): { titled: number[]; titledCount: number; text: number[]; textCount: number; counted: number } {
     const bySegment = new Map(this.segments.map((segment) => [segment, words.map((forms) => this.formsIn(segment, forms))]));
     // The entries whose title holds every word, counted as far as the page's end: then how many of the others it needs is known.
-    const titleLead = words.reduce(
-      (best, forms, w) => (this.postingsOf(forms, 'titleDocs') < this.postingsOf(words[best], 'titleDocs') ? w : best),
-      0,
-    );
+    const titleLead = this.fewestPostings(words, 'titleDocs');
     let titledCount = 0;
     const counting = this.nextStamp();
     for (const term of words[titleLead])
@@ -651,8 +651,7 @@ class LocaleIndex {
     counted: number,
     upTo: number,
   ): number {
-    const fewest = words.reduce((best, forms, w) => (this.postingsOf(forms, 'docs') < this.postingsOf(words[best], 'docs') ? w : best), 0);
-    for (const term of words[fewest])
+    for (const term of words[this.fewestPostings(words, 'docs')])
       for (const { docs } of this.postings(term))
         for (let i = 0; i < docs.length && counted < upTo; i += 1) {
           const d = docs[i];

@@ -13,8 +13,9 @@ import type { HeldEntry } from './held-index';
 import { preparedReadsOf, type KnexLike } from '../direct-reads/prepared';
 
 const isSqlite = (knex: Knex) => ['sqlite', 'sqlite3', 'better-sqlite3'].includes(String(knex.client.config.client));
+const dialectOf = (knex: Knex) => (isSqlite(knex) ? 'sqlite' : 'postgres');
 /** The prepared statements of knex's engine (../direct-reads/prepared). */
-const preparedOn = (knex: Knex) => preparedReadsOf(isSqlite(knex) ? 'sqlite' : 'postgres');
+const preparedOn = (knex: Knex) => preparedReadsOf(dialectOf(knex));
 
 const chunks = <T>(items: T[], size: number): T[][] =>
   Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
@@ -109,9 +110,7 @@ const SEARCH_READS = {
   },
 };
 const searchRead = (knex: Knex, read: keyof typeof SEARCH_READS, binding: unknown): Promise<any[]> =>
-  preparedOn(knex)(knex as unknown as KnexLike, SEARCH_READS[read][isSqlite(knex) ? 'sqlite' : 'postgres'], [binding], false) as Promise<
-    any[]
-  >;
+  preparedOn(knex)(knex as unknown as KnexLike, SEARCH_READS[read][dialectOf(knex)], [binding], false) as Promise<any[]>;
 
 /** The log's rows after `seq`, in order. */
 export const logAfter = async (knex: Knex, seq: number): Promise<LogRow[]> =>
