@@ -297,4 +297,39 @@ describe('the public role follows the allow-list', () => {
       kb.strapi.db.connection.off('query', listen);
     }
   });
+
+  test('the ability their permissions give is built once, and again when they change', async () => {
+    // The engine evaluates every permission of a list it builds an ability from: count those evaluations.
+    let evaluated = 0;
+    kb.strapi.contentAPI.permissions.engine.on('before-evaluate.permission', () => {
+      evaluated += 1;
+    });
+    const themes = async () => (await kb.http().get('/api/themes')).status;
+    try {
+      await themes();
+      evaluated = 0;
+      for (let i = 0; i < 3; i++) expect(await themes()).toBe(200);
+      expect((await kb.graphql('{ themes { name } }')).status).toBe(200);
+      expect(evaluated).toBe(0);
+
+      // Fewer permissions: a new list, so a new ability, which no longer allows what was removed.
+      const find = (await roleOf('public')).permissions.find((p: any) => p.action === 'api::theme.theme.find');
+      await kb.strapi.db.query(PERMISSION).delete({ where: { id: find.id } });
+      expect(await themes()).toBe(403);
+      expect(evaluated).toBeGreaterThan(0);
+      await grantPublicRead(kb.strapi);
+      expect(await themes()).toBe(200);
+
+      // Switched off (the benchmark's stock node): built on every request, as Strapi does.
+      kb.strapi.config.set('performance.publicRoleOnce', false);
+      evaluated = 0;
+      await themes();
+      const once = evaluated;
+      expect(once).toBeGreaterThan(0);
+      await themes();
+      expect(evaluated).toBe(2 * once);
+    } finally {
+      kb.strapi.config.set('performance.publicRoleOnce', true);
+    }
+  });
 });

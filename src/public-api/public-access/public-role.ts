@@ -18,6 +18,7 @@ export const PUBLIC_ROLE_LOCKED =
  * mapping, about a tenth of an uncached read; `performance.publicRoleOnce` switches it off, as
  * the benchmark's stock node does). The node reads them again after any write of its own
  * to permissions or roles, at once and when the write commits; the other roles are untouched.
+ * The ability those permissions give is built once too (keepAbilities).
  */
 export function registerPublicRole(strapi: Core.Strapi): void {
   strapi.get('policies').set(LOCK_POLICY, refusePublicRoleEdit);
@@ -28,6 +29,7 @@ export function registerPublicRole(strapi: Core.Strapi): void {
     }
   }
 
+  const once = () => (strapi.config.get('performance.publicRoleOnce', true) as boolean) !== false;
   let kept: Promise<unknown[]> | undefined;
   const forget = () => {
     kept = undefined;
@@ -35,7 +37,7 @@ export function registerPublicRole(strapi: Core.Strapi): void {
   strapi.get('services').extend('plugin::users-permissions.permission', (service: any) => ({
     ...service,
     findPublicPermissions() {
-      if ((strapi.config.get('performance.publicRoleOnce', true) as boolean) === false) return service.findPublicPermissions();
+      if (!once()) return service.findPublicPermissions();
       const read = (kept ??= service.findPublicPermissions());
       // A failed read (the database away) is not kept: the next request asks again.
       read.catch(() => kept === read && forget());
@@ -47,6 +49,38 @@ export function registerPublicRole(strapi: Core.Strapi): void {
     if (strapi.db.inTransaction()) void strapi.db.transaction(({ onCommit }) => onCommit(forget));
   };
   strapi.db.lifecycles.subscribe({ models: [PERMISSION, ROLE], ...Object.fromEntries(WRITES.map((action) => [action, afterWrite])) });
+  keepAbilities(strapi, once);
+}
+
+/** How many distinct sets of actions keepAbilities holds abilities for (the public role, a few API tokens' roles). */
+const KEPT_ABILITIES = 32;
+
+/**
+ * users-permissions builds the caller's ability from its permissions on every request, running the
+ * permission engine's hooks for each one: about 6 % of an uncached anonymous search (profiled), for
+ * the same answer each time. An ability given by bare actions (the public role's permissions are
+ * `{ action }` only) depends on nothing else, and nothing changes it once built, so the content
+ * API's engine keeps it by its list of actions: a change of the permissions is a new list. No
+ * extension point caches abilities; the engine's method is wrapped once, at register.
+ */
+function keepAbilities(strapi: Core.Strapi, once: () => boolean): void {
+  const engine = strapi.contentAPI.permissions.engine as any;
+  const generate = engine.generateAbility.bind(engine);
+  const kept = new Map<string, Promise<unknown>>();
+  const bareActions = (permissions: any[]) =>
+    permissions.every((permission) => typeof permission?.action === 'string' && Object.keys(permission).length === 1);
+  engine.generateAbility = (permissions: any[], options: Record<string, unknown> = {}) => {
+    if (!once() || Object.keys(options).length > 0 || !bareActions(permissions)) return generate(permissions, options);
+    const key = permissions.map((permission) => permission.action).join('\n');
+    let ability = kept.get(key);
+    if (!ability) {
+      if (kept.size >= KEPT_ABILITIES) kept.clear();
+      kept.set(key, (ability = generate(permissions, options)));
+      // A failed build is not kept: the next request builds it again.
+      ability.catch(() => kept.get(key) === ability && kept.delete(key));
+    }
+    return ability;
+  };
 }
 
 /** A route policy after users-permissions' own: an edit of the public role is refused (403) before anything is written. */

@@ -125,7 +125,9 @@ export const termOf = (word: string, locale: Locale): string => analyse(word, lo
  * letter (checked over every word of the content and random words in tests/unit/search.test.ts).
  * Lets a snippet skip the analysis of every word that cannot match.
  */
-export const firstLetter = remembered(10_000, (first: number): number => fold(String.fromCodePoint(first)).codePointAt(0) ?? -1);
+export const firstLetter = (first: number): number =>
+  first < 128 ? (first >= 65 && first <= 90 ? first | 32 : first) : otherFirstLetter(first);
+const otherFirstLetter = remembered(10_000, (first: number): number => fold(String.fromCodePoint(first)).codePointAt(0) ?? -1);
 
 /** The searchable terms of a text, space-separated: what the engines index. */
 export const terms = (text: string, locale: Locale): string => wordTerms(text, locale).filter(Boolean).join(' ');

@@ -429,8 +429,8 @@ export const score = (titleHit: boolean, rank: number, exact = true): number => 
   return Math.round(((titleHit ? 1 : 0) + relevance) * 10000) / 10000;
 };
 
-const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
 
 /**
  * The passage that best matches the query, HTML-escaped, with the matching words in <mark>.
@@ -475,14 +475,17 @@ export function snippet(texts: [string, string][], plan: QueryTerm[], locale: Lo
     return true;
   });
   if (!window.length) return '';
+  // Escaped a run at a time, from one marked word to the next.
   let html = at > 0 ? '… ' : '';
   let cursor = at > 0 ? window[0].start : 0;
   for (const { start, end } of window) {
-    const word = escapeHtml(text.slice(start, end));
-    html += escapeHtml(text.slice(cursor, start)) + (matching(text, start, end) ? `<mark>${word}</mark>` : word);
+    if (!matching(text, start, end)) continue;
+    html += `${escapeHtml(text.slice(cursor, start))}<mark>${escapeHtml(text.slice(start, end))}</mark>`;
     cursor = end;
   }
-  const rest = text.slice(window[window.length - 1].end);
+  const last = window[window.length - 1].end;
+  html += escapeHtml(text.slice(cursor, last));
+  const rest = text.slice(last);
   html += more ? escapeHtml(rest.slice(0, rest.search(/\s|$/))) + ' …' : escapeHtml(rest);
   return html.trim();
 }

@@ -369,26 +369,24 @@ class LocaleIndex {
    */
   near(word: string): { term: string; entries: number }[] {
     const letters = [...word];
-    const made = new Set<string>();
+    // Each string made is looked up at once; only the terms found are remembered (most strings are no term).
+    const found = new Map<string, number>();
+    const consider = (term: string) => {
+      if (term === word || found.has(term) || !this.holding.has(term)) return;
+      found.set(term, [...term].length < TYPO_MIN_TERM_LENGTH ? 0 : this.holdingOf(term));
+    };
     for (let i = 0; i <= letters.length; i += 1) {
       const head = letters.slice(0, i).join('');
       const tail = letters.slice(i).join('');
       const after = letters.slice(i + 1).join('');
-      if (i < letters.length) made.add(head + after);
-      if (i + 1 < letters.length) made.add(head + letters[i + 1] + letters[i] + letters.slice(i + 2).join(''));
+      if (i < letters.length) consider(head + after);
+      if (i + 1 < letters.length) consider(head + letters[i + 1] + letters[i] + letters.slice(i + 2).join(''));
       for (const letter of this.letters()) {
-        made.add(head + letter + tail);
-        if (i < letters.length) made.add(head + letter + after);
+        consider(head + letter + tail);
+        if (i < letters.length) consider(head + letter + after);
       }
     }
-    made.delete(word);
-    const found: { term: string; entries: number }[] = [];
-    for (const term of made) {
-      if (!this.holding.has(term) || [...term].length < TYPO_MIN_TERM_LENGTH) continue;
-      const entries = this.holdingOf(term);
-      if (entries > 0) found.push({ term, entries });
-    }
-    return found;
+    return [...found].flatMap(([term, entries]) => (entries > 0 ? [{ term, entries }] : []));
   }
 
   /**

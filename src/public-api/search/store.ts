@@ -109,8 +109,11 @@ const SEARCH_READS = {
     postgres: 'SELECT id, document_id, title, texts, start_date, end_date FROM search_entries WHERE id = ANY($1::integer[])',
   },
 };
+/** A statement compiled for knex's engine, run prepared (named on PostgreSQL when `named`). */
+export const preparedRead = (knex: Knex, sql: string, bindings: unknown[], named: boolean): Promise<any[]> =>
+  preparedOn(knex)(knex as unknown as KnexLike, sql, bindings, named) as Promise<any[]>;
 const searchRead = (knex: Knex, read: keyof typeof SEARCH_READS, binding: unknown): Promise<any[]> =>
-  preparedOn(knex)(knex as unknown as KnexLike, SEARCH_READS[read][dialectOf(knex)], [binding], false) as Promise<any[]>;
+  preparedRead(knex, SEARCH_READS[read][dialectOf(knex)], [binding], false);
 
 /** The log's rows after `seq`, in order. */
 export const logAfter = async (knex: Knex, seq: number): Promise<LogRow[]> =>
@@ -164,19 +167,33 @@ export const heldEntriesOf = async (knex: Knex, type: string, documentIds: strin
   return found;
 };
 
-/** What a page of results shows of each entry, by id (an entry gone since the search is left out). */
+/**
+ * Where a read of the store may run instead of the caller's connection: `offMain(statement, onMain)`
+ * runs the statement elsewhere (a SQLite reader thread, ../read-threads) or else calls `onMain`.
+ */
+export type OffMainRead = (statement: { sql: string; bindings: unknown[] }, onMain: () => Promise<unknown[]>) => Promise<unknown[]>;
+
+/**
+ * What a page of results shows of each entry, by id (an entry gone since the search is left out):
+ * its texts are most of a search's reading, so they may be read off the main thread (`offMain`).
+ */
 export const shownEntries = async (
   knex: Knex,
   ids: number[],
+  offMain: OffMainRead = (_statement, onMain) => onMain(),
 ): Promise<
   Map<number, { documentId: string; title: string; texts: [string, string][]; startDate: string | null; endDate: string | null }>
-> =>
-  new Map(
-    (ids.length ? await searchRead(knex, 'shown', isSqlite(knex) ? JSON.stringify(ids) : ids) : []).map((row: any) => [
+> => {
+  if (!ids.length) return new Map();
+  const binding = isSqlite(knex) ? JSON.stringify(ids) : ids;
+  const rows = await offMain({ sql: SEARCH_READS.shown[dialectOf(knex)], bindings: [binding] }, () => searchRead(knex, 'shown', binding));
+  return new Map(
+    rows.map((row: any) => [
       Number(row.id),
       { documentId: row.document_id, title: row.title, texts: JSON.parse(row.texts), startDate: row.start_date, endDate: row.end_date },
     ]),
   );
+};
 
 /** SQLite's FTS5 table over search_entries (external content, kept in step by triggers on it). */
 const FTS_TABLE = 'search_fts';
