@@ -549,8 +549,9 @@ class LocaleIndex {
   /**
    * The knowledge entries matching the words (each any of its forms) that a page of `end` needs,
    * best first, scored into `ranks`: those whose title holds every word (`titled`, counted first,
-   * as far as `end`, from the title lists of the word whose are shortest), then, after
-   * `vocabularyTitled` vocabulary entries, the others (`text`). Found by walking every word's lists
+   * as far as `end`, from the title lists of the word whose are shortest: when fewer, all of them,
+   * scored there), then, after `vocabularyTitled` vocabulary entries, the others (`text`). Found
+   * by walking every word's lists
    * in impact order (the word whose next posting scores most goes next), each entry met scored
    * whole from its forward lists (the threshold algorithm); once neither kind can gain an entry not
    * yet met (none scores more than the sum of the words' next postings), the rest are only counted
@@ -565,16 +566,17 @@ class LocaleIndex {
     const bySegment = new Map(this.segments.map((segment) => [segment, words.map((forms) => this.formsIn(segment, forms))]));
     // The entries whose title holds every word, counted as far as the page's end: then how many of the others it needs is known.
     const titleLead = this.fewestPostings(words, 'titleDocs');
-    let titledCount = 0;
+    const titledMet: number[] = [];
     const counting = this.nextStamp();
     for (const term of words[titleLead])
       for (const { titleDocs } of this.postings(term))
-        for (let i = 0; i < titleDocs.length && titledCount < page.end; i += 1) {
+        for (let i = 0; i < titleDocs.length && titledMet.length < page.end; i += 1) {
           const d = titleDocs[i];
           if (this.stamps[d] === counting) continue;
           this.stamps[d] = counting;
-          if (!this.vocabulary[d] && admits(d) && this.titleHoldsAll(d, bySegment)) titledCount += 1;
+          if (!this.vocabulary[d] && admits(d) && this.titleHoldsAll(d, bySegment)) titledMet.push(d);
         }
+    const titledCount = titledMet.length;
     const kinds = [
       // Fewer than the page's end: all of them.
       { kept: [] as number[], wanted: Math.min(page.end, titledCount), met: 0, of: titledCount < page.end ? titledCount : Infinity },
@@ -596,6 +598,18 @@ class LocaleIndex {
     const streams = words.map((forms) => this.merged(forms));
     const seen = this.nextStamp();
     let [counted, exhausted] = [0, false];
+    // Fewer than the page's end: every one was met above, so that kind is settled before the walk
+    // (one low in every word's lists would otherwise hold the walk until it came to it).
+    if (titledCount < page.end) {
+      for (const d of titledMet) {
+        ranks.set(d, this.scoreOf(d, bySegment));
+        this.stamps[d] = seen;
+      }
+      kinds[0].kept = titledMet.sort(order);
+      kinds[0].met = titledCount;
+      counted = titledCount;
+      threshold = needed();
+    }
     for (;;) {
       let lead = 0;
       let bound = 0;
