@@ -14,7 +14,7 @@ export default ({ env }) => ({
   // PostgreSQL statements of direct reads prepared on the server, by name (src/public-api/direct-reads/prepared.ts);
   // false behind a pooler that cannot keep them (PgBouncer in transaction mode before 1.21, or without max_prepared_statements).
   namedStatements: env.bool('DATABASE_NAMED_STATEMENTS', true),
-  // On SQLite, anonymous one-statement reads run on this many reader threads, each with its own connection
+  // On SQLite, anonymous one-statement reads (and the texts of a search's page) run on this many reader threads, each with its own connection
   // (src/public-api/read-threads); two, so that one read in progress does not hold another behind it; 0: none.
   sqliteReadThreads: env.int('SQLITE_READ_THREADS', 2),
   // A search counts its matches up to this many (more: `total` is this figure and `totalExact` false), src/public-api/search/held-index.ts.
