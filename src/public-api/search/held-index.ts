@@ -577,12 +577,22 @@ class LocaleIndex {
           if (!this.vocabulary[d] && admits(d) && this.titleHoldsAll(d, bySegment)) titledMet.push(d);
         }
     const titledCount = titledMet.length;
+    const order = (a: number, b: number) => ranks.get(b)! - ranks.get(a)! || this.byTypeAndSlug(a, b);
+    const seen = this.nextStamp();
+    // Fewer than the page's end: every one was met above, so they are scored there and that kind is
+    // settled before the walk (one low in every word's lists would otherwise hold the walk until it came to it).
+    const allTitled = titledCount < page.end;
+    if (allTitled)
+      for (const d of titledMet) {
+        ranks.set(d, this.scoreOf(d, bySegment));
+        this.stamps[d] = seen;
+      }
     const kinds = [
-      // Fewer than the page's end: all of them.
-      { kept: [] as number[], wanted: Math.min(page.end, titledCount), met: 0, of: titledCount < page.end ? titledCount : Infinity },
+      allTitled
+        ? { kept: titledMet.sort(order), wanted: titledCount, met: titledCount, of: titledCount }
+        : { kept: [] as number[], wanted: page.end, met: 0, of: Infinity },
       { kept: [] as number[], wanted: Math.max(0, page.end - titledCount - page.vocabularyTitled), met: 0, of: Infinity },
     ];
-    const order = (a: number, b: number) => ranks.get(b)! - ranks.get(a)! || this.byTypeAndSlug(a, b);
     /** The score an entry not yet met must exceed to change the answer: each kind's last kept once it is full, none once all are met. */
     const needed = () =>
       Math.min(
@@ -596,20 +606,7 @@ class LocaleIndex {
       );
     let threshold = needed();
     const streams = words.map((forms) => this.merged(forms));
-    const seen = this.nextStamp();
-    let [counted, exhausted] = [0, false];
-    // Fewer than the page's end: every one was met above, so that kind is settled before the walk
-    // (one low in every word's lists would otherwise hold the walk until it came to it).
-    if (titledCount < page.end) {
-      for (const d of titledMet) {
-        ranks.set(d, this.scoreOf(d, bySegment));
-        this.stamps[d] = seen;
-      }
-      kinds[0].kept = titledMet.sort(order);
-      kinds[0].met = titledCount;
-      counted = titledCount;
-      threshold = needed();
-    }
+    let [counted, exhausted] = [allTitled ? titledCount : 0, false];
     for (;;) {
       let lead = 0;
       let bound = 0;

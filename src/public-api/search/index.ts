@@ -325,8 +325,8 @@ const vocabularyStatements = instanceState<Map<string, string>>('search-vocabula
  */
 async function vocabularyOf(strapi: Core.Strapi, uid: string, locale: string, parent?: string): Promise<TerritoryNode[]> {
   const knex = strapi.db.connection as unknown as Knex;
-  const statements = vocabularyStatements.get(strapi) ?? new Map<string, string>();
-  vocabularyStatements.set(strapi, statements);
+  let statements = vocabularyStatements.get(strapi);
+  if (!statements) vocabularyStatements.set(strapi, (statements = new Map()));
   const key = `${uid} ${parent ?? ''}`;
   let sql = statements.get(key);
   if (!sql) {

@@ -11,6 +11,7 @@ import type { Knex } from 'knex';
 import { FACET_KINDS, VOCABULARY_TYPES, filterTerm, fts5Filter, tsqueryFilter, type SearchEntry, type SearchTypeName } from './core';
 import type { HeldEntry } from './held-index';
 import { preparedReadsOf, type KnexLike } from '../direct-reads/prepared';
+import type { ReadTask } from '../read-threads/core';
 
 const isSqlite = (knex: Knex) => ['sqlite', 'sqlite3', 'better-sqlite3'].includes(String(knex.client.config.client));
 const dialectOf = (knex: Knex) => (isSqlite(knex) ? 'sqlite' : 'postgres');
@@ -169,9 +170,9 @@ export const heldEntriesOf = async (knex: Knex, type: string, documentIds: strin
 
 /**
  * Where a read of the store may run instead of the caller's connection: `offMain(statement, onMain)`
- * runs the statement elsewhere (a SQLite reader thread, ../read-threads) or else calls `onMain`.
+ * runs the statement elsewhere (a SQLite reader thread: ../read-threads readOffMainThread) or else calls `onMain`.
  */
-export type OffMainRead = (statement: { sql: string; bindings: unknown[] }, onMain: () => Promise<unknown[]>) => Promise<unknown[]>;
+export type OffMainRead = (statement: ReadTask, onMain: () => Promise<unknown[]>) => Promise<unknown[]>;
 
 /**
  * What a page of results shows of each entry, by id (an entry gone since the search is left out):
@@ -180,7 +181,7 @@ export type OffMainRead = (statement: { sql: string; bindings: unknown[] }, onMa
 export const shownEntries = async (
   knex: Knex,
   ids: number[],
-  offMain: OffMainRead = (_statement, onMain) => onMain(),
+  offMain: OffMainRead,
 ): Promise<
   Map<number, { documentId: string; title: string; texts: [string, string][]; startDate: string | null; endDate: string | null }>
 > => {
