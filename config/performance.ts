@@ -17,6 +17,9 @@ export default ({ env }) => ({
   // On SQLite, anonymous one-statement reads (and the texts of a search's page) run on this many reader threads, each with its own connection
   // (src/public-api/read-threads); two, so that one read in progress does not hold another behind it; 0: none.
   sqliteReadThreads: env.int('SQLITE_READ_THREADS', 2),
+  // Searches answered on a thread of their own, which holds the index with its own connection (src/public-api/search/thread.ts);
+  // false: on the node's thread.
+  searchThread: env.bool('SEARCH_THREAD', true),
   // A search counts its matches up to this many (more: `total` is this figure and `totalExact` false), src/public-api/search/held-index.ts.
   searchExactTotalUpTo: env.int('SEARCH_EXACT_TOTAL_UP_TO', 1000),
   // The public role's permissions read once per node, not on every anonymous request (src/public-api/public-access/public-role.ts).

@@ -19,8 +19,7 @@ import { registerDraftPreview } from './editorial/preview';
 import { registerEditConflictGuard } from './editorial/edit-conflicts';
 import { registerRequiredFieldsInAdmin } from './editorial/required-fields';
 import { registerSharedSlug } from './editorial/shared-slug';
-import { ensureSearchIndex, registerSearchIndexing } from './public-api/search';
-import { heldIndex } from './public-api/search/held-sync';
+import { ensureSearchIndex, holdSearchIndex, registerSearchIndexing, stopSearchThread } from './public-api/search';
 import {
   grantPublicRead,
   registerAnonymousGraphqlAllowList,
@@ -133,7 +132,7 @@ export default {
         await seedKnowledgeBase(strapi);
       }
       await ensureSearchIndex(strapi);
-      await heldIndex(strapi); // loaded before the node answers: its first search does not wait for it
+      await holdSearchIndex(strapi);
       await reconcileChangeFeed(strapi);
       await invalidateResponseCache(strapi);
       await startReadThreads(strapi);
@@ -148,6 +147,7 @@ export default {
     // Before Strapi closes the database: deliveries in flight record their outcome.
     await stopWebhookDispatcher(strapi);
     await stopReadThreads(strapi);
+    await stopSearchThread(strapi);
     closeSharedRedis();
   },
 };

@@ -2,9 +2,11 @@
  * Full-text search as a partner site uses it: anonymous GraphQL, Italian and English, ranked,
  * filtered, with snippets, following every editorial change at once and never showing drafts.
  */
+import path from 'path';
 import { startKnowledgeBase, type KnowledgeBase } from './helpers/strapi';
 import { SEARCH_TYPES, VOCABULARY_TYPES } from '../src/public-api/search/core';
 
+const root = path.resolve(__dirname, '..');
 let kb: KnowledgeBase;
 beforeAll(async () => {
   kb = await startKnowledgeBase();
@@ -452,5 +454,72 @@ describe('bad input gets a clear 400', () => {
     for (const query of ['"minori', 'minori*', '(minori))', "minori' --", '{minori}:', 'minori & | !', 'minori:*A', 'minori\\']) {
       expect((await search({ query, locale: 'it' })).items.map((item) => item.slug)).toContain('minori-stranieri-e-neomaggiorenni');
     }
+  });
+});
+
+describe('the search thread (src/public-api/search/thread.ts)', () => {
+  const thread = () => kb.strapi.get('search-thread') as { alive: boolean; answered: number };
+
+  test('answers every search, bad input included, each from the index as committed before it began', async () => {
+    const before = thread().answered;
+    expect(await slugs({ query: 'minori', locale: 'it' })).toContain('minori-stranieri-e-neomaggiorenni');
+    expect(thread()).toEqual({ alive: true, answered: before + 1 });
+    // Published with no search since: the thread's index is behind, its page's snapshot says so, and it catches up.
+    const created = await practices().create({
+      locale: 'it',
+      status: 'published',
+      data: practice('pratica-kamchatka', 'Sportello kamchatka') as any,
+    });
+    expect(await slugs({ query: 'kamchatka', locale: 'it' })).toEqual(['pratica-kamchatka']);
+    expect(thread()).toEqual({ alive: true, answered: before + 2 });
+    expect(await refusal({ query: 'il la di' })).toMatch(/no searchable words/);
+    expect(await refusal({ query: 'kamchatka', filters: { themes: ['astrologia'] } })).toMatch(/Unknown theme: astrologia/);
+    expect(thread().answered).toBeGreaterThan(before + 3);
+    await practices().delete({ documentId: created.documentId, locale: '*' } as any);
+    expect(await slugs({ query: 'kamchatka', locale: 'it' })).toEqual([]);
+  });
+
+  test('one that goes away loses no search: the node answers from an index of its own, then from a new thread', async () => {
+    // The module as Strapi loaded it (dist/): its worker is compiled JavaScript.
+    const searchModule = require(path.join(root, 'dist/src/public-api/search'));
+    const variables = { query: 'rete', locale: 'it', filters: { territories: ['basilicata'] } };
+    const answer = await search(variables);
+    expect(answer.items.length).toBeGreaterThan(0);
+    const worker = (kb.strapi as unknown as Record<symbol, { worker: { terminate(): Promise<number> } }>)[
+      Symbol.for('comin40.search-thread')
+    ].worker;
+    // Searches in flight while the thread goes away: sent at once, so over a listening server (supertest listens per request).
+    const server = kb.strapi.server.httpServer;
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/graphql`;
+      const body = JSON.stringify({ query: SEARCH, variables });
+      const send = async () =>
+        (await (await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body })).json()).data.search;
+      const answers = Promise.all(Array.from({ length: 6 }, send));
+      await worker.terminate();
+      expect(await answers).toEqual(Array(6).fill(answer));
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+    expect(thread().alive).toBe(false);
+    const answered = thread().answered;
+    expect(await search(variables)).toEqual(answer);
+    const created = await practices().create({
+      locale: 'it',
+      status: 'published',
+      data: practice('pratica-okhotsk', 'Sportello okhotsk') as any,
+    });
+    try {
+      expect(await slugs({ query: 'okhotsk', locale: 'it' })).toEqual(['pratica-okhotsk']);
+      expect(thread().answered).toBe(answered);
+    } finally {
+      await searchModule.holdSearchIndex(kb.strapi);
+      await practices().delete({ documentId: created.documentId, locale: '*' } as any);
+    }
+    expect(thread()).toEqual({ alive: true, answered });
+    expect(await search(variables)).toEqual(answer);
+    expect(await slugs({ query: 'okhotsk', locale: 'it' })).toEqual([]);
+    expect(thread()).toEqual({ alive: true, answered: answered + 2 });
   });
 });

@@ -4,14 +4,15 @@
 import type { Core } from '@strapi/strapi';
 import { GraphQLError } from 'graphql';
 import { SEARCH_TYPES, SEARCH_TYPE_NAMES, SearchInputError, searchPage } from './core';
-import { exactTotalUpTo, searchKnowledgeBase, type SearchArgs } from './index';
+import { exactTotalUpTo, searchKnowledgeBase } from './index';
+import type { SearchArgs } from './answer';
 import { readPlainly } from '../direct-reads';
 
 export function registerSearchQuery(strapi: Core.Strapi): void {
   exactTotalUpTo(strapi); // a bad setting stops the start
   const search = async (args: any) => {
     try {
-      return await searchKnowledgeBase(strapi, { ...args, page: searchPage(args.pagination) } as SearchArgs);
+      return await searchKnowledgeBase(strapi, { ...args, page: searchPage(args.pagination) } as Omit<SearchArgs, 'exactTotalUpTo'>);
     } catch (error) {
       if (error instanceof SearchInputError) throw new GraphQLError(error.message, { extensions: { code: 'BAD_USER_INPUT' } });
       throw error;

@@ -1,38 +1,25 @@
 /**
  * Strapi adapter of the search: keeps the index in step with every write of the document
  * service (in the same transaction as the write), rebuilds it, and answers queries from the
- * index each node holds in memory (./held-sync.ts).
+ * index each node holds in memory (./held-sync.ts), on its search thread (./thread.ts).
  */
 import fs from 'fs';
 import path from 'path';
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
-import { unknownLocale } from '../public-access/core';
 import { invalidateResponseCache } from '../../edge/response-cache';
 import {
   PUBLIC_ONLY,
   RELATED_UIDS,
   SEARCH_TYPE_NAMES,
   SEARCH_TYPES,
-  SearchInputError,
   entryFor,
   fieldsFor,
-  filterGroups,
-  planQuery,
   populateFor,
-  score,
   searchTypeOfUid,
-  snippet,
   searchTypeUid,
-  territoriesWithin,
-  withBeginnings,
-  withTypos,
-  type FacetKind,
-  type TerritoryNode,
   type RelationTargets,
-  type SearchPage,
   type SearchTypeName,
-  type Thesaurus,
 } from './core';
 import {
   countEntries,
@@ -44,14 +31,17 @@ import {
   shownEntries,
   type EntryRow,
 } from './store';
-import { heldIndex } from './held-sync';
+import { heldSync } from './held-sync';
+import { answerSearch, type SearchAnswer, type SearchArgs, type SearchSource, type Vocabulary } from './answer';
+import { SearchThreadGone, askSearchThread, startSearchThread } from './thread';
+
+export { stopSearchThread } from './thread';
 import { startRebuildAnalysis } from './rebuild-analysis';
 import { readOffMainThread } from '../read-threads';
 import { namedStatements } from '../direct-reads/prepared';
 import { instanceState } from '../../edge/shared-state';
 import { CONTENT_LOCALES } from '../../content/locales/core';
 import { tablesOf } from '../../content/model/tables';
-import type { Locale } from '../../content/locales/core';
 
 // The writes that can change what is published: a draft saved (create, update without
 // `status: 'published'`) or discarded changes no published version, so it leaves the index alone.
@@ -295,46 +285,22 @@ export async function ensureSearchIndex(strapi: Core.Strapi): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 // Queries
 
-let thesaurus: Thesaurus | undefined;
-const thesaurusOf = (strapi: Core.Strapi): Thesaurus =>
-  (thesaurus ??= JSON.parse(fs.readFileSync(path.join(strapi.dirs.app.root, 'data', 'search', 'thesaurus.json'), 'utf8')));
-
-export interface SearchArgs {
-  query: string;
-  locale?: string | null;
-  types?: SearchTypeName[] | null;
-  filters?: {
-    themes?: string[] | null;
-    territories?: string[] | null;
-    targetGroups?: string[] | null;
-    implementationStatus?: string[] | null;
-    from?: string | null;
-    to?: string | null;
-  } | null;
-  page: SearchPage;
-}
-
-/** Each vocabulary read's SQL, compiled once per type (and parent link) by knex. */
-const vocabularyStatements = instanceState<Map<string, string>>('search-vocabulary-statements');
+const thesaurusFile = (strapi: Core.Strapi) => path.join(strapi.dirs.app.root, 'data', 'search', 'thesaurus.json');
 
 /**
- * The published records of a vocabulary type (themes, territories) in a locale, with their
- * parent's documentId through `parent`: what a filter by slug names. Read at every filtered
- * search, so as one prepared statement beneath the Document Service (a theme by slug 2.1 ms
- * through it, the territory tree 3.2 ms, at 10,000 practices on PostgreSQL), built by knex once.
+ * The SQL of each vocabulary read (the published themes; the territories with their parent's
+ * documentId), compiled by knex from the model, its one binding the locale. Read at every filtered
+ * search, so as a prepared statement beneath the Document Service (a theme by slug 2.1 ms through
+ * it, the territory tree 3.2 ms, at 10,000 practices on PostgreSQL).
  */
-async function vocabularyOf(strapi: Core.Strapi, uid: string, locale: string, parent?: string): Promise<TerritoryNode[]> {
+function vocabularyStatements(strapi: Core.Strapi): Record<Vocabulary, string> {
   const knex = strapi.db.connection as unknown as Knex;
-  let statements = vocabularyStatements.get(strapi);
-  if (!statements) vocabularyStatements.set(strapi, (statements = new Map()));
-  const key = `${uid} ${parent ?? ''}`;
-  let sql = statements.get(key);
-  if (!sql) {
+  const published = (uid: string, parent?: string) => {
     const table = tablesOf(strapi)(uid);
     const column = (alias: string, name: string) => `${alias}.${table.columns[name].column}`;
     const query = knex({ t: table.name })
       .select({ documentId: column('t', 'documentId'), slug: column('t', 'slug') })
-      .where(column('t', 'locale'), locale)
+      .where(column('t', 'locale'), '')
       .whereNotNull(column('t', 'publishedAt'));
     if (parent) {
       const link = table.links[parent];
@@ -343,16 +309,57 @@ async function vocabularyOf(strapi: Core.Strapi, uid: string, locale: string, pa
         .leftJoin({ p: table.name }, (on) => on.on('p.id', `l.${link.targetColumn}`).andOnNotNull(column('p', 'publishedAt')))
         .select({ parent: column('p', 'documentId') });
     }
-    statements.set(key, (sql = query.toSQL().toNative().sql)); // its one binding: the locale
-  }
-  return (await preparedRead(knex, sql, [locale], namedStatements(strapi))) as TerritoryNode[];
+    return query.toSQL().toNative().sql;
+  };
+  return { themes: published('api::theme.theme'), territories: published('api::territory.territory', 'parent') };
 }
 
-async function slugsToIds(strapi: Core.Strapi, uid: string, locale: string, slugs: string[], what: string): Promise<string[]> {
-  const docs = (await vocabularyOf(strapi, uid, locale)).filter((doc) => slugs.includes(doc.slug));
-  const unknown = slugs.filter((slug) => !docs.some((doc) => doc.slug === slug));
-  if (unknown.length) throw new SearchInputError(`Unknown ${what}: ${unknown.join(', ')}. Use the slug of a published ${what}.`);
-  return docs.map((doc) => doc.documentId);
+/** The node's own source, when it searches on its own thread: the index held over its connection, the texts read on a SQLite reader thread. */
+const ownSources = instanceState<SearchSource>('search-own-source');
+function ownSource(strapi: Core.Strapi): SearchSource {
+  let source = ownSources.get(strapi);
+  if (source) return source;
+  const knex = strapi.db.connection as unknown as Knex;
+  const statements = vocabularyStatements(strapi);
+  source = {
+    held: heldSync(knex, (line) => strapi.log.info(line)),
+    vocabulary: (vocabulary, locale) => preparedRead(knex, statements[vocabulary], [locale], namedStatements(strapi)),
+    shown: (ids, seq) =>
+      shownEntries(knex, ids, seq, namedStatements(strapi), (statement, onMain) => readOffMainThread(strapi, statement, onMain)),
+    thesaurus: JSON.parse(fs.readFileSync(thesaurusFile(strapi), 'utf8')),
+  };
+  ownSources.set(strapi, source);
+  return source;
+}
+
+/**
+ * Holds the index before the node answers (bootstrap), so that its first search does not wait for
+ * it: on the search thread (./thread.ts), or on the node's thread when it has none or it failed to start.
+ */
+export async function holdSearchIndex(strapi: Core.Strapi): Promise<void> {
+  const connection = strapi.config.get('database.connection') as Record<string, any>;
+  const filename = connection.connection?.filename;
+  if ((strapi.config.get('performance.searchThread', true) as boolean) !== false && filename !== ':memory:') {
+    const sqlite = connection.client === 'sqlite';
+    try {
+      return await startSearchThread(strapi, {
+        // The node's connection settings without its functions (the pool's afterCreate): a search's reads are by key.
+        knex: {
+          client: sqlite ? 'better-sqlite3' : 'pg',
+          connection: sqlite ? { filename, options: { readonly: true } } : connection.connection,
+          useNullAsDefault: sqlite,
+          pool: sqlite ? { min: 1, max: 1 } : { min: 0, max: 2, createRetryIntervalMillis: 50 },
+          acquireConnectionTimeout: connection.acquireConnectionTimeout,
+        },
+        thesaurusFile: thesaurusFile(strapi),
+        vocabulary: vocabularyStatements(strapi),
+        namedStatements: namedStatements(strapi),
+      });
+    } catch (error) {
+      strapi.log.warn(`[search] the search thread did not start (${(error as Error).message}); searches run on the node's thread`);
+    }
+  }
+  await ownSource(strapi).held.synced();
 }
 
 /**
@@ -366,64 +373,15 @@ export function exactTotalUpTo(strapi: Core.Strapi): number {
   return value;
 }
 
-/** Published records matching the query, best first, with snippets. */
-export async function searchKnowledgeBase(strapi: Core.Strapi, args: SearchArgs) {
-  const locale = (args.locale ?? locales()[0]) as Locale;
-  if (!locales().includes(locale)) throw new SearchInputError(unknownLocale(locale, locales()));
-  const knex = strapi.db.connection as unknown as Knex;
-  const planned = planQuery(args.query, locale, thesaurusOf(strapi));
-  const { filters } = args;
-  if (filters?.from && filters?.to && filters.from > filters.to) throw new SearchInputError('filters.from is after filters.to.');
-
-  const facets: Partial<Record<FacetKind, string[]>> = {};
-  if (filters?.themes?.length) facets.theme = await slugsToIds(strapi, 'api::theme.theme', locale, filters.themes, 'theme');
-  if (filters?.territories?.length) {
-    const nodes = await vocabularyOf(strapi, 'api::territory.territory', locale, 'parent');
-    facets.territory = territoriesWithin(nodes, filters.territories);
-  }
-  if (filters?.targetGroups?.length) facets['target-group'] = filters.targetGroups;
-  if (filters?.implementationStatus?.length) facets.status = filters.implementationStatus;
-
-  const held = await heldIndex(strapi);
-  const typed = withBeginnings(planned, (prefix) => held.beginningOf(locale, prefix));
-  const tolerant = typed.flatMap((term) => (term.tolerant ? [term.tolerant] : []));
-  const plan = tolerant.length ? withTypos(typed, held.termsNear(locale, tolerant)) : typed;
-  const searchFilters = { types: args.types ?? [], facets, from: filters?.from ?? undefined, to: filters?.to ?? undefined };
-  const { total, totalExact, hits } = held.search({
-    locale,
-    plan,
-    groups: filterGroups(locale, searchFilters).slice(1),
-    from: searchFilters.from,
-    to: searchFilters.to,
-    offset: args.page.offset,
-    limit: args.page.limit,
-    exactTotalUpTo: exactTotalUpTo(strapi),
-  });
-  const shown = await shownEntries(
-    knex,
-    hits.map((hit) => hit.id),
-    (statement, onMain) => readOffMainThread(strapi, statement, onMain),
-  );
-  return {
-    total,
-    totalExact,
-    offset: args.page.offset,
-    limit: args.page.limit,
-    items: hits
-      .filter((hit) => shown.has(hit.id))
-      .map((hit) => {
-        const entry = shown.get(hit.id)!;
-        return {
-          type: hit.type,
-          documentId: entry.documentId,
-          slug: hit.slug,
-          title: entry.title,
-          locale,
-          startDate: entry.startDate,
-          endDate: entry.endDate,
-          snippet: snippet(entry.texts, plan, locale),
-          score: score(hit.titleHit, hit.rank, hit.exact),
-        };
-      }),
-  };
+/** Published records matching the query, best first, with snippets: from the search thread, or the node's own index. */
+export async function searchKnowledgeBase(strapi: Core.Strapi, query: Omit<SearchArgs, 'exactTotalUpTo'>): Promise<SearchAnswer> {
+  const args = { ...query, exactTotalUpTo: exactTotalUpTo(strapi) };
+  const asked = askSearchThread(strapi, args);
+  if (asked)
+    try {
+      return await asked;
+    } catch (error) {
+      if (!(error instanceof SearchThreadGone)) throw error;
+    }
+  return answerSearch(ownSource(strapi), args);
 }

@@ -95,8 +95,9 @@ export interface LogRow {
 
 /**
  * The reads every search makes, per engine, run as prepared statements (../direct-reads/prepared;
- * unnamed on PostgreSQL, as a pooler may not keep named ones): built by knex, and parsed by the
- * engine, at every search they cost about a tenth of one (profiled at 10,000 practices on SQLite).
+ * on PostgreSQL the page's is named where `performance.namedStatements` allows: its plan, joining
+ * the log's check to the entries, took 0.7 ms to make, ten times its run): built by knex, and
+ * parsed by the engine, at every search they cost about a tenth of one (profiled at 10,000 practices on SQLite).
  * A page's entries are named by one bound list (a JSON array on SQLite, an array on PostgreSQL),
  * so that a page of any length is the same statement.
  */
@@ -105,20 +106,26 @@ const SEARCH_READS = {
     sqlite: `SELECT seq, type, document_id FROM ${LOG} WHERE seq > ? ORDER BY seq`,
     postgres: `SELECT seq, type, document_id FROM ${LOG} WHERE seq > $1 ORDER BY seq`,
   },
+  // A page's entries, and whether the log has gone past the row the held index reflects: one
+  // statement, one snapshot (below), with one row even for no entries.
   shown: {
-    sqlite: 'SELECT id, document_id, title, texts, start_date, end_date FROM search_entries WHERE id IN (SELECT value FROM json_each(?))',
-    postgres: 'SELECT id, document_id, title, texts, start_date, end_date FROM search_entries WHERE id = ANY($1::integer[])',
+    sqlite: `SELECT e.id, e.document_id, e.title, e.texts, e.start_date, e.end_date, l.moved
+      FROM (SELECT EXISTS (SELECT 1 FROM ${LOG} WHERE seq > ?) AS moved) l
+      LEFT JOIN search_entries e ON e.id IN (SELECT value FROM json_each(?))`,
+    postgres: `SELECT e.id, e.document_id, e.title, e.texts, e.start_date, e.end_date, l.moved
+      FROM (SELECT EXISTS (SELECT 1 FROM ${LOG} WHERE seq > $1) AS moved) l
+      LEFT JOIN search_entries e ON e.id = ANY($2::integer[])`,
   },
 };
 /** A statement compiled for knex's engine, run prepared (named on PostgreSQL when `named`). */
 export const preparedRead = (knex: Knex, sql: string, bindings: unknown[], named: boolean): Promise<any[]> =>
   preparedOn(knex)(knex as unknown as KnexLike, sql, bindings, named) as Promise<any[]>;
-const searchRead = (knex: Knex, read: keyof typeof SEARCH_READS, binding: unknown): Promise<any[]> =>
-  preparedRead(knex, SEARCH_READS[read][dialectOf(knex)], [binding], false);
+const searchRead = (knex: Knex, read: keyof typeof SEARCH_READS, bindings: unknown[], named = false): Promise<any[]> =>
+  preparedRead(knex, SEARCH_READS[read][dialectOf(knex)], bindings, named);
 
 /** The log's rows after `seq`, in order. */
 export const logAfter = async (knex: Knex, seq: number): Promise<LogRow[]> =>
-  (await searchRead(knex, 'logAfter', seq)).map((row: any) => ({
+  (await searchRead(knex, 'logAfter', [seq])).map((row: any) => ({
     seq: Number(row.seq),
     type: String(row.type),
     documentId: String(row.document_id),
@@ -174,26 +181,41 @@ export const heldEntriesOf = async (knex: Knex, type: string, documentIds: strin
  */
 export type OffMainRead = (statement: ReadTask, onMain: () => Promise<unknown[]>) => Promise<unknown[]>;
 
+export interface ShownEntry {
+  documentId: string;
+  title: string;
+  texts: [string, string][];
+  startDate: string | null;
+  endDate: string | null;
+}
+
 /**
- * What a page of results shows of each entry, by id (an entry gone since the search is left out):
- * its texts are most of a search's reading, so they may be read off the main thread (`offMain`).
+ * What a page of results shows of each entry, by id (an entry gone since the search is left out),
+ * and whether anything was written to the index after the log's row `seq` (`moved`): when not, the
+ * page came from the index as it is in the same snapshot as the texts, taken after the search
+ * began, and no read of the log had to come first. The texts are most of a search's reading, so
+ * the node's main thread reads them elsewhere (`offMain`).
  */
 export const shownEntries = async (
   knex: Knex,
   ids: number[],
-  offMain: OffMainRead,
-): Promise<
-  Map<number, { documentId: string; title: string; texts: [string, string][]; startDate: string | null; endDate: string | null }>
-> => {
-  if (!ids.length) return new Map();
-  const binding = isSqlite(knex) ? JSON.stringify(ids) : ids;
-  const rows = await offMain({ sql: SEARCH_READS.shown[dialectOf(knex)], bindings: [binding] }, () => searchRead(knex, 'shown', binding));
-  return new Map(
-    rows.map((row: any) => [
-      Number(row.id),
-      { documentId: row.document_id, title: row.title, texts: JSON.parse(row.texts), startDate: row.start_date, endDate: row.end_date },
-    ]),
-  );
+  seq: number,
+  named: boolean,
+  offMain: OffMainRead = (_statement, onMain) => onMain(),
+): Promise<{ entries: Map<number, ShownEntry>; moved: boolean }> => {
+  const bindings = [seq, isSqlite(knex) ? JSON.stringify(ids) : ids];
+  const rows = await offMain({ sql: SEARCH_READS.shown[dialectOf(knex)], bindings }, () => searchRead(knex, 'shown', bindings, named));
+  return {
+    moved: rows.some((row: any) => Boolean(row.moved)),
+    entries: new Map(
+      rows
+        .filter((row: any) => row.id !== null)
+        .map((row: any) => [
+          Number(row.id),
+          { documentId: row.document_id, title: row.title, texts: JSON.parse(row.texts), startDate: row.start_date, endDate: row.end_date },
+        ]),
+    ),
+  };
 };
 
 /** SQLite's FTS5 table over search_entries (external content, kept in step by triggers on it). */

@@ -1,0 +1,124 @@
+/**
+ * A search's answer from what a source gives it: the held index, the filters' vocabulary and the
+ * page's texts. Pure of Strapi, so that the search thread (./thread.ts) answers exactly as the
+ * node's main thread does when it searches itself (./index.ts).
+ */
+import { unknownLocale } from '../public-access/core';
+import { CONTENT_LOCALES, type Locale } from '../../content/locales/core';
+import {
+  SearchInputError,
+  filterGroups,
+  planQuery,
+  score,
+  snippet,
+  territoriesWithin,
+  withBeginnings,
+  withTypos,
+  type FacetKind,
+  type SearchPage,
+  type SearchTypeName,
+  type TerritoryNode,
+  type Thesaurus,
+} from './core';
+import type { HeldState, HeldSync } from './held-sync';
+import type { ShownEntry } from './store';
+
+export interface SearchArgs {
+  query: string;
+  locale?: string | null;
+  types?: SearchTypeName[] | null;
+  filters?: {
+    themes?: string[] | null;
+    territories?: string[] | null;
+    targetGroups?: string[] | null;
+    implementationStatus?: string[] | null;
+    from?: string | null;
+    to?: string | null;
+  } | null;
+  page: SearchPage;
+  /** How many matches a search counts at most (`performance.searchExactTotalUpTo`). */
+  exactTotalUpTo: number;
+}
+
+/** The vocabularies a filter names by slug: the published themes, the territories with their parents. */
+export type Vocabulary = 'themes' | 'territories';
+
+export interface SearchSource {
+  held: HeldSync;
+  /** A vocabulary's published records in a locale, each with its parent's documentId where it has one. */
+  vocabulary(vocabulary: Vocabulary, locale: Locale): Promise<TerritoryNode[]>;
+  /** What the page shows of each entry, by id, and whether the index was written to after the log's row `seq` (store.ts shownEntries). */
+  shown(ids: number[], seq: number): Promise<{ entries: Map<number, ShownEntry>; moved: boolean }>;
+  thesaurus: Thesaurus;
+}
+
+const locales = () => CONTENT_LOCALES.map((locale) => locale.code);
+
+async function themeIds(source: SearchSource, locale: Locale, slugs: string[]): Promise<string[]> {
+  const docs = (await source.vocabulary('themes', locale)).filter((doc) => slugs.includes(doc.slug));
+  const unknown = slugs.filter((slug) => !docs.some((doc) => doc.slug === slug));
+  if (unknown.length) throw new SearchInputError(`Unknown theme: ${unknown.join(', ')}. Use the slug of a published theme.`);
+  return docs.map((doc) => doc.documentId);
+}
+
+/** Published records matching the query, best first, with snippets. */
+export async function answerSearch(source: SearchSource, args: SearchArgs) {
+  const locale = (args.locale ?? locales()[0]) as Locale;
+  if (!locales().includes(locale)) throw new SearchInputError(unknownLocale(locale, locales()));
+  const planned = planQuery(args.query, locale, source.thesaurus);
+  const { filters } = args;
+  if (filters?.from && filters?.to && filters.from > filters.to) throw new SearchInputError('filters.from is after filters.to.');
+
+  const facets: Partial<Record<FacetKind, string[]>> = {};
+  if (filters?.themes?.length) facets.theme = await themeIds(source, locale, filters.themes);
+  if (filters?.territories?.length) facets.territory = territoriesWithin(await source.vocabulary('territories', locale), filters.territories);
+  if (filters?.targetGroups?.length) facets['target-group'] = filters.targetGroups;
+  if (filters?.implementationStatus?.length) facets.status = filters.implementationStatus;
+
+  const searchFilters = { types: args.types ?? [], facets, from: filters?.from ?? undefined, to: filters?.to ?? undefined };
+  const pageOf = async ({ index, seq }: HeldState) => {
+    const typed = withBeginnings(planned, (prefix) => index.beginningOf(locale, prefix));
+    const tolerant = typed.flatMap((term) => (term.tolerant ? [term.tolerant] : []));
+    const plan = tolerant.length ? withTypos(typed, index.termsNear(locale, tolerant)) : typed;
+    const found = index.search({
+      locale,
+      plan,
+      groups: filterGroups(locale, searchFilters).slice(1),
+      from: searchFilters.from,
+      to: searchFilters.to,
+      offset: args.page.offset,
+      limit: args.page.limit,
+      exactTotalUpTo: args.exactTotalUpTo,
+    });
+    return { plan, ...found, ...(await source.shown(found.hits.map((hit) => hit.id), seq)) };
+  };
+  // The index as applied so far; when the texts' snapshot says it has been written to since, the
+  // index catches up with the log and the search runs again (the snapshot then may be newer still).
+  let page = await pageOf(await source.held.applied());
+  if (page.moved) page = await pageOf(await source.held.synced());
+  const { total, totalExact, hits, plan, entries: shown } = page;
+  return {
+    total,
+    totalExact,
+    offset: args.page.offset,
+    limit: args.page.limit,
+    items: hits
+      .filter((hit) => shown.has(hit.id))
+      .map((hit) => {
+        const entry = shown.get(hit.id)!;
+        return {
+          type: hit.type,
+          documentId: entry.documentId,
+          slug: hit.slug,
+          title: entry.title,
+          locale,
+          startDate: entry.startDate,
+          endDate: entry.endDate,
+          snippet: snippet(entry.texts, plan, locale),
+          score: score(hit.titleHit, hit.rank, hit.exact),
+        };
+      }),
+  };
+}
+
+export type SearchAnswer = Awaited<ReturnType<typeof answerSearch>>;
