@@ -14,8 +14,8 @@ export default ({ env }) => ({
   // PostgreSQL statements of direct reads prepared on the server, by name (src/public-api/direct-reads/prepared.ts);
   // false behind a pooler that cannot keep them (PgBouncer in transaction mode before 1.21, or without max_prepared_statements).
   namedStatements: env.bool('DATABASE_NAMED_STATEMENTS', true),
-  // On SQLite, anonymous one-statement reads (and the texts of a search's page) run on this many reader threads, each with its own connection
-  // (src/public-api/read-threads); two, so that one read in progress does not hold another behind it; 0: none.
+  // On SQLite, anonymous one-statement reads (and a search's texts when searches have no thread) run on this many reader threads, each with
+  // its own connection (src/public-api/read-threads); two, so that one read in progress does not hold another behind it; 0: none.
   sqliteReadThreads: env.int('SQLITE_READ_THREADS', 2),
   // Searches answered on a thread of their own, which holds the index with its own connection (src/public-api/search/thread.ts);
   // false: on the node's thread.

@@ -8,8 +8,8 @@ import { ReaderPool, type ReaderPort, type ReadReply, type ReadTask } from './co
  * Reader threads on SQLite. On PostgreSQL a statement runs in the server's own process, on the
  * machine's other cores; on SQLite it runs in the node's one JavaScript thread, where a record's
  * page statement (0.4 ms) was a quarter of an uncached read's time (`npm run bench`). So the
- * one-statement reads of anonymous callers (../direct-reads) and the texts of a search's page
- * (../search) run on reader threads
+ * one-statement reads of anonymous callers (../direct-reads), and the texts of a search's page
+ * when searches have no thread of their own (../search/thread.ts), run on reader threads
  * (`performance.sqliteReadThreads`, SQLITE_READ_THREADS, default 2; 0 for none), each with its
  * own read-only connection to the file. The database is in WAL mode (config/database.ts): a read
  * there sees every transaction committed before it started, as a read on the main connection

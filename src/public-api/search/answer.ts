@@ -71,7 +71,8 @@ export async function answerSearch(source: SearchSource, args: SearchArgs) {
 
   const facets: Partial<Record<FacetKind, string[]>> = {};
   if (filters?.themes?.length) facets.theme = await themeIds(source, locale, filters.themes);
-  if (filters?.territories?.length) facets.territory = territoriesWithin(await source.vocabulary('territories', locale), filters.territories);
+  if (filters?.territories?.length)
+    facets.territory = territoriesWithin(await source.vocabulary('territories', locale), filters.territories);
   if (filters?.targetGroups?.length) facets['target-group'] = filters.targetGroups;
   if (filters?.implementationStatus?.length) facets.status = filters.implementationStatus;
 
@@ -90,7 +91,14 @@ export async function answerSearch(source: SearchSource, args: SearchArgs) {
       limit: args.page.limit,
       exactTotalUpTo: args.exactTotalUpTo,
     });
-    return { plan, ...found, ...(await source.shown(found.hits.map((hit) => hit.id), seq)) };
+    return {
+      plan,
+      ...found,
+      ...(await source.shown(
+        found.hits.map((hit) => hit.id),
+        seq,
+      )),
+    };
   };
   // The index as applied so far; when the texts' snapshot says it has been written to since, the
   // index catches up with the log and the search runs again (the snapshot then may be newer still).

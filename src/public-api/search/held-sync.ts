@@ -55,8 +55,7 @@ async function load(knex: Knex, held: Held, log: (line: string) => void): Promis
   }
   bulk.finish();
   Object.assign(held, { index, documents, seq });
-  if (index.size >= 50_000)
-    log(`[search] index loaded: ${index.size} entries in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  if (index.size >= 50_000) log(`[search] index loaded: ${index.size} entries in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
 /** The log's rows since the last applied: the documents they name read again, or everything after a rebuild. */

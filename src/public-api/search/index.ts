@@ -34,14 +34,14 @@ import {
 import { heldSync } from './held-sync';
 import { answerSearch, type SearchAnswer, type SearchArgs, type SearchSource, type Vocabulary } from './answer';
 import { SearchThreadGone, askSearchThread, startSearchThread } from './thread';
-
-export { stopSearchThread } from './thread';
 import { startRebuildAnalysis } from './rebuild-analysis';
 import { readOffMainThread } from '../read-threads';
 import { namedStatements } from '../direct-reads/prepared';
 import { instanceState } from '../../edge/shared-state';
 import { CONTENT_LOCALES } from '../../content/locales/core';
 import { tablesOf } from '../../content/model/tables';
+
+export { stopSearchThread } from './thread';
 
 // The writes that can change what is published: a draft saved (create, update without
 // `status: 'published'`) or discarded changes no published version, so it leaves the index alone.
@@ -300,7 +300,7 @@ function vocabularyStatements(strapi: Core.Strapi): Record<Vocabulary, string> {
     const column = (alias: string, name: string) => `${alias}.${table.columns[name].column}`;
     const query = knex({ t: table.name })
       .select({ documentId: column('t', 'documentId'), slug: column('t', 'slug') })
-      .where(column('t', 'locale'), '')
+      .where(column('t', 'locale'), '') // a placeholder: the locale is bound at each read
       .whereNotNull(column('t', 'publishedAt'));
     if (parent) {
       const link = table.links[parent];
