@@ -107,12 +107,14 @@ export function startSearchThread(strapi: Core.Strapi, data: SearchThreadData): 
   });
 }
 
-/** Stops it (destroy, before Strapi closes the database). */
+/** Stops it (destroy, before Strapi closes the database): a search still in flight fails, rather than waiting for ever. */
 export async function stopSearchThread(strapi: Core.Strapi): Promise<void> {
   const thread = threads.get(strapi);
   if (!thread?.alive) return;
   thread.alive = false;
   thread.stats.alive = false;
+  for (const { reject } of thread.pending.values()) reject(new Error('the node is stopping'));
+  thread.pending.clear();
   await thread.worker.terminate();
 }
 
