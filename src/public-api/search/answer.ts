@@ -8,6 +8,7 @@ import { CONTENT_LOCALES, type Locale } from '../../content/locales/core';
 import {
   SearchInputError,
   filterGroups,
+  namedBySlug,
   planQuery,
   score,
   snippet,
@@ -54,13 +55,6 @@ export interface SearchSource {
 
 const locales = () => CONTENT_LOCALES.map((locale) => locale.code);
 
-async function themeIds(source: SearchSource, locale: Locale, slugs: string[]): Promise<string[]> {
-  const docs = (await source.vocabulary('themes', locale)).filter((doc) => slugs.includes(doc.slug));
-  const unknown = slugs.filter((slug) => !docs.some((doc) => doc.slug === slug));
-  if (unknown.length) throw new SearchInputError(`Unknown theme: ${unknown.join(', ')}. Use the slug of a published theme.`);
-  return docs.map((doc) => doc.documentId);
-}
-
 /** Published records matching the query, best first, with snippets. */
 export async function answerSearch(source: SearchSource, args: SearchArgs) {
   const locale = (args.locale ?? locales()[0]) as Locale;
@@ -70,7 +64,7 @@ export async function answerSearch(source: SearchSource, args: SearchArgs) {
   if (filters?.from && filters?.to && filters.from > filters.to) throw new SearchInputError('filters.from is after filters.to.');
 
   const facets: Partial<Record<FacetKind, string[]>> = {};
-  if (filters?.themes?.length) facets.theme = await themeIds(source, locale, filters.themes);
+  if (filters?.themes?.length) facets.theme = namedBySlug(await source.vocabulary('themes', locale), filters.themes, 'theme');
   if (filters?.territories?.length)
     facets.territory = territoriesWithin(await source.vocabulary('territories', locale), filters.territories);
   if (filters?.targetGroups?.length) facets['target-group'] = filters.targetGroups;

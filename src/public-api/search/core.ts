@@ -499,11 +499,16 @@ export interface TerritoryNode {
   parent?: string | null;
 }
 
+/** The published records a filter names by slug, by documentId; a slug none has is the partner's error, named. */
+export function namedBySlug(all: TerritoryNode[], slugs: string[], what: string): string[] {
+  const unknown = slugs.filter((slug) => !all.some((node) => node.slug === slug));
+  if (unknown.length) throw new SearchInputError(`Unknown ${what}: ${unknown.join(', ')}. Use the slug of a published ${what}.`);
+  return all.filter((node) => slugs.includes(node.slug)).map((node) => node.documentId);
+}
+
 /** The territories named by slug and every territory inside them (a region holds its provinces...). */
 export function territoriesWithin(all: TerritoryNode[], slugs: string[]): string[] {
-  const unknown = slugs.filter((slug) => !all.some((node) => node.slug === slug));
-  if (unknown.length) throw new SearchInputError(`Unknown territory: ${unknown.join(', ')}. Use the slug of a published territory.`);
-  const found = new Set(all.filter((node) => slugs.includes(node.slug)).map((node) => node.documentId));
+  const found = new Set(namedBySlug(all, slugs, 'territory'));
   for (let grown = true; grown;) {
     grown = false;
     for (const node of all) {
