@@ -2,6 +2,7 @@
 import fs from 'fs';
 import path from 'path';
 import { eachWord, firstLetter, terms, tokenize } from '../../src/public-api/search/analysis';
+import { batchedShown } from '../../src/public-api/search/shown-batches';
 import {
   SearchInputError,
   entryFor,
@@ -363,4 +364,67 @@ test('index entries of a person, a project and an event: names of speakers and f
   );
   expect(event.texts).toEqual([['agenda', 'Saluti']]);
   expect(event.relatedTerms).toBe('mar ross');
+});
+
+describe('the texts of overlapping searches, read together (batchedShown)', () => {
+  /** A read that waits to be let go, recording what it was asked and when. */
+  function heldReads() {
+    const asked: { ids: number[]; seq: number; release: (moved?: boolean) => void; fail: (error: Error) => void }[] = [];
+    const read = (ids: number[], seq: number) =>
+      new Promise<{ entries: Map<number, any>; moved: boolean }>((resolve, reject) =>
+        asked.push({
+          ids,
+          seq,
+          release: (moved = false) => resolve({ entries: new Map(ids.map((id) => [id, { title: `entry ${id}` }])), moved }),
+          fail: reject,
+        }),
+      );
+    return { asked, read };
+  }
+  const settled = () => new Promise((resolve) => setImmediate(resolve));
+
+  test('alone, a read goes at once; those asked while it runs share the next, one per log position, never the one in flight', async () => {
+    const { asked, read } = heldReads();
+    const shown = batchedShown(read);
+    const first = shown([1, 2], 7);
+    expect(asked.map(({ ids, seq }) => [ids, seq])).toEqual([[[1, 2], 7]]);
+    // Asked while the first runs: not added to it (its snapshot may predate them), gathered for the next.
+    const second = shown([2, 3], 7);
+    const third = shown([4], 7);
+    const later = shown([5], 8);
+    expect(asked).toHaveLength(1);
+    asked[0].release();
+    expect((await first).entries.has(3)).toBe(false);
+    await settled();
+    expect(asked.slice(1).map(({ ids, seq }) => [ids.sort(), seq])).toEqual([
+      [[2, 3, 4], 7],
+      [[5], 8],
+    ]);
+    asked[1].release(true);
+    asked[2].release();
+    const [two, three, five] = await Promise.all([second, third, later]);
+    expect([two.moved, three.moved, five.moved]).toEqual([true, true, false]);
+    expect([...three.entries.keys()].sort()).toEqual([2, 3, 4]);
+    expect(five.entries.get(5)).toEqual({ title: 'entry 5' });
+    // Nothing in flight any more: the next goes at once.
+    await settled();
+    void shown([6], 8);
+    expect(asked).toHaveLength(4);
+  });
+
+  test('a read that fails fails the searches it was for, and the next still goes', async () => {
+    const { asked, read } = heldReads();
+    const shown = batchedShown(read);
+    const first = shown([1], 1);
+    const second = shown([2], 1);
+    asked[0].fail(new Error('connection lost'));
+    await expect(first).rejects.toThrow('connection lost');
+    await settled();
+    asked[1].fail(new Error('still lost'));
+    await expect(second).rejects.toThrow('still lost');
+    await settled();
+    const third = shown([3], 1);
+    asked[2].release();
+    expect((await third).entries.has(3)).toBe(true);
+  });
 });

@@ -22,7 +22,7 @@ import {
   type Thesaurus,
 } from './core';
 import type { HeldState, HeldSync } from './held-sync';
-import type { ShownEntry } from './store';
+import type { ShownRead } from './shown-batches';
 
 export interface SearchArgs {
   query: string;
@@ -48,8 +48,8 @@ export interface SearchSource {
   held: HeldSync;
   /** A vocabulary's published records in a locale, each with its parent's documentId where it has one. */
   vocabulary(vocabulary: Vocabulary, locale: Locale): Promise<TerritoryNode[]>;
-  /** What the page shows of each entry, by id, and whether the index was written to after the log's row `seq` (store.ts shownEntries). */
-  shown(ids: number[], seq: number): Promise<{ entries: Map<number, ShownEntry>; moved: boolean }>;
+  /** What the page shows of each entry, by id (others too), and whether the index was written to after the log's row `seq` (store.ts shownEntries, ./shown-batches). */
+  shown: ShownRead;
   thesaurus: Thesaurus;
 }
 

@@ -32,6 +32,7 @@ import {
   type EntryRow,
 } from './store';
 import { heldSync } from './held-sync';
+import { batchedShown } from './shown-batches';
 import { answerSearch, type SearchAnswer, type SearchArgs, type SearchSource, type Vocabulary } from './answer';
 import { SearchThreadGone, askSearchThread, startSearchThread } from './thread';
 import { startRebuildAnalysis } from './rebuild-analysis';
@@ -324,8 +325,9 @@ function ownSource(strapi: Core.Strapi): SearchSource {
   source = {
     held: heldSync(knex, (line) => strapi.log.info(line)),
     vocabulary: (vocabulary, locale) => preparedRead(knex, statements[vocabulary], [locale], namedStatements(strapi)),
-    shown: (ids, seq) =>
+    shown: batchedShown((ids, seq) =>
       shownEntries(knex, ids, seq, namedStatements(strapi), (statement, onMain) => readOffMainThread(strapi, statement, onMain)),
+    ),
     thesaurus: JSON.parse(fs.readFileSync(thesaurusFile(strapi), 'utf8')),
   };
   ownSources.set(strapi, source);

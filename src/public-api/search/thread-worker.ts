@@ -9,6 +9,7 @@ import { knex as createKnex } from 'knex';
 import { answerSearch, type SearchSource } from './answer';
 import { heldSync } from './held-sync';
 import { preparedRead, shownEntries } from './store';
+import { batchedShown } from './shown-batches';
 import { searchFailureOf, type SearchReply, type SearchRequest, type SearchThreadData } from './thread';
 
 const data = workerData as SearchThreadData;
@@ -18,7 +19,7 @@ const send = (reply: SearchReply) => parentPort!.postMessage(reply);
 const source: SearchSource = {
   held: heldSync(knex, (line) => send({ log: line })),
   vocabulary: (vocabulary, locale) => preparedRead(knex, data.vocabulary[vocabulary], [locale], data.namedStatements),
-  shown: (ids, seq) => shownEntries(knex, ids, seq, data.namedStatements),
+  shown: batchedShown((ids, seq) => shownEntries(knex, ids, seq, data.namedStatements)),
   thesaurus: JSON.parse(fs.readFileSync(data.thesaurusFile, 'utf8')),
 };
 
