@@ -35,6 +35,10 @@ export default ({ env }) => [
   // As early as possible, after what protects (errors, security headers, CORS, rate limits): a
   // cached answer skips everything below.
   'global::response-cache',
+  // Right below it (a kept answer is kept from here too): the anonymous GraphQL requests whose
+  // query Apollo has validated and direct reads answer, answered without the router, the route's
+  // handlers and Apollo (src/public-api/direct-reads/requests.ts); anything else passes on.
+  'global::direct-reads',
   // The query string parsed into nested objects (filters[title][$eq]=…) for REST.
   'strapi::query',
   // REST pagination and filter-value limits, 400s before Strapi's query builder sees them.

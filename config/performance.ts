@@ -7,6 +7,8 @@ export default ({ env }) => ({
   batchRelations: env.bool('GRAPHQL_BATCH_RELATIONS', true),
   // Anonymous GraphQL reads of public records answered without Strapi's per-field resolvers (src/public-api/direct-reads).
   directReads: env.bool('GRAPHQL_DIRECT_READS', true),
+  // Of those, the requests whose query text Apollo has validated answered before Strapi's router and Apollo (src/public-api/direct-reads/requests.ts).
+  directRequests: env.bool('GRAPHQL_DIRECT_REQUESTS', true),
   // Of those, the ones on the record's own columns read in one SQL statement (src/public-api/direct-reads/statement.ts).
   oneStatementReads: env.bool('GRAPHQL_ONE_STATEMENT_READS', true),
   // Of those, an operation's text compiled (graphql-jit) once graphql-js has answered it this many times; 0: never (src/public-api/direct-reads/execution.ts).

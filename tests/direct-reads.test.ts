@@ -288,6 +288,98 @@ test(`${GENERATED} generated GraphQL requests: the same answers, some of them di
   expect(oneStatement).toBeGreaterThan(0);
 }, 600000);
 
+describe('requests answered before the router (src/public-api/direct-reads/requests.ts)', () => {
+  /** Status, every header (the date and the request's id apart) and the body's bytes, with the early path on or off. */
+  async function raw(probe: Probe, early: boolean) {
+    kb.strapi.config.set('performance.directReads', true);
+    kb.strapi.config.set('performance.directRequests', early);
+    try {
+      let req = probe.method === 'GET' ? kb.http().get(probe.path) : kb.http().post(probe.path);
+      for (const [name, value] of Object.entries(probe.headers ?? {})) req = req.set(name, value);
+      const res = probe.method === 'POST' ? await req.send(probe.body ?? '') : await req;
+      const { date: _date, 'x-request-id': _id, ...headers } = res.headers;
+      return { status: res.status, headers, body: res.text };
+    } finally {
+      kb.strapi.config.set('performance.directRequests', true);
+    }
+  }
+  const early = () => stats().requests;
+
+  /** Each probe sent once before (Apollo validates its text), then compared: early path on, off. */
+  async function compare(probes: Probe[]) {
+    const failures: string[] = [];
+    let answered = 0;
+    for (const probe of probes) {
+      await raw(probe, true);
+      const before = early();
+      const fast = await raw(probe, true);
+      if (early() > before) answered += 1;
+      const problems = differences(await raw(probe, false), fast);
+      if (problems.length && failures.length < 10) failures.push(`${probe.method} ${probe.path} ${probe.body ?? ''}: ${problems.join('; ')}`);
+    }
+    return { failures, answered };
+  }
+
+  test('written, documented and generated queries: the same status, headers and body as through Apollo', async () => {
+    const documentId = (await kb.data(`{ goodPractices(locale: "en") { documentId } }`)).goodPractices[0].documentId;
+    const written = WRITTEN.map(([, query, variables]) => post(query, { ...variables, ...(query.includes('$id') ? { id: documentId } : {}) }));
+    const { failures, answered } = await compare(written);
+    expect(failures).toEqual([]);
+    // Every written query is a plain read: each answered here once its text was known.
+    expect(answered).toBe(written.length);
+
+    const documented = ['README.md', 'docs/partners.md']
+      .flatMap((file) => documentedQueries(fs.readFileSync(path.join(root, file), 'utf8')))
+      .map(({ query, variables }: { query: string; variables?: Record<string, unknown> }) =>
+        post(query, variables ?? (query.includes('$slug') ? { slug: 'rete-di-governance-pubblico-privata', locale: 'en' } : undefined)),
+      );
+    const schema = (await kb.data(INTROSPECTION_QUERY)).__schema;
+    const generated: Probe[] = [];
+    for (const probe of generateProbes({ seed: 19, count: 800, schema, model: await harvestModel(kb), facts, openDataFiles: [] }))
+      if (generated.length < 150 && probe.path.toLowerCase().startsWith('/graphql') && !probe.prepare && !probe.variant) generated.push(probe);
+    const more = await compare([...documented, ...generated]);
+    expect(more.failures).toEqual([]);
+    expect(more.answered).toBeGreaterThan(0);
+  }, 300000);
+
+  test('what it does not answer reaches Apollo unchanged: a new text, a persisted query, a token, refused variables, a limit passed', async () => {
+    const query = `query($size: Int) { themes(locale: "it", sort: "slug", pagination: { pageSize: $size }) { slug } }`;
+    const asked = (variables: Record<string, unknown>, extra: Partial<Probe> = {}): Probe => ({ ...post(query, variables), ...extra });
+    const persisted = JSON.stringify({
+      query,
+      variables: { size: 2 },
+      extensions: { persistedQuery: { version: 1, sha256Hash: crypto.createHash('sha256').update(query).digest('hex') } },
+    });
+    const before = early();
+    // The text's first request: only Apollo has seen it.
+    const first = await raw(asked({ size: 2 }), true);
+    expect(first.status).toBe(200);
+    expect(early()).toBe(before);
+    const cases: [string, Probe, number][] = [
+      ['a persisted query', { ...asked({}), body: persisted }, 200],
+      ['a token', asked({ size: 2 }, { headers: { 'content-type': 'application/json', authorization: 'Bearer not-a-token' } }), 401],
+      ['a variable of the wrong type', asked({ size: 'two' }), 400],
+      ['a page over the maximum', asked({ size: 1000 }), 400],
+      ['an operation name the text does not have', { ...asked({ size: 2 }), body: JSON.stringify({ query, variables: { size: 2 }, operationName: 'Other' }) }, 400],
+      ['a body that is not JSON', { ...asked({}), body: '{"query": ' }, 400],
+    ];
+    const failures: string[] = [];
+    for (const [name, probe, status] of cases) {
+      const mark = early();
+      const fast = await raw(probe, true);
+      if (early() !== mark) failures.push(`${name}: answered before the router`);
+      if (fast.status !== status) failures.push(`${name}: ${fast.status}, not ${status}`);
+      const problems = differences(await raw(probe, false), fast);
+      if (problems.length) failures.push(`${name}: ${problems.join('; ')}`);
+    }
+    expect(failures).toEqual([]);
+    // And the same text with good variables is answered here.
+    const mark = early();
+    expect((await raw(asked({ size: 3 }), true)).status).toBe(200);
+    expect(early()).toBe(mark + 1);
+  });
+});
+
 const threadReads = () => (kb.strapi.get('read-threads') as { read: number; alive: number; threads: number }).read;
 
 (testEngine() === 'sqlite' ? test : test.skip)(

@@ -53,6 +53,25 @@ export function checkDeadline(contextValue: object): void {
 }
 
 /**
+ * The plugin's check of an operation, for a reader that answers a request before Apollo does
+ * (src/public-api/direct-reads/requests.ts). A property of the plugin, named: Strapi's
+ * configuration copies plugin objects by their named properties.
+ */
+const ADMIT = 'admitOperation';
+export type AdmitOperation = (
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown> | undefined,
+  contextValue: object,
+) => void;
+
+/** The query limits' check of an operation, as the GraphQL server's plugins hold it; undefined when it has none. */
+export function operationLimits(plugins: unknown[]): AdmitOperation | undefined {
+  return (plugins.find((plugin) => (plugin as { [ADMIT]?: unknown })?.[ADMIT]) as { [ADMIT]: AdmitOperation } | undefined)?.[ADMIT];
+}
+
+/**
  * Apollo Server plugin refusing, before anything runs, operations a public API must not run:
  * variables nested too deep, bad pagination or filter values over the maximum length anywhere
  * in the query, too expensive (cost model in ./analysis), too many aliases or directives; and
@@ -71,21 +90,25 @@ export const queryLimitsPlugin = (limits: QueryLimits) => {
     if (id === undefined) ids.set(operation, (id = nextId++));
     return id;
   };
+  /** Throws the refusal of an operation over a limit; else its time limit starts. */
+  const admit: AdmitOperation = (schema, document, operation, variables, contextValue) => {
+    // The content model is complete once the server answers requests; read it once.
+    unique ??= uniqueFilterFields(strapi);
+    if (nestedDeeperThan(variables, MAX_INPUT_DEPTH)) throw refusal(inputTooDeep('Variables'));
+    const key = `${idOf(operation)}\n${JSON.stringify(variables ?? {})}`;
+    if (!passed.get(key)) {
+      checkLimits(schema, document, operation, variables ?? {});
+      passed.set(key, true);
+    }
+    (contextValue as WithDeadline)[DEADLINE] = { at: Date.now() + limits.timeoutMs, timeoutMs: limits.timeoutMs };
+  };
   return {
+    [ADMIT]: admit,
     async requestDidStart() {
-      // The content model is complete once the server answers requests; read it once.
-      unique ??= uniqueFilterFields(strapi);
       return {
         async didResolveOperation({ schema, document, operation, request, contextValue }: any) {
           // No operation to run (an unknown operationName): Apollo answers that itself.
-          if (!operation) return;
-          if (nestedDeeperThan(request.variables, MAX_INPUT_DEPTH)) throw refusal(inputTooDeep('Variables'));
-          const key = `${idOf(operation)}\n${JSON.stringify(request.variables ?? {})}`;
-          if (!passed.get(key)) {
-            checkLimits(schema, document, operation, request.variables ?? {});
-            passed.set(key, true);
-          }
-          (contextValue as WithDeadline)[DEADLINE] = { at: Date.now() + limits.timeoutMs, timeoutMs: limits.timeoutMs };
+          if (operation) admit(schema, document, operation, request.variables, contextValue);
         },
         async executionDidStart() {
           return { willResolveField: ({ contextValue }: { contextValue: object }) => checkDeadline(contextValue) };

@@ -61,6 +61,15 @@ const DOCUMENT_WRITES = new Set(['create', 'update', 'delete', 'publish', 'unpub
 /** Methods that write nothing: their answers need not wait for a raise. */
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/**
+ * The GraphQL route's own body parser, with its limits: a body parsed before the route (here, or
+ * by src/public-api/direct-reads/requests.ts) is parsed once, and the route's parser skips it.
+ */
+export function graphqlBodyParser(strapi: Core.Strapi): (ctx: any, next: () => Promise<unknown>) => Promise<unknown> {
+  const limits = strapi.config.get('plugin::graphql.apolloServer.bodyParserConfig');
+  return bodyParser(typeof limits === 'object' ? (limits as bodyParser.Options) : undefined) as any;
+}
+
 export class ResponseCache {
   private readonly memory: MemoryStore<CachedResponse>;
   /** Apollo's persisted-query store, which this cache reads and registers into (./persisted-queries). */
@@ -90,8 +99,7 @@ export class ResponseCache {
       () => this.settings().ttlSeconds,
       (message) => strapi.log.warn(message),
     );
-    const limits = strapi.config.get('plugin::graphql.apolloServer.bodyParserConfig');
-    this.parseBody = bodyParser(typeof limits === 'object' ? (limits as bodyParser.Options) : undefined) as any;
+    this.parseBody = graphqlBodyParser(strapi);
   }
 
   /** Read each time, so that the benchmark (and tests) can compare with the cache off. */

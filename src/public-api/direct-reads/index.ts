@@ -1,5 +1,5 @@
 import type { Core } from '@strapi/strapi';
-import type { GraphQLResolveInfo } from 'graphql';
+import type { DocumentNode, GraphQLResolveInfo, GraphQLSchema, OperationDefinitionNode } from 'graphql';
 import { HeaderMap } from '@apollo/server';
 import { Declined, fieldsOf, pageInfo, planRecords, readParams, shapeRecords } from './core';
 import { compileRead, decodeRecord, NotCompiled, type Dialect } from './statement';
@@ -28,6 +28,8 @@ export interface DirectReadStats {
   compiled: number;
   /** Operations executed as compiled by graphql-jit (./execution). */
   jit: number;
+  /** Of those answered, the requests answered before Strapi's router and Apollo (./requests). */
+  requests: number;
   declined: number;
   /** Why queries went to Strapi's resolvers, by reason (the first few dozen reasons). */
   reasons: Record<string, number>;
@@ -56,6 +58,33 @@ export function readPlainly(strapi: Core.Strapi, name: string, resolve: PlainRoo
   plainRoots.set(strapi, roots.set(name, resolve));
 }
 
+/** An operation asked of direct reads: the request's, after Apollo's parsing and validation (or ./requests.ts's, of a text Apollo validated). */
+export interface OperationAsked {
+  schema: GraphQLSchema;
+  document: DocumentNode;
+  operation: OperationDefinitionNode;
+  operationName: string | undefined;
+  variables: Record<string, unknown> | undefined;
+  /** Apollo's context, or one made as Strapi's GraphQL route makes it: `{ state, koaContext }`. */
+  contextValue: any;
+}
+
+/** What ./requests.ts answers with: the texts Apollo validated and direct reads answered, and how direct reads answer. */
+export interface DirectAnswerer {
+  /** Apollo's schema, once it has handed one over. */
+  schema?: GraphQLSchema;
+  documents: MemoryStore<DocumentNode>;
+  answer(asked: OperationAsked): Promise<Record<string, unknown> | null>;
+  stats: DirectReadStats;
+}
+const answerers = instanceState<DirectAnswerer>('direct-reads.answerer');
+/** This node's direct reads, once Strapi's GraphQL server has them (undefined without GraphQL, or before). */
+export const directAnswerer = (strapi: Core.Strapi): DirectAnswerer | undefined => answerers.get(strapi);
+
+/** Bytes of query texts kept as validated, with their parsed documents (about 16 bytes of document per character of text). */
+const KEPT_DOCUMENTS_BYTES = 4 * 1024 * 1024;
+const documentSize = (text: string) => 18 * text.length + 256;
+
 /**
  * Anonymous GraphQL reads of the public types, answered without Strapi's per-field resolvers.
  * Strapi resolves every field through its authorisation and sanitising wrappers and each relation
@@ -76,7 +105,7 @@ export function registerDirectReads(strapi: Core.Strapi): void {
 }
 
 function directReadsPlugin(strapi: Core.Strapi) {
-  const stats: DirectReadStats = { answered: 0, compiled: 0, jit: 0, declined: 0, reasons: {} };
+  const stats: DirectReadStats = { answered: 0, compiled: 0, jit: 0, requests: 0, declined: 0, reasons: {} };
   strapi.add('direct-reads', () => stats);
   const enabled = () => (strapi.config.get('performance.directReads', true) as boolean) !== false;
   const locales = CONTENT_LOCALES.map((locale) => locale.code);
@@ -272,46 +301,58 @@ function directReadsPlugin(strapi: Core.Strapi) {
     return many ? records : [records[0] ?? null];
   }
 
+  /** The operation's data as direct reads give it, or null when they decline it (any error included): Strapi's resolvers answer. */
+  async function answerOperation({ schema, document, operation, operationName, variables, contextValue }: OperationAsked) {
+    const koaContext = contextValue?.koaContext;
+    if (!enabled() || operation?.operation !== 'query' || !koaContext || koaContext.state.user || !isPublicCaller(koaContext.state))
+      return null;
+    prepared ??= prepare();
+    const { roots } = prepared;
+    const plain = plainRoots.get(strapi) ?? new Map<string, PlainRoot>();
+    const rootNames = operation.selectionSet.selections.map((selection: any) => selection.name?.value);
+    if (!rootNames.every((name: string | undefined) => name === '__typename' || (name && (roots.has(name) || plain.has(name)))))
+      return null;
+    const fields = rootNames.filter((name: string) => name !== '__typename');
+    // A plain root reads in transactions of its own: alone in its operation, never inside the snapshot of several.
+    if (fields.length > 1 && fields.some((name: string) => plain.has(name))) return null;
+
+    const context: RootContext = {
+      resolveRoot(args, info) {
+        const resolve = plain.get(info.fieldName);
+        if (!resolve) return readRoot(roots.get(info.fieldName)!, args, info, contextValue);
+        return resolve(args).then((answer) => {
+          checkDeadline(contextValue);
+          return answer;
+        });
+      },
+    };
+    const run = () => execution(schema, document, operationName, variables, context);
+    // Several root fields read in one snapshot; a single one takes care of its own (readRoot).
+    const result = fields.length > 1 ? await inReadSnapshot(strapi, run) : await run();
+    if (result.errors?.length) {
+      stats.declined += 1;
+      const reason = result.errors[0].message;
+      if (reason in stats.reasons || Object.keys(stats.reasons).length < KEPT_REASONS)
+        stats.reasons[reason] = (stats.reasons[reason] ?? 0) + 1;
+      return null;
+    }
+    stats.answered += 1;
+    return result.data!;
+  }
+
+  const answerer: DirectAnswerer = { documents: new MemoryStore<DocumentNode>(KEPT_DOCUMENTS_BYTES, documentSize), answer: answerOperation, stats };
+  answerers.set(strapi, answerer);
   return {
     async requestDidStart() {
       return {
         async responseForOperation(requestContext: any) {
-          const { operation, document, schema, contextValue, request } = requestContext;
-          const koaContext = contextValue?.koaContext;
-          if (!enabled() || operation?.operation !== 'query' || !koaContext || koaContext.state.user || !isPublicCaller(koaContext.state))
-            return null;
-          prepared ??= prepare();
-          const { roots } = prepared;
-          const plain = plainRoots.get(strapi) ?? new Map<string, PlainRoot>();
-          const rootNames = operation.selectionSet.selections.map((selection: any) => selection.name?.value);
-          if (!rootNames.every((name: string | undefined) => name === '__typename' || (name && (roots.has(name) || plain.has(name)))))
-            return null;
-          const fields = rootNames.filter((name: string) => name !== '__typename');
-          // A plain root reads in transactions of its own: alone in its operation, never inside the snapshot of several.
-          if (fields.length > 1 && fields.some((name: string) => plain.has(name))) return null;
-
-          const context: RootContext = {
-            resolveRoot(args, info) {
-              const resolve = plain.get(info.fieldName);
-              if (!resolve) return readRoot(roots.get(info.fieldName)!, args, info, contextValue);
-              return resolve(args).then((answer) => {
-                checkDeadline(contextValue);
-                return answer;
-              });
-            },
-          };
-          const run = () => execution(schema, document, request.operationName ?? undefined, request.variables, context);
-          // Several root fields read in one snapshot; a single one takes care of its own (readRoot).
-          const result = fields.length > 1 ? await inReadSnapshot(strapi, run) : await run();
-          if (result.errors?.length) {
-            stats.declined += 1;
-            const reason = result.errors[0].message;
-            if (reason in stats.reasons || Object.keys(stats.reasons).length < KEPT_REASONS)
-              stats.reasons[reason] = (stats.reasons[reason] ?? 0) + 1;
-            return null;
-          }
-          stats.answered += 1;
-          return { http: { status: undefined, headers: new HeaderMap() }, body: { kind: 'single', singleResult: { data: result.data } } };
+          const { operation, document, schema, contextValue, request, source } = requestContext;
+          const data = await answerOperation({ schema, document, operation, operationName: request.operationName ?? undefined, variables: request.variables, contextValue });
+          if (!data) return null;
+          // Apollo parsed and validated this text against this schema: ./requests.ts may answer it without Apollo from now on.
+          answerer.schema = schema;
+          if (typeof source === 'string') answerer.documents.set(source, document);
+          return { http: { status: undefined, headers: new HeaderMap() }, body: { kind: 'single', singleResult: { data } } };
         },
       };
     },
