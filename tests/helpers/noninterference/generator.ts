@@ -704,12 +704,19 @@ export function* generateProbes({ seed, count, schema, model, facts, openDataFil
     feed.coverage(),
   ];
   const last = gets.map((r) => rest.route(r));
+  // A partner's pages send the same GraphQL requests again and again: a node answers a query text
+  // it has validated before its router (src/public-api/direct-reads/requests.ts), so some are sent again.
+  const posted: Probe[] = [];
+  const sentAgain = (probe: Probe) => {
+    if (probe.method === 'POST' && !probe.variant) posted.push({ ...probe });
+    return probe;
+  };
   let n = 0;
   for (const probes of first) {
     for (const probe of probes) {
       if (n >= count - last.length) break;
       n += 1;
-      yield probe;
+      yield sentAgain(probe);
     }
   }
   while (n < count - last.length) {
@@ -719,7 +726,8 @@ export function* generateProbes({ seed, count, schema, model, facts, openDataFil
     if (roll < 0.27) probe = graphqlPost(graphql.query());
     else if (roll < 0.4) probe = graphqlGet(graphql.query());
     else if (roll < 0.45) probe = persistedQuery(rng, graphql.query());
-    else if (roll < 0.88) probe = rest.contentRead();
+    else if (roll < 0.83) probe = rest.contentRead();
+    else if (roll < 0.88) probe = posted.length ? { ...rng.pick(posted) } : rest.contentRead();
     else if (roll < 0.92) probe = pages.random();
     else if (roll < 0.94) probe = feed.any();
     else if (roll < 0.96) probe = atom.any();
@@ -730,7 +738,7 @@ export function* generateProbes({ seed, count, schema, model, facts, openDataFil
       probe.body = JSON.stringify({ query: `${query}${' '.repeat(70 * 1024)}` });
     }
     if (rng.chance(0.1)) probe.variant = respell(rng, probe.path);
-    yield probe;
+    yield sentAgain(probe);
   }
   for (const probe of last.slice(0, count - n)) yield probe;
 }
