@@ -411,13 +411,21 @@ describe('the index follows every editorial change at once, and drafts never sur
         license: 'CC-BY-4.0',
       } as any,
     });
-    await kb.strapi.documents('api::theme.theme').create({
+    const theme = await kb.strapi.documents('api::theme.theme').create({
       locale: 'it',
       data: { slug: 'tema-in-bozza', name: 'Tema in bozza', source, license: 'CC-BY-4.0' } as any,
     });
     expect(await refusal({ query: 'minori', locale: 'it', filters: { territories: ['comune-in-bozza'] } })).toMatch(
       /Unknown territory: comune-in-bozza/,
     );
+    expect(await refusal({ query: 'minori', locale: 'it', filters: { themes: ['tema-in-bozza'] } })).toMatch(
+      /Unknown theme: tema-in-bozza/,
+    );
+    // The vocabulary is read once per position of the index's log (src/public-api/search/kept-vocabulary.ts):
+    // the next search after a publish names the theme, and the next after an unpublish no longer does.
+    await kb.strapi.documents('api::theme.theme').publish({ documentId: theme.documentId, locale: 'it' });
+    expect(await slugs({ query: 'minori', locale: 'it', filters: { themes: ['tema-in-bozza'] } })).toEqual([]);
+    await kb.strapi.documents('api::theme.theme').unpublish({ documentId: theme.documentId, locale: 'it' });
     expect(await refusal({ query: 'minori', locale: 'it', filters: { themes: ['tema-in-bozza'] } })).toMatch(
       /Unknown theme: tema-in-bozza/,
     );

@@ -3,6 +3,7 @@ import fs from 'fs';
 import path from 'path';
 import { eachWord, firstLetter, terms, tokenize } from '../../src/public-api/search/analysis';
 import { batchedShown } from '../../src/public-api/search/shown-batches';
+import { keptVocabulary } from '../../src/public-api/search/kept-vocabulary';
 import {
   SearchInputError,
   entryFor,
@@ -427,4 +428,30 @@ describe('the texts of overlapping searches, read together (batchedShown)', () =
     asked[2].release();
     expect((await third).entries.has(3)).toBe(true);
   });
+});
+
+test('the filters’ vocabulary is read once per position of the index’s log (keptVocabulary)', async () => {
+  const reads: string[] = [];
+  let fail = false;
+  const vocabulary = keptVocabulary(async (kind, locale) => {
+    reads.push(`${kind} ${locale}`);
+    if (fail) throw new Error('connection lost');
+    return [{ documentId: `${kind}-${reads.length}`, slug: 'rete' }];
+  });
+  const first = await vocabulary('themes', 'it', 5);
+  expect(await vocabulary('themes', 'it', 5)).toBe(first);
+  await vocabulary('themes', 'en', 5);
+  await vocabulary('territories', 'it', 5);
+  expect(reads).toEqual(['themes it', 'themes en', 'territories it']);
+  // A write since: read again; a search still at the older position reads for itself and leaves the newer read kept.
+  const newer = await vocabulary('themes', 'it', 6);
+  expect(newer).not.toBe(first);
+  expect(await vocabulary('themes', 'it', 5)).not.toBe(newer);
+  expect(await vocabulary('themes', 'it', 6)).toBe(newer);
+  expect(reads).toHaveLength(5);
+  // A read that fails is not kept.
+  fail = true;
+  await expect(vocabulary('themes', 'it', 7)).rejects.toThrow('connection lost');
+  fail = false;
+  expect(await vocabulary('themes', 'it', 7)).toEqual([{ documentId: 'themes-7', slug: 'rete' }]);
 });

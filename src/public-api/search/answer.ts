@@ -18,11 +18,11 @@ import {
   type FacetKind,
   type SearchPage,
   type SearchTypeName,
-  type TerritoryNode,
   type Thesaurus,
 } from './core';
 import type { HeldState, HeldSync } from './held-sync';
 import type { ShownRead } from './shown-batches';
+import type { VocabularyAt } from './kept-vocabulary';
 
 export interface SearchArgs {
   query: string;
@@ -41,13 +41,10 @@ export interface SearchArgs {
   exactTotalUpTo: number;
 }
 
-/** The vocabularies a filter names by slug: the published themes, the territories with their parents. */
-export type Vocabulary = 'themes' | 'territories';
-
 export interface SearchSource {
   held: HeldSync;
-  /** A vocabulary's published records in a locale, each with its parent's documentId where it has one. */
-  vocabulary(vocabulary: Vocabulary, locale: Locale): Promise<TerritoryNode[]>;
+  /** A vocabulary's published records in a locale as of the index's log row `seq` or later, each with its parent's documentId where it has one (./kept-vocabulary). */
+  vocabulary: VocabularyAt;
   /** What the page shows of each entry, by id (others too), and whether the index was written to after the log's row `seq` (store.ts shownEntries, ./shown-batches). */
   shown: ShownRead;
   thesaurus: Thesaurus;
@@ -63,15 +60,23 @@ export async function answerSearch(source: SearchSource, args: SearchArgs) {
   const { filters } = args;
   if (filters?.from && filters?.to && filters.from > filters.to) throw new SearchInputError('filters.from is after filters.to.');
 
-  const facets: Partial<Record<FacetKind, string[]>> = {};
-  if (filters?.themes?.length) facets.theme = namedBySlug(await source.vocabulary('themes', locale), filters.themes, 'theme');
-  if (filters?.territories?.length)
-    facets.territory = territoriesWithin(await source.vocabulary('territories', locale), filters.territories);
-  if (filters?.targetGroups?.length) facets['target-group'] = filters.targetGroups;
-  if (filters?.implementationStatus?.length) facets.status = filters.implementationStatus;
-
-  const searchFilters = { types: args.types ?? [], facets, from: filters?.from ?? undefined, to: filters?.to ?? undefined };
+  /** The filters, a theme's or territory's slug named by the vocabulary as of the index's log row `seq`. */
+  const facetsAt = async (seq: number) => {
+    const facets: Partial<Record<FacetKind, string[]>> = {};
+    if (filters?.themes?.length) facets.theme = namedBySlug(await source.vocabulary('themes', locale, seq), filters.themes, 'theme');
+    if (filters?.territories?.length)
+      facets.territory = territoriesWithin(await source.vocabulary('territories', locale, seq), filters.territories);
+    if (filters?.targetGroups?.length) facets['target-group'] = filters.targetGroups;
+    if (filters?.implementationStatus?.length) facets.status = filters.implementationStatus;
+    return facets;
+  };
   const pageOf = async ({ index, seq }: HeldState) => {
+    const searchFilters = {
+      types: args.types ?? [],
+      facets: await facetsAt(seq),
+      from: filters?.from ?? undefined,
+      to: filters?.to ?? undefined,
+    };
     const typed = withBeginnings(planned, (prefix) => index.beginningOf(locale, prefix));
     const tolerant = typed.flatMap((term) => (term.tolerant ? [term.tolerant] : []));
     const plan = tolerant.length ? withTypos(typed, index.termsNear(locale, tolerant)) : typed;
@@ -96,7 +101,15 @@ export async function answerSearch(source: SearchSource, args: SearchArgs) {
   };
   // The index as applied so far; when the texts' snapshot says it has been written to since, the
   // index catches up with the log and the search runs again (the snapshot then may be newer still).
-  let page = await pageOf(await source.held.applied());
+  // A slug the vocabulary as applied does not name may have been published since: asked again once
+  // the index has caught up.
+  const applied = await source.held.applied();
+  let page = await pageOf(applied).catch(async (error) => {
+    if (!(error instanceof SearchInputError)) throw error;
+    const synced = await source.held.synced();
+    if (synced.seq === applied.seq) throw error;
+    return pageOf(synced);
+  });
   if (page.moved) page = await pageOf(await source.held.synced());
   const { total, totalExact, hits, plan, entries: shown } = page;
   return {

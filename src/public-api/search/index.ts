@@ -33,7 +33,8 @@ import {
 } from './store';
 import { heldSync } from './held-sync';
 import { batchedShown } from './shown-batches';
-import { answerSearch, type SearchAnswer, type SearchArgs, type SearchSource, type Vocabulary } from './answer';
+import { answerSearch, type SearchAnswer, type SearchArgs, type SearchSource } from './answer';
+import { keptVocabulary, type Vocabulary } from './kept-vocabulary';
 import { SearchThreadGone, askSearchThread, startSearchThread } from './thread';
 import { startRebuildAnalysis } from './rebuild-analysis';
 import { readOffMainThread } from '../read-threads';
@@ -324,7 +325,7 @@ function ownSource(strapi: Core.Strapi): SearchSource {
   const statements = vocabularyStatements(strapi);
   source = {
     held: heldSync(knex, (line) => strapi.log.info(line)),
-    vocabulary: (vocabulary, locale) => preparedRead(knex, statements[vocabulary], [locale], namedStatements(strapi)),
+    vocabulary: keptVocabulary((vocabulary, locale) => preparedRead(knex, statements[vocabulary], [locale], namedStatements(strapi))),
     shown: batchedShown((ids, seq) =>
       shownEntries(knex, ids, seq, namedStatements(strapi), (statement, onMain) => readOffMainThread(strapi, statement, onMain)),
     ),

@@ -10,6 +10,7 @@ import { answerSearch, type SearchSource } from './answer';
 import { heldSync } from './held-sync';
 import { preparedRead, shownEntries } from './store';
 import { batchedShown } from './shown-batches';
+import { keptVocabulary } from './kept-vocabulary';
 import { searchFailureOf, type SearchReply, type SearchRequest, type SearchThreadData } from './thread';
 
 const data = workerData as SearchThreadData;
@@ -18,7 +19,7 @@ const send = (reply: SearchReply) => parentPort!.postMessage(reply);
 
 const source: SearchSource = {
   held: heldSync(knex, (line) => send({ log: line })),
-  vocabulary: (vocabulary, locale) => preparedRead(knex, data.vocabulary[vocabulary], [locale], data.namedStatements),
+  vocabulary: keptVocabulary((vocabulary, locale) => preparedRead(knex, data.vocabulary[vocabulary], [locale], data.namedStatements)),
   shown: batchedShown((ids, seq) => shownEntries(knex, ids, seq, data.namedStatements)),
   thesaurus: JSON.parse(fs.readFileSync(data.thesaurusFile, 'utf8')),
 };

@@ -15,7 +15,8 @@ import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import { instanceState } from '../../edge/shared-state';
 import { SearchInputError } from './core';
-import type { SearchAnswer, SearchArgs, Vocabulary } from './answer';
+import type { SearchAnswer, SearchArgs } from './answer';
+import type { Vocabulary } from './kept-vocabulary';
 
 /** What the thread is started with: everything it needs of the node, as data. */
 export interface SearchThreadData {
