@@ -315,14 +315,17 @@ describe('requests answered before the router (src/public-api/direct-reads/reque
       const fast = await raw(probe, true);
       if (early() > before) answered += 1;
       const problems = differences(await raw(probe, false), fast);
-      if (problems.length && failures.length < 10) failures.push(`${probe.method} ${probe.path} ${probe.body ?? ''}: ${problems.join('; ')}`);
+      if (problems.length && failures.length < 10)
+        failures.push(`${probe.method} ${probe.path} ${probe.body ?? ''}: ${problems.join('; ')}`);
     }
     return { failures, answered };
   }
 
   test('written, documented and generated queries: the same status, headers and body as through Apollo', async () => {
     const documentId = (await kb.data(`{ goodPractices(locale: "en") { documentId } }`)).goodPractices[0].documentId;
-    const written = WRITTEN.map(([, query, variables]) => post(query, { ...variables, ...(query.includes('$id') ? { id: documentId } : {}) }));
+    const written = WRITTEN.map(([, query, variables]) =>
+      post(query, { ...variables, ...(query.includes('$id') ? { id: documentId } : {}) }),
+    );
     const { failures, answered } = await compare(written);
     expect(failures).toEqual([]);
     // Every written query is a plain read: each answered here once its text was known.
@@ -336,7 +339,8 @@ describe('requests answered before the router (src/public-api/direct-reads/reque
     const schema = (await kb.data(INTROSPECTION_QUERY)).__schema;
     const generated: Probe[] = [];
     for (const probe of generateProbes({ seed: 19, count: 800, schema, model: await harvestModel(kb), facts, openDataFiles: [] }))
-      if (generated.length < 150 && probe.path.toLowerCase().startsWith('/graphql') && !probe.prepare && !probe.variant) generated.push(probe);
+      if (generated.length < 150 && probe.path.toLowerCase().startsWith('/graphql') && !probe.prepare && !probe.variant)
+        generated.push(probe);
     const more = await compare([...documented, ...generated]);
     expect(more.failures).toEqual([]);
     expect(more.answered).toBeGreaterThan(0);
@@ -360,8 +364,13 @@ describe('requests answered before the router (src/public-api/direct-reads/reque
       ['a token', asked({ size: 2 }, { headers: { 'content-type': 'application/json', authorization: 'Bearer not-a-token' } }), 401],
       ['a variable of the wrong type', asked({ size: 'two' }), 400],
       ['a page over the maximum', asked({ size: 1000 }), 400],
-      ['an operation name the text does not have', { ...asked({ size: 2 }), body: JSON.stringify({ query, variables: { size: 2 }, operationName: 'Other' }) }, 400],
+      [
+        'an operation name the text does not have',
+        { ...asked({ size: 2 }), body: JSON.stringify({ query, variables: { size: 2 }, operationName: 'Other' }) },
+        400,
+      ],
       ['a body that is not JSON', { ...asked({}), body: '{"query": ' }, 400],
+      ["a body over the GraphQL route's limit", { ...asked({}), body: JSON.stringify({ query: `${query}${' '.repeat(70 * 1024)}` }) }, 413],
     ];
     const failures: string[] = [];
     for (const [name, probe, status] of cases) {

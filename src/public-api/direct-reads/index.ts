@@ -340,14 +340,25 @@ function directReadsPlugin(strapi: Core.Strapi) {
     return result.data!;
   }
 
-  const answerer: DirectAnswerer = { documents: new MemoryStore<DocumentNode>(KEPT_DOCUMENTS_BYTES, documentSize), answer: answerOperation, stats };
+  const answerer: DirectAnswerer = {
+    documents: new MemoryStore<DocumentNode>(KEPT_DOCUMENTS_BYTES, documentSize),
+    answer: answerOperation,
+    stats,
+  };
   answerers.set(strapi, answerer);
   return {
     async requestDidStart() {
       return {
         async responseForOperation(requestContext: any) {
           const { operation, document, schema, contextValue, request, source } = requestContext;
-          const data = await answerOperation({ schema, document, operation, operationName: request.operationName ?? undefined, variables: request.variables, contextValue });
+          const data = await answerOperation({
+            schema,
+            document,
+            operation,
+            operationName: request.operationName ?? undefined,
+            variables: request.variables,
+            contextValue,
+          });
           if (!data) return null;
           // Apollo parsed and validated this text against this schema: ./requests.ts may answer it without Apollo from now on.
           answerer.schema = schema;

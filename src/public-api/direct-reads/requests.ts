@@ -49,7 +49,15 @@ export function directRequests(strapi: Core.Strapi) {
   return async function directRequest(ctx: any, next: () => Promise<unknown>): Promise<unknown> {
     const answerer = directAnswerer(strapi);
     // Without the query limits' check, a way around them: then Apollo answers every request.
-    if (!admit || !answerer?.schema || ctx.method !== 'POST' || ctx.path !== endpoint || !enabled() || ctx.get('authorization') || !ctx.is('application/json'))
+    if (
+      !admit ||
+      !answerer?.schema ||
+      ctx.method !== 'POST' ||
+      ctx.path !== endpoint ||
+      !enabled() ||
+      ctx.get('authorization') ||
+      !ctx.is('application/json')
+    )
       return next();
     const type = graphqlMediaType((types) => ctx.accepts(types));
     if (!type) return next();
