@@ -21,8 +21,8 @@ import {
   type Thesaurus,
 } from './core';
 import type { HeldState, HeldSync } from './held-sync';
-import type { ShownRead } from './shown-batches';
-import type { VocabularyAt } from './kept-vocabulary';
+import { batchedShown, type ShownRead } from './shown-batches';
+import { keptVocabulary, type VocabularyAt, type VocabularyRead } from './kept-vocabulary';
 
 export interface SearchArgs {
   query: string;
@@ -49,6 +49,18 @@ export interface SearchSource {
   shown: ShownRead;
   thesaurus: Thesaurus;
 }
+
+/**
+ * A source over a connection's reads, shared by the searches in flight: the texts of those that
+ * overlap read together (./shown-batches), the vocabulary once per position of the index's log
+ * (./kept-vocabulary). The node's thread and the search thread build theirs here.
+ */
+export const searchSource = (reads: {
+  held: HeldSync;
+  vocabulary: VocabularyRead;
+  shown: ShownRead;
+  thesaurus: Thesaurus;
+}): SearchSource => ({ ...reads, vocabulary: keptVocabulary(reads.vocabulary), shown: batchedShown(reads.shown) });
 
 const locales = () => CONTENT_LOCALES.map((locale) => locale.code);
 

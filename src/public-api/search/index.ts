@@ -32,9 +32,8 @@ import {
   type EntryRow,
 } from './store';
 import { heldSync } from './held-sync';
-import { batchedShown } from './shown-batches';
-import { answerSearch, type SearchAnswer, type SearchArgs, type SearchSource } from './answer';
-import { keptVocabulary, type Vocabulary } from './kept-vocabulary';
+import { answerSearch, searchSource, type SearchAnswer, type SearchArgs, type SearchSource } from './answer';
+import type { Vocabulary } from './kept-vocabulary';
 import { SearchThreadGone, askSearchThread, startSearchThread } from './thread';
 import { startRebuildAnalysis } from './rebuild-analysis';
 import { readOffMainThread } from '../read-threads';
@@ -323,14 +322,13 @@ function ownSource(strapi: Core.Strapi): SearchSource {
   if (source) return source;
   const knex = strapi.db.connection as unknown as Knex;
   const statements = vocabularyStatements(strapi);
-  source = {
+  source = searchSource({
     held: heldSync(knex, (line) => strapi.log.info(line)),
-    vocabulary: keptVocabulary((vocabulary, locale) => preparedRead(knex, statements[vocabulary], [locale], namedStatements(strapi))),
-    shown: batchedShown((ids, seq) =>
+    vocabulary: (vocabulary, locale) => preparedRead(knex, statements[vocabulary], [locale], namedStatements(strapi)),
+    shown: (ids, seq) =>
       shownEntries(knex, ids, seq, namedStatements(strapi), (statement, onMain) => readOffMainThread(strapi, statement, onMain)),
-    ),
     thesaurus: JSON.parse(fs.readFileSync(thesaurusFile(strapi), 'utf8')),
-  };
+  });
   ownSources.set(strapi, source);
   return source;
 }

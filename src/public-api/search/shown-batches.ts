@@ -6,13 +6,8 @@
  * wait for the next, which reads all their entries in one statement. Each read still begins after
  * the searches it answers did, so what `moved` says holds for each of them (./answer.ts).
  */
-import type { ShownEntry } from './store';
+import type { Shown } from './store';
 
-export interface Shown {
-  entries: Map<number, ShownEntry>;
-  /** Whether the log has rows after the one the caller's index reflects. */
-  moved: boolean;
-}
 export type ShownRead = (ids: number[], seq: number) => Promise<Shown>;
 
 interface Waiting {

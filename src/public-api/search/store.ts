@@ -189,6 +189,12 @@ export interface ShownEntry {
   endDate: string | null;
 }
 
+/** A page's entries by id, and whether the index's log has rows after the one the caller's index reflects. */
+export interface Shown {
+  entries: Map<number, ShownEntry>;
+  moved: boolean;
+}
+
 /**
  * What a page of results shows of each entry, by id (an entry gone since the search is left out),
  * and whether anything was written to the index after the log's row `seq` (`moved`): when not, the
@@ -202,7 +208,7 @@ export const shownEntries = async (
   seq: number,
   named: boolean,
   offMain: OffMainRead = (_statement, onMain) => onMain(),
-): Promise<{ entries: Map<number, ShownEntry>; moved: boolean }> => {
+): Promise<Shown> => {
   const bindings = [seq, isSqlite(knex) ? JSON.stringify(ids) : ids];
   const rows = await offMain({ sql: SEARCH_READS.shown[dialectOf(knex)], bindings }, () => searchRead(knex, 'shown', bindings, named));
   return {

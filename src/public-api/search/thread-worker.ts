@@ -6,23 +6,21 @@
 import fs from 'fs';
 import { parentPort, workerData } from 'worker_threads';
 import { knex as createKnex } from 'knex';
-import { answerSearch, type SearchSource } from './answer';
+import { answerSearch, searchSource } from './answer';
 import { heldSync } from './held-sync';
 import { preparedRead, shownEntries } from './store';
-import { batchedShown } from './shown-batches';
-import { keptVocabulary } from './kept-vocabulary';
 import { searchFailureOf, type SearchReply, type SearchRequest, type SearchThreadData } from './thread';
 
 const data = workerData as SearchThreadData;
 const knex = createKnex(data.knex);
 const send = (reply: SearchReply) => parentPort!.postMessage(reply);
 
-const source: SearchSource = {
+const source = searchSource({
   held: heldSync(knex, (line) => send({ log: line })),
-  vocabulary: keptVocabulary((vocabulary, locale) => preparedRead(knex, data.vocabulary[vocabulary], [locale], data.namedStatements)),
-  shown: batchedShown((ids, seq) => shownEntries(knex, ids, seq, data.namedStatements)),
+  vocabulary: (vocabulary, locale) => preparedRead(knex, data.vocabulary[vocabulary], [locale], data.namedStatements),
+  shown: (ids, seq) => shownEntries(knex, ids, seq, data.namedStatements),
   thesaurus: JSON.parse(fs.readFileSync(data.thesaurusFile, 'utf8')),
-};
+});
 
 parentPort!.on('message', ({ id, args }: SearchRequest) =>
   answerSearch(source, args).then(
