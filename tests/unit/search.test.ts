@@ -16,7 +16,7 @@ import {
   planQuery,
   score,
   searchPage,
-  snippet,
+  snippets,
   territoriesWithin,
   tsqueryFilter,
   type Thesaurus,
@@ -72,19 +72,18 @@ test('user syntax is just words; filters are words of the index, quoted in the e
 
 test('snippets: the best passage, escaped, with matches marked', () => {
   const plan = planQuery('operatori', 'it', thesaurus);
-  const html = snippet(
-    [
-      ['summary', 'Un testo senza la parola.'],
-      ['results', '<b>50</b> operatori pubblici & altri operatori.'],
-    ],
+  const html = snippets(
     plan,
     'it',
-  );
+  )([
+    ['summary', 'Un testo senza la parola.'],
+    ['results', '<b>50</b> operatori pubblici & altri operatori.'],
+  ]);
   expect(html).toBe('&lt;b&gt;50&lt;/b&gt; <mark>operatori</mark> pubblici &amp; altri <mark>operatori</mark>.');
   const long = Array.from({ length: 60 }, (_, i) => `parola${i}`).join(' ') + ' operatori finali';
-  expect(snippet([['summary', long]], plan, 'it', 8)).toMatch(/^… parola5\d .* <mark>operatori<\/mark> finali$/);
+  expect(snippets(plan, 'it', 8)([['summary', long]])).toMatch(/^… parola5\d .* <mark>operatori<\/mark> finali$/);
   // No match in the texts (the title matched): the opening of the first text.
-  expect(snippet([['summary', 'Primo testo.']], plan, 'it')).toBe('Primo testo.');
+  expect(snippets(plan, 'it')([['summary', 'Primo testo.']])).toBe('Primo testo.');
 });
 
 test('words are runs of letters and digits, as Unicode has them (surrogate pairs, marks, lone surrogates)', () => {
@@ -122,7 +121,7 @@ test('words are runs of letters and digits, as Unicode has them (surrogate pairs
   }
 });
 
-/** The snippet as its rule says, every word of every text analysed: what snippet() must answer. */
+/** The snippet as its rule says, every word of every text analysed: what snippets() must answer. */
 function referenceSnippet(texts: [string, string][], plan: ReturnType<typeof planQuery>, locale: 'it' | 'en', words = 24): string {
   const options = plan.flatMap((q) => [
     ...q.alternatives.map((term) => ({ term, prefix: q.prefix })),
@@ -176,7 +175,7 @@ test('snippets answer as the rule says, every word analysed: random texts, queri
   const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   const pick = <T>(items: T[]) => items[Math.floor(random() * items.length)];
   const vocabulary =
-    'operatori operatore opera Operazione rete reti minori minorenni Stranieri migranti immigrati formazione formativi lavoro lavoratori <b> & "casa" alloggio abitare the training trained of public housing lives'.split(
+    'operatori operatore opera Operazione rete reti minori minorenni Stranieri migranti immigrati formazione formativi lavoro lavoratori <b> & "casa" alloggio abitare the training trained of public housing lives Città perché «Ente» 🙂 𝒜lloggio'.split(
       ' ',
     );
   const text = () =>
@@ -199,10 +198,14 @@ test('snippets answer as the rule says, every word analysed: random texts, queri
           .split(' ')
           .map((term) => ({ term, entries: 1 })),
       );
-    const texts: [string, string][] = Array.from({ length: 1 + Math.floor(random() * 3) }, (_, i) => [`field${i}`, text()]);
     const words = pick([8, 24]);
-    expect([typed, snippet(texts, plan, locale, words)]).toEqual([typed, referenceSnippet(texts, plan, locale, words)]);
-    compared += 1;
+    // One page's snippets share what they learn of its words: several entries, one after another.
+    const snippetOf = snippets(plan, locale, words);
+    for (let entry = 0; entry < 1 + Math.floor(random() * 3); entry += 1) {
+      const texts: [string, string][] = Array.from({ length: 1 + Math.floor(random() * 3) }, (_, i) => [`field${i}`, text()]);
+      expect([typed, snippetOf(texts)]).toEqual([typed, referenceSnippet(texts, plan, locale, words)]);
+      compared += 1;
+    }
   }
   expect(compared).toBeGreaterThan(300);
 });
@@ -301,7 +304,7 @@ test('typos: one insertion, deletion, substitution or transposition', () => {
   expect(tolerant[0].alternatives).toEqual(['lokantor']);
   expect(score(true, 5, false)).toBe(0);
   // Typos are marked in the snippet too.
-  expect(snippet([['bio', 'Maria Locantore, relatrice']], tolerant, 'it')).toContain('<mark>Locantore</mark>');
+  expect(snippets(tolerant, 'it')([['bio', 'Maria Locantore, relatrice']])).toContain('<mark>Locantore</mark>');
 });
 
 test('index entries of a person, a project and an event: names of speakers and funding texts', () => {

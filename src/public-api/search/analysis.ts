@@ -54,28 +54,37 @@ function remembered<K, V>(limit: number, compute: (key: K) => V): (key: K) => V 
   };
 }
 
-// A word is a run of letters and digits (Unicode's \p{L} and \p{N}). ASCII is told by its code,
-// any other character by the expression, once: a text is scanned without an object per word.
+// A word is a run of letters and digits (Unicode's \p{L} and \p{N}). Each UTF-16 unit of the
+// Basic Multilingual Plane is told once by the expression and then read from a table (1: word
+// character, 2: not; 0: not yet met), a character beyond it (a surrogate pair) by the expression
+// each time: a text is scanned without an object per word or a lookup per character.
 const WORD_CHARACTER = /^[\p{L}\p{N}]$/u;
-const otherWordCharacter = remembered(10_000, (code: number) => WORD_CHARACTER.test(String.fromCodePoint(code)));
+const BMP_WORD_UNITS = new Uint8Array(0x10000);
 
-function isWordCharacter(code: number): boolean {
-  if (code < 128) return (code >= 48 && code <= 57) || ((code | 32) >= 97 && (code | 32) <= 122);
-  return otherWordCharacter(code);
+/** Whether a UTF-16 unit (a character of the Basic Multilingual Plane, or a lone surrogate: never) is a letter or digit. */
+function isWordUnit(code: number): boolean {
+  let known = BMP_WORD_UNITS[code];
+  if (known === 0) BMP_WORD_UNITS[code] = known = WORD_CHARACTER.test(String.fromCharCode(code)) ? 1 : 2;
+  return known === 1;
 }
 
 /** Calls `visit` with the start and end of every word of the text, in order, until it returns false. */
 export function eachWord(text: string, visit: (start: number, end: number) => boolean | void): void {
   let start = -1;
-  for (let i = 0; i < text.length;) {
-    const code = text.codePointAt(i)!;
-    if (isWordCharacter(code)) {
+  for (let i = 0; i < text.length; i += 1) {
+    let code = text.charCodeAt(i);
+    let word: boolean;
+    if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
+      code = text.codePointAt(i)!;
+      word = code > 0xffff ? WORD_CHARACTER.test(String.fromCodePoint(code)) : isWordUnit(code);
+    } else word = isWordUnit(code);
+    if (word) {
       if (start < 0) start = i;
     } else if (start >= 0) {
       if (visit(start, i) === false) return;
       start = -1;
     }
-    i += code > 0xffff ? 2 : 1;
+    if (code > 0xffff) i += 1;
   }
   if (start >= 0) visit(start, text.length);
 }

@@ -11,7 +11,7 @@ import {
   namedBySlug,
   planQuery,
   score,
-  snippet,
+  snippets,
   territoriesWithin,
   withBeginnings,
   withTypos,
@@ -124,6 +124,7 @@ export async function answerSearch(source: SearchSource, args: SearchArgs) {
   });
   if (page.moved) page = await pageOf(await source.held.synced());
   const { total, totalExact, hits, plan, entries: shown } = page;
+  const snippetOf = snippets(plan, locale);
   return {
     total,
     totalExact,
@@ -141,7 +142,7 @@ export async function answerSearch(source: SearchSource, args: SearchArgs) {
           locale,
           startDate: entry.startDate,
           endDate: entry.endDate,
-          snippet: snippet(entry.texts, plan, locale),
+          snippet: snippetOf(entry.texts),
           score: score(hit.titleHit, hit.rank, hit.exact),
         };
       }),

@@ -371,24 +371,31 @@ export function withTypos(plan: QueryTerm[], vocabulary: { term: string; entries
 }
 
 /**
- * Whether a term matches the plan (as typed, the last word as a prefix, or through a typo); one
- * answer per term, as a text repeats its words. With the first letters of the plan's terms: no
- * other letter can begin a matching term.
+ * Whether a word of a text matches the plan (its term as typed, the last word as a prefix, or
+ * through a typo); one answer per word, as the texts of a page repeat their words. Only a word
+ * that begins as one of the plan's terms does is analysed: no other letter can begin a matching
+ * term (./analysis firstLetter), and most words of a text are not.
  */
-function matcher(plan: QueryTerm[]): { matches: (term: string) => boolean; firstLetters: Set<number> } {
+function wordMatcher(plan: QueryTerm[], locale: Locale): (text: string, start: number, end: number) => boolean {
   const all = plan.flatMap((q) => [
     ...q.alternatives.map((term) => ({ term, prefix: q.prefix })),
     ...(q.typos ?? []).map((term) => ({ term, prefix: false })),
   ]);
+  const firstLetters = new Set(all.map((option) => option.term.codePointAt(0)!));
+  // The same test for the ASCII characters a word may begin with, by code: most words.
+  const asciiFirst = Uint8Array.from({ length: 128 }, (_, code) => (firstLetters.has(firstLetter(code)) ? 1 : 0));
   const known = new Map<string, boolean>();
-  return {
-    matches: (term) => {
-      let found = known.get(term);
-      if (found === undefined)
-        known.set(term, (found = all.some((option) => (option.prefix ? term.startsWith(option.term) : term === option.term))));
-      return found;
-    },
-    firstLetters: new Set(all.map((option) => option.term.codePointAt(0)!)),
+  return (text, start, end) => {
+    const first = text.charCodeAt(start);
+    if (first < 128 ? asciiFirst[first] === 0 : !firstLetters.has(firstLetter(text.codePointAt(start)!))) return false;
+    const word = text.slice(start, end);
+    let found = known.get(word);
+    if (found === undefined) {
+      const term = termOf(word, locale);
+      found = term !== '' && all.some((option) => (option.prefix ? term.startsWith(option.term) : term === option.term));
+      known.set(word, found);
+    }
+    return found;
   };
 }
 
@@ -433,61 +440,58 @@ const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
 
 /**
- * The passage that best matches the query, HTML-escaped, with the matching words in <mark>.
- * The title is shown by partners anyway, so a passage of the body is preferred; with no match
- * in the body the snippet is the opening of the first text.
+ * The snippets of a page's entries: for an entry's texts, the passage that best matches the query,
+ * HTML-escaped, with the matching words in <mark>. The title is shown by partners anyway, so a
+ * passage of the body is preferred; with no match in the body the snippet is the opening of the
+ * first text.
  */
-export function snippet(texts: [string, string][], plan: QueryTerm[], locale: Locale, words = 24): string {
-  const { matches, firstLetters } = matcher(plan);
-  // Only a word that begins as a term of the plan does is analysed (most words of a text are not).
-  const matching = (text: string, start: number, end: number) => {
-    if (!firstLetters.has(firstLetter(text.codePointAt(start)!))) return false;
-    const term = termOf(text.slice(start, end), locale);
-    return term !== '' && matches(term);
-  };
-  // The window holding the most matches, found from the word indexes of each text's matches.
-  let best: { text: string; at: number; hits: number } | undefined;
-  for (const [, text] of texts) {
-    const hits: number[] = [];
+export function snippets(plan: QueryTerm[], locale: Locale, words = 24): (texts: [string, string][]) => string {
+  const matching = wordMatcher(plan, locale);
+  return (texts) => {
+    // The window holding the most matches, found from the word indexes of each text's matches.
+    let best: { text: string; at: number; hits: number } | undefined;
+    for (const [, text] of texts) {
+      const hits: number[] = [];
+      let index = 0;
+      eachWord(text, (start, end) => {
+        if (matching(text, start, end)) hits.push(index);
+        index += 1;
+      });
+      for (let first = 0, last = 0; first < hits.length; first += 1) {
+        while (last < hits.length && hits[last] < hits[first] + words) last += 1;
+        if (!best || last - first > best.hits) best = { text, at: Math.max(0, hits[first] - 4), hits: last - first };
+      }
+    }
+    const text = best?.text ?? texts[0]?.[1] ?? '';
+    const at = best?.at ?? 0;
+    // The window's words, and whether the text goes on after them.
+    const window: { start: number; end: number }[] = [];
+    let more = false;
     let index = 0;
     eachWord(text, (start, end) => {
-      if (matching(text, start, end)) hits.push(index);
+      if (index === at + words) {
+        more = true;
+        return false;
+      }
+      if (index >= at) window.push({ start, end });
       index += 1;
+      return true;
     });
-    for (let first = 0, last = 0; first < hits.length; first += 1) {
-      while (last < hits.length && hits[last] < hits[first] + words) last += 1;
-      if (!best || last - first > best.hits) best = { text, at: Math.max(0, hits[first] - 4), hits: last - first };
+    if (!window.length) return '';
+    // Escaped a run at a time, from one marked word to the next.
+    let html = at > 0 ? '… ' : '';
+    let cursor = at > 0 ? window[0].start : 0;
+    for (const { start, end } of window) {
+      if (!matching(text, start, end)) continue;
+      html += `${escapeHtml(text.slice(cursor, start))}<mark>${escapeHtml(text.slice(start, end))}</mark>`;
+      cursor = end;
     }
-  }
-  const text = best?.text ?? texts[0]?.[1] ?? '';
-  const at = best?.at ?? 0;
-  // The window's words, and whether the text goes on after them.
-  const window: { start: number; end: number }[] = [];
-  let more = false;
-  let index = 0;
-  eachWord(text, (start, end) => {
-    if (index === at + words) {
-      more = true;
-      return false;
-    }
-    if (index >= at) window.push({ start, end });
-    index += 1;
-    return true;
-  });
-  if (!window.length) return '';
-  // Escaped a run at a time, from one marked word to the next.
-  let html = at > 0 ? '… ' : '';
-  let cursor = at > 0 ? window[0].start : 0;
-  for (const { start, end } of window) {
-    if (!matching(text, start, end)) continue;
-    html += `${escapeHtml(text.slice(cursor, start))}<mark>${escapeHtml(text.slice(start, end))}</mark>`;
-    cursor = end;
-  }
-  const last = window[window.length - 1].end;
-  html += escapeHtml(text.slice(cursor, last));
-  const rest = text.slice(last);
-  html += more ? escapeHtml(rest.slice(0, rest.search(/\s|$/))) + ' …' : escapeHtml(rest);
-  return html.trim();
+    const last = window[window.length - 1].end;
+    html += escapeHtml(text.slice(cursor, last));
+    const rest = text.slice(last);
+    html += more ? escapeHtml(rest.slice(0, rest.search(/\s|$/))) + ' …' : escapeHtml(rest);
+    return html.trim();
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
