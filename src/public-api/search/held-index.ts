@@ -62,6 +62,12 @@ const K1 = 1.2;
 const B = 0.75;
 /** The length (in terms) an entry's is weighed against: BM25's mean length, fixed. */
 export const AVERAGE_LENGTH = 250;
+/**
+ * A count of matches tells whether an entry holds the other words by marks when their postings are
+ * at most this many times the postings it reads (a mark costs a fraction of a search of an entry's
+ * forward lists, but every posting of those words is marked).
+ */
+const MARKS_PER_CHECK = 8;
 /** More small segments than this are merged into one. */
 const MAX_SMALL_SEGMENTS = 8;
 /** A segment of at most this many entries keeps them, to be merged with others. */
@@ -536,14 +542,18 @@ class LocaleIndex {
     return words.get(this.segmentOf[ordinal])!.every((forms) => this.wordScore(ordinal, forms, true) >= 0);
   }
 
-  /** The word whose forms have the fewest postings (or title postings) in every segment: a walk or count starts from it. */
-  private fewestPostings(words: string[][], list: 'docs' | 'titleDocs'): number {
-    const totals = words.map((forms) => {
-      let total = 0;
-      for (const term of forms) for (const postings of this.postings(term)) total += postings[list].length;
-      return total;
-    });
-    return totals.indexOf(Math.min(...totals));
+  /** How many postings (or title postings) the words' forms have in every segment. */
+  private totalPostings(words: string[][], list: 'docs' | 'titleDocs' = 'docs'): number {
+    let total = 0;
+    for (const forms of words) for (const term of forms) for (const postings of this.postings(term)) total += postings[list].length;
+    return total;
+  }
+
+  /** The word whose forms have the fewest postings (or title postings), and how many: a walk or count starts from it. */
+  private fewestPostings(words: string[][], list: 'docs' | 'titleDocs'): { word: number; postings: number } {
+    const totals = words.map((forms) => this.totalPostings([forms], list));
+    const postings = Math.min(...totals);
+    return { word: totals.indexOf(postings), postings };
   }
 
   /**
@@ -565,8 +575,10 @@ class LocaleIndex {
   ): { titled: number[]; titledCount: number; text: number[]; textCount: number; counted: number } {
     const bySegment = new Map(this.segments.map((segment) => [segment, words.map((forms) => this.formsIn(segment, forms))]));
     // The entries whose title holds every word, counted as far as the page's end: then how many of the others it needs is known.
-    const titleLead = this.fewestPostings(words, 'titleDocs');
+    const titleLead = this.fewestPostings(words, 'titleDocs').word;
     const titledMet: number[] = [];
+    // The stamps this walk takes (two, and countRest's marks), so that none starts the stamps over midway.
+    this.reserve(2 + words.length);
     const counting = this.nextStamp();
     for (const term of words[titleLead])
       for (const { titleDocs } of this.postings(term))
@@ -649,8 +661,11 @@ class LocaleIndex {
 
   /**
    * `counted` and the matches not yet met (not stamped `seen`), up to `upTo`: the lists of the word
-   * with the fewest postings read in their stored order, each entry checked against the other words
-   * (an entry of a single word's lists matches it).
+   * with the fewest postings read in their stored order, each entry checked against the filters and
+   * the other words (an entry of a single word's lists matches them all). The other words are told
+   * by marks when their lists are not much longer than that word's (MARKS_PER_CHECK): every entry
+   * of theirs marked once, then a read of a mark per entry; otherwise each entry's forward lists are
+   * searched for them.
    */
   private countRest(
     words: string[][],
@@ -660,15 +675,34 @@ class LocaleIndex {
     counted: number,
     upTo: number,
   ): number {
-    for (const term of words[this.fewestPostings(words, 'docs')])
+    const { word: lead, postings } = this.fewestPostings(words, 'docs');
+    const others = words.filter((_, w) => w !== lead);
+    const marked = others.length > 0 && this.totalPostings(others) <= MARKS_PER_CHECK * postings ? this.markHolders(others) : 0;
+    const { stamps, vocabulary, wordStamps } = this;
+    for (const term of words[lead])
       for (const { docs } of this.postings(term))
         for (let i = 0; i < docs.length && counted < upTo; i += 1) {
           const d = docs[i];
-          if (this.stamps[d] === seen) continue;
-          this.stamps[d] = seen;
-          if (!this.vocabulary[d] && admits(d) && (words.length === 1 || this.scoreOf(d, bySegment) >= 0)) counted += 1;
+          if (stamps[d] === seen) continue;
+          stamps[d] = seen;
+          if (vocabulary[d] || !admits(d)) continue;
+          if (others.length === 0 || (marked ? wordStamps[d] === marked : this.scoreOf(d, bySegment) >= 0)) counted += 1;
         }
     return counted;
+  }
+
+  /** Marks (in wordStamps) the entries holding every one of the words (each any of its forms); returns the mark. */
+  private markHolders(words: string[][]): number {
+    const { wordStamps } = this;
+    let previous = 0;
+    words.forEach((forms, w) => {
+      const mark = this.nextStamp();
+      for (const term of forms)
+        for (const { docs } of this.postings(term))
+          for (let i = 0; i < docs.length; i += 1) if (w === 0 || wordStamps[docs[i]] === previous) wordStamps[docs[i]] = mark;
+      previous = mark;
+    });
+    return previous;
   }
 
   /**
