@@ -5,15 +5,6 @@ const net = require('net');
 const fs = require('fs');
 const path = require('path');
 
-/**
- * The Node.js flags `npm start` runs production with (package.json's start script, the one place
- * they are set), so that a node started here is measured and tested as production runs it.
- */
-const SERVER_FLAGS = require('../../package.json')
-  .scripts.start.match(/(?<=^node )(--\S+ )*/)[0]
-  .split(' ')
-  .filter(Boolean);
-
 const freePort = () =>
   new Promise((resolve, reject) => {
     const server = net.createServer();
@@ -57,10 +48,7 @@ async function startNode(env, { waitReady = true, startTimeoutMs = 120000 } = {}
     ...env,
   };
   delete childEnv.JEST_WORKER_ID; // the node is a server of its own, not part of the test runner
-  const child = spawn(process.execPath, [...SERVER_FLAGS, path.join(__dirname, 'strapi-node.js')], {
-    env: childEnv,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(process.execPath, [path.join(__dirname, 'strapi-node.js')], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (d) => (output += d));
   child.stderr.on('data', (d) => (output += d));
