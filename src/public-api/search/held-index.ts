@@ -542,18 +542,18 @@ class LocaleIndex {
     return words.get(this.segmentOf[ordinal])!.every((forms) => this.wordScore(ordinal, forms, true) >= 0);
   }
 
-  /** How many postings (or title postings) the words' forms have in every segment. */
-  private totalPostings(words: string[][], list: 'docs' | 'titleDocs' = 'docs'): number {
-    let total = 0;
-    for (const forms of words) for (const term of forms) for (const postings of this.postings(term)) total += postings[list].length;
-    return total;
-  }
-
-  /** The word whose forms have the fewest postings (or title postings), and how many: a walk or count starts from it. */
-  private fewestPostings(words: string[][], list: 'docs' | 'titleDocs'): { word: number; postings: number } {
-    const totals = words.map((forms) => this.totalPostings([forms], list));
+  /**
+   * The word whose forms have the fewest postings (or title postings) in every segment, how many,
+   * and how many all the others have: a walk or count starts from it.
+   */
+  private fewestPostings(words: string[][], list: 'docs' | 'titleDocs'): { word: number; postings: number; others: number } {
+    const totals = words.map((forms) => {
+      let total = 0;
+      for (const term of forms) for (const postings of this.postings(term)) total += postings[list].length;
+      return total;
+    });
     const postings = Math.min(...totals);
-    return { word: totals.indexOf(postings), postings };
+    return { word: totals.indexOf(postings), postings, others: totals.reduce((sum, total) => sum + total, 0) - postings };
   }
 
   /**
@@ -675,11 +675,11 @@ class LocaleIndex {
     counted: number,
     upTo: number,
   ): number {
-    const { word: lead, postings } = this.fewestPostings(words, 'docs');
-    const others = words.filter((_, w) => w !== lead);
-    const marked = others.length > 0 && this.totalPostings(others) <= MARKS_PER_CHECK * postings ? this.markHolders(others) : 0;
+    const lead = this.fewestPostings(words, 'docs');
+    const others = words.filter((_, w) => w !== lead.word);
+    const marked = others.length > 0 && lead.others <= MARKS_PER_CHECK * lead.postings ? this.markHolders(others) : 0;
     const { stamps, vocabulary, wordStamps } = this;
-    for (const term of words[lead])
+    for (const term of words[lead.word])
       for (const { docs } of this.postings(term))
         for (let i = 0; i < docs.length && counted < upTo; i += 1) {
           const d = docs[i];
