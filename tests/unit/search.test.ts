@@ -156,7 +156,12 @@ function referenceSnippet(texts: [string, string][], plan: ReturnType<typeof pla
 }
 
 test("a word's term begins with the word's folded first letter (snippets analyse only the words that can match)", () => {
-  const source = fs.readFileSync(path.resolve(__dirname, '../../../shared/seed/comin40-final-workshop-article.txt'), 'utf8');
+  // The source article lives in the project workspace beside the repository; a clone elsewhere on this machine finds it at /work/shared.
+  const article = [path.resolve(__dirname, '../../../shared'), '/work/shared']
+    .map((dir) => path.join(dir, 'seed/comin40-final-workshop-article.txt'))
+    .find((file) => fs.existsSync(file));
+  if (!article) throw new Error('The source article (shared/seed/comin40-final-workshop-article.txt) was not found beside the repository.');
+  const source = fs.readFileSync(article, 'utf8');
   const odd = 'young Ystad yield dying lying tying skies quiete uomo ÉCOLE İstanbul ΣΑΣ ǅemal ﬁne Straße ŉ 𐐀𐐨 Ωmega';
   let seed = 7;
   const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
