@@ -6,6 +6,8 @@
 // each minute after a full garbage collection (RSS and live heap then are what a leak raises;
 // under load V8 lets garbage pile up and keeps the pages it grew, so a plain sample mostly
 // measures when the last collection ran), and every 10 s without one for the peak under load.
+// Worker threads (search, SQLite readers) are isolates of their own: each is collected and its heap
+// reported beside the main thread's.
 // Drift compares the collected figures at the end with those right after warm-up.
 // `--engine postgres`, `--connections 8`, `--warmup 60` (seconds), `--seed 1`; `--out FILE` (default
 // bench/results/<time>-soak-<engine>.json); `--no-compile` when dist/ is already built (tests).
@@ -124,6 +126,7 @@ function residentKinds(pid) {
 }
 
 const percentile = (sorted, p) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : 0);
+const sum = (items, key) => items.reduce((total, item) => total + item[key], 0);
 const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
 async function main() {
@@ -206,7 +209,16 @@ async function main() {
         .catch(() => undefined)
         .then(async () => {
           const usage = await inspector.memoryUsage({ collect });
-          if (collect) collected.push({ at: Date.now(), ...usage, ...residentKinds(node.process.pid) });
+          if (collect) {
+            const threads = await inspector.threadHeaps({ collect });
+            collected.push({
+              at: Date.now(),
+              ...usage,
+              threads,
+              threadsHeapUsed: sum(threads, 'heapUsed'),
+              ...residentKinds(node.process.pid),
+            });
+          }
           peak.rss = Math.max(peak.rss, usage.rss);
           peak.heapUsed = Math.max(peak.heapUsed, usage.heapUsed);
         }));
@@ -223,8 +235,9 @@ async function main() {
         await sample(true);
         const last = collected[collected.length - 1];
         const kinds = last.rssAnon === undefined ? '' : ` (anonymous ${mb(last.rssAnon)}, files ${mb(last.rssFile)})`;
+        const threads = last.threads.map((t) => `${t.name} ${mb(t.heapUsed)}`).join(', ');
         log(
-          `${line}, after collection RSS ${mb(last.rss)}${kinds}, heap ${mb(last.heapUsed)}, external ${mb(last.external)} (array buffers ${mb(last.arrayBuffers)})`,
+          `${line}, after collection RSS ${mb(last.rss)}${kinds}, heap ${mb(last.heapUsed)}${threads ? ` (threads: ${threads})` : ''}, external ${mb(last.external)} (array buffers ${mb(last.arrayBuffers)})`,
         );
       } catch (e) {
         log(`${line}; memory sample failed: ${e.message}`);
@@ -253,6 +266,7 @@ async function main() {
       cacheHitRate: stats.cache.hits / Math.max(1, stats.cache.hits + stats.cache.misses),
       rss: drift('rss'),
       heap: drift('heapUsed'),
+      threadsHeap: drift('threadsHeapUsed'),
       external: drift('external'),
       arrayBuffers: drift('arrayBuffers'),
       ...(first.rssAnon === undefined ? {} : { rssAnon: drift('rssAnon'), rssFile: drift('rssFile') }),
@@ -280,6 +294,9 @@ async function main() {
     );
     console.log(
       `memory after a full collection, end of warm-up -> end: RSS ${mb(result.rss.start)} -> ${mb(result.rss.end)} (${result.rss.percent.toFixed(1)} %), heap ${mb(result.heap.start)} -> ${mb(result.heap.end)} (${result.heap.percent.toFixed(1)} %)`,
+    );
+    console.log(
+      `worker threads' heaps (${last.threads.map((t) => t.name).join(', ') || 'none'}) ${mb(result.threadsHeap.start)} -> ${mb(result.threadsHeap.end)}`,
     );
     console.log(
       `external ${mb(result.external.start)} -> ${mb(result.external.end)} (${result.external.percent.toFixed(1)} %), of which array buffers ${mb(result.arrayBuffers.start)} -> ${mb(result.arrayBuffers.end)}${result.rssAnon ? `; RSS anonymous ${mb(result.rssAnon.start)} -> ${mb(result.rssAnon.end)} (${result.rssAnon.percent.toFixed(1)} %), files ${mb(result.rssFile.start)} -> ${mb(result.rssFile.end)}` : ''}`,

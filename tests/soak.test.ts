@@ -56,6 +56,11 @@ test('a short soak: every kind of request answered, memory read after collection
       expect(result[key].start).toBeGreaterThan(50 * 1024 * 1024);
       expect(Number.isFinite(result[key].percent)).toBe(true);
     }
+    // The worker threads' isolates are collected and measured too: the search thread's, and on SQLite the two readers'.
+    const names = result.collected[result.collected.length - 1].threads.map((thread: { name: string }) => thread.name);
+    expect(names).toEqual(testEngine() === 'sqlite' ? ['thread-worker.js', 'worker.js', 'worker.js'] : ['thread-worker.js']);
+    for (const thread of result.collected[0].threads) expect(thread.heapUsed).toBeGreaterThan(1024 * 1024);
+    expect(output).toMatch(/worker threads' heaps \(thread-worker\.js.*\) \d+\.\d MB -> \d+\.\d MB/);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -225,3 +225,31 @@ test('an entry added again replaces the one held; removing what is not held chan
     bulk.add([first]);
   }).toThrow(/given twice/);
 });
+
+test('a segment all of whose entries were replaced, or merged into another, is let go', async () => {
+  // A full collection on demand, so that what the index still holds is all that survives.
+  require('v8').setFlagsFromString('--expose-gc');
+  const collect: () => void = require('vm').runInNewContext('gc');
+  const random = mulberry32(3);
+  const index = new HeldIndex();
+  const held = entries(random, 50, 1).map((entry) => ({ ...entry, locale: 'it' }));
+  index.add(held);
+  const segmentsOf = () => (index as unknown as { locales: Map<string, { segments: object[] }> }).locales.get('it')!.segments;
+  // One entry edited again and again, as an editor does: a new small segment each time, the small ones merged past MAX_SMALL_SEGMENTS.
+  const made: WeakRef<object>[] = [];
+  const seen = new WeakSet<object>();
+  for (let edit = 0; edit < 40; edit += 1) {
+    index.add([{ ...held[edit % 5], bodyTerms: `${held[edit % 5].bodyTerms} rete ${edit}` }]);
+    for (const segment of segmentsOf())
+      if (!seen.has(segment)) {
+        seen.add(segment);
+        made.push(new WeakRef(segment));
+      }
+  }
+  expect(index.retired).toBe(40);
+  await new Promise((resolve) => setTimeout(resolve, 0)); // weak references made in this job are kept until it ends
+  collect();
+  const kept = new Set(segmentsOf());
+  expect(made.filter((ref) => ref.deref() && !kept.has(ref.deref()!))).toHaveLength(0);
+  expect(made.length).toBeGreaterThan(kept.size + 30);
+});

@@ -185,8 +185,8 @@ class LocaleIndex {
   ends: (string | null)[] = [];
   alive = new Uint8Array(1024);
   segments: Segment[] = [];
-  /** Each entry's segment and its place there (its forward lists). */
-  private segmentOf: Segment[] = [];
+  /** Each live entry's segment and its place there (its forward lists); a removed entry's is let go (retire). */
+  private segmentOf: (Segment | undefined)[] = [];
   private placeOf = new Int32Array(1024);
   /** Live entries holding each term, as last counted (holdingOf). */
   holding = new Map<string, number>();
@@ -224,6 +224,18 @@ class LocaleIndex {
     this.wordStamps = bigger(this.wordStamps);
     this.titles = bigger(this.titles);
     this.placeOf = bigger(this.placeOf);
+  }
+
+  /**
+   * An entry's place, retired: it matches nothing from now on. Its segment is no longer held for
+   * it, so a segment goes from memory once it is dropped (all its entries gone, or merged into a
+   * bigger one): held by its retired places, each edit kept one until the index was loaded afresh.
+   */
+  retire(ordinal: number): void {
+    this.alive[ordinal] = 0;
+    this.live -= 1;
+    this.vocabularyTerms.delete(ordinal);
+    this.segmentOf[ordinal] = undefined;
   }
 
   /** The order of entries of equal score: by type, then slug. */
@@ -493,7 +505,7 @@ class LocaleIndex {
    * forward list: its title part only if `titleOnly`. Sets heldInTitle: whether the title holds one.
    */
   private wordScore(ordinal: number, forms: SegmentForms, titleOnly: boolean): number {
-    const { numbers, levels, starts, titleEnds } = this.segmentOf[ordinal].forward;
+    const { numbers, levels, starts, titleEnds } = this.segmentOf[ordinal]!.forward;
     const place = this.placeOf[ordinal];
     let best = -1;
     this.heldInTitle = false;
@@ -528,7 +540,7 @@ class LocaleIndex {
   private scoreOf(ordinal: number, words: Map<Segment, SegmentForms[]>): number {
     let sum = 0;
     this.scoredAllTitled = true;
-    for (const forms of words.get(this.segmentOf[ordinal])!) {
+    for (const forms of words.get(this.segmentOf[ordinal]!)!) {
       const score = this.wordScore(ordinal, forms, false);
       if (score < 0) return -1;
       sum += score;
@@ -539,7 +551,7 @@ class LocaleIndex {
 
   /** Whether an entry's title holds every word (any of its forms). */
   private titleHoldsAll(ordinal: number, words: Map<Segment, SegmentForms[]>): boolean {
-    return words.get(this.segmentOf[ordinal])!.every((forms) => this.wordScore(ordinal, forms, true) >= 0);
+    return words.get(this.segmentOf[ordinal]!)!.every((forms) => this.wordScore(ordinal, forms, true) >= 0);
   }
 
   /**
@@ -965,9 +977,7 @@ export class HeldIndex {
       const held = this.where.get(id);
       if (!held) continue;
       this.where.delete(id);
-      held.locale.alive[held.ordinal] = 0;
-      held.locale.live -= 1;
-      held.locale.vocabularyTerms.delete(held.ordinal);
+      held.locale.retire(held.ordinal);
       dead.add(held.locale);
     }
     for (const index of dead) {
