@@ -124,3 +124,73 @@ test('a search index with the facets table of before is left without it on the n
     await second.stop();
   }
 });
+
+test('a full-text index over every term is narrowed to the filter words on the next start: searches find the same, and a renamed theme still reaches the records that carry it', async () => {
+  const NARROW_MIGRATION = '2026.12.07T00.00.00.search-full-text-for-facets-only';
+  const sqlite = database.env.DATABASE_CLIENT === 'sqlite';
+  const queries = ['co', 'integrazione', 'rete territoriale', 'formazzione'];
+  const searches = async (kb: Awaited<ReturnType<typeof startKnowledgeBase>>) =>
+    Promise.all(
+      queries.map(
+        async (query) =>
+          (await kb.graphql(`{ search(query: "${query}", locale: "it", pagination: { pageSize: 50 }) { total items { slug score } } }`))
+            .body.data.search,
+      ),
+    );
+  /** What the engine's full-text structure is made of. */
+  const layout = async (kb: Awaited<ReturnType<typeof startKnowledgeBase>>) => {
+    const knex = kb.strapi.db.connection;
+    if (sqlite) return (await knex('sqlite_master').where('name', 'search_fts').first('sql')).sql.replace(/\s+/g, ' ');
+    const columns = (await knex('information_schema.columns').where('table_name', 'search_entries').pluck('column_name')).filter(
+      (name: string) => name.endsWith('tsv'),
+    );
+    const { rows } = await knex.raw(`SELECT reloptions FROM pg_class WHERE oid = 'search_entries'::regclass`);
+    return `${columns.join(',')} ${rows[0].reloptions ?? 'defaults'}`;
+  };
+  const first = await startKnowledgeBase({ database });
+  let before: unknown;
+  try {
+    before = await searches(first);
+    // The layout as the migration finds it (2026.12.02T01 and T02): every term indexed, narrow rows on PostgreSQL.
+    const knex = first.strapi.db.connection;
+    if (sqlite) {
+      for (const trigger of ['search_entries_ai', 'search_entries_ad', 'search_entries_au'])
+        await knex.raw(`DROP TRIGGER IF EXISTS ${trigger}`);
+      await knex.raw('DROP TABLE IF EXISTS search_fts');
+      await knex.raw(`CREATE VIRTUAL TABLE search_fts USING fts5(title_terms, body_terms, related_terms, filter_terms,
+        content='search_entries', content_rowid='id', tokenize="unicode61 remove_diacritics 0 tokenchars '_'", prefix='2 3 4')`);
+      await knex.raw(`INSERT INTO search_fts(search_fts) VALUES ('rebuild')`);
+    } else {
+      await knex.raw('ALTER TABLE search_entries DROP COLUMN IF EXISTS filter_tsv, DROP COLUMN IF EXISTS tsv');
+      await knex.raw(`ALTER TABLE search_entries ADD COLUMN tsv tsvector GENERATED ALWAYS AS (
+        setweight(to_tsvector('simple', title_terms), 'A') || setweight(to_tsvector('simple', body_terms), 'B')) STORED`);
+      await knex.raw('ALTER TABLE search_entries SET (toast_tuple_target = 128)');
+    }
+    expect(await layout(first)).toMatch(sqlite ? /prefix='2 3 4'/ : /^tsv toast_tuple_target=128$/);
+    await knex('strapi_migrations').where('name', `${NARROW_MIGRATION}.js`).delete();
+  } finally {
+    await first.stop();
+  }
+
+  const second = await startKnowledgeBase({ database });
+  try {
+    expect(await layout(second)).toMatch(sqlite ? /fts5\(filter_terms, content='search_entries'/ : /^filter_tsv defaults$/);
+    expect(await searches(second)).toEqual(before);
+    const knex = second.strapi.db.connection;
+    if (sqlite) await knex.raw(`INSERT INTO search_fts(search_fts) VALUES ('integrity-check')`);
+    // The records that name a theme are found through its filter word, in the narrowed structure.
+    const themes = second.strapi.documents('api::theme.theme' as any);
+    const theme = (await themes.findMany({ status: 'published', locale: 'it', populate: ['goodPractices'] } as any)).find(
+      (one: any) => one.goodPractices.length > 0,
+    );
+    await themes.update({ documentId: theme.documentId, locale: 'it', data: { name: `${theme.name} zanzibarica` } } as any);
+    await themes.publish({ documentId: theme.documentId, locale: 'it' } as any);
+    const res = await second.graphql(
+      '{ search(query: "zanzibarica", locale: "it", pagination: { pageSize: 50 }) { items { type slug } } }',
+    );
+    const found = res.body.data.search.items.map((item: { type: string; slug: string }) => `${item.type} ${item.slug}`);
+    for (const practice of theme.goodPractices) expect(found).toContain(`GOOD_PRACTICE ${practice.slug}`);
+  } finally {
+    await second.stop();
+  }
+});

@@ -28,7 +28,7 @@ afterAll(async () => {
 async function index() {
   const knex = kb.strapi.db.connection;
   const entries = await knex('search_entries').select('*').orderBy(['type', 'document_id', 'locale']);
-  return { entries: entries.map(({ id: _id, tsv: _tsv, ...row }: any) => row) };
+  return { entries: entries.map(({ id: _id, filter_tsv: _tsv, ...row }: any) => row) };
 }
 
 /** The indexes of the index tables (and on SQLite the triggers that keep FTS5 in step), by name. */

@@ -1,7 +1,8 @@
 /**
  * The search index tables (created by the 2026.11.26T01 migration), read and written with knex.
  * Writes are the same on both engines (SQLite triggers and PostgreSQL's generated column keep
- * the engines' full-text structures in step: they find the records that name a related one). Searches are
+ * the engines' full-text structures, over the entries' filter words only, in step: they find the
+ * records that name a related one, 2026.12.07T00 migration). Searches are
  * answered by the index each node holds in memory (./held-index.ts), loaded from these entries
  * and kept in step through the log of changes (./held-sync.ts); its vocabulary (for completions
  * and typos) is the terms of the entries it holds, all published: typo tolerance can never
@@ -323,7 +324,7 @@ export async function documentsWithFacet(knex: Knex, documentId: string): Promis
         .whereRaw('search_fts MATCH ?', [fts5Filter(named)])
         .distinct('e.type', 'e.document_id')
     : await knex('search_entries as e')
-        .whereRaw('e.tsv @@ ?::tsquery', [tsqueryFilter(named)])
+        .whereRaw('e.filter_tsv @@ ?::tsquery', [tsqueryFilter(named)])
         .distinct('e.type', 'e.document_id');
   return rows.map((row: any) => ({ type: row.type, documentId: row.document_id }));
 }
