@@ -231,8 +231,9 @@ const FTS5_DEFAULT_AUTOMERGE = 4;
 /**
  * FTS5 writes the terms it has gathered in memory as a new segment whenever they pass `hashsize`
  * bytes (1 MB by default). A rebuild gathers them in 64 MB instead: fewer, larger segments to
- * write and then merge (100,000 practices, 'rebuild' and 'optimize' back to back on one database:
- * 24.3 s with the default, 20.0 and 17.5 s with 64 MB). The memory is FTS5's while it builds.
+ * write and then merge (when the table held every term, 100,000 practices, 'rebuild' and 'optimize'
+ * back to back on one database: 24.3 s with the default, 20.0 and 17.5 s with 64 MB). The memory is
+ * FTS5's while it builds.
  */
 const FTS5_DEFAULT_HASHSIZE = 1024 * 1024;
 const FTS5_REBUILD_HASHSIZE = 64 * 1024 * 1024;
@@ -284,8 +285,8 @@ export async function rebuildEntries(knex: Knex): Promise<{ add: (rows: EntryRow
     async finish() {
       if (isSqlite(knex)) {
         // FTS5 merges its segments as they fill (automerge); one merge of them all at the end costs
-        // less (100,000 practices, back to back: 'rebuild' 33-39 s merging as it went, 19-20 s + 5 s
-        // to 'optimize' without) and leaves one segment to search (left unmerged, search p95 45 -> 61 ms).
+        // less (measured when the table held every term, 100,000 practices, back to back: 'rebuild'
+        // 33-39 s merging as it went, 19-20 s + 5 s to 'optimize' without) and leaves one segment.
         // Then back to FTS5's defaults for the writes to come.
         await ftsCommand(knex, 'automerge', 0);
         await ftsCommand(knex, 'hashsize', FTS5_REBUILD_HASHSIZE);
