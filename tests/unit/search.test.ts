@@ -4,6 +4,7 @@ import path from 'path';
 import { eachWord, firstLetter, terms, tokenize } from '../../src/public-api/search/analysis';
 import { batchedShown } from '../../src/public-api/search/shown-batches';
 import { keptVocabulary } from '../../src/public-api/search/kept-vocabulary';
+import { batchedPost } from '../../src/public-api/search/thread';
 import {
   SearchInputError,
   entryFor,
@@ -462,4 +463,17 @@ test('the filters’ vocabulary is read once per position of the index’s log (
   await expect(vocabulary('themes', 'it', 7)).rejects.toThrow('connection lost');
   fail = false;
   expect(await vocabulary('themes', 'it', 7)).toEqual([{ documentId: 'themes-7', slug: 'rete' }]);
+});
+
+test("the search thread's messages leave in batches: those sent in one turn of the event loop together, in order", async () => {
+  const posted: number[][] = [];
+  const send = batchedPost<number>((messages) => posted.push(messages));
+  send(1);
+  send(2);
+  await Promise.resolve().then(() => send(3)); // a promise settled in the same turn
+  expect(posted).toEqual([]);
+  await new Promise((resolve) => setImmediate(resolve));
+  send(4);
+  await new Promise((resolve) => setImmediate(resolve));
+  expect(posted).toEqual([[1, 2, 3], [4]]);
 });

@@ -9,11 +9,11 @@ import { knex as createKnex } from 'knex';
 import { answerSearch, searchSource } from './answer';
 import { heldSync } from './held-sync';
 import { preparedRead, shownEntries } from './store';
-import { searchFailureOf, type SearchReply, type SearchRequest, type SearchThreadData } from './thread';
+import { batchedPost, searchFailureOf, type SearchReply, type SearchRequest, type SearchThreadData } from './thread';
 
 const data = workerData as SearchThreadData;
 const knex = createKnex(data.knex);
-const send = (reply: SearchReply) => parentPort!.postMessage(reply);
+const send = batchedPost<SearchReply>((replies) => parentPort!.postMessage(replies));
 
 const source = searchSource({
   held: heldSync(knex, (line) => send({ log: line })),
@@ -22,12 +22,13 @@ const source = searchSource({
   thesaurus: JSON.parse(fs.readFileSync(data.thesaurusFile, 'utf8')),
 });
 
-parentPort!.on('message', ({ id, args }: SearchRequest) =>
-  answerSearch(source, args).then(
-    (answer) => send({ id, answer }),
-    (error) => send({ id, failure: searchFailureOf(error) }),
-  ),
-);
+parentPort!.on('message', (requests: SearchRequest[]) => {
+  for (const { id, args } of requests)
+    answerSearch(source, args).then(
+      (answer) => send({ id, answer }),
+      (error) => send({ id, failure: searchFailureOf(error) }),
+    );
+});
 
 // A load that fails ends the thread: the node then searches on its own thread.
 source.held.synced().then(() => send('ready'));
