@@ -12,6 +12,22 @@ afterAll(async () => {
   await database.drop();
 });
 
+/**
+ * A published theme that practices carry, renamed with a new word, then searched for by that word:
+ * the records that name the theme are found through the index's filter words and indexed again.
+ */
+async function renameThemeAndSearch(kb: Awaited<ReturnType<typeof startKnowledgeBase>>) {
+  const themes = kb.strapi.documents('api::theme.theme' as any);
+  const theme = (await themes.findMany({ status: 'published', locale: 'it', populate: ['goodPractices'] } as any)).find(
+    (one: any) => one.goodPractices.length > 0,
+  );
+  await themes.update({ documentId: theme.documentId, locale: 'it', data: { name: `${theme.name} zanzibarica` } } as any);
+  await themes.publish({ documentId: theme.documentId, locale: 'it' } as any);
+  const res = await kb.graphql('{ search(query: "zanzibarica", locale: "it", pagination: { pageSize: 50 }) { items { type slug } } }');
+  const found: string[] = res.body.data.search.items.map((item: { type: string; slug: string }) => `${item.type} ${item.slug}`);
+  return { theme, found };
+}
+
 test('a fresh database records the migration as done', async () => {
   const kb = await startKnowledgeBase({ database });
   try {
@@ -108,16 +124,7 @@ test('a search index with the facets table of before is left without it on the n
   const second = await startKnowledgeBase({ database });
   try {
     expect(await hasFacets(second)).toBe(false);
-    const themes = second.strapi.documents('api::theme.theme' as any);
-    const theme = (await themes.findMany({ status: 'published', locale: 'it', populate: ['goodPractices'] } as any)).find(
-      (one: any) => one.goodPractices.length > 0,
-    );
-    await themes.update({ documentId: theme.documentId, locale: 'it', data: { name: `${theme.name} zanzibarica` } } as any);
-    await themes.publish({ documentId: theme.documentId, locale: 'it' } as any);
-    const res = await second.graphql(
-      '{ search(query: "zanzibarica", locale: "it", pagination: { pageSize: 50 }) { items { type slug } } }',
-    );
-    const found = res.body.data.search.items.map((item: { type: string; slug: string }) => `${item.type} ${item.slug}`);
+    const { theme, found } = await renameThemeAndSearch(second);
     expect(found).toContain(`THEME ${theme.slug}`);
     for (const practice of theme.goodPractices) expect(found).toContain(`GOOD_PRACTICE ${practice.slug}`);
   } finally {
@@ -179,16 +186,7 @@ test('a full-text index over every term is narrowed to the filter words on the n
     const knex = second.strapi.db.connection;
     if (sqlite) await knex.raw(`INSERT INTO search_fts(search_fts) VALUES ('integrity-check')`);
     // The records that name a theme are found through its filter word, in the narrowed structure.
-    const themes = second.strapi.documents('api::theme.theme' as any);
-    const theme = (await themes.findMany({ status: 'published', locale: 'it', populate: ['goodPractices'] } as any)).find(
-      (one: any) => one.goodPractices.length > 0,
-    );
-    await themes.update({ documentId: theme.documentId, locale: 'it', data: { name: `${theme.name} zanzibarica` } } as any);
-    await themes.publish({ documentId: theme.documentId, locale: 'it' } as any);
-    const res = await second.graphql(
-      '{ search(query: "zanzibarica", locale: "it", pagination: { pageSize: 50 }) { items { type slug } } }',
-    );
-    const found = res.body.data.search.items.map((item: { type: string; slug: string }) => `${item.type} ${item.slug}`);
+    const { theme, found } = await renameThemeAndSearch(second);
     for (const practice of theme.goodPractices) expect(found).toContain(`GOOD_PRACTICE ${practice.slug}`);
   } finally {
     await second.stop();
