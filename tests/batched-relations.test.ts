@@ -110,6 +110,7 @@ describe('batched relations in GraphQL lists', () => {
     const reads = fifty.request.filter((sql) => !/^(BEGIN|COMMIT|SET TRANSACTION)/i.test(sql));
     expect(fifty.request.length - reads.length).toBeLessThanOrEqual(3);
     expect(reads.length).toBeLessThanOrEqual(1 + 4);
+    expect(reads.filter((sql) => RELATED.test(sql))).toHaveLength(4);
     // No relation is read beside the transaction, where a per-record resolver would escape the count.
     expect(fifty.sql.filter((sql) => !fifty.request.includes(sql) && RELATED.test(sql))).toEqual([]);
   });
