@@ -3,6 +3,7 @@
  * and the batched answers are exactly what Strapi's own per-record resolvers give.
  */
 import path from 'path';
+import { recordStatements } from './helpers/statements';
 import { startKnowledgeBase, type KnowledgeBase } from './helpers/strapi';
 
 const appDir = path.resolve(__dirname, '..');
@@ -73,24 +74,11 @@ describe('batched relations in GraphQL lists', () => {
 
   const batching = (on: boolean) => kb.strapi.config.set('performance.batchRelations', on);
 
-  /**
-   * The SQL statements run while the server answers one request, and among them the request's
-   * own: those of the transaction it reads in (src/public-api/read-snapshot). Work that start-up
-   * or the seed left running in the background may add statements of its own to the first list.
-   */
+  /** The SQL statements run while the server answers one request, and the request's own (those of the transaction it reads in). */
   async function statements(send: () => Promise<{ body: any }>): Promise<{ sql: string[]; request: string[]; body: any }> {
-    const events: { sql: string; tx?: string }[] = [];
-    const listen = (query: { sql: string; __knexTxId?: string }) => events.push({ sql: query.sql, tx: query.__knexTxId });
-    kb.strapi.db.connection.on('query', listen);
-    try {
-      const { body } = await send();
-      const begun = new Set(events.filter((e) => /^BEGIN/i.test(e.sql)).map((e) => e.tx));
-      const tx = events.find((e) => begun.has(e.tx) && /from [`"](public[`"]\.[`"])?good_practices[`"]/.test(e.sql))?.tx;
-      const request = tx ? events.filter((e) => e.tx === tx).map((e) => e.sql) : [];
-      return { sql: events.map((e) => e.sql), request, body };
-    } finally {
-      kb.strapi.db.connection.off('query', listen);
-    }
+    const recorded = await recordStatements(kb.strapi.db.connection, send);
+    const request = recorded.transactionReading(/from [`"](public[`"]\.[`"])?good_practices[`"]/) ?? [];
+    return { sql: recorded.sql, request, body: recorded.result.body };
   }
 
   /** Link tables and related records: a statement outside the request's transaction may not read them. */

@@ -5,6 +5,7 @@
  */
 import { startKnowledgeBase, type KnowledgeBase } from './helpers/strapi';
 import { testEngine } from './helpers/database';
+import { recordStatements } from './helpers/statements';
 
 const GP = 'api::good-practice.good-practice';
 const SLUG = 'forum-regionale-sui-fenomeni-migratori';
@@ -88,23 +89,15 @@ test('lookups and searches answered while the same record is edited and republis
 (testEngine() === 'postgres' ? test : test.skip)(
   'on PostgreSQL a read and everything it populates run in one REPEATABLE READ transaction',
   async () => {
-    const events: { sql: string; tx?: string }[] = [];
-    const listen = (query: { sql: string; __knexTxId?: string }) => events.push({ sql: query.sql, tx: query.__knexTxId });
-    kb.strapi.db.connection.on('query', listen);
-    try {
-      await kb.strapi
+    const recorded = await recordStatements(kb.strapi.db.connection, () =>
+      kb.strapi
         .documents(GP as any)
-        .findMany({ locale: 'it', status: 'published', filters: { slug: SLUG }, populate: ['themes', 'source', 'targetGroups'] } as any);
-    } finally {
-      kb.strapi.db.connection.off('query', listen);
-    }
+        .findMany({ locale: 'it', status: 'published', filters: { slug: SLUG }, populate: ['themes', 'source', 'targetGroups'] } as any),
+    );
     // Other work may still run in the background (start-up tasks, a capability reading the
-    // practice in its own transaction): look only at transactions that began while listening,
-    // and among them at the one filtering by slug.
-    const begun = new Set(events.filter((e) => e.sql === 'BEGIN;').map((e) => e.tx));
-    const tx = events.find((e) => begun.has(e.tx) && /from "public"\."good_practices".*"slug"/.test(e.sql))?.tx;
-    expect(tx).toBeTruthy();
-    const read = events.filter((e) => e.tx === tx).map((e) => e.sql);
+    // practice in its own transaction): look only at the transaction filtering by slug.
+    const read = recorded.transactionReading(/from "public"\."good_practices".*"slug"/)!;
+    expect(read).toBeTruthy();
     expect(read.slice(0, 2)).toEqual(['BEGIN;', 'SET TRANSACTION ISOLATION LEVEL REPEATABLE READ']);
     for (const table of ['themes', 'components_shared_sources', 'components_shared_target_groups']) {
       expect(read.some((sql) => sql.includes(`from "public"."${table}"`))).toBe(true);
